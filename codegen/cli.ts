@@ -1,0 +1,44 @@
+// npm run gen [-- --check]: spec/ + connectors/ → generated/. See codegen/README.md.
+import { join, resolve } from "node:path";
+import { CodegenError, formatDiagnostic } from "./diagnostics";
+import { generate } from "./pipeline";
+import { staleFiles, writeFiles } from "./write";
+
+const args = process.argv.slice(2);
+const check = args.includes("--check");
+const rootArg = args.find((a) => a.startsWith("--root="));
+const root = resolve(rootArg ? rootArg.slice("--root=".length) : process.cwd());
+const unknown = args.filter((a) => a !== "--check" && !a.startsWith("--root="));
+if (unknown.length > 0) {
+  console.error(`gen: unknown argument ${unknown.join(" ")}\nusage: npm run gen [-- --check] [--root=<dir>]`);
+  process.exit(2);
+}
+
+const line = (step: string, detail: string, ms: number) =>
+  console.log(`gen ▸ ${step.padEnd(8)} ${detail} (${ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`})`);
+
+try {
+  const files = await generate(root, line);
+  const outDir = join(root, "generated");
+  const t0 = performance.now();
+  if (check) {
+    const stale = await staleFiles(outDir, files);
+    line("check", stale.length === 0 ? "generated/ is up to date" : `${stale.length} stale file(s)`, performance.now() - t0);
+    if (stale.length > 0) {
+      for (const s of stale) console.error(`  stale: generated/${s}`);
+      console.error("gen: generated/ does not match spec/ and connectors/ — run `npm run gen` and commit the result.");
+      process.exit(1);
+    }
+  } else {
+    const changed = await writeFiles(outDir, files);
+    line("write", `${changed} file(s) changed in generated/`, performance.now() - t0);
+  }
+} catch (e) {
+  if (e instanceof CodegenError) {
+    for (const d of e.diagnostics) console.error(formatDiagnostic(d));
+    console.error(`gen: ${e.diagnostics.length} problem(s); nothing was written.`);
+    process.exit(1);
+  }
+  console.error(`gen: ${(e as Error).message}`);
+  process.exit(1);
+}

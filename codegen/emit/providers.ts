@@ -1,0 +1,102 @@
+import type { CatalogView } from "../validate/provider-semantics";
+import { tsHeader } from "./header";
+
+const micros = (usd: number) => Math.round(usd * 1_000_000);
+
+/** `generated/providers/catalog.ts`: providers, prices in integer micro-dollars, aliases and the model list. */
+export function emitProviders(c: CatalogView): Record<string, string> {
+  const providers = Object.fromEntries(
+    c.providers.map((p) => [
+      p.id,
+      {
+        id: p.id,
+        name: p.name,
+        formats: p.formats,
+        transport: p.transport,
+        base_url: p.base_url ?? null,
+        ai_gateway: p.ai_gateway ?? p.id,
+        auth: p.auth ? { header: p.auth.header, prefix: p.auth.prefix ?? "", secret: p.auth.secret } : null,
+        headers: p.headers ?? {},
+        url_override_var: `UPSTREAM_${p.id.toUpperCase().replaceAll("-", "_")}_URL`,
+        models: Object.fromEntries(
+          p.models.map((m) => [
+            m.id,
+            {
+              id: m.id,
+              input_micros_per_mtok: micros(m.input_usd_per_mtok),
+              output_micros_per_mtok: micros(m.output_usd_per_mtok),
+              cached_input_micros_per_mtok: micros(m.cached_input_usd_per_mtok ?? m.input_usd_per_mtok),
+              max_output_tokens: m.max_output_tokens,
+              context_window: m.context_window ?? null,
+            },
+          ]),
+        ),
+      },
+    ]),
+  );
+  const aliases = Object.fromEntries((c.aliases ?? []).map((a) => [a.id, a.targets]));
+  const find = (target: string) => {
+    const slash = target.indexOf("/");
+    const p = c.providers.find((x) => x.id === target.slice(0, slash));
+    const m = p?.models.find((x) => x.id === target.slice(slash + 1));
+    if (!p || !m) throw new Error(`unknown target ${target}`); // checked in validate
+    return { p, m };
+  };
+  const info = (id: string, targets: string[]) => {
+    const { p, m } = find(targets[0] as string);
+    return {
+      id,
+      object: "model" as const,
+      created: 0,
+      owned_by: p.id,
+      providers: targets.map((t) => t.slice(0, t.indexOf("/"))),
+      max_output_tokens: m.max_output_tokens,
+      pricing: {
+        input_usd_per_mtok: m.input_usd_per_mtok,
+        output_usd_per_mtok: m.output_usd_per_mtok,
+        ...(m.cached_input_usd_per_mtok !== undefined ? { cached_input_usd_per_mtok: m.cached_input_usd_per_mtok } : {}),
+      },
+    };
+  };
+  const list = [
+    ...c.providers.flatMap((p) => p.models.map((m) => info(`${p.id}/${m.id}`, [`${p.id}/${m.id}`]))),
+    ...(c.aliases ?? []).map((a) => info(a.id, a.targets)),
+  ].sort((a, b) => a.id.localeCompare(b.id));
+  const code = `${tsHeader()}import type { components } from "../api/types";
+
+export type WireFormat = "openai" | "anthropic";
+export interface ModelPrice {
+  id: string;
+  /** Integer micro-dollars per million tokens. */
+  input_micros_per_mtok: number;
+  output_micros_per_mtok: number;
+  cached_input_micros_per_mtok: number;
+  max_output_tokens: number;
+  context_window: number | null;
+}
+export interface ProviderEntry {
+  id: string;
+  name: string;
+  formats: WireFormat[];
+  transport: "http" | "binding" | "builtin";
+  base_url: string | null;
+  /** Path segment on Cloudflare AI Gateway. */
+  ai_gateway: string;
+  auth: { header: string; prefix: string; secret: string } | null;
+  headers: Record<string, string>;
+  /** The var that overrides base_url (e.g. for tests): UPSTREAM_<ID>_URL. */
+  url_override_var: string;
+  models: Record<string, ModelPrice>;
+}
+
+/** Providers from spec/providers.yaml. */
+export const providers: Readonly<Record<string, ProviderEntry>> = ${JSON.stringify(providers, null, 2)};
+
+/** Aliases: bare model names → provider/model targets in preference order. */
+export const aliases: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(aliases, null, 2)};
+
+/** GET /v1/models. */
+export const modelList: components["schemas"]["ModelInfo"][] = ${JSON.stringify(list, null, 2)};
+`;
+  return { "providers/catalog.ts": code };
+}

@@ -1,0 +1,46 @@
+// The parts of a connector manifest the semantic checks read. The full shape is the
+// TypeSpec model (spec/formats/connector-manifest.tsp); ajv has already checked the
+// value against it when these types are applied.
+export interface FieldView {
+  name: string;
+}
+export interface InjectionView {
+  in: "header" | "query" | "basic";
+  name?: string;
+  value?: string;
+  username?: string;
+  password?: string;
+}
+export interface RequestView {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  body_encoding?: "json" | "form";
+}
+export interface ToolView {
+  name: string;
+  description: string;
+  annotations?: { read_only?: boolean; destructive?: boolean };
+  input_schema: { type?: unknown; properties?: Record<string, unknown>; required?: string[] };
+  request: RequestView;
+  response?: { select?: string; max_chars?: number };
+}
+export interface ManifestView {
+  id: string;
+  name: string;
+  description: string;
+  categories: string[];
+  auth: {
+    mode: string;
+    fields?: FieldView[];
+    config?: FieldView[];
+    inject?: InjectionView[];
+    oauth2?: { token_url: string; scopes?: string[] };
+    mcp?: { url: string };
+  };
+  verify?: RequestView & { expect_status?: number[] };
+  http?: { base_url: string; headers?: Record<string, string> };
+  tools: ToolView[];
+}

@@ -1,0 +1,62 @@
+import type { Diagnostic } from "../diagnostics";
+import { jsonPathOf } from "../diagnostics";
+import type { YamlSource } from "../load/yaml-source";
+
+export interface ProviderModelView {
+  id: string;
+  input_usd_per_mtok: number;
+  output_usd_per_mtok: number;
+  cached_input_usd_per_mtok?: number;
+  max_output_tokens: number;
+  context_window?: number;
+}
+export interface ProviderView {
+  id: string;
+  name: string;
+  formats: ("openai" | "anthropic")[];
+  transport: "http" | "binding" | "builtin";
+  base_url?: string;
+  ai_gateway?: string;
+  auth?: { header: string; prefix?: string; secret: string };
+  headers?: Record<string, string>;
+  models: ProviderModelView[];
+}
+export interface CatalogView {
+  providers: ProviderView[];
+  aliases?: { id: string; targets: string[] }[];
+}
+
+export const PROVIDERS_SCHEMA_COMMENT = "../generated/schemas/provider-catalog.schema.json";
+
+/** Duplicates, transport requirements and alias targets that must exist. */
+export function checkProviderSemantics(src: YamlSource, c: CatalogView): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (at: (string | number)[], message: string, hint: string) => {
+    const { line, column } = src.position(at);
+    out.push({ file: src.file, line, column, jsonPath: jsonPathOf(at), message, hint });
+  };
+  if (src.schemaComment !== PROVIDERS_SCHEMA_COMMENT) {
+    report([], "the first line must point editors at the provider catalog schema", `make line 1: # yaml-language-server: $schema=${PROVIDERS_SCHEMA_COMMENT}`);
+  }
+  const ids = new Set<string>();
+  const models = new Set<string>();
+  c.providers.forEach((p, i) => {
+    if (ids.has(p.id)) report(["providers", i, "id"], `duplicate provider id "${p.id}"`, "give each provider a unique id");
+    ids.add(p.id);
+    if (p.transport === "http" && !p.base_url) report(["providers", i], `provider "${p.id}" uses transport http but has no base_url`, "add base_url");
+    if (p.transport === "http" && !p.auth) report(["providers", i], `provider "${p.id}" uses transport http but has no auth`, "add auth: {header, prefix, secret}");
+    const own = new Set<string>();
+    p.models.forEach((m, j) => {
+      if (own.has(m.id)) report(["providers", i, "models", j, "id"], `duplicate model "${m.id}" in provider "${p.id}"`, "list each model once");
+      own.add(m.id);
+      models.add(`${p.id}/${m.id}`);
+    });
+  });
+  (c.aliases ?? []).forEach((a, i) => {
+    if (models.has(a.id) || ids.has(a.id)) report(["aliases", i, "id"], `alias "${a.id}" collides with a provider or model id`, "rename the alias");
+    a.targets.forEach((t, j) => {
+      if (!models.has(t)) report(["aliases", i, "targets", j], `alias target "${t}" is not a provider/model in this catalog`, "use provider-id/model-id of a listed model");
+    });
+  });
+  return out;
+}

@@ -1,0 +1,123 @@
+// Incremental Server-Sent Events parser (WHATWG "event stream" rules) over arbitrary
+// byte or string splits. Handles LF, CRLF and lone CR line ends (also split across
+// chunks), comment lines, multi-line `data:`, and multi-byte UTF-8 split across chunks.
+// Leniencies, because upstreams are sloppy: leading spaces/tabs before a field name are
+// skipped (so a whitespace-only line ends an event), and at end of input a pending event
+// is dispatched even without its blank line; the consumer decides whether it is whole.
+// Memory: only the current unfinished line and event are kept.
+
+export type SseHandler = (event: string, data: string) => void;
+
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const COLON = 58;
+
+export class SseParser {
+  private pending = "";
+  private data = "";
+  private hasData = false;
+  private event = "";
+  private skipLeadingLF = false;
+  private decoder: TextDecoder | undefined;
+  private readonly onEvent: SseHandler;
+
+  constructor(onEvent: SseHandler) {
+    this.onEvent = onEvent;
+  }
+
+  push(chunk: Uint8Array | string): void {
+    let text: string;
+    if (typeof chunk === "string") {
+      text = chunk;
+    } else {
+      this.decoder ??= new TextDecoder();
+      text = this.decoder.decode(chunk, { stream: true });
+    }
+    if (text.length === 0) return;
+    if (this.skipLeadingLF) {
+      this.skipLeadingLF = false;
+      if (text.charCodeAt(0) === LF) text = text.slice(1);
+    }
+    const s = this.pending.length > 0 ? this.pending + text : text;
+    this.pending = "";
+    this.scan(s);
+  }
+
+  /** Flushes the decoder, a last unterminated line and a pending event. */
+  end(): void {
+    if (this.decoder !== undefined) {
+      const rest = this.decoder.decode();
+      if (rest.length > 0) this.push(rest);
+    }
+    if (this.pending.length > 0) {
+      const line = this.pending;
+      this.pending = "";
+      this.line(line, 0, line.length);
+    }
+    this.dispatch();
+  }
+
+  private scan(s: string): void {
+    const len = s.length;
+    let pos = 0;
+    // Most streams use LF only; look for CR once and only track it when present.
+    let cr = s.indexOf("\r");
+    while (pos < len) {
+      let lf = s.indexOf("\n", pos);
+      if (cr !== -1 && cr < pos) cr = s.indexOf("\r", pos);
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        this.line(s, pos, cr);
+        if (cr + 1 < len) {
+          pos = s.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+        } else {
+          pos = len;
+          this.skipLeadingLF = true;
+        }
+        continue;
+      }
+      if (lf === -1) break;
+      this.line(s, pos, lf);
+      pos = lf + 1;
+    }
+    if (pos < len) this.pending = s.slice(pos);
+  }
+
+  private line(s: string, start: number, end: number): void {
+    let c = s.charCodeAt(start);
+    while (start < end && (c === SPACE || c === TAB)) c = s.charCodeAt(++start);
+    if (start >= end) {
+      this.dispatch();
+      return;
+    }
+    if (c === COLON) return; // comment, e.g. ": OPENROUTER PROCESSING"
+    let colon = s.indexOf(":", start);
+    if (colon === -1 || colon > end) colon = end;
+    let valueStart = colon + 1;
+    if (valueStart < end && s.charCodeAt(valueStart) === SPACE) valueStart++;
+    const fieldLen = colon - start;
+    if (fieldLen === 4 && s.startsWith("data", start)) {
+      const value = valueStart < end ? s.slice(valueStart, end) : "";
+      if (this.hasData) this.data += `\n${value}`;
+      else this.data = value;
+      this.hasData = true;
+    } else if (fieldLen === 5 && s.startsWith("event", start)) {
+      this.event = valueStart < end ? s.slice(valueStart, end) : "";
+    }
+    // `id`, `retry` and unknown fields carry nothing the translator needs.
+  }
+
+  private dispatch(): void {
+    if (this.hasData) {
+      const event = this.event;
+      const data = this.data;
+      this.data = "";
+      this.hasData = false;
+      this.event = "";
+      this.onEvent(event, data);
+    } else {
+      this.event = "";
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// Token usage between the two conventions.
+// OpenAI: prompt_tokens includes cached reads (and, on OpenRouter, cache writes);
+// completion_tokens includes reasoning tokens (xAI is the exception, see below).
+// Anthropic: input_tokens excludes cache reads and writes, which are reported apart.
+import type { IrUsage } from "./ir";
+import { isRecord, num } from "./json";
+
+function count(value: unknown): number {
+  const n = num(value);
+  return n !== undefined && n > 0 ? n : 0;
+}
+
+/** IR usage from an OpenAI-shaped usage object (also Groq's x_groq.usage, DeepSeek's). */
+export function usageFromOpenAI(u: Record<string, unknown>): IrUsage {
+  const prompt = count(u["prompt_tokens"]);
+  const completion = count(u["completion_tokens"]);
+  const promptDetails = isRecord(u["prompt_tokens_details"]) ? u["prompt_tokens_details"] : undefined;
+  const completionDetails = isRecord(u["completion_tokens_details"]) ? u["completion_tokens_details"] : undefined;
+  // DeepSeek reports cache hits as prompt_cache_hit_tokens (and also, newer, in details).
+  const cachedRaw = Math.max(count(promptDetails?.["cached_tokens"]), count(u["prompt_cache_hit_tokens"]));
+  const cached = Math.min(cachedRaw, prompt);
+  const cacheWrite = Math.min(count(promptDetails?.["cache_write_tokens"]), prompt - cached);
+  const reasoningRaw = num(completionDetails?.["reasoning_tokens"]);
+  const reasoning = reasoningRaw !== undefined && reasoningRaw > 0 ? reasoningRaw : 0;
+  let output = completion;
+  // xAI reports reasoning apart from completion_tokens: total = prompt + completion + reasoning.
+  // Anthropic's output_tokens (and billing) include thinking, so add it back.
+  const total = num(u["total_tokens"]);
+  if (reasoning > 0 && total !== undefined && total === prompt + completion + reasoning) output += reasoning;
+  const usage: IrUsage = {
+    input_tokens: prompt - cached - cacheWrite,
+    output_tokens: output,
+    cache_read_input_tokens: cached,
+    cache_creation_input_tokens: cacheWrite,
+  };
+  if (reasoningRaw !== undefined) usage.reasoning_tokens = reasoning;
+  return usage;
+}
+
+/** IR usage from an Anthropic usage object, on top of what was known before (`base`). */
+export function usageFromAnthropic(u: Record<string, unknown>, base?: IrUsage): IrUsage {
+  const pick = (key: keyof IrUsage): number => {
+    const n = num(u[key]);
+    return n !== undefined ? n : (base?.[key] ?? 0);
+  };
+  const usage: IrUsage = {
+    input_tokens: pick("input_tokens"),
+    output_tokens: pick("output_tokens"),
+    cache_read_input_tokens: pick("cache_read_input_tokens"),
+    cache_creation_input_tokens: pick("cache_creation_input_tokens"),
+  };
+  const details = isRecord(u["output_tokens_details"]) ? u["output_tokens_details"] : undefined;
+  const thinking = num(details?.["thinking_tokens"]) ?? base?.reasoning_tokens;
+  if (thinking !== undefined) usage.reasoning_tokens = thinking;
+  return usage;
+}
+
+/** OpenAI usage object (key order as OpenAI sends it). */
+export function usageToOpenAI(u: IrUsage): {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number };
+} {
+  const prompt = u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
+  const out: ReturnType<typeof usageToOpenAI> = {
+    prompt_tokens: prompt,
+    completion_tokens: u.output_tokens,
+    total_tokens: prompt + u.output_tokens,
+    prompt_tokens_details: { cached_tokens: u.cache_read_input_tokens },
+  };
+  if (u.reasoning_tokens !== undefined) out.completion_tokens_details = { reasoning_tokens: u.reasoning_tokens };
+  return out;
+}
+
+/** Anthropic usage object (key order as Anthropic sends it). */
+export function usageToAnthropic(u: IrUsage): {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  output_tokens: number;
+} {
+  return {
+    input_tokens: u.input_tokens,
+    cache_creation_input_tokens: u.cache_creation_input_tokens,
+    cache_read_input_tokens: u.cache_read_input_tokens,
+    output_tokens: u.output_tokens,
+  };
+}

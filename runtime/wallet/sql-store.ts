@@ -1,0 +1,275 @@
+// LedgerStore over Durable Object SQLite. Synchronous like the ledger above it. The
+// CHECK constraints repeat the money invariants as a last line of defence: if a bug
+// ever tried to drive the balance negative the write fails, transactionSync rolls the
+// whole operation back, and the caller sees an error instead of corrupted money.
+
+import type {
+  KeyRow,
+  LedgerStore,
+  LedgerSums,
+  NewLedgerEntry,
+  ReservationRow,
+  TotalsRow,
+} from "./store";
+import type { LedgerEntry, LedgerEntryType, ReservationStatus } from "./types";
+
+/** The part of `DurableObjectStorage` the store needs (a test double can provide it too). */
+export interface SqlBackend {
+  readonly sql: SqlStorage;
+  transactionSync<T>(closure: () => T): T;
+}
+
+// Additive only: these run on every object start against existing data. Changing a
+// table needs a versioned migration step here, not an edit of these statements.
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS wallet_totals (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     balance_micros INTEGER NOT NULL CHECK (balance_micros >= 0),
+     reserved_micros INTEGER NOT NULL CHECK (reserved_micros >= 0 AND reserved_micros <= balance_micros)
+   )`,
+  `INSERT OR IGNORE INTO wallet_totals (id, balance_micros, reserved_micros) VALUES (1, 0, 0)`,
+  `CREATE TABLE IF NOT EXISTS wallet_keys (
+     key_id TEXT PRIMARY KEY,
+     cap_micros INTEGER CHECK (cap_micros IS NULL OR cap_micros >= 0),
+     spent_micros INTEGER NOT NULL CHECK (spent_micros >= 0),
+     reserved_micros INTEGER NOT NULL CHECK (reserved_micros >= 0),
+     revoked INTEGER NOT NULL CHECK (revoked IN (0, 1)),
+     updated_at INTEGER NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS wallet_reservations (
+     request_id TEXT PRIMARY KEY,
+     key_id TEXT NOT NULL,
+     amount_micros INTEGER NOT NULL CHECK (amount_micros >= 0),
+     created_at INTEGER NOT NULL,
+     deadline_at INTEGER NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('open', 'settled', 'expired')),
+     actual_micros INTEGER,
+     charged_micros INTEGER CHECK (charged_micros IS NULL OR charged_micros <= amount_micros),
+     waived_micros INTEGER,
+     entry_id INTEGER,
+     balance_after_micros INTEGER,
+     settled_at INTEGER
+   )`,
+  // Partial index: the alarm only ever looks at open reservations, by deadline.
+  `CREATE INDEX IF NOT EXISTS wallet_reservations_open_deadline
+     ON wallet_reservations (deadline_at) WHERE status = 'open'`,
+  `CREATE TABLE IF NOT EXISTS wallet_ledger (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     type TEXT NOT NULL CHECK (type IN ('credit', 'charge', 'expired_charge')),
+     amount_micros INTEGER NOT NULL,
+     waived_micros INTEGER NOT NULL,
+     ref TEXT NOT NULL,
+     key_id TEXT,
+     request_id TEXT,
+     balance_after_micros INTEGER NOT NULL CHECK (balance_after_micros >= 0),
+     created_at INTEGER NOT NULL,
+     note TEXT
+   )`,
+  // Credits are idempotent on their ref; charges are idempotent through their reservation.
+  `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_credit_ref ON wallet_ledger (ref) WHERE type = 'credit'`,
+];
+
+type TotalsDbRow = { balance_micros: number; reserved_micros: number };
+type KeyDbRow = {
+  key_id: string;
+  cap_micros: number | null;
+  spent_micros: number;
+  reserved_micros: number;
+  revoked: number;
+  updated_at: number;
+};
+type ReservationDbRow = Omit<ReservationRow, "status"> & { status: string };
+type EntryDbRow = Omit<LedgerEntry, "type"> & { type: string };
+type SumRow = { key_id: string; micros: number };
+
+const RESERVATION_COLUMNS =
+  "request_id, key_id, amount_micros, created_at, deadline_at, status, actual_micros, " +
+  "charged_micros, waived_micros, entry_id, balance_after_micros, settled_at";
+const ENTRY_COLUMNS =
+  "id, type, amount_micros, waived_micros, ref, key_id, request_id, balance_after_micros, created_at, note";
+
+export class SqlLedgerStore implements LedgerStore {
+  private readonly sql: SqlStorage;
+  private readonly backend: SqlBackend;
+
+  constructor(backend: SqlBackend) {
+    this.backend = backend;
+    this.sql = backend.sql;
+    backend.transactionSync(() => {
+      for (const statement of SCHEMA) this.sql.exec(statement);
+    });
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.backend.transactionSync(fn);
+  }
+
+  totals(): TotalsRow {
+    return this.sql.exec<TotalsDbRow>("SELECT balance_micros, reserved_micros FROM wallet_totals WHERE id = 1").one();
+  }
+
+  setTotals(row: TotalsRow): void {
+    this.sql.exec(
+      "UPDATE wallet_totals SET balance_micros = ?, reserved_micros = ? WHERE id = 1",
+      row.balance_micros,
+      row.reserved_micros,
+    );
+  }
+
+  key(keyId: string): KeyRow | null {
+    const rows = this.sql.exec<KeyDbRow>("SELECT * FROM wallet_keys WHERE key_id = ?", keyId).toArray();
+    const row = rows[0];
+    return row === undefined ? null : toKeyRow(row);
+  }
+
+  putKey(row: KeyRow): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO wallet_keys (key_id, cap_micros, spent_micros, reserved_micros, revoked, updated_at) " +
+        "VALUES (?, ?, ?, ?, ?, ?)",
+      row.key_id,
+      row.cap_micros,
+      row.spent_micros,
+      row.reserved_micros,
+      row.revoked ? 1 : 0,
+      row.updated_at,
+    );
+  }
+
+  keys(): KeyRow[] {
+    return this.sql.exec<KeyDbRow>("SELECT * FROM wallet_keys ORDER BY key_id").toArray().map(toKeyRow);
+  }
+
+  reservation(requestId: string): ReservationRow | null {
+    const rows = this.sql
+      .exec<ReservationDbRow>(`SELECT ${RESERVATION_COLUMNS} FROM wallet_reservations WHERE request_id = ?`, requestId)
+      .toArray();
+    const row = rows[0];
+    return row === undefined ? null : toReservationRow(row);
+  }
+
+  putReservation(row: ReservationRow): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO wallet_reservations (${RESERVATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.request_id,
+      row.key_id,
+      row.amount_micros,
+      row.created_at,
+      row.deadline_at,
+      row.status,
+      row.actual_micros,
+      row.charged_micros,
+      row.waived_micros,
+      row.entry_id,
+      row.balance_after_micros,
+      row.settled_at,
+    );
+  }
+
+  overdue(nowMs: number, limit: number): ReservationRow[] {
+    return this.sql
+      .exec<ReservationDbRow>(
+        `SELECT ${RESERVATION_COLUMNS} FROM wallet_reservations WHERE status = 'open' AND deadline_at <= ? ` +
+          "ORDER BY deadline_at, request_id LIMIT ?",
+        nowMs,
+        limit,
+      )
+      .toArray()
+      .map(toReservationRow);
+  }
+
+  nextDeadline(): number | null {
+    return this.sql
+      .exec<{ next: number | null }>("SELECT MIN(deadline_at) AS next FROM wallet_reservations WHERE status = 'open'")
+      .one().next;
+  }
+
+  creditByRef(ref: string): LedgerEntry | null {
+    const rows = this.sql
+      .exec<EntryDbRow>(`SELECT ${ENTRY_COLUMNS} FROM wallet_ledger WHERE type = 'credit' AND ref = ?`, ref)
+      .toArray();
+    const row = rows[0];
+    return row === undefined ? null : toEntry(row);
+  }
+
+  appendEntry(entry: NewLedgerEntry): LedgerEntry {
+    const row = this.sql
+      .exec<EntryDbRow>(
+        "INSERT INTO wallet_ledger (type, amount_micros, waived_micros, ref, key_id, request_id, " +
+          `balance_after_micros, created_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${ENTRY_COLUMNS}`,
+        entry.type,
+        entry.amount_micros,
+        entry.waived_micros,
+        entry.ref,
+        entry.key_id,
+        entry.request_id,
+        entry.balance_after_micros,
+        entry.created_at,
+        entry.note,
+      )
+      .one();
+    return toEntry(row);
+  }
+
+  entries(after: number, limit: number): LedgerEntry[] {
+    return this.sql
+      .exec<EntryDbRow>(`SELECT ${ENTRY_COLUMNS} FROM wallet_ledger WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+      .toArray()
+      .map(toEntry);
+  }
+
+  sums(): LedgerSums {
+    const entriesTotal = this.sql
+      .exec<{ total: number }>("SELECT COALESCE(SUM(amount_micros), 0) AS total FROM wallet_ledger")
+      .one().total;
+    const openByKey = toMap(
+      this.sql
+        .exec<SumRow>(
+          "SELECT key_id, SUM(amount_micros) AS micros FROM wallet_reservations WHERE status = 'open' GROUP BY key_id",
+        )
+        .toArray(),
+    );
+    const chargedByKey = toMap(
+      this.sql
+        .exec<SumRow>(
+          "SELECT key_id, 0 - SUM(amount_micros) AS micros FROM wallet_ledger WHERE key_id IS NOT NULL GROUP BY key_id",
+        )
+        .toArray(),
+    );
+    let openTotal = 0;
+    for (const micros of openByKey.values()) openTotal += micros;
+    return {
+      entries_total_micros: entriesTotal,
+      open_reserved_total_micros: openTotal,
+      open_reserved_by_key: openByKey,
+      charged_by_key: chargedByKey,
+    };
+  }
+}
+
+function toMap(rows: SumRow[]): Map<string, number> {
+  return new Map(rows.map((row) => [row.key_id, row.micros]));
+}
+
+function toKeyRow(row: KeyDbRow): KeyRow {
+  return { ...row, revoked: row.revoked === 1 };
+}
+
+function toReservationRow(row: ReservationDbRow): ReservationRow {
+  return { ...row, status: parseStatus(row.status) };
+}
+
+function toEntry(row: EntryDbRow): LedgerEntry {
+  return { ...row, type: parseEntryType(row.type) };
+}
+
+// The CHECK constraints make other values impossible; these narrow the TEXT columns
+// back to their unions without a cast, and fail loudly if the schema ever drifts.
+function parseStatus(value: string): ReservationStatus {
+  if (value === "open" || value === "settled" || value === "expired") return value;
+  throw new Error(`wallet_reservations.status holds unknown value ${JSON.stringify(value)}`);
+}
+
+function parseEntryType(value: string): LedgerEntryType {
+  if (value === "credit" || value === "charge" || value === "expired_charge") return value;
+  throw new Error(`wallet_ledger.type holds unknown value ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,79 @@
+// The storage the ledger runs over. Synchronous on purpose: Durable Object SQLite
+// (`ctx.storage.sql.exec`) is synchronous, and a ledger operation that never awaits
+// cannot interleave with another request inside the single-threaded object — that is
+// what makes reserve's check-then-hold atomic under concurrency.
+//
+// The store is dumb row storage; every rule (limits, idempotency, arithmetic) lives in
+// ledger.ts so the SQL and in-memory stores cannot disagree about money.
+
+import type { LedgerEntry, ReservationStatus } from "./types";
+
+export interface TotalsRow {
+  balance_micros: number;
+  reserved_micros: number;
+}
+
+export interface KeyRow {
+  key_id: string;
+  cap_micros: number | null;
+  spent_micros: number;
+  reserved_micros: number;
+  revoked: boolean;
+  updated_at: number;
+}
+
+/** A reservation plus, once closed, how it was settled (kept forever as the idempotency record). */
+export interface ReservationRow {
+  request_id: string;
+  key_id: string;
+  amount_micros: number;
+  created_at: number;
+  deadline_at: number;
+  status: ReservationStatus;
+  actual_micros: number | null;
+  charged_micros: number | null;
+  waived_micros: number | null;
+  entry_id: number | null;
+  balance_after_micros: number | null;
+  settled_at: number | null;
+}
+
+export type NewLedgerEntry = Omit<LedgerEntry, "id">;
+
+/** Aggregates recomputed from the rows, for `audit()` to compare with the running totals. */
+export interface LedgerSums {
+  entries_total_micros: number;
+  open_reserved_total_micros: number;
+  open_reserved_by_key: ReadonlyMap<string, number>;
+  /** Positive: what each key has been charged according to the ledger entries. */
+  charged_by_key: ReadonlyMap<string, number>;
+}
+
+export interface LedgerStore {
+  /** Runs `fn` atomically: if it throws, none of its writes persist. Never nested. */
+  transaction<T>(fn: () => T): T;
+
+  totals(): TotalsRow;
+  setTotals(row: TotalsRow): void;
+
+  key(keyId: string): KeyRow | null;
+  putKey(row: KeyRow): void;
+  keys(): KeyRow[];
+
+  reservation(requestId: string): ReservationRow | null;
+  /** Insert or replace by `request_id`. */
+  putReservation(row: ReservationRow): void;
+  /** Open reservations with `deadline_at <= nowMs`, earliest deadline first. */
+  overdue(nowMs: number, limit: number): ReservationRow[];
+  /** Earliest `deadline_at` among open reservations. */
+  nextDeadline(): number | null;
+
+  /** The credit entry with this ref, if any. */
+  creditByRef(ref: string): LedgerEntry | null;
+  /** Appends and returns the entry with its newly assigned, strictly increasing id. */
+  appendEntry(entry: NewLedgerEntry): LedgerEntry;
+  /** Entries with `id > after`, ascending, at most `limit`. */
+  entries(after: number, limit: number): LedgerEntry[];
+
+  sums(): LedgerSums;
+}

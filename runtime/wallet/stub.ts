@@ -1,0 +1,13 @@
+// How callers reach a tenant's wallet: one Durable Object per tenant, named by tenant id.
+// Kept apart from wallet-object.ts (type-only import) so node code can import it.
+
+import type { Wallet } from "./wallet-object";
+
+/**
+ * The tenant's Wallet stub with its RPC methods typed. The assertion is needed while
+ * the generated `Env.WALLET` is a bare `DurableObjectNamespace`; it is the one place
+ * that states the binding's class.
+ */
+export function walletFor(namespace: DurableObjectNamespace, tenantId: string): DurableObjectStub<Wallet> {
+  return namespace.get(namespace.idFromName(tenantId)) as DurableObjectStub<Wallet>;
+}

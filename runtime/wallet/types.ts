@@ -1,0 +1,138 @@
+// The wallet's public shapes. Every one is a plain, JSON-serialisable object because
+// they cross the Durable Object RPC boundary unchanged. Money is integer micro-dollars
+// (1 USD = 1_000_000); timestamps are epoch milliseconds.
+
+/** `GET /v1/wallet`. `balance_micros` = credited − charged; reservations do not lower it. */
+export interface WalletBalance {
+  balance_micros: number;
+  /** Sum of every outstanding (open) reservation: money promised to in-flight requests. */
+  reserved_micros: number;
+  currency: "usd";
+}
+
+/** One end-user key's budget as the wallet sees it. */
+export interface KeyState {
+  key_id: string;
+  /** `null` = no cap (only the wallet balance limits the key). */
+  cap_micros: number | null;
+  spent_micros: number;
+  reserved_micros: number;
+  revoked: boolean;
+}
+
+export type LedgerEntryType = "credit" | "charge" | "expired_charge";
+
+/**
+ * One line of the append-only ledger. `amount_micros` is signed (credits positive,
+ * charges negative) so the sum of all entries is exactly the balance.
+ */
+export interface LedgerEntry {
+  /** Monotonic sequence number; also the pagination cursor. */
+  id: number;
+  type: LedgerEntryType;
+  amount_micros: number;
+  /** Usage above the reservation that was not charged (the gateway under-estimated). */
+  waived_micros: number;
+  /** Credits: the caller's idempotency ref (e.g. a Stripe event id). Charges: the request id. */
+  ref: string;
+  key_id: string | null;
+  request_id: string | null;
+  balance_after_micros: number;
+  created_at: number;
+  note: string | null;
+}
+
+export interface LedgerPage {
+  data: LedgerEntry[];
+  has_more: boolean;
+  /** Pass as `after` to read the next page; `null` when the page is empty. */
+  next_after: number | null;
+}
+
+export interface LedgerPageOptions {
+  /** 1–500, default 50. */
+  limit?: number;
+  /** Return entries with `id > after`; default 0 (from the start). */
+  after?: number;
+}
+
+export interface CreditResult {
+  /** `false` when this ref was credited before; `entry` is then the original entry. */
+  applied: boolean;
+  entry: LedgerEntry;
+  balance: WalletBalance;
+}
+
+export type ReservationStatus = "open" | "settled" | "expired";
+
+export interface Reservation {
+  request_id: string;
+  key_id: string;
+  amount_micros: number;
+  created_at: number;
+  /** After this instant the alarm settles the reservation at `amount_micros`. */
+  deadline_at: number;
+  status: ReservationStatus;
+}
+
+export type RefusalType = "insufficient_funds" | "cap_exceeded" | "key_revoked";
+
+/** Why a request may not be forwarded; the edge renders it as a 402 (403-like for revoked). */
+export interface ReserveRefusal {
+  ok: false;
+  type: RefusalType;
+  message: string;
+  needed_micros: number;
+  available_micros: number;
+}
+
+export type ReserveResult =
+  | {
+      ok: true;
+      /** `false` when this request id was reserved before: nothing new was held. */
+      applied: boolean;
+      reservation: Reservation;
+    }
+  | ReserveRefusal;
+
+export interface Settlement {
+  request_id: string;
+  key_id: string;
+  /** `expired` = settled by the alarm at the reserved amount because no settle arrived. */
+  status: "settled" | "expired";
+  reserved_micros: number;
+  /** What the gateway reported; `null` for an expiry, where it is unknown. */
+  actual_micros: number | null;
+  charged_micros: number;
+  waived_micros: number;
+  released_micros: number;
+  entry_id: number;
+  balance_after_micros: number;
+  settled_at: number;
+}
+
+export interface SettleMeta {
+  /** Free text stored on the ledger entry (e.g. "anthropic/claude-sonnet-4, 1200 in / 300 out"). */
+  note?: string;
+}
+
+export type SettleResult =
+  | {
+      ok: true;
+      /** `false` when the request was already settled or expired; `settlement` is the original. */
+      applied: boolean;
+      settlement: Settlement;
+    }
+  | { ok: false; type: "unknown_reservation"; message: string; request_id: string };
+
+export interface ExpireResult {
+  expired: Settlement[];
+  /** Earliest deadline among reservations still open, for re-arming the alarm. */
+  next_deadline_ms: number | null;
+}
+
+export interface AuditReport {
+  ok: boolean;
+  /** Human-readable invariant violations; empty when `ok`. */
+  problems: string[];
+}

@@ -1,0 +1,303 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { Ledger } from "../../../runtime/wallet/ledger";
+import { MemoryLedgerStore } from "../../../runtime/wallet/memory-store";
+import { LedgerInputError } from "../../../runtime/wallet/money";
+
+const USD = 1_000_000;
+const TTL = 60_000;
+const T0 = 1_700_000_000_000;
+
+let store: MemoryLedgerStore;
+let ledger: Ledger;
+
+beforeEach(() => {
+  store = new MemoryLedgerStore();
+  ledger = new Ledger(store, { now: () => T0 });
+});
+
+function expectHealthy(): void {
+  expect(ledger.audit()).toEqual({ ok: true, problems: [] });
+}
+
+describe("credit", () => {
+  it("adds to the balance and writes one ledger entry", () => {
+    const result = ledger.credit(5 * USD, "evt_1", "stripe top-up");
+    expect(result.applied).toBe(true);
+    expect(result.entry).toMatchObject({ id: 1, type: "credit", amount_micros: 5 * USD, ref: "evt_1", note: "stripe top-up" });
+    expect(result.balance).toEqual({ balance_micros: 5 * USD, reserved_micros: 0, currency: "usd" });
+    expectHealthy();
+  });
+
+  it("applies a repeated ref once and returns the original entry", () => {
+    const first = ledger.credit(5 * USD, "evt_1");
+    const again = ledger.credit(5 * USD, "evt_1");
+    expect(again.applied).toBe(false);
+    expect(again.entry).toEqual(first.entry);
+    expect(ledger.balance().balance_micros).toBe(5 * USD);
+    expect(ledger.ledger().data).toHaveLength(1);
+  });
+
+  it("rejects a repeated ref with a different amount instead of guessing", () => {
+    ledger.credit(5 * USD, "evt_1");
+    expect(() => ledger.credit(6 * USD, "evt_1")).toThrow(/already credited with 5000000.*same amount/);
+    expect(ledger.balance().balance_micros).toBe(5 * USD);
+  });
+
+  it.each([
+    [1.5, /non-negative whole number of micro-dollars.*got 1.5/],
+    [-3, /got -3/],
+    [0, /greater than 0/],
+    [Number.NaN, /got NaN/],
+    [2 ** 60, /non-negative whole number/],
+  ])("rejects amount %s with a message saying what to fix", (amount, message) => {
+    expect(() => ledger.credit(amount, "evt_x")).toThrow(LedgerInputError);
+    expect(() => ledger.credit(amount, "evt_x")).toThrow(message);
+    expect(ledger.ledger().data).toHaveLength(0);
+  });
+});
+
+describe("reserve", () => {
+  beforeEach(() => {
+    ledger.credit(10 * USD, "seed");
+  });
+
+  it("holds the worst case against the wallet and the key", () => {
+    ledger.upsertKey("k1", 2 * USD);
+    const result = ledger.reserve("r1", "k1", 500_000, T0, TTL);
+    expect(result).toEqual({
+      ok: true,
+      applied: true,
+      reservation: { request_id: "r1", key_id: "k1", amount_micros: 500_000, created_at: T0, deadline_at: T0 + TTL, status: "open" },
+    });
+    expect(ledger.balance()).toEqual({ balance_micros: 10 * USD, reserved_micros: 500_000, currency: "usd" });
+    expect(ledger.keyState("k1")).toEqual({ key_id: "k1", cap_micros: 2 * USD, spent_micros: 0, reserved_micros: 500_000, revoked: false });
+    expectHealthy();
+  });
+
+  it("refuses with cap_exceeded when the key's remaining cap cannot cover the worst case", () => {
+    ledger.upsertKey("k1", 1 * USD);
+    expect(ledger.reserve("r1", "k1", 700_000, T0, TTL).ok).toBe(true);
+    const refused = ledger.reserve("r2", "k1", 400_000, T0, TTL);
+    expect(refused).toMatchObject({ ok: false, type: "cap_exceeded", needed_micros: 400_000, available_micros: 300_000 });
+    if (refused.ok) throw new Error("unreachable");
+    expect(refused.message).toContain("$0.30 left of its $1.00 spending cap");
+    expect(refused.message).toContain("raise the key's max_spend_usd");
+    // The refusal held nothing.
+    expect(ledger.keyState("k1").reserved_micros).toBe(700_000);
+    expect(ledger.reserve("r3", "k1", 300_000, T0, TTL).ok).toBe(true);
+  });
+
+  it("refuses with insufficient_funds counting money already held for other requests", () => {
+    expect(ledger.reserve("r1", "a", 6 * USD, T0, TTL).ok).toBe(true);
+    const refused = ledger.reserve("r2", "b", 5 * USD, T0, TTL);
+    expect(refused).toMatchObject({ ok: false, type: "insufficient_funds", needed_micros: 5 * USD, available_micros: 4 * USD });
+    if (refused.ok) throw new Error("unreachable");
+    expect(refused.message).toContain("top up the wallet");
+    expect(ledger.reserve("r3", "b", 4 * USD, T0, TTL).ok).toBe(true);
+    expect(ledger.balance().reserved_micros).toBe(10 * USD);
+  });
+
+  it("treats a never-seen key as uncapped but still bound by the wallet", () => {
+    expect(ledger.reserve("r1", "new-key", 9 * USD, T0, TTL).ok).toBe(true);
+    expect(ledger.keyState("new-key")).toMatchObject({ cap_micros: null, reserved_micros: 9 * USD });
+    expect(ledger.reserve("r2", "new-key", 2 * USD, T0, TTL)).toMatchObject({ ok: false, type: "insufficient_funds" });
+  });
+
+  it("does not hold twice for a repeated request id", () => {
+    const first = ledger.reserve("r1", "k1", USD, T0, TTL);
+    const again = ledger.reserve("r1", "k1", USD, T0 + 5, TTL);
+    expect(again).toEqual({ ...first, applied: false });
+    expect(ledger.balance().reserved_micros).toBe(USD);
+    expect(ledger.keyState("k1").reserved_micros).toBe(USD);
+  });
+
+  it("rejects a repeated request id with a different key or amount", () => {
+    ledger.reserve("r1", "k1", USD, T0, TTL);
+    expect(() => ledger.reserve("r1", "k1", 2 * USD, T0, TTL)).toThrow(/already holds 1000000.*new request id/);
+    expect(() => ledger.reserve("r1", "k2", USD, T0, TTL)).toThrow(LedgerInputError);
+    expect(ledger.balance().reserved_micros).toBe(USD);
+  });
+
+  it("applies cap changes on the next reserve, in both directions", () => {
+    ledger.upsertKey("k1", 1 * USD);
+    expect(ledger.reserve("r1", "k1", 2 * USD, T0, TTL)).toMatchObject({ ok: false, type: "cap_exceeded" });
+    ledger.upsertKey("k1", 3 * USD);
+    expect(ledger.reserve("r2", "k1", 2 * USD, T0, TTL).ok).toBe(true);
+    ledger.upsertKey("k1", 1 * USD);
+    expect(ledger.reserve("r3", "k1", 1, T0, TTL)).toMatchObject({ ok: false, type: "cap_exceeded", available_micros: 0 });
+    ledger.upsertKey("k1", null);
+    expect(ledger.reserve("r4", "k1", 1 * USD, T0, TTL).ok).toBe(true);
+  });
+
+  it("refuses a revoked key but still settles what it already holds", () => {
+    ledger.upsertKey("k1", 5 * USD);
+    ledger.reserve("r1", "k1", USD, T0, TTL);
+    expect(ledger.revokeKey("k1").revoked).toBe(true);
+    const refused = ledger.reserve("r2", "k1", 1, T0, TTL);
+    expect(refused).toMatchObject({ ok: false, type: "key_revoked", available_micros: 0 });
+    // Changing the cap does not bring a revoked key back.
+    ledger.upsertKey("k1", 50 * USD);
+    expect(ledger.reserve("r3", "k1", 1, T0, TTL)).toMatchObject({ ok: false, type: "key_revoked" });
+    expect(ledger.settle("r1", 400_000, T0 + 1)).toMatchObject({ ok: true, applied: true });
+    expect(ledger.keyState("k1")).toMatchObject({ spent_micros: 400_000, reserved_micros: 0, revoked: true });
+  });
+
+  it("allows a zero worst case (free models) unless the key is revoked", () => {
+    expect(ledger.reserve("r1", "k1", 0, T0, TTL).ok).toBe(true);
+    expect(ledger.settle("r1", 0, T0).ok).toBe(true);
+    expect(ledger.ledger().data.at(-1)).toMatchObject({ type: "charge", amount_micros: 0 });
+  });
+
+  it("rejects malformed arguments before touching anything", () => {
+    expect(() => ledger.reserve("", "k1", 1, T0, TTL)).toThrow(/requestId must be a non-empty string/);
+    expect(() => ledger.reserve("r1", "k1", 0.5, T0, TTL)).toThrow(/worstCaseMicros must be .* got 0.5/);
+    expect(() => ledger.reserve("r1", "k1", 1, T0, 0)).toThrow(/ttlMs must be greater than 0/);
+    expect(() => ledger.upsertKey("k1", -1)).toThrow(/capMicros must be/);
+    expect(ledger.balance().reserved_micros).toBe(0);
+  });
+});
+
+describe("settle", () => {
+  beforeEach(() => {
+    ledger.credit(10 * USD, "seed");
+    ledger.upsertKey("k1", 3 * USD);
+    ledger.reserve("r1", "k1", 2 * USD, T0, TTL);
+  });
+
+  it("charges the actual cost and releases the rest", () => {
+    const result = ledger.settle("r1", 750_000, T0 + 100, { note: "mock/echo 10 in / 20 out" });
+    expect(result).toEqual({
+      ok: true,
+      applied: true,
+      settlement: {
+        request_id: "r1",
+        key_id: "k1",
+        status: "settled",
+        reserved_micros: 2 * USD,
+        actual_micros: 750_000,
+        charged_micros: 750_000,
+        waived_micros: 0,
+        released_micros: 1_250_000,
+        entry_id: 2,
+        balance_after_micros: 9_250_000,
+        settled_at: T0 + 100,
+      },
+    });
+    expect(ledger.balance()).toEqual({ balance_micros: 9_250_000, reserved_micros: 0, currency: "usd" });
+    expect(ledger.keyState("k1")).toMatchObject({ spent_micros: 750_000, reserved_micros: 0 });
+    expect(ledger.ledger().data[1]).toMatchObject({
+      type: "charge",
+      amount_micros: -750_000,
+      key_id: "k1",
+      request_id: "r1",
+      ref: "r1",
+      note: "mock/echo 10 in / 20 out",
+    });
+    expectHealthy();
+  });
+
+  it("never charges more than was reserved and records the excess as waived", () => {
+    const result = ledger.settle("r1", 2_500_000, T0 + 1);
+    expect(result).toMatchObject({ ok: true, settlement: { charged_micros: 2 * USD, waived_micros: 500_000, released_micros: 0 } });
+    const entry = ledger.ledger().data[1];
+    expect(entry).toMatchObject({ amount_micros: -2 * USD, waived_micros: 500_000 });
+    expect(entry?.note).toContain("$0.50 waived");
+    expect(ledger.keyState("k1").spent_micros).toBe(2 * USD);
+    expectHealthy();
+  });
+
+  it("is idempotent: a second settle changes nothing and returns the first result", () => {
+    const first = ledger.settle("r1", 300_000, T0 + 1);
+    const again = ledger.settle("r1", 900_000, T0 + 2);
+    if (!first.ok) throw new Error("first settle failed");
+    expect(again).toEqual({ ...first, applied: false });
+    expect(ledger.balance().balance_micros).toBe(9_700_000);
+    expect(ledger.ledger().data).toHaveLength(2);
+  });
+
+  it("returns a clear error result for an unknown request id and leaves state alone", () => {
+    const before = ledger.balance();
+    const result = ledger.settle("nope", 100, T0);
+    expect(result).toMatchObject({ ok: false, type: "unknown_reservation", request_id: "nope" });
+    if (result.ok) throw new Error("unreachable");
+    expect(result.message).toContain("call reserve() before forwarding");
+    expect(ledger.balance()).toEqual(before);
+    expectHealthy();
+  });
+
+  it("a replayed reserve after settlement returns the settled reservation, holding nothing", () => {
+    ledger.settle("r1", 100, T0 + 1);
+    expect(ledger.reserve("r1", "k1", 2 * USD, T0 + 2, TTL)).toMatchObject({
+      ok: true,
+      applied: false,
+      reservation: { status: "settled" },
+    });
+    expect(ledger.balance().reserved_micros).toBe(0);
+  });
+});
+
+describe("expire", () => {
+  beforeEach(() => {
+    ledger.credit(10 * USD, "seed");
+    ledger.reserve("early", "k1", USD, T0, 1_000);
+    ledger.reserve("late", "k2", 2 * USD, T0, 5_000);
+  });
+
+  it("settles overdue reservations at their reserved amount and reports the next deadline", () => {
+    expect(ledger.expire(T0 + 999)).toEqual({ expired: [], next_deadline_ms: T0 + 1_000 });
+    const result = ledger.expire(T0 + 1_000);
+    expect(result.expired).toEqual([
+      expect.objectContaining({ request_id: "early", status: "expired", charged_micros: USD, actual_micros: null }),
+    ]);
+    expect(result.next_deadline_ms).toBe(T0 + 5_000);
+    expect(ledger.ledger().data.at(-1)).toMatchObject({ type: "expired_charge", amount_micros: -USD, key_id: "k1" });
+    expect(ledger.balance()).toEqual({ balance_micros: 9 * USD, reserved_micros: 2 * USD, currency: "usd" });
+    expect(ledger.expire(T0 + 10_000).next_deadline_ms).toBeNull();
+    expectHealthy();
+  });
+
+  it("a late settle after expiry is a no-op that reports the expiry", () => {
+    ledger.expire(T0 + 2_000);
+    const late = ledger.settle("early", 10, T0 + 3_000);
+    expect(late).toMatchObject({ ok: true, applied: false, settlement: { status: "expired", charged_micros: USD } });
+    expect(ledger.balance().balance_micros).toBe(9 * USD);
+  });
+
+  it("a settle that arrives before the alarm wins, even past the deadline", () => {
+    expect(ledger.settle("early", 10, T0 + 2_000)).toMatchObject({ applied: true, settlement: { status: "settled" } });
+    expect(ledger.expire(T0 + 2_000).expired).toEqual([]);
+  });
+});
+
+describe("ledger pages", () => {
+  it("pages by id with a cursor and has_more", () => {
+    for (let i = 1; i <= 7; i++) ledger.credit(i, `c${i}`);
+    const first = ledger.ledger({ limit: 3 });
+    expect(first.data.map((e) => e.id)).toEqual([1, 2, 3]);
+    expect(first).toMatchObject({ has_more: true, next_after: 3 });
+    const last = ledger.ledger({ limit: 3, after: 6 });
+    expect(last).toMatchObject({ has_more: false, next_after: 7 });
+    expect(last.data.map((e) => e.balance_after_micros)).toEqual([28]);
+    expect(ledger.ledger({ after: 7 })).toEqual({ data: [], has_more: false, next_after: null });
+    expect(() => ledger.ledger({ limit: 0 })).toThrow(/limit must be a whole number from 1 to 500, got 0/);
+    expect(() => ledger.ledger({ after: -1 })).toThrow(/after must be/);
+  });
+});
+
+describe("atomicity", () => {
+  it("a storage failure half-way through a settle leaves nothing half-written", () => {
+    ledger.credit(10 * USD, "seed");
+    ledger.reserve("r1", "k1", USD, T0, TTL);
+    const before = { balance: ledger.balance(), key: ledger.keyState("k1"), entries: ledger.ledger().data };
+    const realPutKey = store.putKey.bind(store);
+    // The entry has been appended when putKey runs; failing here must undo the entry too.
+    store.putKey = () => {
+      throw new Error("disk full");
+    };
+    expect(() => ledger.settle("r1", 500_000, T0 + 1)).toThrow("disk full");
+    store.putKey = realPutKey;
+    expect({ balance: ledger.balance(), key: ledger.keyState("k1"), entries: ledger.ledger().data }).toEqual(before);
+    expect(ledger.settle("r1", 500_000, T0 + 2)).toMatchObject({ ok: true, applied: true });
+    expectHealthy();
+  });
+});

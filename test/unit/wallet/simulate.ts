@@ -1,0 +1,246 @@
+// A randomized driver for the Ledger: random interleavings of credit, upsertKey,
+// revokeKey, reserve, settle and expire, each compared with a tiny reference model,
+// with the money invariants checked after every step. Free of vitest so the same
+// simulation runs over the in-memory store (node) and the SQLite store (workerd).
+
+import type { Ledger } from "../../../runtime/wallet/ledger";
+
+const USD = 1_000_000;
+const KEYS = ["k0", "k1", "k2", "k3"] as const;
+/** Reserved against but never upserted: uncapped, still bound by the wallet. */
+const UNKNOWN_KEY = "walk-in";
+const EXPIRE_BATCH = 200;
+
+export interface SimulationStats {
+  steps: number;
+  reserved: number;
+  refused: Record<"insufficient_funds" | "cap_exceeded" | "key_revoked", number>;
+  replayedReserves: number;
+  settled: number;
+  replayedSettles: number;
+  unknownSettles: number;
+  waived: number;
+  expired: number;
+  credits: number;
+  replayedCredits: number;
+}
+
+interface ModelKey {
+  cap: number | null;
+  spent: number;
+  reserved: number;
+  revoked: boolean;
+  /** spent + reserved when the cap was last set: a lowered cap may sit below it, nothing may rise above. */
+  committedAtUpsert: number;
+}
+
+interface ModelReservation {
+  key: string;
+  amount: number;
+  deadline: number;
+  status: "open" | "settled" | "expired";
+  charged: number;
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function simulate(ledger: Ledger, seed: number, steps: number): SimulationStats {
+  const random = mulberry32(seed);
+  const int = (max: number): number => Math.floor(random() * (max + 1));
+  const pick = <T>(items: readonly T[]): T => {
+    const item = items[int(items.length - 1)];
+    if (item === undefined) throw new Error("pick from an empty list");
+    return item;
+  };
+
+  const stats: SimulationStats = {
+    steps,
+    reserved: 0,
+    refused: { insufficient_funds: 0, cap_exceeded: 0, key_revoked: 0 },
+    replayedReserves: 0,
+    settled: 0,
+    replayedSettles: 0,
+    unknownSettles: 0,
+    waived: 0,
+    expired: 0,
+    credits: 0,
+    replayedCredits: 0,
+  };
+  let balance = 0;
+  let reservedTotal = 0;
+  let now = 1_700_000_000_000;
+  const keys = new Map<string, ModelKey>();
+  const reservations = new Map<string, ModelReservation>();
+  const creditRefs = new Map<string, number>();
+  const history: string[] = [];
+  const modelKey = (id: string): ModelKey =>
+    keys.get(id) ?? { cap: null, spent: 0, reserved: 0, revoked: false, committedAtUpsert: 0 };
+
+  const fail = (step: number, why: string): never => {
+    throw new Error(`seed ${seed}, step ${step}: ${why}\nlast operations:\n  ${history.slice(-8).join("\n  ")}`);
+  };
+  const same = (step: number, what: string, actual: unknown, expected: unknown): void => {
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+      fail(step, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    }
+  };
+
+  for (let step = 0; step < steps; step++) {
+    now += int(1_500);
+    const roll = random();
+
+    if (roll < 0.12) {
+      // Credit: sometimes a replayed ref (same amount, as a webhook retry would send).
+      const replay = creditRefs.size > 0 && random() < 0.25;
+      const ref = replay ? pick([...creditRefs.keys()]) : `evt_${seed}_${step}`;
+      const amount = replay ? (creditRefs.get(ref) ?? 0) : 1 + int(3 * USD);
+      history.push(`credit(${amount}, ${ref})`);
+      const result = ledger.credit(amount, ref);
+      same(step, "credit applied", result.applied, !replay);
+      if (replay) stats.replayedCredits++;
+      else {
+        creditRefs.set(ref, amount);
+        balance += amount;
+        stats.credits++;
+      }
+    } else if (roll < 0.2) {
+      const id = pick(KEYS);
+      const cap = random() < 0.2 ? null : int(4 * USD);
+      history.push(`upsertKey(${id}, ${cap})`);
+      const key = modelKey(id);
+      keys.set(id, { ...key, cap, committedAtUpsert: key.spent + key.reserved });
+      ledger.upsertKey(id, cap);
+    } else if (roll < 0.205) {
+      // Only the last key is ever revoked, so the others keep exercising the happy path.
+      const id = "k3";
+      history.push(`revokeKey(${id})`);
+      keys.set(id, { ...modelKey(id), revoked: true });
+      ledger.revokeKey(id);
+    } else if (roll < 0.6) {
+      const replay = reservations.size > 0 && random() < 0.1;
+      const requestId = replay ? pick([...reservations.keys()]) : `req_${seed}_${step}`;
+      const prior = reservations.get(requestId);
+      const keyId = prior?.key ?? pick([...KEYS, UNKNOWN_KEY]);
+      const key = modelKey(keyId);
+      // Aim at the exact boundaries half the time: that is where off-by-one bugs live.
+      const walletRoom = balance - reservedTotal;
+      const capRoom = key.cap === null ? walletRoom : key.cap - key.spent - key.reserved;
+      const worst =
+        prior?.amount ??
+        (random() < 0.5 ? Math.max(0, pick([walletRoom, walletRoom + 1, capRoom, capRoom + 1])) : int(2 * USD));
+      const ttl = 1 + int(8_000);
+      history.push(`reserve(${requestId}, ${keyId}, ${worst}, now=${now}, ttl=${ttl})`);
+      const result = ledger.reserve(requestId, keyId, worst, now, ttl);
+
+      let expected: "ok" | "replay" | keyof SimulationStats["refused"];
+      if (prior !== undefined) expected = "replay";
+      else if (key.revoked) expected = "key_revoked";
+      else if (key.cap !== null && Math.max(0, key.cap - key.spent - key.reserved) < worst) expected = "cap_exceeded";
+      else if (walletRoom < worst) expected = "insufficient_funds";
+      else expected = "ok";
+
+      const got = result.ok ? (result.applied ? "ok" : "replay") : result.type;
+      same(step, "reserve outcome", got, expected);
+      if (expected === "ok") {
+        reservations.set(requestId, { key: keyId, amount: worst, deadline: now + ttl, status: "open", charged: 0 });
+        keys.set(keyId, { ...key, reserved: key.reserved + worst });
+        reservedTotal += worst;
+        stats.reserved++;
+      } else if (expected === "replay") stats.replayedReserves++;
+      else stats.refused[expected]++;
+    } else if (roll < 0.9) {
+      const unknown = reservations.size === 0 || random() < 0.03;
+      const requestId = unknown ? `ghost_${step}` : pick([...reservations.keys()]);
+      const r = reservations.get(requestId);
+      const actual = int(Math.round((r?.amount ?? USD) * 1.3));
+      history.push(`settle(${requestId}, ${actual}, now=${now})`);
+      const result = ledger.settle(requestId, actual, now);
+      if (r === undefined) {
+        same(step, "settle of an unknown request", result.ok ? "ok" : result.type, "unknown_reservation");
+        stats.unknownSettles++;
+      } else if (!result.ok) {
+        fail(step, `settle of a known request failed: ${result.message}`);
+      } else if (r.status !== "open") {
+        same(step, "replayed settle", [result.applied, result.settlement.charged_micros], [false, r.charged]);
+        stats.replayedSettles++;
+      } else {
+        const charged = Math.min(actual, r.amount);
+        same(step, "settle charge", [result.applied, result.settlement.charged_micros, result.settlement.waived_micros], [true, charged, actual - charged]);
+        closeInModel(requestId, r, charged, "settled");
+        stats.settled++;
+        if (actual > r.amount) stats.waived++;
+      }
+    } else {
+      now += int(6_000);
+      const due = [...reservations.entries()]
+        .filter(([, r]) => r.status === "open" && r.deadline <= now)
+        .sort(([a, x], [b, y]) => x.deadline - y.deadline || (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, EXPIRE_BATCH);
+      history.push(`expire(now=${now})`);
+      const result = ledger.expire(now);
+      same(step, "expired request ids", result.expired.map((s) => s.request_id), due.map(([id]) => id));
+      for (const [id, r] of due) closeInModel(id, r, r.amount, "expired");
+      stats.expired += due.length;
+      const open = [...reservations.values()].filter((r) => r.status === "open").map((r) => r.deadline);
+      same(step, "next deadline", result.next_deadline_ms, open.length === 0 ? null : Math.min(...open));
+    }
+
+    checkInvariants(step);
+  }
+  checkLedgerSum(steps);
+  return stats;
+
+  function closeInModel(id: string, r: ModelReservation, charged: number, status: "settled" | "expired"): void {
+    const key = modelKey(r.key);
+    keys.set(r.key, { ...key, spent: key.spent + charged, reserved: key.reserved - r.amount });
+    reservations.set(id, { ...r, status, charged });
+    balance -= charged;
+    reservedTotal -= r.amount;
+  }
+
+  function checkInvariants(step: number): void {
+    const b = ledger.balance();
+    if (b.balance_micros < 0) fail(step, `balance went negative: ${b.balance_micros}`);
+    if (b.reserved_micros > b.balance_micros) fail(step, `reservations ${b.reserved_micros} exceed balance ${b.balance_micros}`);
+    same(step, "balance", [b.balance_micros, b.reserved_micros], [balance, reservedTotal]);
+    for (const [id, key] of keys) {
+      const state = ledger.keyState(id);
+      same(step, `key ${id}`, [state.cap_micros, state.spent_micros, state.reserved_micros, state.revoked], [key.cap, key.spent, key.reserved, key.revoked]);
+      const committed = state.spent_micros + state.reserved_micros;
+      if (state.cap_micros !== null && committed > Math.max(state.cap_micros, key.committedAtUpsert)) {
+        fail(step, `key ${id} overshot its cap: spent ${state.spent_micros} + reserved ${state.reserved_micros} > cap ${state.cap_micros}`);
+      }
+    }
+    const audit = ledger.audit();
+    if (!audit.ok) fail(step, `audit: ${audit.problems.join("; ")}`);
+    if (step % 100 === 0) checkLedgerSum(step);
+  }
+
+  function checkLedgerSum(step: number): void {
+    let sum = 0;
+    let lastId = 0;
+    let lastBalanceAfter = 0;
+    for (let after = 0; ; ) {
+      const page = ledger.ledger({ limit: 500, after });
+      for (const entry of page.data) {
+        if (entry.id <= lastId) fail(step, `ledger ids not increasing: ${entry.id} after ${lastId}`);
+        lastId = entry.id;
+        sum += entry.amount_micros;
+        if (entry.balance_after_micros !== sum) fail(step, `entry ${entry.id} says balance ${entry.balance_after_micros}, running sum is ${sum}`);
+        lastBalanceAfter = entry.balance_after_micros;
+      }
+      if (!page.has_more || page.next_after === null) break;
+      after = page.next_after;
+    }
+    same(step, "sum of ledger entries", [sum, lastBalanceAfter], [balance, balance]);
+  }
+}

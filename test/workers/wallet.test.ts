@@ -1,0 +1,179 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { Ledger } from "../../runtime/wallet/ledger";
+import { SqlLedgerStore } from "../../runtime/wallet/sql-store";
+import type { KeyRow } from "../../runtime/wallet/store";
+import { walletFor } from "../../runtime/wallet/stub";
+import { simulate } from "../unit/wallet/simulate";
+
+const USD = 1_000_000;
+let tenants = 0;
+/** A fresh Durable Object per test, so tests never share money. */
+const freshWallet = (label: string) => walletFor(env.WALLET, `tenant-${label}-${++tenants}-${Date.now()}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("Wallet Durable Object under concurrency", () => {
+  it("200 concurrent reserves against a key cap covering 50: exactly 50 pass, the cap is never overshot", async () => {
+    const wallet = freshWallet("cap");
+    await wallet.credit(1_000 * USD, "seed");
+    await wallet.upsertKey("key-1", 50 * 20_000);
+
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => wallet.reserve(`req-${i}`, "key-1", 20_000)),
+    );
+
+    const granted = results.filter((r) => r.ok);
+    expect(granted).toHaveLength(50);
+    expect(results.filter((r) => !r.ok && r.type === "cap_exceeded")).toHaveLength(150);
+    expect(await wallet.keyState("key-1")).toEqual({
+      key_id: "key-1",
+      cap_micros: 1_000_000,
+      spent_micros: 0,
+      reserved_micros: 1_000_000,
+      revoked: false,
+    });
+    expect(await wallet.audit()).toEqual({ ok: true, problems: [] });
+  });
+
+  it("200 concurrent reserves against a wallet covering 50: exactly 50 pass, the balance never goes negative", async () => {
+    const wallet = freshWallet("funds");
+    await wallet.credit(50 * 30_000, "seed");
+
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => wallet.reserve(`req-${i}`, `key-${i % 7}`, 30_000)),
+    );
+
+    expect(results.filter((r) => r.ok)).toHaveLength(50);
+    const refusals = results.filter((r) => !r.ok);
+    expect(refusals.every((r) => !r.ok && r.type === "insufficient_funds" && r.available_micros === 0)).toBe(true);
+    expect(await wallet.balance()).toEqual({ balance_micros: 1_500_000, reserved_micros: 1_500_000, currency: "usd" });
+
+    // Settle every granted request at full cost, concurrently: the balance lands on exactly 0.
+    const settled = await Promise.all(
+      results.flatMap((r) => (r.ok ? [wallet.settle(r.reservation.request_id, 30_000)] : [])),
+    );
+    expect(settled.every((s) => s.ok && s.applied)).toBe(true);
+    expect(await wallet.balance()).toEqual({ balance_micros: 0, reserved_micros: 0, currency: "usd" });
+    expect(await wallet.reserve("one-more", "key-0", 1)).toMatchObject({ ok: false, type: "insufficient_funds" });
+    expect(await wallet.audit()).toEqual({ ok: true, problems: [] });
+  });
+
+  it("the same request id reserved concurrently holds once", async () => {
+    const wallet = freshWallet("idem");
+    await wallet.credit(USD, "seed");
+    const results = await Promise.all(Array.from({ length: 20 }, () => wallet.reserve("req-same", "key-1", 100_000)));
+    expect(results.filter((r) => r.ok && r.applied)).toHaveLength(1);
+    expect(results.filter((r) => r.ok && !r.applied)).toHaveLength(19);
+    expect((await wallet.balance()).reserved_micros).toBe(100_000);
+  });
+});
+
+describe("Wallet settle, credit and reads over RPC", () => {
+  it("settle charges the actual cost and releases the rest for the next request", async () => {
+    const wallet = freshWallet("settle");
+    await wallet.credit(USD, "evt_1", "first top-up");
+    await wallet.upsertKey("key-1", 600_000);
+    expect(await wallet.reserve("a", "key-1", 500_000)).toMatchObject({ ok: true, applied: true });
+    expect(await wallet.reserve("b", "key-1", 500_000)).toMatchObject({ ok: false, type: "cap_exceeded", available_micros: 100_000 });
+
+    const settled = await wallet.settle("a", 120_000, { note: "mock/echo" });
+    expect(settled).toMatchObject({ ok: true, applied: true, settlement: { charged_micros: 120_000, released_micros: 380_000 } });
+    expect(await wallet.settle("a", 999_999)).toMatchObject({ ok: true, applied: false, settlement: { charged_micros: 120_000 } });
+    expect(await wallet.settle("never-reserved", 1)).toMatchObject({ ok: false, type: "unknown_reservation" });
+
+    expect(await wallet.reserve("b", "key-1", 480_000)).toMatchObject({ ok: true, applied: true });
+    expect(await wallet.keyState("key-1")).toMatchObject({ spent_micros: 120_000, reserved_micros: 480_000 });
+
+    expect(await wallet.credit(USD, "evt_1")).toMatchObject({ applied: false });
+    const page = await wallet.ledger({ limit: 10 });
+    expect(page.data.map((e) => [e.type, e.amount_micros, e.balance_after_micros])).toEqual([
+      ["credit", USD, USD],
+      ["charge", -120_000, 880_000],
+    ]);
+    expect(page.has_more).toBe(false);
+  });
+
+  it("a revoked key is refused on its next request", async () => {
+    const wallet = freshWallet("revoke");
+    await wallet.credit(USD, "seed");
+    expect(await wallet.reserve("a", "key-1", 1)).toMatchObject({ ok: true });
+    await wallet.revokeKey("key-1");
+    expect(await wallet.reserve("b", "key-1", 1)).toMatchObject({ ok: false, type: "key_revoked" });
+  });
+
+  it("a malformed amount is rejected with a message saying what to fix", async () => {
+    const wallet = freshWallet("invalid");
+    await expect(wallet.credit(1.5, "evt")).rejects.toThrow(/amountMicros must be a non-negative whole number/);
+    expect(await wallet.balance()).toMatchObject({ balance_micros: 0 });
+  });
+});
+
+describe("Wallet alarm", () => {
+  it("settles a forgotten reservation at its reserved amount and re-arms for the next deadline", async () => {
+    const wallet = freshWallet("alarm");
+    await wallet.credit(USD, "seed");
+    await wallet.reserve("forgotten", "key-1", 300_000, 5);
+    const open = await wallet.reserve("still-running", "key-1", 200_000, 60_000);
+    if (!open.ok) throw new Error(open.message);
+
+    await sleep(20);
+    expect(await runDurableObjectAlarm(wallet)).toBe(true);
+
+    expect(await wallet.balance()).toEqual({ balance_micros: 700_000, reserved_micros: 200_000, currency: "usd" });
+    const entries = (await wallet.ledger()).data;
+    expect(entries.at(-1)).toMatchObject({ type: "expired_charge", amount_micros: -300_000, request_id: "forgotten" });
+    expect(await wallet.settle("forgotten", 1)).toMatchObject({ ok: true, applied: false, settlement: { status: "expired" } });
+    const nextAlarm = await runInDurableObject(wallet, (_instance, state) => state.storage.getAlarm());
+    expect(nextAlarm).toBe(open.reservation.deadline_at);
+  });
+
+  it("arms the alarm at the earliest deadline and leaves none once nothing is open", async () => {
+    const wallet = freshWallet("arm");
+    await wallet.credit(USD, "seed");
+    const late = await wallet.reserve("late", "k", 1, 60_000);
+    const early = await wallet.reserve("early", "k", 1, 30_000);
+    if (!late.ok || !early.ok) throw new Error("reserve refused");
+    expect(await runInDurableObject(wallet, (_i, state) => state.storage.getAlarm())).toBe(early.reservation.deadline_at);
+    await wallet.settle("early", 1);
+    await wallet.settle("late", 1);
+    expect(await runDurableObjectAlarm(wallet)).toBe(true);
+    expect(await runInDurableObject(wallet, (_i, state) => state.storage.getAlarm())).toBeNull();
+  });
+});
+
+describe("SqlLedgerStore in real Durable Object SQLite", () => {
+  it("matches the reference model under random interleavings", async () => {
+    for (const seed of [7, 8, 9]) {
+      const stats = await runInDurableObject(freshWallet("sim"), (_instance, state) =>
+        simulate(new Ledger(new SqlLedgerStore(state.storage)), seed, 400),
+      );
+      expect(stats.reserved).toBeGreaterThan(40);
+    }
+  });
+
+  it("rolls a failed settle back completely (transactionSync)", async () => {
+    const wallet = freshWallet("rollback");
+    await wallet.credit(USD, "seed");
+    await wallet.reserve("r1", "key-1", 400_000);
+    await runInDurableObject(wallet, (_instance, state) => {
+      class FailingStore extends SqlLedgerStore {
+        override putKey(row: KeyRow): void {
+          if (row.spent_micros > 0) throw new Error("simulated failure after the ledger entry was written");
+          super.putKey(row);
+        }
+      }
+      const failing = new Ledger(new FailingStore(state.storage));
+      expect(() => failing.settle("r1", 100_000, Date.now())).toThrow(/simulated failure/);
+    });
+    expect((await wallet.ledger()).data).toHaveLength(1);
+    expect(await wallet.balance()).toEqual({ balance_micros: USD, reserved_micros: 400_000, currency: "usd" });
+    expect(await wallet.settle("r1", 100_000)).toMatchObject({ ok: true, applied: true });
+    expect(await wallet.audit()).toEqual({ ok: true, problems: [] });
+  });
+
+  it("the schema itself refuses a negative balance", async () => {
+    await runInDurableObject(freshWallet("check"), (_instance, state) => {
+      expect(() => state.storage.sql.exec("UPDATE wallet_totals SET balance_micros = -1 WHERE id = 1")).toThrow(/CHECK/);
+    });
+  });
+});

@@ -1,0 +1,25 @@
+import { defineConfig } from "vitest/config";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+
+// Tests that run inside workerd with the real bindings from wrangler.toml:
+// routes through SELF.fetch, D1 with our migrations, KV, the Wallet Durable Object.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("runtime/db/migrations");
+  return {
+    plugins: [
+      cloudflareTest({
+        main: "./runtime/index.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations },
+        },
+      }),
+    ],
+    test: {
+      name: "workers",
+      include: ["test/workers/**/*.test.ts"],
+      setupFiles: ["./test/workers/setup/apply-migrations.ts"],
+      testTimeout: 30_000,
+    },
+  };
+});
