@@ -1,7 +1,12 @@
+import { handlers } from "./handlers";
+import { buildRouter } from "./router";
+
 export { Wallet } from "./wallet/wallet-object";
 
+const route = buildRouter(handlers);
+
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("ok");
+  fetch(req, env, ctx) {
+    return route(req, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

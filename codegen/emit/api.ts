@@ -67,6 +67,7 @@ export function emitRoutes(ops: Operation[]): string {
       `    method: ${JSON.stringify(op.method)},`,
       `    path: ${JSON.stringify(op.routerPath)},`,
       `    auth: ${JSON.stringify(op.auth)},`,
+      `    surface: ${JSON.stringify(op.surface)},`,
       `    body: ${op.body ? JSON.stringify(bodyValidatorName(op)) : "null"},`,
       `    bodyRequired: ${op.bodyRequired},`,
       `    query: ${op.query.length ? JSON.stringify(queryValidatorName(op)) : "null"},`,
@@ -88,6 +89,8 @@ export interface RouteDef {
   /** itty-router pattern. */
   readonly path: string;
   readonly auth: AuthLevel;
+  /** The API shape errors are rendered in. */
+  readonly surface: "gatehouse" | "anthropic" | "openai";
   /** Export name in body-validators.js, or null when the operation takes no body. */
   readonly body: string | null;
   readonly bodyRequired: boolean;

@@ -7,6 +7,8 @@ export interface Operation {
   /** itty-router path, e.g. `/v1/keys/:id`. */
   routerPath: string;
   auth: "none" | "standard" | "master" | "admin";
+  /** The API shape errors are rendered in (`x-gatehouse-surface`, default gatehouse). */
+  surface: "gatehouse" | "anthropic" | "openai";
   summary: string;
   /** The JSON request body schema, if the operation takes one. */
   body?: Record<string, unknown>;
@@ -35,6 +37,10 @@ export function readOperations(openapi: Record<string, unknown>): Operation[] {
       if (typeof auth !== "string" || !AUTH.has(auth)) {
         throw new Error(`${operationId}: add @extension("x-gatehouse-auth", "none" | "standard" | "master" | "admin")`);
       }
+      const surface = op["x-gatehouse-surface"] ?? "gatehouse";
+      if (surface !== "gatehouse" && surface !== "anthropic" && surface !== "openai") {
+        throw new Error(`${operationId}: x-gatehouse-surface must be gatehouse, anthropic or openai`);
+      }
       const params = (op.parameters ?? []) as { name: string; in: string; required?: boolean; schema?: Record<string, unknown> }[];
       const requestBody = op.requestBody as { required?: boolean; content?: Record<string, { schema?: Record<string, unknown> }> } | undefined;
       const responses = (op.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>;
@@ -44,6 +50,7 @@ export function readOperations(openapi: Record<string, unknown>): Operation[] {
         path,
         routerPath: path.replaceAll(/\{([^}]+)\}/g, ":$1"),
         auth: auth as Operation["auth"],
+        surface,
         summary: String(op.description ?? op.summary ?? operationId),
         ...(requestBody?.content?.["application/json"]?.schema ? { body: requestBody.content["application/json"].schema } : {}),
         bodyRequired: requestBody?.required ?? false,

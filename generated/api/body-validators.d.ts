@@ -3,5 +3,7 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
+export declare const body_adminCreateTenant: Validator;
+export declare const body_adminCreditTenant: Validator;
 export declare const body_createKey: Validator;
 export declare const body_updateKey: Validator;

@@ -11,6 +11,8 @@ export interface RouteDef {
   /** itty-router pattern. */
   readonly path: string;
   readonly auth: AuthLevel;
+  /** The API shape errors are rendered in. */
+  readonly surface: "gatehouse" | "anthropic" | "openai";
   /** Export name in body-validators.js, or null when the operation takes no body. */
   readonly body: string | null;
   readonly bodyRequired: boolean;
@@ -22,10 +24,33 @@ export interface RouteDef {
 
 export const routes: readonly RouteDef[] = [
   {
+    operationId: "adminCreateTenant",
+    method: "POST",
+    path: "/v1/admin/tenants",
+    auth: "admin",
+    surface: "gatehouse",
+    body: "body_adminCreateTenant",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "adminCreditTenant",
+    method: "POST",
+    path: "/v1/admin/tenants/:id/credit",
+    auth: "admin",
+    surface: "gatehouse",
+    body: "body_adminCreditTenant",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "listConnectors",
     method: "GET",
     path: "/v1/connectors",
     auth: "standard",
+    surface: "gatehouse",
     body: null,
     bodyRequired: false,
     query: null,
@@ -36,6 +61,7 @@ export const routes: readonly RouteDef[] = [
     method: "GET",
     path: "/v1/health",
     auth: "none",
+    surface: "gatehouse",
     body: null,
     bodyRequired: false,
     query: null,
@@ -46,6 +72,7 @@ export const routes: readonly RouteDef[] = [
     method: "GET",
     path: "/v1/keys",
     auth: "master",
+    surface: "gatehouse",
     body: null,
     bodyRequired: false,
     query: null,
@@ -56,6 +83,7 @@ export const routes: readonly RouteDef[] = [
     method: "POST",
     path: "/v1/keys",
     auth: "master",
+    surface: "gatehouse",
     body: "body_createKey",
     bodyRequired: true,
     query: null,
@@ -66,6 +94,7 @@ export const routes: readonly RouteDef[] = [
     method: "PATCH",
     path: "/v1/keys/:id",
     auth: "master",
+    surface: "gatehouse",
     body: "body_updateKey",
     bodyRequired: true,
     query: null,
@@ -76,6 +105,7 @@ export const routes: readonly RouteDef[] = [
     method: "DELETE",
     path: "/v1/keys/:id",
     auth: "master",
+    surface: "gatehouse",
     body: null,
     bodyRequired: false,
     query: null,
@@ -86,6 +116,7 @@ export const routes: readonly RouteDef[] = [
     method: "GET",
     path: "/v1/models",
     auth: "standard",
+    surface: "gatehouse",
     body: null,
     bodyRequired: false,
     query: null,
@@ -96,6 +127,7 @@ export const routes: readonly RouteDef[] = [
     method: "GET",
     path: "/v1/wallet",
     auth: "master",
+    surface: "gatehouse",
     body: null,
     bodyRequired: false,
     query: null,
@@ -130,6 +162,10 @@ export interface Input<K extends OperationId> {
 
 /** One member per operationId: the runtime must implement every one. */
 export interface Handlers<Ctx> {
+  /** POST /v1/admin/tenants — Create a tenant and its first master key. */
+  adminCreateTenant(input: Input<"adminCreateTenant">, ctx: Ctx): Promise<Reply<"adminCreateTenant">>;
+  /** POST /v1/admin/tenants/{id}/credit — Credit a tenant's wallet; idempotent on `ref`. */
+  adminCreditTenant(input: Input<"adminCreditTenant">, ctx: Ctx): Promise<Reply<"adminCreditTenant">>;
   /** GET /v1/connectors — Every connector and its tools. */
   listConnectors(input: Input<"listConnectors">, ctx: Ctx): Promise<Reply<"listConnectors">>;
   /** GET /v1/health — Is the service up? Answers without authentication. */

@@ -7,6 +7,8 @@ export * from "./runtime";
 export type { components, operations, paths } from "../api/types";
 
 const ROUTES = {
+  adminCreateTenant: { method: "POST", path: "/v1/admin/tenants" },
+  adminCreditTenant: { method: "POST", path: "/v1/admin/tenants/{id}/credit" },
   listConnectors: { method: "GET", path: "/v1/connectors" },
   getHealth: { method: "GET", path: "/v1/health" },
   listKeys: { method: "GET", path: "/v1/keys" },
@@ -21,6 +23,16 @@ const ROUTES = {
 export class Gatehouse extends BaseClient<operations> {
   constructor(options: ClientOptions) {
     super(options, ROUTES);
+  }
+
+  /** Create a tenant and its first master key. (`POST /v1/admin/tenants`) */
+  adminCreateTenant(args: Args<operations["adminCreateTenant"]>, options?: RequestOptions): Promise<Result<operations["adminCreateTenant"]>> {
+    return this.call("adminCreateTenant", args, options);
+  }
+
+  /** Credit a tenant's wallet; idempotent on `ref`. (`POST /v1/admin/tenants/{id}/credit`) */
+  adminCreditTenant(args: Args<operations["adminCreditTenant"]>, options?: RequestOptions): Promise<Result<operations["adminCreditTenant"]>> {
+    return this.call("adminCreditTenant", args, options);
   }
 
   /** Every connector and its tools. (`GET /v1/connectors`) */

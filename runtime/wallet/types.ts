@@ -77,7 +77,7 @@ export interface Reservation {
 
 export type RefusalType = "insufficient_funds" | "cap_exceeded" | "key_revoked";
 
-/** Why a request may not be forwarded; the edge renders it as a 402 (403-like for revoked). */
+/** Why a request may not be forwarded: 402 for funds/cap; a revoked key is the contract's 401. */
 export interface ReserveRefusal {
   ok: false;
   type: RefusalType;

@@ -103,7 +103,11 @@ describe("Wallet settle, credit and reads over RPC", () => {
 
   it("a malformed amount is rejected with a message saying what to fix", async () => {
     const wallet = freshWallet("invalid");
-    await expect(wallet.credit(1.5, "evt")).rejects.toThrow(/amountMicros must be a non-negative whole number/);
+    // Called on the instance: a rejecting RPC through a stub leaks an unhandled rejection
+    // in vitest-pool-workers (cloudflare/workers-sdk#14736) even when the test awaits it.
+    await runInDurableObject(wallet, async (instance) => {
+      await expect(instance.credit(1.5, "evt")).rejects.toThrow(/amountMicros must be a non-negative whole number/);
+    });
     expect(await wallet.balance()).toMatchObject({ balance_micros: 0 });
   });
 });

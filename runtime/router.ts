@@ -1,0 +1,119 @@
+import { IttyRouter, type IRequest } from "itty-router";
+import * as bodyValidators from "../generated/api/body-validators.js";
+import * as queryValidators from "../generated/api/query-validators.js";
+import { routes, type Handlers, type Input, type OperationId, type Reply, type RouteDef } from "../generated/api/routes";
+import { authenticate } from "./auth/authenticate";
+import { ApiError, badRequest, errorResponse, toApiError, type Surface } from "./errors";
+import type { RequestContext } from "./http/context";
+import { readJsonBody } from "./http/read-body";
+import { validationError, type ValidationError } from "./http/validation";
+
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ValidationError[] | null;
+}
+const bodyCheck = bodyValidators as unknown as Record<string, Validator>;
+const queryCheck = queryValidators as unknown as Record<string, Validator>;
+
+export type AppHandlers = Handlers<RequestContext>;
+
+/**
+ * Builds the router from the generated route table: for each route, authenticate →
+ * read and validate body and query → call the handler → shape the response. Handlers
+ * only see validated input.
+ */
+export function buildRouter(handlers: AppHandlers) {
+  const router = IttyRouter<IRequest, [Env, ExecutionContext, number]>();
+  for (const route of routes) {
+    const method = route.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete";
+    router[method](route.path, (req: IRequest, env: Env, exec: ExecutionContext, startedAt: number) =>
+      dispatch(route, handlers, req, env, exec, startedAt),
+    );
+  }
+  return async (req: Request, env: Env, exec: ExecutionContext): Promise<Response> => {
+    const startedAt = performance.now();
+    const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
+    let res: Response | undefined;
+    try {
+      res = (await router.fetch(Object.assign(req, { requestId }), env, exec, startedAt)) as Response | undefined;
+      if (!res) {
+        const url = new URL(req.url);
+        res = errorResponse(
+          new ApiError("not_found", `no route for ${req.method} ${url.pathname}; the API is described in generated/openapi/openapi.yaml`),
+          surfaceOfPath(url.pathname),
+        );
+      }
+    } catch (e) {
+      res = errorResponse(toApiError(e), surfaceOfPath(new URL(req.url).pathname));
+    }
+    return finish(res, requestId, startedAt);
+  };
+}
+
+async function dispatch(
+  route: RouteDef,
+  handlers: AppHandlers,
+  req: IRequest,
+  env: Env,
+  exec: ExecutionContext,
+  startedAt: number,
+): Promise<Response> {
+  try {
+    const caller = await authenticate(req, env, exec, route.auth);
+    const input = await readInput(route, req);
+    const ctx: RequestContext = { env, exec, req, requestId: (req as IRequest & { requestId: string }).requestId, caller, startedAt };
+    const handler = handlers[route.operationId] as (input: Input<OperationId>, ctx: RequestContext) => Promise<Reply<OperationId>>;
+    const reply = await handler.call(handlers, input, ctx);
+    if (reply instanceof Response) return reply;
+    const json = reply as { status: number; body: unknown; headers?: Record<string, string> };
+    return Response.json(json.body, { status: json.status, headers: json.headers });
+  } catch (e) {
+    const err = toApiError(e);
+    if (err.kind === "internal") console.error(`${route.operationId} failed:`, e);
+    return errorResponse(err, route.surface);
+  }
+}
+
+async function readInput(route: RouteDef, req: IRequest): Promise<Input<OperationId>> {
+  const params = { ...(req.params ?? {}) };
+  for (const [k, v] of Object.entries(params)) {
+    params[k] = decodeURIComponent(v);
+    if (params[k] === "") throw badRequest(`path parameter ${k} is empty`, `path.${k}`);
+  }
+  let query: Record<string, unknown> = {};
+  const url = new URL(req.url);
+  if (route.query) {
+    query = Object.fromEntries(url.searchParams);
+    const check = queryCheck[route.query];
+    if (!check) throw new ApiError("internal", `validator ${route.query} missing; run npm run gen`);
+    if (!check(query)) throw validationError("query", check.errors);
+  }
+  let body: unknown;
+  if (route.body) {
+    body = await readJsonBody(req);
+    if (body === undefined) {
+      if (route.bodyRequired) throw badRequest("a JSON request body is required", "body");
+    } else {
+      const check = bodyCheck[route.body];
+      if (!check) throw new ApiError("internal", `validator ${route.body} missing; run npm run gen`);
+      if (!check(body)) throw validationError("body", check.errors);
+    }
+  }
+  return { params, query, body } as Input<OperationId>;
+}
+
+function surfaceOfPath(path: string): Surface {
+  if (path.startsWith("/v1/messages")) return "anthropic";
+  if (path.startsWith("/v1/chat/completions")) return "openai";
+  return "gatehouse";
+}
+
+/** Adds the request id and the gateway's own time to every response. */
+function finish(res: Response, requestId: string, startedAt: number): Response {
+  const headers = new Headers(res.headers);
+  headers.set("x-qlaud-request-id", requestId);
+  const gw = `gw;dur=${(performance.now() - startedAt).toFixed(2)}`;
+  const timing = headers.get("server-timing");
+  headers.set("server-timing", timing ? `${gw}, ${timing}` : gw);
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
