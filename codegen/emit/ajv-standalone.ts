@@ -27,10 +27,15 @@ export function standaloneModule(ajv: Ajv2020, exports: Record<string, string>):
   const code = raw.replaceAll(/const (\w+) = require\("([^"]+)"\)((?:\.\w+)*);/g, (_m, name: string, mod: string, props: string) => {
     const alias = `__rt${n++}`;
     imports.push(`import * as ${alias} from "${mod}";`);
-    return `const ${name} = ${alias}${props};`;
+    return `const ${name} = __cjs(${alias})${props};`;
   });
   if (code.includes("require(")) throw new Error("ajv emitted a require() that could not be turned into an import");
-  return `${tsHeader()}${imports.join("\n")}${imports.length ? "\n" : ""}${code.replace(/^"use strict";/, "")}\n`;
+  // Bundlers disagree on what `import * as` of a CommonJS module holds (esbuild in node
+  // mode puts module.exports on .default; vite honours __esModule): accept both.
+  const interop = imports.length
+    ? "const __cjs = (ns) => (ns.default && ns.default.__esModule ? ns.default : ns);\n"
+    : "";
+  return `${tsHeader()}${imports.join("\n")}${imports.length ? "\n" : ""}${interop}${code.replace(/^"use strict";/, "")}\n`;
 }
 
 /** A `.d.ts` companion so TypeScript sees each export as a validator. */

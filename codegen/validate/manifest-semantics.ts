@@ -15,7 +15,8 @@ export function checkManifestSemantics(src: YamlSource, m: ManifestView, fileId:
   };
 
   if (src.schemaComment !== MANIFEST_SCHEMA_COMMENT) {
-    report([], "the first line must point editors at the manifest schema", `make line 1: # yaml-language-server: $schema=${MANIFEST_SCHEMA_COMMENT}`);
+    // Point at line 1 itself: the document's first node may start lower when line 1 is a wrong comment.
+    out.push({ file: src.file, line: 1, column: 1, jsonPath: "$", message: "the first line must point editors at the manifest schema", hint: `make line 1: # yaml-language-server: $schema=${MANIFEST_SCHEMA_COMMENT}` });
   }
   if (m.id !== fileId) report(["id"], `id "${m.id}" does not match the file name "${fileId}.yaml"`, `set id: ${fileId} or rename the file`);
 

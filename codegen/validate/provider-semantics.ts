@@ -36,7 +36,8 @@ export function checkProviderSemantics(src: YamlSource, c: CatalogView): Diagnos
     out.push({ file: src.file, line, column, jsonPath: jsonPathOf(at), message, hint });
   };
   if (src.schemaComment !== PROVIDERS_SCHEMA_COMMENT) {
-    report([], "the first line must point editors at the provider catalog schema", `make line 1: # yaml-language-server: $schema=${PROVIDERS_SCHEMA_COMMENT}`);
+    // Point at line 1 itself: the document's first node may start lower when line 1 is a wrong comment.
+    out.push({ file: src.file, line: 1, column: 1, jsonPath: "$", message: "the first line must point editors at the provider catalog schema", hint: `make line 1: # yaml-language-server: $schema=${PROVIDERS_SCHEMA_COMMENT}` });
   }
   const ids = new Set<string>();
   const models = new Set<string>();

@@ -49,6 +49,13 @@ function explain(err: ErrorObject, what: string): { message: string; hint: strin
       const name = String(p.additionalProperty ?? p.unevaluatedProperty);
       return { message: `unknown property "${name}"`, hint: `remove "${name}" or fix its spelling`, extra: name };
     }
+    case "not":
+      // Sealed models emit `unevaluatedProperties: {not: {}}`: an unknown key fails `not` at the key itself.
+      if (/\/(unevaluated|additional)Properties\/not$/.test(err.schemaPath)) {
+        const name = String(pointerToSegments(err.instancePath).at(-1));
+        return { message: `unknown property "${name}"`, hint: `remove "${name}" or fix its spelling` };
+      }
+      return { message: err.message ?? "fails not", hint: `see the ${what} schema` };
     case "enum":
       return {
         message: `must be one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,

@@ -12,8 +12,21 @@ export interface AnthropicTextBlockParam {
   cache_control?: AnthropicCacheControl | null;
 }
 
+export type AnthropicImageMediaType = "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+
+const IMAGE_MEDIA_TYPES: ReadonlySet<string> = new Set<AnthropicImageMediaType>([
+  "image/jpeg",
+  "image/png",
+  "image/gif",
+  "image/webp",
+]);
+
+export function isImageMediaType(value: string): value is AnthropicImageMediaType {
+  return IMAGE_MEDIA_TYPES.has(value);
+}
+
 export type AnthropicImageSource =
-  | { type: "base64"; media_type: "image/jpeg" | "image/png" | "image/gif" | "image/webp"; data: string }
+  | { type: "base64"; media_type: AnthropicImageMediaType; data: string }
   | { type: "url"; url: string }
   | { type: "file"; file_id: string };
 

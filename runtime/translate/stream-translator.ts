@@ -1,0 +1,154 @@
+// Streaming translation: bytes → SSE events → IR (parser) → SSE text (renderer),
+// with the StreamState observing the IR. push() returns what to send now.
+import { AnthropicStreamRenderer } from "./anthropic/ir-to-stream";
+import { AnthropicStreamParser } from "./anthropic/stream-to-ir";
+import type { IrStreamEvent } from "./ir";
+import { OpenAIStreamRenderer } from "./openai/ir-to-stream";
+import { OpenAIStreamParser } from "./openai/stream-to-ir";
+import { SseParser } from "./sse-parser";
+import type { ResponseOptions } from "./stream-options";
+import { StreamState } from "./stream-state";
+import type { StreamObservations } from "./stream-state";
+
+export type WireShape = "openai" | "anthropic";
+
+export interface StreamTranslator extends StreamObservations {
+  /** Feeds upstream bytes (any split); returns the SSE text to send now, possibly "". */
+  push(chunk: Uint8Array | string): string;
+  /** Ends the upstream; returns the rest, including an error event if it was cut short. */
+  end(): string;
+}
+
+export interface UsageTap extends StreamObservations {
+  /** Observes upstream bytes and returns them untouched. */
+  push<T extends Uint8Array | string>(chunk: T): T;
+  /** Ends the upstream; always "" (pass-through adds nothing). */
+  end(): string;
+}
+
+interface Parser {
+  onEvent(event: string, data: string): void;
+  end(): void;
+}
+
+function createParser(from: WireShape, emit: (event: IrStreamEvent) => void, opts: ResponseOptions): Parser {
+  switch (from) {
+    case "openai":
+      return new OpenAIStreamParser(emit, { stopSequences: opts.stopSequences ?? [] });
+    case "anthropic":
+      return new AnthropicStreamParser(emit);
+    default: {
+      const never: never = from;
+      throw new TypeError(`unknown wire shape ${String(never)}`);
+    }
+  }
+}
+
+function createRenderer(to: WireShape, opts: ResponseOptions): { render(event: IrStreamEvent): string } {
+  switch (to) {
+    case "openai":
+      return new OpenAIStreamRenderer(opts);
+    case "anthropic":
+      return new AnthropicStreamRenderer(opts);
+    default: {
+      const never: never = to;
+      throw new TypeError(`unknown wire shape ${String(never)}`);
+    }
+  }
+}
+
+/** Getters shared by the translator and the tap, reading the live StreamState. */
+class Observed implements StreamObservations {
+  protected readonly state = new StreamState();
+  get usage() {
+    return this.state.usage;
+  }
+  get stopReason() {
+    return this.state.stopReason;
+  }
+  get stopSequence() {
+    return this.state.stopSequence;
+  }
+  get sawContent() {
+    return this.state.sawContent;
+  }
+  get upstreamError() {
+    return this.state.upstreamError;
+  }
+  get done() {
+    return this.state.done;
+  }
+}
+
+class Translator extends Observed implements StreamTranslator {
+  private out = "";
+  private readonly parser: Parser;
+  private readonly sse: SseParser;
+
+  constructor(from: WireShape, to: WireShape, opts: ResponseOptions) {
+    super();
+    const renderer = createRenderer(to, opts);
+    this.parser = createParser(
+      from,
+      (event) => {
+        this.state.observe(event);
+        this.out += renderer.render(event);
+      },
+      opts,
+    );
+    this.sse = new SseParser((event, data) => this.parser.onEvent(event, data));
+  }
+
+  push(chunk: Uint8Array | string): string {
+    this.sse.push(chunk);
+    return this.take();
+  }
+
+  end(): string {
+    this.sse.end();
+    this.parser.end();
+    return this.take();
+  }
+
+  private take(): string {
+    const text = this.out;
+    this.out = "";
+    return text;
+  }
+}
+
+class Tap extends Observed implements UsageTap {
+  private readonly parser: Parser;
+  private readonly sse: SseParser;
+
+  constructor(shape: WireShape, opts: ResponseOptions) {
+    super();
+    this.parser = createParser(shape, this.state.observe, opts);
+    this.sse = new SseParser((event, data) => this.parser.onEvent(event, data));
+  }
+
+  push<T extends Uint8Array | string>(chunk: T): T {
+    this.sse.push(chunk);
+    return chunk;
+  }
+
+  end(): string {
+    this.sse.end();
+    this.parser.end();
+    return "";
+  }
+}
+
+/**
+ * Translates a streamed response from one wire shape to another. With from === to the
+ * stream is still parsed and re-rendered (normalizing provider quirks); use
+ * createUsageTap to pass bytes through untouched instead.
+ */
+export function createStreamTranslator(from: WireShape, to: WireShape, opts: ResponseOptions = {}): StreamTranslator {
+  return new Translator(from, to, opts);
+}
+
+/** Observes a same-shape stream (usage, stop, errors) while passing its bytes through. */
+export function createUsageTap(shape: WireShape, opts: ResponseOptions = {}): UsageTap {
+  return new Tap(shape, opts);
+}
