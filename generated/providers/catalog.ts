@@ -68,14 +68,900 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
         "context_window": null
       }
     }
+  },
+  "openai": {
+    "id": "openai",
+    "name": "OpenAI",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://api.openai.com/v1",
+    "ai_gateway": "openai",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "OPENAI_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_OPENAI_URL",
+    "models": {
+      "gpt-5": {
+        "id": "gpt-5",
+        "input_micros_per_mtok": 1250000,
+        "output_micros_per_mtok": 10000000,
+        "cached_input_micros_per_mtok": 125000,
+        "max_output_tokens": 128000,
+        "context_window": 400000
+      },
+      "gpt-5-mini": {
+        "id": "gpt-5-mini",
+        "input_micros_per_mtok": 250000,
+        "output_micros_per_mtok": 2000000,
+        "cached_input_micros_per_mtok": 25000,
+        "max_output_tokens": 128000,
+        "context_window": 400000
+      },
+      "gpt-4.1": {
+        "id": "gpt-4.1",
+        "input_micros_per_mtok": 2000000,
+        "output_micros_per_mtok": 8000000,
+        "cached_input_micros_per_mtok": 500000,
+        "max_output_tokens": 32768,
+        "context_window": 1047576
+      },
+      "gpt-4o": {
+        "id": "gpt-4o",
+        "input_micros_per_mtok": 2500000,
+        "output_micros_per_mtok": 10000000,
+        "cached_input_micros_per_mtok": 1250000,
+        "max_output_tokens": 16384,
+        "context_window": 128000
+      },
+      "gpt-4o-mini": {
+        "id": "gpt-4o-mini",
+        "input_micros_per_mtok": 150000,
+        "output_micros_per_mtok": 600000,
+        "cached_input_micros_per_mtok": 75000,
+        "max_output_tokens": 16384,
+        "context_window": 128000
+      }
+    }
+  },
+  "anthropic": {
+    "id": "anthropic",
+    "name": "Anthropic",
+    "formats": [
+      "anthropic"
+    ],
+    "transport": "http",
+    "base_url": "https://api.anthropic.com/v1",
+    "ai_gateway": "anthropic/v1",
+    "auth": {
+      "header": "x-api-key",
+      "prefix": "",
+      "secret": "ANTHROPIC_API_KEY"
+    },
+    "headers": {
+      "anthropic-version": "2023-06-01"
+    },
+    "url_override_var": "UPSTREAM_ANTHROPIC_URL",
+    "models": {
+      "claude-opus-4-5": {
+        "id": "claude-opus-4-5",
+        "input_micros_per_mtok": 5000000,
+        "output_micros_per_mtok": 25000000,
+        "cached_input_micros_per_mtok": 500000,
+        "max_output_tokens": 64000,
+        "context_window": 200000
+      },
+      "claude-sonnet-4-5": {
+        "id": "claude-sonnet-4-5",
+        "input_micros_per_mtok": 3000000,
+        "output_micros_per_mtok": 15000000,
+        "cached_input_micros_per_mtok": 300000,
+        "max_output_tokens": 64000,
+        "context_window": 200000
+      },
+      "claude-haiku-4-5": {
+        "id": "claude-haiku-4-5",
+        "input_micros_per_mtok": 1000000,
+        "output_micros_per_mtok": 5000000,
+        "cached_input_micros_per_mtok": 100000,
+        "max_output_tokens": 64000,
+        "context_window": 200000
+      },
+      "claude-sonnet-4-20250514": {
+        "id": "claude-sonnet-4-20250514",
+        "input_micros_per_mtok": 3000000,
+        "output_micros_per_mtok": 15000000,
+        "cached_input_micros_per_mtok": 300000,
+        "max_output_tokens": 64000,
+        "context_window": 200000
+      }
+    }
+  },
+  "together": {
+    "id": "together",
+    "name": "Together AI",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://api.together.xyz/v1",
+    "ai_gateway": "custom-together",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "TOGETHER_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_TOGETHER_URL",
+    "models": {
+      "meta-llama/Llama-3.3-70B-Instruct-Turbo": {
+        "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        "input_micros_per_mtok": 880000,
+        "output_micros_per_mtok": 880000,
+        "cached_input_micros_per_mtok": 880000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      },
+      "deepseek-ai/DeepSeek-V3": {
+        "id": "deepseek-ai/DeepSeek-V3",
+        "input_micros_per_mtok": 1250000,
+        "output_micros_per_mtok": 1250000,
+        "cached_input_micros_per_mtok": 1250000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      },
+      "openai/gpt-oss-120b": {
+        "id": "openai/gpt-oss-120b",
+        "input_micros_per_mtok": 150000,
+        "output_micros_per_mtok": 600000,
+        "cached_input_micros_per_mtok": 150000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      }
+    }
+  },
+  "fireworks": {
+    "id": "fireworks",
+    "name": "Fireworks AI",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://api.fireworks.ai/inference/v1",
+    "ai_gateway": "custom-fireworks",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "FIREWORKS_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_FIREWORKS_URL",
+    "models": {
+      "accounts/fireworks/models/llama-v3p3-70b-instruct": {
+        "id": "accounts/fireworks/models/llama-v3p3-70b-instruct",
+        "input_micros_per_mtok": 900000,
+        "output_micros_per_mtok": 900000,
+        "cached_input_micros_per_mtok": 900000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      },
+      "accounts/fireworks/models/deepseek-v3": {
+        "id": "accounts/fireworks/models/deepseek-v3",
+        "input_micros_per_mtok": 900000,
+        "output_micros_per_mtok": 900000,
+        "cached_input_micros_per_mtok": 900000,
+        "max_output_tokens": 128000,
+        "context_window": 128000
+      },
+      "accounts/fireworks/models/gpt-oss-120b": {
+        "id": "accounts/fireworks/models/gpt-oss-120b",
+        "input_micros_per_mtok": 150000,
+        "output_micros_per_mtok": 600000,
+        "cached_input_micros_per_mtok": 150000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      }
+    }
+  },
+  "deepinfra": {
+    "id": "deepinfra",
+    "name": "DeepInfra",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://api.deepinfra.com/v1/openai",
+    "ai_gateway": "custom-deepinfra",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "DEEPINFRA_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_DEEPINFRA_URL",
+    "models": {
+      "meta-llama/Llama-3.3-70B-Instruct-Turbo": {
+        "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        "input_micros_per_mtok": 130000,
+        "output_micros_per_mtok": 400000,
+        "cached_input_micros_per_mtok": 130000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      },
+      "deepseek-ai/DeepSeek-V3": {
+        "id": "deepseek-ai/DeepSeek-V3",
+        "input_micros_per_mtok": 380000,
+        "output_micros_per_mtok": 890000,
+        "cached_input_micros_per_mtok": 380000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      }
+    }
+  },
+  "groq": {
+    "id": "groq",
+    "name": "Groq",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://api.groq.com/openai/v1",
+    "ai_gateway": "groq",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "GROQ_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_GROQ_URL",
+    "models": {
+      "llama-3.3-70b-versatile": {
+        "id": "llama-3.3-70b-versatile",
+        "input_micros_per_mtok": 590000,
+        "output_micros_per_mtok": 790000,
+        "cached_input_micros_per_mtok": 590000,
+        "max_output_tokens": 32768,
+        "context_window": 131072
+      },
+      "llama-3.1-8b-instant": {
+        "id": "llama-3.1-8b-instant",
+        "input_micros_per_mtok": 50000,
+        "output_micros_per_mtok": 80000,
+        "cached_input_micros_per_mtok": 50000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      },
+      "openai/gpt-oss-120b": {
+        "id": "openai/gpt-oss-120b",
+        "input_micros_per_mtok": 150000,
+        "output_micros_per_mtok": 600000,
+        "cached_input_micros_per_mtok": 150000,
+        "max_output_tokens": 65536,
+        "context_window": 131072
+      }
+    }
+  },
+  "deepseek": {
+    "id": "deepseek",
+    "name": "DeepSeek",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://api.deepseek.com",
+    "ai_gateway": "deepseek",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "DEEPSEEK_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_DEEPSEEK_URL",
+    "models": {
+      "deepseek-chat": {
+        "id": "deepseek-chat",
+        "input_micros_per_mtok": 280000,
+        "output_micros_per_mtok": 420000,
+        "cached_input_micros_per_mtok": 28000,
+        "max_output_tokens": 8192,
+        "context_window": 131072
+      },
+      "deepseek-reasoner": {
+        "id": "deepseek-reasoner",
+        "input_micros_per_mtok": 280000,
+        "output_micros_per_mtok": 420000,
+        "cached_input_micros_per_mtok": 28000,
+        "max_output_tokens": 65536,
+        "context_window": 131072
+      }
+    }
+  },
+  "mistral": {
+    "id": "mistral",
+    "name": "Mistral AI",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://api.mistral.ai/v1",
+    "ai_gateway": "mistral/v1",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "MISTRAL_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_MISTRAL_URL",
+    "models": {
+      "mistral-large-latest": {
+        "id": "mistral-large-latest",
+        "input_micros_per_mtok": 500000,
+        "output_micros_per_mtok": 1500000,
+        "cached_input_micros_per_mtok": 500000,
+        "max_output_tokens": 262144,
+        "context_window": 262144
+      },
+      "mistral-medium-latest": {
+        "id": "mistral-medium-latest",
+        "input_micros_per_mtok": 400000,
+        "output_micros_per_mtok": 2000000,
+        "cached_input_micros_per_mtok": 400000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      },
+      "mistral-small-latest": {
+        "id": "mistral-small-latest",
+        "input_micros_per_mtok": 100000,
+        "output_micros_per_mtok": 300000,
+        "cached_input_micros_per_mtok": 100000,
+        "max_output_tokens": 131072,
+        "context_window": 131072
+      },
+      "codestral-latest": {
+        "id": "codestral-latest",
+        "input_micros_per_mtok": 300000,
+        "output_micros_per_mtok": 900000,
+        "cached_input_micros_per_mtok": 300000,
+        "max_output_tokens": 256000,
+        "context_window": 256000
+      }
+    }
+  },
+  "xai": {
+    "id": "xai",
+    "name": "xAI",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://api.x.ai/v1",
+    "ai_gateway": "grok/v1",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "XAI_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_XAI_URL",
+    "models": {
+      "grok-4": {
+        "id": "grok-4",
+        "input_micros_per_mtok": 3000000,
+        "output_micros_per_mtok": 15000000,
+        "cached_input_micros_per_mtok": 750000,
+        "max_output_tokens": 256000,
+        "context_window": 256000
+      },
+      "grok-4-fast-reasoning": {
+        "id": "grok-4-fast-reasoning",
+        "input_micros_per_mtok": 200000,
+        "output_micros_per_mtok": 500000,
+        "cached_input_micros_per_mtok": 50000,
+        "max_output_tokens": 2000000,
+        "context_window": 2000000
+      },
+      "grok-4-fast-non-reasoning": {
+        "id": "grok-4-fast-non-reasoning",
+        "input_micros_per_mtok": 200000,
+        "output_micros_per_mtok": 500000,
+        "cached_input_micros_per_mtok": 50000,
+        "max_output_tokens": 2000000,
+        "context_window": 2000000
+      },
+      "grok-code-fast-1": {
+        "id": "grok-code-fast-1",
+        "input_micros_per_mtok": 200000,
+        "output_micros_per_mtok": 1500000,
+        "cached_input_micros_per_mtok": 20000,
+        "max_output_tokens": 256000,
+        "context_window": 256000
+      }
+    }
+  },
+  "openrouter": {
+    "id": "openrouter",
+    "name": "OpenRouter",
+    "formats": [
+      "openai"
+    ],
+    "transport": "http",
+    "base_url": "https://openrouter.ai/api/v1",
+    "ai_gateway": "openrouter/v1",
+    "auth": {
+      "header": "authorization",
+      "prefix": "Bearer ",
+      "secret": "OPENROUTER_API_KEY"
+    },
+    "headers": {},
+    "url_override_var": "UPSTREAM_OPENROUTER_URL",
+    "models": {
+      "openai/gpt-4o-mini": {
+        "id": "openai/gpt-4o-mini",
+        "input_micros_per_mtok": 150000,
+        "output_micros_per_mtok": 600000,
+        "cached_input_micros_per_mtok": 75000,
+        "max_output_tokens": 16384,
+        "context_window": 128000
+      },
+      "openai/gpt-5-mini": {
+        "id": "openai/gpt-5-mini",
+        "input_micros_per_mtok": 250000,
+        "output_micros_per_mtok": 2000000,
+        "cached_input_micros_per_mtok": 25000,
+        "max_output_tokens": 128000,
+        "context_window": 400000
+      },
+      "anthropic/claude-sonnet-4.5": {
+        "id": "anthropic/claude-sonnet-4.5",
+        "input_micros_per_mtok": 3000000,
+        "output_micros_per_mtok": 15000000,
+        "cached_input_micros_per_mtok": 300000,
+        "max_output_tokens": 64000,
+        "context_window": 200000
+      }
+    }
+  },
+  "workers-ai": {
+    "id": "workers-ai",
+    "name": "Cloudflare Workers AI",
+    "formats": [
+      "openai"
+    ],
+    "transport": "binding",
+    "base_url": null,
+    "ai_gateway": "workers-ai",
+    "auth": null,
+    "headers": {},
+    "url_override_var": "UPSTREAM_WORKERS_AI_URL",
+    "models": {
+      "@cf/meta/llama-3.3-70b-instruct-fp8-fast": {
+        "id": "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+        "input_micros_per_mtok": 293000,
+        "output_micros_per_mtok": 2253000,
+        "cached_input_micros_per_mtok": 293000,
+        "max_output_tokens": 24000,
+        "context_window": 24000
+      },
+      "@cf/meta/llama-3.1-8b-instruct-fp8-fast": {
+        "id": "@cf/meta/llama-3.1-8b-instruct-fp8-fast",
+        "input_micros_per_mtok": 45000,
+        "output_micros_per_mtok": 384000,
+        "cached_input_micros_per_mtok": 45000,
+        "max_output_tokens": 128000,
+        "context_window": 128000
+      },
+      "@cf/openai/gpt-oss-120b": {
+        "id": "@cf/openai/gpt-oss-120b",
+        "input_micros_per_mtok": 350000,
+        "output_micros_per_mtok": 750000,
+        "cached_input_micros_per_mtok": 350000,
+        "max_output_tokens": 128000,
+        "context_window": 128000
+      }
+    }
   }
 };
 
 /** Aliases: bare model names → provider/model targets in preference order. */
-export const aliases: Readonly<Record<string, readonly string[]>> = {};
+export const aliases: Readonly<Record<string, readonly string[]>> = {
+  "llama-3.3-70b": [
+    "together/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    "fireworks/accounts/fireworks/models/llama-v3p3-70b-instruct",
+    "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    "groq/llama-3.3-70b-versatile",
+    "workers-ai/@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+  ],
+  "deepseek-v3": [
+    "deepseek/deepseek-chat",
+    "together/deepseek-ai/DeepSeek-V3",
+    "fireworks/accounts/fireworks/models/deepseek-v3",
+    "deepinfra/deepseek-ai/DeepSeek-V3"
+  ],
+  "gpt-oss-120b": [
+    "groq/openai/gpt-oss-120b",
+    "together/openai/gpt-oss-120b",
+    "fireworks/accounts/fireworks/models/gpt-oss-120b",
+    "workers-ai/@cf/openai/gpt-oss-120b"
+  ],
+  "gpt-4o-mini": [
+    "openai/gpt-4o-mini",
+    "openrouter/openai/gpt-4o-mini"
+  ],
+  "gpt-5-mini": [
+    "openai/gpt-5-mini",
+    "openrouter/openai/gpt-5-mini"
+  ],
+  "claude-sonnet-4-5": [
+    "anthropic/claude-sonnet-4-5",
+    "openrouter/anthropic/claude-sonnet-4.5"
+  ]
+};
 
 /** GET /v1/models. */
 export const modelList: components["schemas"]["ModelInfo"][] = [
+  {
+    "id": "anthropic/claude-haiku-4-5",
+    "object": "model",
+    "created": 0,
+    "owned_by": "anthropic",
+    "providers": [
+      "anthropic"
+    ],
+    "max_output_tokens": 64000,
+    "pricing": {
+      "input_usd_per_mtok": 1,
+      "output_usd_per_mtok": 5,
+      "cached_input_usd_per_mtok": 0.1
+    }
+  },
+  {
+    "id": "anthropic/claude-opus-4-5",
+    "object": "model",
+    "created": 0,
+    "owned_by": "anthropic",
+    "providers": [
+      "anthropic"
+    ],
+    "max_output_tokens": 64000,
+    "pricing": {
+      "input_usd_per_mtok": 5,
+      "output_usd_per_mtok": 25,
+      "cached_input_usd_per_mtok": 0.5
+    }
+  },
+  {
+    "id": "anthropic/claude-sonnet-4-20250514",
+    "object": "model",
+    "created": 0,
+    "owned_by": "anthropic",
+    "providers": [
+      "anthropic"
+    ],
+    "max_output_tokens": 64000,
+    "pricing": {
+      "input_usd_per_mtok": 3,
+      "output_usd_per_mtok": 15,
+      "cached_input_usd_per_mtok": 0.3
+    }
+  },
+  {
+    "id": "anthropic/claude-sonnet-4-5",
+    "object": "model",
+    "created": 0,
+    "owned_by": "anthropic",
+    "providers": [
+      "anthropic"
+    ],
+    "max_output_tokens": 64000,
+    "pricing": {
+      "input_usd_per_mtok": 3,
+      "output_usd_per_mtok": 15,
+      "cached_input_usd_per_mtok": 0.3
+    }
+  },
+  {
+    "id": "claude-sonnet-4-5",
+    "object": "model",
+    "created": 0,
+    "owned_by": "anthropic",
+    "providers": [
+      "anthropic",
+      "openrouter"
+    ],
+    "max_output_tokens": 64000,
+    "pricing": {
+      "input_usd_per_mtok": 3,
+      "output_usd_per_mtok": 15,
+      "cached_input_usd_per_mtok": 0.3
+    }
+  },
+  {
+    "id": "deepinfra/deepseek-ai/DeepSeek-V3",
+    "object": "model",
+    "created": 0,
+    "owned_by": "deepinfra",
+    "providers": [
+      "deepinfra"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.38,
+      "output_usd_per_mtok": 0.89
+    }
+  },
+  {
+    "id": "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    "object": "model",
+    "created": 0,
+    "owned_by": "deepinfra",
+    "providers": [
+      "deepinfra"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.13,
+      "output_usd_per_mtok": 0.4
+    }
+  },
+  {
+    "id": "deepseek-v3",
+    "object": "model",
+    "created": 0,
+    "owned_by": "deepseek",
+    "providers": [
+      "deepseek",
+      "together",
+      "fireworks",
+      "deepinfra"
+    ],
+    "max_output_tokens": 8192,
+    "pricing": {
+      "input_usd_per_mtok": 0.28,
+      "output_usd_per_mtok": 0.42,
+      "cached_input_usd_per_mtok": 0.028
+    }
+  },
+  {
+    "id": "deepseek/deepseek-chat",
+    "object": "model",
+    "created": 0,
+    "owned_by": "deepseek",
+    "providers": [
+      "deepseek"
+    ],
+    "max_output_tokens": 8192,
+    "pricing": {
+      "input_usd_per_mtok": 0.28,
+      "output_usd_per_mtok": 0.42,
+      "cached_input_usd_per_mtok": 0.028
+    }
+  },
+  {
+    "id": "deepseek/deepseek-reasoner",
+    "object": "model",
+    "created": 0,
+    "owned_by": "deepseek",
+    "providers": [
+      "deepseek"
+    ],
+    "max_output_tokens": 65536,
+    "pricing": {
+      "input_usd_per_mtok": 0.28,
+      "output_usd_per_mtok": 0.42,
+      "cached_input_usd_per_mtok": 0.028
+    }
+  },
+  {
+    "id": "fireworks/accounts/fireworks/models/deepseek-v3",
+    "object": "model",
+    "created": 0,
+    "owned_by": "fireworks",
+    "providers": [
+      "fireworks"
+    ],
+    "max_output_tokens": 128000,
+    "pricing": {
+      "input_usd_per_mtok": 0.9,
+      "output_usd_per_mtok": 0.9
+    }
+  },
+  {
+    "id": "fireworks/accounts/fireworks/models/gpt-oss-120b",
+    "object": "model",
+    "created": 0,
+    "owned_by": "fireworks",
+    "providers": [
+      "fireworks"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.15,
+      "output_usd_per_mtok": 0.6
+    }
+  },
+  {
+    "id": "fireworks/accounts/fireworks/models/llama-v3p3-70b-instruct",
+    "object": "model",
+    "created": 0,
+    "owned_by": "fireworks",
+    "providers": [
+      "fireworks"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.9,
+      "output_usd_per_mtok": 0.9
+    }
+  },
+  {
+    "id": "gpt-4o-mini",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openai",
+    "providers": [
+      "openai",
+      "openrouter"
+    ],
+    "max_output_tokens": 16384,
+    "pricing": {
+      "input_usd_per_mtok": 0.15,
+      "output_usd_per_mtok": 0.6,
+      "cached_input_usd_per_mtok": 0.075
+    }
+  },
+  {
+    "id": "gpt-5-mini",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openai",
+    "providers": [
+      "openai",
+      "openrouter"
+    ],
+    "max_output_tokens": 128000,
+    "pricing": {
+      "input_usd_per_mtok": 0.25,
+      "output_usd_per_mtok": 2,
+      "cached_input_usd_per_mtok": 0.025
+    }
+  },
+  {
+    "id": "gpt-oss-120b",
+    "object": "model",
+    "created": 0,
+    "owned_by": "groq",
+    "providers": [
+      "groq",
+      "together",
+      "fireworks",
+      "workers-ai"
+    ],
+    "max_output_tokens": 65536,
+    "pricing": {
+      "input_usd_per_mtok": 0.15,
+      "output_usd_per_mtok": 0.6
+    }
+  },
+  {
+    "id": "groq/llama-3.1-8b-instant",
+    "object": "model",
+    "created": 0,
+    "owned_by": "groq",
+    "providers": [
+      "groq"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.05,
+      "output_usd_per_mtok": 0.08
+    }
+  },
+  {
+    "id": "groq/llama-3.3-70b-versatile",
+    "object": "model",
+    "created": 0,
+    "owned_by": "groq",
+    "providers": [
+      "groq"
+    ],
+    "max_output_tokens": 32768,
+    "pricing": {
+      "input_usd_per_mtok": 0.59,
+      "output_usd_per_mtok": 0.79
+    }
+  },
+  {
+    "id": "groq/openai/gpt-oss-120b",
+    "object": "model",
+    "created": 0,
+    "owned_by": "groq",
+    "providers": [
+      "groq"
+    ],
+    "max_output_tokens": 65536,
+    "pricing": {
+      "input_usd_per_mtok": 0.15,
+      "output_usd_per_mtok": 0.6
+    }
+  },
+  {
+    "id": "llama-3.3-70b",
+    "object": "model",
+    "created": 0,
+    "owned_by": "together",
+    "providers": [
+      "together",
+      "fireworks",
+      "deepinfra",
+      "groq",
+      "workers-ai"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.88,
+      "output_usd_per_mtok": 0.88
+    }
+  },
+  {
+    "id": "mistral/codestral-latest",
+    "object": "model",
+    "created": 0,
+    "owned_by": "mistral",
+    "providers": [
+      "mistral"
+    ],
+    "max_output_tokens": 256000,
+    "pricing": {
+      "input_usd_per_mtok": 0.3,
+      "output_usd_per_mtok": 0.9
+    }
+  },
+  {
+    "id": "mistral/mistral-large-latest",
+    "object": "model",
+    "created": 0,
+    "owned_by": "mistral",
+    "providers": [
+      "mistral"
+    ],
+    "max_output_tokens": 262144,
+    "pricing": {
+      "input_usd_per_mtok": 0.5,
+      "output_usd_per_mtok": 1.5
+    }
+  },
+  {
+    "id": "mistral/mistral-medium-latest",
+    "object": "model",
+    "created": 0,
+    "owned_by": "mistral",
+    "providers": [
+      "mistral"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.4,
+      "output_usd_per_mtok": 2
+    }
+  },
+  {
+    "id": "mistral/mistral-small-latest",
+    "object": "model",
+    "created": 0,
+    "owned_by": "mistral",
+    "providers": [
+      "mistral"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.1,
+      "output_usd_per_mtok": 0.3
+    }
+  },
   {
     "id": "mock/echo",
     "object": "model",
@@ -117,6 +1003,270 @@ export const modelList: components["schemas"]["ModelInfo"][] = [
     "pricing": {
       "input_usd_per_mtok": 1,
       "output_usd_per_mtok": 2
+    }
+  },
+  {
+    "id": "openai/gpt-4.1",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openai",
+    "providers": [
+      "openai"
+    ],
+    "max_output_tokens": 32768,
+    "pricing": {
+      "input_usd_per_mtok": 2,
+      "output_usd_per_mtok": 8,
+      "cached_input_usd_per_mtok": 0.5
+    }
+  },
+  {
+    "id": "openai/gpt-4o",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openai",
+    "providers": [
+      "openai"
+    ],
+    "max_output_tokens": 16384,
+    "pricing": {
+      "input_usd_per_mtok": 2.5,
+      "output_usd_per_mtok": 10,
+      "cached_input_usd_per_mtok": 1.25
+    }
+  },
+  {
+    "id": "openai/gpt-4o-mini",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openai",
+    "providers": [
+      "openai"
+    ],
+    "max_output_tokens": 16384,
+    "pricing": {
+      "input_usd_per_mtok": 0.15,
+      "output_usd_per_mtok": 0.6,
+      "cached_input_usd_per_mtok": 0.075
+    }
+  },
+  {
+    "id": "openai/gpt-5",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openai",
+    "providers": [
+      "openai"
+    ],
+    "max_output_tokens": 128000,
+    "pricing": {
+      "input_usd_per_mtok": 1.25,
+      "output_usd_per_mtok": 10,
+      "cached_input_usd_per_mtok": 0.125
+    }
+  },
+  {
+    "id": "openai/gpt-5-mini",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openai",
+    "providers": [
+      "openai"
+    ],
+    "max_output_tokens": 128000,
+    "pricing": {
+      "input_usd_per_mtok": 0.25,
+      "output_usd_per_mtok": 2,
+      "cached_input_usd_per_mtok": 0.025
+    }
+  },
+  {
+    "id": "openrouter/anthropic/claude-sonnet-4.5",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openrouter",
+    "providers": [
+      "openrouter"
+    ],
+    "max_output_tokens": 64000,
+    "pricing": {
+      "input_usd_per_mtok": 3,
+      "output_usd_per_mtok": 15,
+      "cached_input_usd_per_mtok": 0.3
+    }
+  },
+  {
+    "id": "openrouter/openai/gpt-4o-mini",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openrouter",
+    "providers": [
+      "openrouter"
+    ],
+    "max_output_tokens": 16384,
+    "pricing": {
+      "input_usd_per_mtok": 0.15,
+      "output_usd_per_mtok": 0.6,
+      "cached_input_usd_per_mtok": 0.075
+    }
+  },
+  {
+    "id": "openrouter/openai/gpt-5-mini",
+    "object": "model",
+    "created": 0,
+    "owned_by": "openrouter",
+    "providers": [
+      "openrouter"
+    ],
+    "max_output_tokens": 128000,
+    "pricing": {
+      "input_usd_per_mtok": 0.25,
+      "output_usd_per_mtok": 2,
+      "cached_input_usd_per_mtok": 0.025
+    }
+  },
+  {
+    "id": "together/deepseek-ai/DeepSeek-V3",
+    "object": "model",
+    "created": 0,
+    "owned_by": "together",
+    "providers": [
+      "together"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 1.25,
+      "output_usd_per_mtok": 1.25
+    }
+  },
+  {
+    "id": "together/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    "object": "model",
+    "created": 0,
+    "owned_by": "together",
+    "providers": [
+      "together"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.88,
+      "output_usd_per_mtok": 0.88
+    }
+  },
+  {
+    "id": "together/openai/gpt-oss-120b",
+    "object": "model",
+    "created": 0,
+    "owned_by": "together",
+    "providers": [
+      "together"
+    ],
+    "max_output_tokens": 131072,
+    "pricing": {
+      "input_usd_per_mtok": 0.15,
+      "output_usd_per_mtok": 0.6
+    }
+  },
+  {
+    "id": "workers-ai/@cf/meta/llama-3.1-8b-instruct-fp8-fast",
+    "object": "model",
+    "created": 0,
+    "owned_by": "workers-ai",
+    "providers": [
+      "workers-ai"
+    ],
+    "max_output_tokens": 128000,
+    "pricing": {
+      "input_usd_per_mtok": 0.045,
+      "output_usd_per_mtok": 0.384
+    }
+  },
+  {
+    "id": "workers-ai/@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    "object": "model",
+    "created": 0,
+    "owned_by": "workers-ai",
+    "providers": [
+      "workers-ai"
+    ],
+    "max_output_tokens": 24000,
+    "pricing": {
+      "input_usd_per_mtok": 0.293,
+      "output_usd_per_mtok": 2.253
+    }
+  },
+  {
+    "id": "workers-ai/@cf/openai/gpt-oss-120b",
+    "object": "model",
+    "created": 0,
+    "owned_by": "workers-ai",
+    "providers": [
+      "workers-ai"
+    ],
+    "max_output_tokens": 128000,
+    "pricing": {
+      "input_usd_per_mtok": 0.35,
+      "output_usd_per_mtok": 0.75
+    }
+  },
+  {
+    "id": "xai/grok-4",
+    "object": "model",
+    "created": 0,
+    "owned_by": "xai",
+    "providers": [
+      "xai"
+    ],
+    "max_output_tokens": 256000,
+    "pricing": {
+      "input_usd_per_mtok": 3,
+      "output_usd_per_mtok": 15,
+      "cached_input_usd_per_mtok": 0.75
+    }
+  },
+  {
+    "id": "xai/grok-4-fast-non-reasoning",
+    "object": "model",
+    "created": 0,
+    "owned_by": "xai",
+    "providers": [
+      "xai"
+    ],
+    "max_output_tokens": 2000000,
+    "pricing": {
+      "input_usd_per_mtok": 0.2,
+      "output_usd_per_mtok": 0.5,
+      "cached_input_usd_per_mtok": 0.05
+    }
+  },
+  {
+    "id": "xai/grok-4-fast-reasoning",
+    "object": "model",
+    "created": 0,
+    "owned_by": "xai",
+    "providers": [
+      "xai"
+    ],
+    "max_output_tokens": 2000000,
+    "pricing": {
+      "input_usd_per_mtok": 0.2,
+      "output_usd_per_mtok": 0.5,
+      "cached_input_usd_per_mtok": 0.05
+    }
+  },
+  {
+    "id": "xai/grok-code-fast-1",
+    "object": "model",
+    "created": 0,
+    "owned_by": "xai",
+    "providers": [
+      "xai"
+    ],
+    "max_output_tokens": 256000,
+    "pricing": {
+      "input_usd_per_mtok": 0.2,
+      "output_usd_per_mtok": 1.5,
+      "cached_input_usd_per_mtok": 0.02
     }
   }
 ];

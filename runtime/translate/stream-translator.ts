@@ -10,6 +10,8 @@ import type { ResponseOptions } from "./stream-options";
 import { StreamState } from "./stream-state";
 import type { StreamObservations } from "./stream-state";
 
+export type { StreamObservations } from "./stream-state";
+
 export type WireShape = "openai" | "anthropic";
 
 export interface StreamTranslator extends StreamObservations {
