@@ -112,8 +112,10 @@ function surfaceOfPath(path: string): Surface {
 function finish(res: Response, requestId: string, startedAt: number): Response {
   const headers = new Headers(res.headers);
   headers.set("x-qlaud-request-id", requestId);
-  const gw = `gw;dur=${(performance.now() - startedAt).toFixed(2)}`;
+  // gw is the Worker's own time: everything but the wait on the upstream (if there was one).
   const timing = headers.get("server-timing");
+  const upstreamMs = Number(/upstream;dur=([\d.]+)/.exec(timing ?? "")?.[1] ?? 0);
+  const gw = `gw;dur=${Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2)}`;
   headers.set("server-timing", timing ? `${gw}, ${timing}` : gw);
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }

@@ -5,7 +5,7 @@ import { tsHeader } from "./header";
 
 /** `generated/api/types.ts`: TypeScript types of every path, operation and component. */
 export async function emitApiTypes(openapi: Record<string, unknown>): Promise<string> {
-  const ast = await openapiTS(structuredClone(openapi) as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true, exportType: false });
+  const ast = await openapiTS(structuredClone(openapi) as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true, exportType: false, defaultNonNullable: false });
   return `${tsHeader()}${astToString(ast)}`;
 }
 

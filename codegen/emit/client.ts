@@ -11,13 +11,14 @@ export async function emitClient(ops: Operation[]): Promise<Record<string, strin
     const needsArgs = op.pathParams.length > 0 || (op.body !== undefined && op.bodyRequired);
     const args = `args${needsArgs ? "" : "?"}: Args<${O}>`;
     const doc = `  /** ${op.summary.split("\n")[0]?.replaceAll("*/", "* /")} (\`${op.method} ${op.path}\`) */`;
-    if (op.streams) {
-      return `${doc}\n  ${op.operationId}(${args}, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {\n    return this.callStream(${JSON.stringify(op.operationId)}, args, options);\n  }`;
-    }
-    return `${doc}\n  ${op.operationId}(${args}, options?: RequestOptions): Promise<Result<${O}>> {\n    return this.call(${JSON.stringify(op.operationId)}, args, options);\n  }`;
+    const json = `${doc}\n  ${op.operationId}(${args}, options?: RequestOptions): Promise<Result<${O}>> {\n    return this.call(${JSON.stringify(op.operationId)}, args, options);\n  }`;
+    if (!op.streams) return json;
+    // Operations that can stream get a second method that asks for the stream and yields its events.
+    const sdoc = `  /** ${op.operationId}, streamed: yields each server-sent event (\`${op.method} ${op.path}\` with \`stream: true\`) */`;
+    return `${json}\n\n${sdoc}\n  ${op.operationId}Stream(${args}, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {\n    return this.callStream(${JSON.stringify(op.operationId)}, withStream(args), options);\n  }`;
   });
   const index = `${tsHeader()}import type { operations } from "../api/types";
-import { BaseClient, type Args, type ClientOptions, type RequestOptions, type Result, type ServerSentEvent } from "./runtime";
+import { BaseClient, withStream, type Args, type ClientOptions, type RequestOptions, type Result, type ServerSentEvent } from "./runtime";
 
 export * from "./runtime";
 export type { components, operations, paths } from "../api/types";

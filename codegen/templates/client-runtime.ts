@@ -149,6 +149,12 @@ async function toError(res: Response): Promise<GatehouseError> {
   return new Cls(res.status, err?.type ?? "api_error", err?.message ?? text.slice(0, 200), err?.param, res.headers.get("x-qlaud-request-id") ?? undefined, body);
 }
 
+/** The same arguments with `body.stream` set, for the `…Stream` methods. */
+export function withStream<A>(args: A): A {
+  const a = (args ?? {}) as { body?: Record<string, unknown> };
+  return { ...a, body: { ...a.body, stream: true } } as A;
+}
+
 /** One server-sent event. `data` is parsed JSON when it parses, else the raw text. */
 export interface ServerSentEvent {
   event: string;

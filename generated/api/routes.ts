@@ -46,6 +46,17 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "createChatCompletion",
+    method: "POST",
+    path: "/v1/chat/completions",
+    auth: "standard",
+    surface: "openai",
+    body: "body_createChatCompletion",
+    bodyRequired: true,
+    query: null,
+    streams: true,
+  },
+  {
     operationId: "listConnectors",
     method: "GET",
     path: "/v1/connectors",
@@ -112,6 +123,17 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "createMessage",
+    method: "POST",
+    path: "/v1/messages",
+    auth: "standard",
+    surface: "anthropic",
+    body: "body_createMessage",
+    bodyRequired: true,
+    query: null,
+    streams: true,
+  },
+  {
     operationId: "listModels",
     method: "GET",
     path: "/v1/models",
@@ -166,6 +188,8 @@ export interface Handlers<Ctx> {
   adminCreateTenant(input: Input<"adminCreateTenant">, ctx: Ctx): Promise<Reply<"adminCreateTenant">>;
   /** POST /v1/admin/tenants/{id}/credit — Credit a tenant's wallet; idempotent on `ref`. */
   adminCreditTenant(input: Input<"adminCreditTenant">, ctx: Ctx): Promise<Reply<"adminCreditTenant">>;
+  /** POST /v1/chat/completions — Create a chat completion, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
+  createChatCompletion(input: Input<"createChatCompletion">, ctx: Ctx): Promise<Reply<"createChatCompletion">>;
   /** GET /v1/connectors — Every connector and its tools. */
   listConnectors(input: Input<"listConnectors">, ctx: Ctx): Promise<Reply<"listConnectors">>;
   /** GET /v1/health — Is the service up? Answers without authentication. */
@@ -178,6 +202,8 @@ export interface Handlers<Ctx> {
   updateKey(input: Input<"updateKey">, ctx: Ctx): Promise<Reply<"updateKey">>;
   /** DELETE /v1/keys/{id} — Revoke a key; it is refused from its very next request. */
   revokeKey(input: Input<"revokeKey">, ctx: Ctx): Promise<Reply<"revokeKey">>;
+  /** POST /v1/messages — Create a message, streaming (`stream: true`) or not. Errors use Anthropic's `{type:"error", error:{type, message}}` shape. */
+  createMessage(input: Input<"createMessage">, ctx: Ctx): Promise<Reply<"createMessage">>;
   /** GET /v1/models — Every model and alias this deployment can route, with prices (OpenAI list shape). */
   listModels(input: Input<"listModels">, ctx: Ctx): Promise<Reply<"listModels">>;
   /** GET /v1/wallet — Current balance and the amount reserved for requests in flight. */

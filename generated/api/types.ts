@@ -35,6 +35,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Create a chat completion, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
+        post: operations["createChatCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/connectors": {
         parameters: {
             query?: never;
@@ -105,6 +122,23 @@ export interface paths {
         patch: operations["updateKey"];
         trace?: never;
     };
+    "/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Create a message, streaming (`stream: true`) or not. Errors use Anthropic's `{type:"error", error:{type, message}}` shape. */
+        post: operations["createMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -143,6 +177,116 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A content block in a message (text, image, document, tool_use, tool_result, thinking, …). Fields follow Anthropic's Messages API. */
+        AnthropicContentBlock: {
+            /** @description Block type, e.g. `text`, `image`, `tool_use`, `tool_result`, `thinking`. */
+            type: string;
+        };
+        /** @description One conversation turn. */
+        AnthropicInputMessage: {
+            /** @description A string, or content blocks. */
+            content: string | components["schemas"]["AnthropicContentBlock"][];
+            /**
+             * @description `user` or `assistant`.
+             * @enum {string}
+             */
+            role: "user" | "assistant";
+        };
+        /** @description A complete assistant message (Anthropic shape). */
+        AnthropicMessage: {
+            /** @description Text, tool_use and thinking blocks. */
+            content: components["schemas"]["AnthropicContentBlock"][];
+            /** @description Message id. */
+            id: string;
+            /** @description The model that answered. */
+            model: string;
+            /**
+             * @description Always `assistant`.
+             * @enum {string}
+             */
+            role: "assistant";
+            /** @description `end_turn`, `max_tokens`, `stop_sequence`, `tool_use`, `pause_turn` or `refusal`. */
+            stop_reason: string | null;
+            /** @description The stop sequence that ended generation, if any. */
+            stop_sequence: string | null;
+            /**
+             * @description Always `message`.
+             * @enum {string}
+             */
+            type: "message";
+            /** @description Token counts. */
+            usage: components["schemas"]["AnthropicUsage"];
+        };
+        /**
+         * @description A Messages API request (Anthropic shape). Any model in `GET /v1/models` works: requests
+         *     to OpenAI-shaped providers are translated. Fields not listed are forwarded as they are.
+         */
+        AnthropicMessagesRequest: {
+            /**
+             * Format: int32
+             * @description The most tokens to generate; also bounds the worst-case cost reserved from the wallet.
+             */
+            max_tokens: number;
+            /** @description The conversation so far. */
+            messages: components["schemas"]["AnthropicInputMessage"][];
+            /** @description `{user_id}` for abuse tracking. */
+            metadata?: Record<string, never>;
+            /** @description `provider/model` (e.g. `anthropic/claude-sonnet-4-5`) or an alias. */
+            model: string;
+            /** @description Sequences that stop generation. */
+            stop_sequences?: string[];
+            /** @description Stream the answer as server-sent events. */
+            stream?: boolean;
+            /** @description A system prompt: a string or text blocks. */
+            system?: string | components["schemas"]["AnthropicContentBlock"][];
+            /**
+             * Format: double
+             * @description Sampling temperature.
+             */
+            temperature?: number;
+            /** @description Extended thinking: `{type: "enabled", budget_tokens}`. */
+            thinking?: Record<string, never>;
+            /** @description `{type: "auto" | "any" | "tool" | "none", name?}`. */
+            tool_choice?: Record<string, never>;
+            /** @description Tools the model may call. */
+            tools?: components["schemas"]["AnthropicTool"][];
+            /**
+             * Format: int32
+             * @description Top-k sampling.
+             */
+            top_k?: number;
+            /**
+             * Format: double
+             * @description Nucleus sampling.
+             */
+            top_p?: number;
+        };
+        /** @description A tool the model may call: name, description and a JSON Schema for its input. */
+        AnthropicTool: {
+            /** @description What the tool does. */
+            description?: string;
+            /** @description JSON Schema of the input. */
+            input_schema?: Record<string, never>;
+            /** @description Tool name. */
+            name: string;
+        };
+        /** @description Token counts. */
+        AnthropicUsage: {
+            /** @description Input tokens written to the prompt cache. */
+            cache_creation_input_tokens?: number | null;
+            /** @description Input tokens read from the prompt cache. */
+            cache_read_input_tokens?: number | null;
+            /**
+             * Format: int32
+             * @description Input tokens not read from cache.
+             */
+            input_tokens: number;
+            /**
+             * Format: int32
+             * @description Generated tokens.
+             */
+            output_tokens: number;
+        };
         /** @description An API key as listed. The secret is never returned after creation. */
         ApiKey: {
             /**
@@ -164,6 +308,109 @@ export interface components {
             prefix: string;
             /** @description What the key may do. */
             scope: components["schemas"]["KeyScope"];
+        };
+        /** @description One completion choice. */
+        ChatChoice: {
+            /** @description `stop`, `length`, `tool_calls` or `content_filter`. */
+            finish_reason: string | null;
+            /**
+             * Format: int32
+             * @description Choice index.
+             */
+            index: number;
+            /** @description The assistant message (`content`, `tool_calls`, `reasoning_content`). */
+            message: Record<string, never>;
+        };
+        /** @description A complete chat completion (OpenAI shape). */
+        ChatCompletion: {
+            /** @description Choices (one). */
+            choices: components["schemas"]["ChatChoice"][];
+            /**
+             * Format: int64
+             * @description Epoch seconds.
+             */
+            created: number;
+            /** @description Completion id. */
+            id: string;
+            /** @description The model that answered. */
+            model: string;
+            /**
+             * @description Always `chat.completion`.
+             * @enum {string}
+             */
+            object: "chat.completion";
+            /** @description Token counts. */
+            usage?: components["schemas"]["ChatUsage"];
+        };
+        /**
+         * @description A Chat Completions request (OpenAI shape). Any model in `GET /v1/models` works:
+         *     requests to Anthropic are translated. Fields not listed are forwarded as they are.
+         */
+        ChatCompletionRequest: {
+            /** @description The most tokens to generate, reasoning included. */
+            max_completion_tokens?: number | null;
+            /** @description The most tokens to generate (legacy name). */
+            max_tokens?: number | null;
+            /** @description The conversation. */
+            messages: components["schemas"]["ChatMessage"][];
+            /** @description `provider/model` (e.g. `openai/gpt-4o-mini`) or an alias. */
+            model: string;
+            /** @description `low`, `medium` or `high` for reasoning models. */
+            reasoning_effort?: string | null;
+            /** @description Stop sequence(s). */
+            stop?: string | string[] | null;
+            /** @description Stream chunks as server-sent events (usage arrives in a last chunk when `stream_options.include_usage`). */
+            stream?: boolean;
+            /** @description `{include_usage: boolean}`. */
+            stream_options?: Record<string, never> | null;
+            /** @description Sampling temperature. */
+            temperature?: number | null;
+            /** @description `none`, `auto`, `required` or `{type:"function", function:{name}}`. */
+            tool_choice?: string | Record<string, never>;
+            /** @description Tools the model may call. */
+            tools?: components["schemas"]["ChatTool"][];
+            /** @description Nucleus sampling. */
+            top_p?: number | null;
+            /** @description An end-user id for abuse tracking. */
+            user?: string;
+        };
+        /** @description One chat message: `system`, `developer`, `user`, `assistant` (with `tool_calls`) or `tool` (with `tool_call_id`). */
+        ChatMessage: {
+            /** @description A string or content parts (`text`, `image_url`); null on assistant turns that only call tools. */
+            content?: string | Record<string, never>[] | null;
+            /**
+             * @description Author role.
+             * @enum {string}
+             */
+            role: "system" | "developer" | "user" | "assistant" | "tool";
+        };
+        /** @description `{type: "function", function: {name, description, parameters}}`. */
+        ChatTool: {
+            /** @description The function. */
+            function: Record<string, never>;
+            /**
+             * @description Always `function`.
+             * @enum {string}
+             */
+            type: "function";
+        };
+        /** @description Token counts (OpenAI shape). */
+        ChatUsage: {
+            /**
+             * Format: int32
+             * @description Generated tokens.
+             */
+            completion_tokens: number;
+            /**
+             * Format: int32
+             * @description Prompt tokens, cached ones included.
+             */
+            prompt_tokens: number;
+            /**
+             * Format: int32
+             * @description Sum.
+             */
+            total_tokens: number;
         };
         /** @description A vendor integration end users can connect their own account to. */
         ConnectorSummary: {
@@ -241,7 +488,7 @@ export interface components {
              * @description Defaults to `standard`.
              * @default standard
              */
-            scope: components["schemas"]["KeyScope"];
+            scope?: components["schemas"]["KeyScope"];
         };
         /** @description Create a tenant (self-hosters). */
         CreateTenantRequest: {
@@ -505,6 +752,125 @@ export interface operations {
             };
             /** @description 401: missing, unknown or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createChatCompletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "mock/echo",
+                 *       "messages": [
+                 *         {
+                 *           "role": "user",
+                 *           "content": "Hello"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChatCompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    /** @description The provider that served the request. */
+                    "x-qlaud-provider": string;
+                    /** @description The request's id (quote it when reporting a problem). */
+                    "x-qlaud-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "chatcmpl-example",
+                     *       "object": "chat.completion",
+                     *       "created": 1763900000,
+                     *       "model": "mock/echo",
+                     *       "choices": [
+                     *         {
+                     *           "index": 0,
+                     *           "message": {
+                     *             "role": "assistant",
+                     *             "content": "Hello"
+                     *           },
+                     *           "finish_reason": "stop"
+                     *         }
+                     *       ],
+                     *       "usage": {
+                     *         "prompt_tokens": 3,
+                     *         "completion_tokens": 1,
+                     *         "total_tokens": 4
+                     *       },
+                     *       "requestId": "req_0123456789abcdef0123456789abcdef",
+                     *       "provider": "mock"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChatCompletion"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -849,6 +1215,123 @@ export interface operations {
             };
             /** @description 401: missing, unknown or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "mock/echo",
+                 *       "max_tokens": 64,
+                 *       "messages": [
+                 *         {
+                 *           "role": "user",
+                 *           "content": "Hello"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AnthropicMessagesRequest"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    /** @description The provider that served the request. */
+                    "x-qlaud-provider": string;
+                    /** @description The request's id (quote it when reporting a problem). */
+                    "x-qlaud-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "msg_01ExampleExampleExample",
+                     *       "type": "message",
+                     *       "role": "assistant",
+                     *       "model": "mock/echo",
+                     *       "content": [
+                     *         {
+                     *           "type": "text",
+                     *           "text": "Hello"
+                     *         }
+                     *       ],
+                     *       "stop_reason": "end_turn",
+                     *       "stop_sequence": null,
+                     *       "usage": {
+                     *         "input_tokens": 3,
+                     *         "output_tokens": 1
+                     *       },
+                     *       "requestId": "req_0123456789abcdef0123456789abcdef",
+                     *       "provider": "mock"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnthropicMessage"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };

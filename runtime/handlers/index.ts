@@ -1,5 +1,6 @@
 import type { AppHandlers } from "../router";
 import { adminHandlers } from "./admin";
+import { gatewayHandlers } from "./gateway";
 import { keyHandlers } from "./keys";
 import { metaHandlers } from "./meta";
 import { walletHandlers } from "./wallet";
@@ -10,4 +11,5 @@ export const handlers: AppHandlers = {
   ...keyHandlers,
   ...walletHandlers,
   ...adminHandlers,
+  ...gatewayHandlers,
 };

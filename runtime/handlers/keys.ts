@@ -5,6 +5,7 @@ import { notFound } from "../errors";
 import { callerKey } from "../http/context";
 import { usdToMicros, microsToUsd } from "../money";
 import type { AppHandlers } from "../router";
+import { walletFor } from "../wallet/stub";
 
 type ApiKey = components["schemas"]["ApiKey"];
 
@@ -59,6 +60,8 @@ export const keyHandlers: Pick<AppHandlers, "createKey" | "listKeys" | "updateKe
       created_at: Date.now(),
       last_used_at: null,
     };
+    // The wallet learns the cap first: a key must never exist in D1 without its cap in force.
+    await walletFor(ctx.env.WALLET, me.tenant_id).upsertKey(row.id, row.max_spend_micros);
     await ctx.env.DB.prepare(
       `INSERT INTO api_keys (id, tenant_id, hash, prefix, name, scope, end_user_id, max_spend_micros, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -86,6 +89,9 @@ export const keyHandlers: Pick<AppHandlers, "createKey" | "listKeys" | "updateKe
       max_spend_micros:
         body.max_spend_usd === undefined ? row.max_spend_micros : body.max_spend_usd === null ? null : usdToMicros(body.max_spend_usd),
     };
+    if (next.max_spend_micros !== row.max_spend_micros) {
+      await walletFor(ctx.env.WALLET, me.tenant_id).upsertKey(row.id, next.max_spend_micros);
+    }
     await ctx.env.DB.prepare("UPDATE api_keys SET name = ?, max_spend_micros = ? WHERE id = ? AND tenant_id = ?")
       .bind(next.name, next.max_spend_micros, row.id, me.tenant_id)
       .run();
@@ -96,6 +102,8 @@ export const keyHandlers: Pick<AppHandlers, "createKey" | "listKeys" | "updateKe
   async revokeKey({ params }, ctx) {
     const me = callerKey(ctx);
     const row = await ownKey(ctx.env, me.tenant_id, params.id);
+    // The wallet refuses the key's next billable request even where a cache is stale.
+    await walletFor(ctx.env.WALLET, me.tenant_id).revokeKey(row.id);
     await ctx.env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ?").bind(Date.now(), row.id, me.tenant_id).run();
     await forgetKey(ctx.env, row.hash);
     return { status: 200, body: { id: row.id, revoked: true } };

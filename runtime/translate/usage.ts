@@ -74,17 +74,20 @@ export function usageToOpenAI(u: IrUsage): {
   return out;
 }
 
-/** Anthropic usage object (key order as Anthropic sends it). */
+/** Anthropic usage object (key order as Anthropic sends it; thinking tokens when known). */
 export function usageToAnthropic(u: IrUsage): {
   input_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
   output_tokens: number;
+  output_tokens_details?: { thinking_tokens: number };
 } {
-  return {
+  const out: ReturnType<typeof usageToAnthropic> = {
     input_tokens: u.input_tokens,
     cache_creation_input_tokens: u.cache_creation_input_tokens,
     cache_read_input_tokens: u.cache_read_input_tokens,
     output_tokens: u.output_tokens,
   };
+  if (u.reasoning_tokens !== undefined) out.output_tokens_details = { thinking_tokens: u.reasoning_tokens };
+  return out;
 }

@@ -3,11 +3,7 @@
 
 import type { Wallet } from "./wallet-object";
 
-/**
- * The tenant's Wallet stub with its RPC methods typed. The assertion is needed while
- * the generated `Env.WALLET` is a bare `DurableObjectNamespace`; it is the one place
- * that states the binding's class.
- */
-export function walletFor(namespace: DurableObjectNamespace, tenantId: string): DurableObjectStub<Wallet> {
-  return namespace.get(namespace.idFromName(tenantId)) as DurableObjectStub<Wallet>;
+/** The tenant's Wallet stub with its RPC methods typed. */
+export function walletFor(namespace: DurableObjectNamespace<Wallet>, tenantId: string): DurableObjectStub<Wallet> {
+  return namespace.get(namespace.idFromName(tenantId));
 }

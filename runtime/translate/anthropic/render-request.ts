@@ -30,16 +30,16 @@ export function renderAnthropicRequest(ir: IrRequest, opts: ToAnthropicOptions =
   const out: AnthropicMessagesRequest = {
     model: opts.model ?? ir.model,
     max_tokens: ir.maxTokens ?? (opts.defaultMaxTokens ?? DEFAULT_MAX_TOKENS) + budget,
+    ...(ir.system.length === 1 ? { system: ir.system[0] ?? "" } : {}),
+    ...(ir.system.length > 1 ? { system: ir.system.map((text): AnthropicTextBlockParam => ({ type: "text", text })) } : {}),
     messages: renderMessages(ir),
   };
-  if (ir.system.length === 1) out.system = ir.system[0] ?? "";
-  else if (ir.system.length > 1) out.system = ir.system.map((text): AnthropicTextBlockParam => ({ type: "text", text }));
   if (thinking !== undefined) {
     if (thinking.type === "enabled" && thinking.budget_tokens >= out.max_tokens) {
       const fitted = out.max_tokens - 1;
       if (fitted < MIN_THINKING_BUDGET) {
         throw new TranslateError(
-          `reasoning needs a token limit above ${MIN_THINKING_BUDGET} for Anthropic models, got ${out.max_tokens}; raise max_completion_tokens or drop reasoning_effort`,
+          `reasoning needs a token limit above ${MIN_THINKING_BUDGET} for Anthropic models, got ${out.max_tokens}; raise max_completion_tokens (or max_tokens) or lower the reasoning effort`,
           "max_completion_tokens",
         );
       }

@@ -30,12 +30,12 @@ export function renderOpenAIRequest(ir: IrRequest, opts: ToOpenAIOptions = {}): 
   if (ir.stop.length > 0) out.stop = ir.stop;
   if (ir.tools.length > 0) {
     out.tools = ir.tools.map((t) => {
-      const fn: { name: string; description?: string; parameters: Record<string, unknown>; strict?: boolean } = {
+      const fn = {
         name: t.name,
+        ...(t.description !== undefined ? { description: t.description } : {}),
         parameters: t.inputSchema,
+        ...(t.strict !== undefined ? { strict: t.strict } : {}),
       };
-      if (t.description !== undefined) fn.description = t.description;
-      if (t.strict !== undefined) fn.strict = t.strict;
       return { type: "function", function: fn };
     });
     if (ir.toolChoice !== undefined) {

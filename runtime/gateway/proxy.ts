@@ -1,0 +1,171 @@
+import type { WireFormat } from "../../generated/providers/catalog";
+import type { KeyRecord } from "../auth/key-store";
+import { ApiError } from "../errors";
+import type { RequestContext } from "../http/context";
+import {
+  anthropicRequestToOpenAI,
+  anthropicResponseToOpenAI,
+  openAIRequestToAnthropic,
+  openAIResponseToAnthropic,
+  responseUsage,
+  translateErrorBody,
+  TranslateError,
+  type Usage,
+} from "../translate";
+import { reserve, settle } from "./billing";
+import { costMicros, estimateInputTokens, worstCaseMicros } from "./pricing";
+import { resolveModel, type Candidate } from "./resolve-model";
+import { sendUpstream } from "./send";
+import { startStream, type StreamEnd } from "./stream-pump";
+
+export interface GatewayCall {
+  surface: WireFormat;
+  body: Record<string, unknown>;
+  bodyBytes: number;
+  key: KeyRecord;
+  ctx: RequestContext;
+}
+
+type Outcome = { kind: "response"; response: Response } | { kind: "retry"; reason: string; status: number; body?: string };
+
+/**
+ * One gateway request: resolve the model → reserve the worst case → try each provider
+ * in order (falling back only before the first byte reaches the client) → relay or
+ * translate the answer → settle the actual cost.
+ */
+export async function proxy(call: GatewayCall): Promise<Response> {
+  const { ctx, body } = call;
+  const candidates = resolveModel(String(body.model));
+  const requestedMax = maxTokensOf(call.surface, body);
+  const worst = Math.max(...candidates.map((c) => worstCaseMicros(call.bodyBytes, requestedMax ?? c.price.max_output_tokens, c.price)));
+  await reserve(ctx.env, call.key, ctx.requestId, worst);
+
+  let settled = false;
+  const finish = (micros: number, note: string) => {
+    if (settled) return;
+    settled = true;
+    ctx.exec.waitUntil(settle(ctx.env, call.key, ctx.requestId, micros, note));
+  };
+  try {
+    const failures: string[] = [];
+    let last: Outcome | undefined;
+    for (const [i, c] of candidates.entries()) {
+      last = await attempt(call, c, i === candidates.length - 1, finish);
+      if (last.kind === "response") return last.response;
+      failures.push(`${c.provider.id}/${c.model}: ${last.reason}`);
+    }
+    finish(0, "no provider answered");
+    const status = last?.kind === "retry" ? last.status : 503;
+    if (last?.kind === "retry" && last.body !== undefined) return errorFromUpstream(call.surface, last.body, status, candidates.at(-1));
+    const kind = status === 529 ? "overloaded" : status === 429 ? "rate_limited" : "upstream";
+    throw new ApiError(kind, `no provider could serve ${String(body.model)}: ${failures.join("; ")}`, undefined, undefined, status);
+  } catch (e) {
+    finish(0, "failed before any upstream answer");
+    if (e instanceof TranslateError) throw new ApiError("invalid_request", e.message, e.param);
+    throw e;
+  }
+}
+
+async function attempt(
+  call: GatewayCall,
+  c: Candidate,
+  isLast: boolean,
+  finish: (micros: number, note: string) => void,
+): Promise<Outcome> {
+  const { ctx, surface, body } = call;
+  const native: WireFormat = c.provider.formats.includes(surface) ? surface : (c.provider.formats[0] as WireFormat);
+  const upstreamBody = buildUpstreamBody(surface, native, body, c.model);
+  const stream = body.stream === true;
+  const t0 = performance.now();
+  const sent = await sendUpstream(ctx, c, native, upstreamBody, { tenant: call.key.tenant_id, key: call.key.id, model: String(body.model), surface });
+  if (sent.kind === "failed") return { kind: "retry", reason: sent.reason, status: 503 };
+  const res = sent.response;
+  const headers: Record<string, string> = { "x-qlaud-provider": c.provider.id };
+
+  if (!res.ok) {
+    const text = await res.text().catch(() => "");
+    const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
+    if (retryable && !isLast) return { kind: "retry", reason: `HTTP ${res.status}`, status: res.status };
+    if (retryable) return { kind: "retry", reason: `HTTP ${res.status}`, status: res.status, body: text };
+    finish(0, `${c.provider.id} refused: HTTP ${res.status}`);
+    const translated = translateErrorBody(native, surface, res.status, text);
+    return { kind: "response", response: new Response(translated.body, { status: res.status, headers: { ...headers, "content-type": "application/json" } }) };
+  }
+
+  const respOpts = { model: String(body.model), stopSequences: stopSequencesOf(surface, body) };
+  if (!stream || !res.body) {
+    const text = await res.text().catch(() => "");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      if (!isLast) return { kind: "retry", reason: "invalid JSON body", status: 502 };
+      throw new ApiError("upstream", `${c.provider.id} returned a body that is not JSON`);
+    }
+    const usage = responseUsage(native, parsed);
+    const cost = costMicros(usage, c.price);
+    finish(cost, note(c, usage));
+    const out =
+      native === surface ? text : JSON.stringify(native === "openai" ? openAIResponseToAnthropic(parsed as never, respOpts) : anthropicResponseToOpenAI(parsed as never, respOpts));
+    headers["x-qlaud-cost-micros"] = String(cost);
+    headers["server-timing"] = `upstream;dur=${(performance.now() - t0).toFixed(2)}`;
+    return { kind: "response", response: new Response(out, { status: 200, headers: { ...headers, "content-type": "application/json" } }) };
+  }
+
+  const started = await startStream(res.body, native, surface, respOpts, !isLast, sent.abort);
+  if (started.kind === "retry") return started;
+  ctx.exec.waitUntil(
+    started.pump.then((end) => {
+      const usage = consumedUsage(end, call.bodyBytes);
+      finish(costMicros(usage, c.price), note(c, usage) + (end.clientGone ? ", client disconnected" : ""));
+    }),
+  );
+  headers["server-timing"] = `upstream;dur=${(performance.now() - t0).toFixed(2)}`;
+  return {
+    kind: "response",
+    response: new Response(started.body, {
+      status: 200,
+      headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+    }),
+  };
+}
+
+/** Usage as reported, or — when the stream broke before the usage arrived — an estimate of what was consumed. */
+function consumedUsage(end: StreamEnd, bodyBytes: number): Usage {
+  const u = end.obs.usage;
+  if (u.output_tokens > 0 || !end.obs.sawContent) return u;
+  return { ...u, input_tokens: u.input_tokens || estimateInputTokens(bodyBytes), output_tokens: Math.max(1, end.contentEvents) };
+}
+
+function note(c: Candidate, u: Usage): string {
+  return `${c.provider.id}/${c.model}: ${u.input_tokens} in, ${u.cache_read_input_tokens} cached, ${u.output_tokens} out`;
+}
+
+function buildUpstreamBody(surface: WireFormat, native: WireFormat, body: Record<string, unknown>, model: string): Record<string, unknown> {
+  if (surface === native) {
+    const out: Record<string, unknown> = { ...body, model };
+    // Usage in OpenAI streams only comes when asked for; we always need it to bill.
+    if (native === "openai" && body.stream === true) {
+      out.stream_options = { ...(body.stream_options as Record<string, unknown> | undefined), include_usage: true };
+    }
+    return out;
+  }
+  return (native === "openai" ? anthropicRequestToOpenAI(body, { model }) : openAIRequestToAnthropic(body, { model })) as unknown as Record<string, unknown>;
+}
+
+function maxTokensOf(surface: WireFormat, body: Record<string, unknown>): number | undefined {
+  const v = surface === "anthropic" ? body.max_tokens : (body.max_completion_tokens ?? body.max_tokens);
+  return typeof v === "number" ? v : undefined;
+}
+
+function stopSequencesOf(surface: WireFormat, body: Record<string, unknown>): string[] {
+  const v = surface === "anthropic" ? body.stop_sequences : body.stop;
+  return typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
+}
+
+function errorFromUpstream(surface: WireFormat, text: string, status: number, c: Candidate | undefined): Response {
+  const from = (c?.provider.formats[0] ?? surface) as WireFormat;
+  const native = c?.provider.formats.includes(surface) ? surface : from;
+  const translated = translateErrorBody(native, surface, status, text);
+  return new Response(translated.body, { status, headers: { "content-type": "application/json", ...(c ? { "x-qlaud-provider": c.provider.id } : {}) } });
+}

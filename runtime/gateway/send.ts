@@ -1,0 +1,50 @@
+import type { WireFormat } from "../../generated/providers/catalog";
+import type { RequestContext } from "../http/context";
+import { mockFetch } from "./mock-provider";
+import type { Candidate } from "./resolve-model";
+import { envString, hasCredentials, upstreamTarget, type RequestMeta } from "./upstream-target";
+
+export type Sent =
+  | { kind: "ok"; response: Response; abort: () => void }
+  | { kind: "failed"; reason: string };
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * Sends one request to a provider: the built-in mock in-process, Workers AI through its
+ * binding, anyone else over HTTP. The upstream call is aborted when the client goes away,
+ * and when no response headers arrive within UPSTREAM_TIMEOUT_MS.
+ */
+export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: WireFormat, body: Record<string, unknown>, meta: RequestMeta): Promise<Sent> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  ctx.req.signal?.addEventListener("abort", abort, { once: true });
+  const timeoutMs = Number(envString(ctx.env, "UPSTREAM_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(new Error("timeout")), timeoutMs);
+  try {
+    switch (c.provider.transport) {
+      case "builtin":
+        return { kind: "ok", response: await mockFetch(shape, c.model, body, controller.signal), abort };
+      case "binding":
+        return { kind: "failed", reason: `${c.provider.id} needs the AI binding, which only exists when deployed` };
+      case "http": {
+        if (!hasCredentials(ctx.env, c.provider)) {
+          return { kind: "failed", reason: `no key configured (set the ${c.provider.auth?.secret} secret)` };
+        }
+        const perToken = { in: c.price.input_micros_per_mtok / 1e12, out: c.price.output_micros_per_mtok / 1e12 };
+        const target = upstreamTarget(ctx.env, c.provider, shape, meta, perToken);
+        const response = await fetch(target.url, { method: "POST", headers: target.headers, body: JSON.stringify(body), signal: controller.signal });
+        return { kind: "ok", response, abort };
+      }
+      default: {
+        const never: never = c.provider.transport;
+        return { kind: "failed", reason: `unknown transport ${String(never)}` };
+      }
+    }
+  } catch (e) {
+    const reason = controller.signal.aborted ? (ctx.req.signal?.aborted ? "client disconnected" : `no response within ${timeoutMs} ms`) : `connection failed (${(e as Error).message})`;
+    return { kind: "failed", reason };
+  } finally {
+    clearTimeout(timer);
+  }
+}

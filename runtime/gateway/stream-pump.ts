@@ -1,0 +1,119 @@
+import type { WireFormat } from "../../generated/providers/catalog";
+import { createStreamTranslator, createUsageTap, renderErrorBody, type ResponseOptions, type StreamObservations, type UpstreamError } from "../translate";
+
+/** How a stream ended, for settlement. */
+export interface StreamEnd {
+  obs: StreamObservations;
+  /** Upstream SSE data events after the first content: a stand-in for output tokens when usage never arrived. */
+  contentEvents: number;
+  clientGone: boolean;
+}
+
+export type StreamStart =
+  | { kind: "retry"; reason: string; status: number }
+  | { kind: "response"; body: ReadableStream<Uint8Array>; pump: Promise<StreamEnd> };
+
+const enc = new TextEncoder();
+const DATA = "data:";
+
+/** An SSE error event in the caller's shape (Anthropic `event: error`, OpenAI `data: {error}`). */
+export function sseError(shape: WireFormat, type: string, message: string): string {
+  const body = renderErrorBody(shape, { type, message });
+  return shape === "anthropic" ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+}
+
+/**
+ * Relays an upstream stream to the client. Same shape: bytes pass through untouched while
+ * a tap reads usage; other shape: the translator. Output is held back only until the first
+ * content (or the end): an overloaded/rate-limit error before then is returned as `retry`
+ * so the caller can fall back; after it, failures become an error event, never a splice.
+ */
+export async function startStream(
+  upstream: ReadableStream<Uint8Array>,
+  from: WireFormat,
+  to: WireFormat,
+  opts: ResponseOptions,
+  canRetry: boolean,
+  abortUpstream: () => void,
+): Promise<StreamStart> {
+  const passThrough = from === to;
+  const tap = passThrough ? createUsageTap(from, opts) : null;
+  const tr = passThrough ? null : createStreamTranslator(from, to, opts);
+  const obs: StreamObservations = (tap ?? tr) as StreamObservations;
+  const reader = upstream.getReader();
+  const decoder = new TextDecoder();
+  let contentEvents = 0;
+  let ended = false;
+
+  /** Feeds one upstream chunk (or the end) and returns what to send to the client. */
+  const feed = (chunk: Uint8Array | null): Uint8Array | null => {
+    if (chunk === null) {
+      ended = true;
+      const hadError = obs.upstreamError !== undefined;
+      const rest = tap ? tap.end() : (tr as NonNullable<typeof tr>).end();
+      // Pass-through cannot ask the tap to write: a cut stream gets its error event here.
+      const err = obs.upstreamError as UpstreamError | undefined; // end() may have set it
+      if (tap && err && !hadError) return enc.encode(sseError(to, err.type, err.message));
+      if (tap && !obs.done && !hadError) return enc.encode(sseError(to, "api_error", "upstream stream ended before completing"));
+      return rest ? enc.encode(rest) : null;
+    }
+    if (obs.sawContent) contentEvents += countData(decoder.decode(chunk, { stream: true }));
+    if (tap) return tap.push(chunk);
+    const text = (tr as NonNullable<typeof tr>).push(chunk);
+    return text ? enc.encode(text) : null;
+  };
+
+  const read = async (): Promise<Uint8Array | null> => {
+    try {
+      const { value, done } = await reader.read();
+      return done ? null : value;
+    } catch {
+      return null; // a cut connection ends the stream; end() turns it into an error event
+    }
+  };
+
+  // Phase 1: until content starts, keep output back so a retryable failure can fall back.
+  const held: Uint8Array[] = [];
+  while (!obs.sawContent && !ended) {
+    const out = feed(await read());
+    if (obs.upstreamError?.retryable && canRetry) {
+      abortUpstream();
+      await reader.cancel().catch(() => {});
+      return { kind: "retry", reason: `${obs.upstreamError.type}: ${obs.upstreamError.message}`, status: 529 };
+    }
+    if (out) held.push(out);
+  }
+
+  // Phase 2: commit. The client gets what was held, then the rest as it arrives.
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const pump = (async (): Promise<StreamEnd> => {
+    let clientGone = false;
+    const write = async (bytes: Uint8Array) => {
+      try {
+        await writer.write(bytes);
+      } catch {
+        clientGone = true;
+      }
+    };
+    for (const h of held) await write(h);
+    while (!ended && !clientGone) {
+      const out = feed(await read());
+      if (out) await write(out);
+    }
+    if (clientGone) {
+      abortUpstream();
+      await reader.cancel().catch(() => {});
+    } else {
+      await writer.close().catch(() => {});
+    }
+    return { obs, contentEvents, clientGone };
+  })();
+  return { kind: "response", body: readable, pump };
+}
+
+function countData(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(DATA); i >= 0; i = text.indexOf(DATA, i + DATA.length)) n++;
+  return n;
+}

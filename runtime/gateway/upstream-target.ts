@@ -1,0 +1,62 @@
+import type { ProviderEntry, WireFormat } from "../../generated/providers/catalog";
+
+export const DEFAULT_AI_GATEWAY_URL = "https://gateway.ai.cloudflare.com/v1";
+
+/** Who and what a request is for, reported to Cloudflare AI Gateway as metadata. */
+export interface RequestMeta {
+  tenant: string;
+  key: string;
+  model: string;
+  surface: WireFormat;
+}
+
+export interface UpstreamTarget {
+  url: string;
+  headers: Headers;
+  via: "direct" | "ai-gateway";
+}
+
+const PATHS: Record<WireFormat, string> = { openai: "/chat/completions", anthropic: "/messages" };
+
+/** Reads a var or secret by computed name (UPSTREAM_<ID>_URL, <PROVIDER>_API_KEY). */
+export function envString(env: Env, name: string): string | undefined {
+  const v = (env as unknown as Record<string, unknown>)[name];
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/**
+ * Where an HTTP provider's request goes and with which headers: through Cloudflare AI
+ * Gateway when `AI_GATEWAY_ACCOUNT_ID` and `AI_GATEWAY_ID` are set, else direct (base URL
+ * overridable per provider with `UPSTREAM_<ID>_URL`, which is how tests reach local servers).
+ */
+export function upstreamTarget(
+  env: Env,
+  provider: ProviderEntry,
+  shape: WireFormat,
+  meta: RequestMeta,
+  perTokenUsd: { in: number; out: number },
+): UpstreamTarget {
+  const headers = new Headers({ "content-type": "application/json", accept: shape === "openai" ? "text/event-stream, application/json" : "application/json" });
+  for (const [k, v] of Object.entries(provider.headers)) headers.set(k, v);
+  if (provider.auth) {
+    const secret = envString(env, provider.auth.secret);
+    if (secret) headers.set(provider.auth.header, `${provider.auth.prefix}${secret}`);
+  }
+  const account = envString(env, "AI_GATEWAY_ACCOUNT_ID");
+  const gateway = envString(env, "AI_GATEWAY_ID");
+  if (account && gateway) {
+    const root = (envString(env, "AI_GATEWAY_URL") ?? DEFAULT_AI_GATEWAY_URL).replace(/\/+$/, "");
+    headers.set("cf-aig-metadata", JSON.stringify(meta));
+    headers.set("cf-aig-custom-cost", JSON.stringify({ per_token_in: perTokenUsd.in, per_token_out: perTokenUsd.out }));
+    const token = envString(env, "AI_GATEWAY_TOKEN");
+    if (token) headers.set("cf-aig-authorization", `Bearer ${token}`);
+    return { url: `${root}/${account}/${gateway}/${provider.ai_gateway}${PATHS[shape]}`, headers, via: "ai-gateway" };
+  }
+  const base = (envString(env, provider.url_override_var) ?? provider.base_url ?? "").replace(/\/+$/, "");
+  return { url: `${base}${PATHS[shape]}`, headers, via: "direct" };
+}
+
+/** True when the provider can be called at all: a key is configured (or none is needed). */
+export function hasCredentials(env: Env, provider: ProviderEntry): boolean {
+  return !provider.auth || envString(env, provider.auth.secret) !== undefined;
+}

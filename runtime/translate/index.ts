@@ -1,0 +1,74 @@
+// Public API of the translator: OpenAI Chat Completions ⇄ Anthropic Messages, requests,
+// responses and streams. Pure TypeScript over Web-standard APIs; imports nothing outside
+// this folder. See README.md.
+import { parseAnthropicRequest } from "./anthropic/parse-request";
+import { parseAnthropicResponse } from "./anthropic/parse-response";
+import { renderAnthropicRequest } from "./anthropic/render-request";
+import { renderAnthropicResponse } from "./anthropic/render-response";
+import type { IrUsage } from "./ir";
+import { zeroUsage } from "./ir";
+import { isRecord } from "./json";
+import { parseOpenAIRequest } from "./openai/parse-request";
+import { parseOpenAIResponse } from "./openai/parse-response";
+import { renderOpenAIRequest } from "./openai/render-request";
+import { renderOpenAIResponse } from "./openai/render-response";
+import type { ToAnthropicOptions, ToOpenAIOptions } from "./request-options";
+import type { ResponseOptions } from "./stream-options";
+import type { WireShape } from "./stream-translator";
+import { usageFromAnthropic, usageFromOpenAI } from "./usage";
+import type { AnthropicMessage, AnthropicMessagesRequest } from "./wire/anthropic";
+import type { ChatCompletion, ChatCompletionRequest } from "./wire/openai";
+
+export type * from "./wire/anthropic";
+export type * from "./wire/openai";
+export { isImageMediaType } from "./wire/anthropic";
+export { TranslateError, UpstreamFormatError } from "./errors";
+export type { UpstreamError } from "./errors";
+export type { IrStopReason as StopReason, IrUsage as Usage } from "./ir";
+export type { RequestOptions, ToAnthropicOptions, ToOpenAIOptions } from "./request-options";
+export type { ResponseOptions } from "./stream-options";
+export { createStreamTranslator, createUsageTap } from "./stream-translator";
+export type { StreamObservations, StreamTranslator, UsageTap, WireShape } from "./stream-translator";
+export { translateStream } from "./transform-stream";
+export type { TranslatingStream } from "./transform-stream";
+export { parseUpstreamError, renderErrorBody, translateErrorBody } from "./error-body";
+
+/** A request or response body as typed here, or as it came out of JSON.parse. */
+type Body<T> = T | Readonly<Record<string, unknown>>;
+
+/**
+ * Anthropic Messages request → Chat Completions request. Validates the input and throws
+ * TranslateError (400, naming the field) for anything Chat Completions cannot express.
+ * A streaming request always gets `stream_options: { include_usage: true }`.
+ */
+export function anthropicRequestToOpenAI(
+  req: Body<AnthropicMessagesRequest>,
+  opts: ToOpenAIOptions = {},
+): ChatCompletionRequest {
+  return renderOpenAIRequest(parseAnthropicRequest(req, opts.ignoreFields), opts);
+}
+
+/** Chat Completions request → Anthropic Messages request; TranslateError as above. */
+export function openAIRequestToAnthropic(
+  req: Body<ChatCompletionRequest>,
+  opts: ToAnthropicOptions = {},
+): AnthropicMessagesRequest {
+  return renderAnthropicRequest(parseOpenAIRequest(req, opts.ignoreFields), opts);
+}
+
+/** chat.completion → Anthropic Message. Throws UpstreamFormatError (502) on a malformed body. */
+export function openAIResponseToAnthropic(res: Body<ChatCompletion>, ctx: ResponseOptions = {}): AnthropicMessage {
+  return renderAnthropicResponse(parseOpenAIResponse(res, ctx.stopSequences), ctx);
+}
+
+/** Anthropic Message → chat.completion. Throws UpstreamFormatError (502) on a malformed body. */
+export function anthropicResponseToOpenAI(res: Body<AnthropicMessage>, ctx: ResponseOptions = {}): ChatCompletion {
+  return renderOpenAIResponse(parseAnthropicResponse(res), ctx);
+}
+
+/** Normalized usage of a non-streaming response body of either shape (zeros if absent). */
+export function responseUsage(shape: WireShape, res: unknown): IrUsage {
+  const usage = isRecord(res) ? res["usage"] : undefined;
+  if (!isRecord(usage)) return zeroUsage();
+  return shape === "openai" ? usageFromOpenAI(usage) : usageFromAnthropic(usage);
+}
