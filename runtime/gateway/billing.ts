@@ -25,7 +25,37 @@ export async function reserve(env: Env, key: KeyRecord, requestId: string, worst
   }
 }
 
-export async function settle(env: Env, key: KeyRecord, requestId: string, actualMicros: number, note: string): Promise<void> {
+/** What one request consumed, as recorded in usage_events. */
+export interface UsageRecord {
+  model: string;
+  provider: string;
+  surface: "anthropic" | "openai";
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  /** ok, client_disconnected, upstream_error, refused, … */
+  outcome: string;
+}
+
+/**
+ * Settles the reservation at the actual cost (the wallet charges at most what it reserved)
+ * and records the usage event with what was really charged, so ledger and usage agree.
+ */
+export async function settle(env: Env, key: KeyRecord, requestId: string, actualMicros: number, usage: UsageRecord): Promise<void> {
+  const note = `${usage.provider}/${usage.model}: ${usage.input_tokens} in, ${usage.cached_tokens} cached, ${usage.output_tokens} out (${usage.outcome})`;
   const res = await walletFor(env.WALLET, key.tenant_id).settle(requestId, actualMicros, { note });
-  if (!res.ok) console.error(`settle ${requestId}: ${res.message}`);
+  if (!res.ok) {
+    console.error(`settle ${requestId}: ${res.message}`);
+    return;
+  }
+  const charged = res.settlement.charged_micros;
+  if (charged === 0 && usage.input_tokens === 0 && usage.output_tokens === 0) return; // nothing happened upstream
+  await env.DB.prepare(
+    `INSERT OR IGNORE INTO usage_events (request_id, tenant_id, key_id, end_user_id, model, provider, surface,
+       input_tokens, output_tokens, cached_tokens, cost_micros, outcome, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+    .bind(requestId, key.tenant_id, key.id, key.end_user_id, usage.model, usage.provider, usage.surface,
+      usage.input_tokens, usage.output_tokens, usage.cached_tokens, charged, usage.outcome, Date.now())
+    .run();
 }

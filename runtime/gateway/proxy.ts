@@ -12,7 +12,7 @@ import {
   TranslateError,
   type Usage,
 } from "../translate";
-import { reserve, settle } from "./billing";
+import { reserve, settle, type UsageRecord } from "./billing";
 import { costMicros, estimateInputTokens, worstCaseMicros } from "./pricing";
 import { resolveModel, type Candidate } from "./resolve-model";
 import { sendUpstream } from "./send";
@@ -41,11 +41,14 @@ export async function proxy(call: GatewayCall): Promise<Response> {
   await reserve(ctx.env, call.key, ctx.requestId, worst);
 
   let settled = false;
-  const finish = (micros: number, note: string) => {
+  const finish: Finish = (micros, usage) => {
     if (settled) return;
     settled = true;
-    ctx.exec.waitUntil(settle(ctx.env, call.key, ctx.requestId, micros, note));
+    ctx.exec.waitUntil(settle(ctx.env, call.key, ctx.requestId, micros, usage));
   };
+  const nothing = (outcome: string): UsageRecord => ({
+    model: String(body.model), provider: "none", surface: call.surface, input_tokens: 0, output_tokens: 0, cached_tokens: 0, outcome,
+  });
   try {
     const failures: string[] = [];
     let last: Outcome | undefined;
@@ -54,13 +57,13 @@ export async function proxy(call: GatewayCall): Promise<Response> {
       if (last.kind === "response") return last.response;
       failures.push(`${c.provider.id}/${c.model}: ${last.reason}`);
     }
-    finish(0, "no provider answered");
+    finish(0, nothing("no_provider"));
     const status = last?.kind === "retry" ? last.status : 503;
     if (last?.kind === "retry" && last.body !== undefined) return errorFromUpstream(call.surface, last.body, status, candidates.at(-1));
     const kind = status === 529 ? "overloaded" : status === 429 ? "rate_limited" : "upstream";
     throw new ApiError(kind, `no provider could serve ${String(body.model)}: ${failures.join("; ")}`, undefined, undefined, status);
   } catch (e) {
-    finish(0, "failed before any upstream answer");
+    finish(0, nothing("failed"));
     if (e instanceof TranslateError) throw new ApiError("invalid_request", e.message, e.param);
     throw e;
   }
@@ -70,7 +73,7 @@ async function attempt(
   call: GatewayCall,
   c: Candidate,
   isLast: boolean,
-  finish: (micros: number, note: string) => void,
+  finish: Finish,
 ): Promise<Outcome> {
   const { ctx, surface, body } = call;
   const native: WireFormat = c.provider.formats.includes(surface) ? surface : (c.provider.formats[0] as WireFormat);
@@ -87,7 +90,7 @@ async function attempt(
     const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
     if (retryable && !isLast) return { kind: "retry", reason: `HTTP ${res.status}`, status: res.status };
     if (retryable) return { kind: "retry", reason: `HTTP ${res.status}`, status: res.status, body: text };
-    finish(0, `${c.provider.id} refused: HTTP ${res.status}`);
+    finish(0, record(call, c, zeroUsage(), `upstream_${res.status}`));
     const translated = translateErrorBody(native, surface, res.status, text);
     return { kind: "response", response: new Response(translated.body, { status: res.status, headers: { ...headers, "content-type": "application/json" } }) };
   }
@@ -104,7 +107,7 @@ async function attempt(
     }
     const usage = responseUsage(native, parsed);
     const cost = costMicros(usage, c.price);
-    finish(cost, note(c, usage));
+    finish(cost, record(call, c, usage, "ok"));
     const out =
       native === surface ? text : JSON.stringify(native === "openai" ? openAIResponseToAnthropic(parsed as never, respOpts) : anthropicResponseToOpenAI(parsed as never, respOpts));
     headers["x-qlaud-cost-micros"] = String(cost);
@@ -117,7 +120,8 @@ async function attempt(
   ctx.exec.waitUntil(
     started.pump.then((end) => {
       const usage = consumedUsage(end, call.bodyBytes);
-      finish(costMicros(usage, c.price), note(c, usage) + (end.clientGone ? ", client disconnected" : ""));
+      const outcome = end.clientGone ? "client_disconnected" : end.obs.upstreamError ? "upstream_error" : "ok";
+      finish(costMicros(usage, c.price), record(call, c, usage, outcome));
     }),
   );
   headers["server-timing"] = `upstream;dur=${(performance.now() - t0).toFixed(2)}`;
@@ -137,9 +141,21 @@ function consumedUsage(end: StreamEnd, bodyBytes: number): Usage {
   return { ...u, input_tokens: u.input_tokens || estimateInputTokens(bodyBytes), output_tokens: Math.max(1, end.contentEvents) };
 }
 
-function note(c: Candidate, u: Usage): string {
-  return `${c.provider.id}/${c.model}: ${u.input_tokens} in, ${u.cache_read_input_tokens} cached, ${u.output_tokens} out`;
+type Finish = (micros: number, usage: UsageRecord) => void;
+
+function record(call: GatewayCall, c: Candidate, u: Usage, outcome: string): UsageRecord {
+  return {
+    model: String(call.body.model),
+    provider: c.provider.id,
+    surface: call.surface,
+    input_tokens: u.input_tokens + (u.cache_creation_input_tokens ?? 0),
+    output_tokens: u.output_tokens,
+    cached_tokens: u.cache_read_input_tokens,
+    outcome,
+  };
 }
+
+const zeroUsage = (): Usage => ({ input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
 
 function buildUpstreamBody(surface: WireFormat, native: WireFormat, body: Record<string, unknown>, model: string): Record<string, unknown> {
   if (surface === native) {
