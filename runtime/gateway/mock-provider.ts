@@ -71,16 +71,19 @@ export async function mockFetch(shape: WireFormat, model: string, body: Record<s
   const parts = cut ? chunks.slice(0, Math.max(2, Math.floor(chunks.length / 2))) : chunks;
   let i = 0;
   const stream = new ReadableStream<Uint8Array>({
+    // Each pull must enqueue or finish: a pull that returns with nothing queued is not repeated.
     async pull(controller) {
-      if (signal.aborted) return controller.error(signal.reason);
-      if (i >= parts.length) {
-        if (cut) return controller.error(new Error("mock/flaky cut the stream"));
-        return controller.close();
+      for (;;) {
+        if (signal.aborted) return controller.error(signal.reason);
+        if (i >= parts.length) {
+          if (cut) return controller.error(new Error("mock/flaky cut the stream"));
+          return controller.close();
+        }
+        if (delay) await new Promise((r) => setTimeout(r, delay));
+        const sse = parts[i++] as string;
+        const text = translator ? translator.push(sse) + (i === parts.length && !cut ? translator.end() : "") : sse;
+        if (text) return controller.enqueue(enc.encode(text));
       }
-      if (delay) await new Promise((r) => setTimeout(r, delay));
-      const sse = parts[i++] as string;
-      const text = translator ? translator.push(sse) + (i === parts.length && !cut ? translator.end() : "") : sse;
-      if (text) controller.enqueue(enc.encode(text));
     },
   });
   return new Response(stream, { headers: { "content-type": "text/event-stream" } });

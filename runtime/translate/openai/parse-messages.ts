@@ -19,10 +19,17 @@ export function parseMessages(value: unknown): ParsedMessages {
   needArray(value, "messages").forEach((item, i) => {
     const path = `messages[${i}]`;
     const msg = needRecord(item, path);
+    const role = msg["role"];
+    if (role !== "system" && role !== "developer" && role !== "user" && role !== "assistant" && role !== "tool") {
+      throw new TranslateError(
+        `${path}.role ${JSON.stringify(role)} has no ${TARGET} equivalent; use system, developer, user, assistant or tool`,
+        `${path}.role`,
+      );
+    }
     if (msg["name"] !== undefined && msg["name"] !== null) {
       throw new TranslateError(`${path}.name has no ${TARGET} equivalent; remove it`, `${path}.name`);
     }
-    switch (msg["role"]) {
+    switch (role) {
       case "system":
       case "developer":
         system.push(...texts(msg["content"], `${path}.content`));
@@ -46,11 +53,10 @@ export function parseMessages(value: unknown): ParsedMessages {
           ],
         });
         break;
-      default:
-        throw new TranslateError(
-          `${path}.role ${JSON.stringify(msg["role"])} has no ${TARGET} equivalent; use system, developer, user, assistant or tool`,
-          `${path}.role`,
-        );
+      default: {
+        const never: never = role;
+        throw new Error(`unreachable role ${String(never)}`);
+      }
     }
   });
   return { system, messages };
