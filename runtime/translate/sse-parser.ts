@@ -4,18 +4,19 @@
 // Leniencies, because upstreams are sloppy: leading spaces/tabs before a field name are
 // skipped (so a whitespace-only line ends an event), and at end of input a pending event
 // is dispatched even without its blank line; the consumer decides whether it is whole.
-// Memory: only the current unfinished line and event are kept.
+// Memory: only the current unfinished line and event are kept; a long line arriving in
+// many pieces is joined once, when its end arrives.
 
 export type SseHandler = (event: string, data: string) => void;
 
 const LF = 10;
-const CR = 13;
 const SPACE = 32;
 const TAB = 9;
 const COLON = 58;
 
 export class SseParser {
-  private pending = "";
+  /** Pieces of the unfinished line; joined only once its line end arrives (linear time). */
+  private pending: string[] = [];
   private data = "";
   private hasData = false;
   private event = "";
@@ -40,9 +41,16 @@ export class SseParser {
       this.skipLeadingLF = false;
       if (text.charCodeAt(0) === LF) text = text.slice(1);
     }
-    const s = this.pending.length > 0 ? this.pending + text : text;
-    this.pending = "";
-    this.scan(s);
+    if (this.pending.length > 0) {
+      if (text.indexOf("\n") === -1 && text.indexOf("\r") === -1) {
+        this.pending.push(text);
+        return;
+      }
+      this.pending.push(text);
+      text = this.pending.join("");
+      this.pending = [];
+    }
+    this.scan(text);
   }
 
   /** Flushes the decoder, a last unterminated line and a pending event. */
@@ -52,8 +60,8 @@ export class SseParser {
       if (rest.length > 0) this.push(rest);
     }
     if (this.pending.length > 0) {
-      const line = this.pending;
-      this.pending = "";
+      const line = this.pending.join("");
+      this.pending = [];
       this.line(line, 0, line.length);
     }
     this.dispatch();
@@ -81,7 +89,7 @@ export class SseParser {
       this.line(s, pos, lf);
       pos = lf + 1;
     }
-    if (pos < len) this.pending = s.slice(pos);
+    if (pos < len) this.pending.push(s.slice(pos));
   }
 
   private line(s: string, start: number, end: number): void {

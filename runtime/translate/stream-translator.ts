@@ -2,11 +2,11 @@
 // with the StreamState observing the IR. push() returns what to send now.
 import { AnthropicStreamRenderer } from "./anthropic/ir-to-stream";
 import { AnthropicStreamParser } from "./anthropic/stream-to-ir";
-import type { IrStreamEvent } from "./ir";
+import type { IrEmit, IrStreamEvent } from "./ir";
 import { OpenAIStreamRenderer } from "./openai/ir-to-stream";
 import { OpenAIStreamParser } from "./openai/stream-to-ir";
 import { SseParser } from "./sse-parser";
-import type { ResponseOptions } from "./stream-options";
+import type { ResponseOptions } from "./response-options";
 import { StreamState } from "./stream-state";
 import type { StreamObservations } from "./stream-state";
 
@@ -33,7 +33,7 @@ interface Parser {
   end(): void;
 }
 
-function createParser(from: WireShape, emit: (event: IrStreamEvent) => void, opts: ResponseOptions): Parser {
+function createParser(from: WireShape, emit: IrEmit, opts: ResponseOptions): Parser {
   switch (from) {
     case "openai":
       return new OpenAIStreamParser(emit, { stopSequences: opts.stopSequences ?? [] });

@@ -1,5 +1,5 @@
 // The streaming translator as a Web-standard TransformStream over bytes.
-import type { ResponseOptions } from "./stream-options";
+import type { ResponseOptions } from "./response-options";
 import { createStreamTranslator } from "./stream-translator";
 import type { StreamObservations, WireShape } from "./stream-translator";
 

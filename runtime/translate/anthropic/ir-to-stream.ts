@@ -6,8 +6,8 @@
 import type { IrStop, IrStreamEvent, IrUsage } from "../ir";
 import { zeroUsage } from "../ir";
 import { sseEvent } from "../sse-writer";
-import { anthropicMessageId } from "../stream-options";
-import type { ResponseOptions } from "../stream-options";
+import { anthropicMessageId } from "../response-options";
+import type { ResponseOptions } from "../response-options";
 import { usageToAnthropic } from "../usage";
 
 const DELTA = "event: content_block_delta\ndata: ";

@@ -1,7 +1,7 @@
 // IR → Anthropic Messages (non-streaming) response.
 import type { IrResponse } from "../ir";
-import { anthropicMessageId } from "../stream-options";
-import type { ResponseOptions } from "../stream-options";
+import { anthropicMessageId } from "../response-options";
+import type { ResponseOptions } from "../response-options";
 import { usageToAnthropic } from "../usage";
 import type { AnthropicContentBlock, AnthropicMessage } from "../wire/anthropic";
 

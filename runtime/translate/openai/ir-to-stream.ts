@@ -7,8 +7,8 @@ import { openAIErrorType } from "../errors";
 import type { IrStop, IrStreamEvent, IrUsage } from "../ir";
 import { finishToOpenAI } from "../map-finish-reason";
 import { SSE_DONE, sseData } from "../sse-writer";
-import { openAICompletionId } from "../stream-options";
-import type { ResponseOptions } from "../stream-options";
+import { openAICompletionId } from "../response-options";
+import type { ResponseOptions } from "../response-options";
 import { usageToOpenAI } from "../usage";
 
 const OPEN_SUFFIX = ',"logprobs":null,"finish_reason":null}]}\n\n';

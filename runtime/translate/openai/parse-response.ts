@@ -49,6 +49,7 @@ export function parseOpenAIResponse(value: unknown, stopSequences: readonly stri
   blocks.close();
 
   const finish = str(choice["finish_reason"]);
+  if (finish === "error") throw new UpstreamFormatError('upstream finished with finish_reason "error"');
   const matched = str(choice["stop_reason"]);
   const stop =
     finish === undefined
@@ -59,7 +60,6 @@ export function parseOpenAIResponse(value: unknown, stopSequences: readonly stri
           matchedStop: matched === "" ? undefined : matched,
           refused: refusal !== "",
         });
-  if (finish === "error") throw new UpstreamFormatError("upstream finished with finish_reason \"error\"");
   const usage = value["usage"];
   return {
     id: str(value["id"]) ?? "",

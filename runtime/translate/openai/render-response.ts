@@ -3,8 +3,8 @@
 // thinking have no place in Chat Completions.
 import type { IrResponse } from "../ir";
 import { finishToOpenAI } from "../map-finish-reason";
-import { openAICompletionId } from "../stream-options";
-import type { ResponseOptions } from "../stream-options";
+import { openAICompletionId } from "../response-options";
+import type { ResponseOptions } from "../response-options";
 import { usageToOpenAI } from "../usage";
 import type { ChatCompletion, ChatToolCall } from "../wire/openai";
 

@@ -85,6 +85,11 @@ export class OpenAIStreamParser {
   }
 
   private onChunk(chunk: Record<string, unknown>): void {
+    // Usage first: it is what the gateway bills, even when this chunk ends in a failure.
+    const usage = chunk["usage"];
+    const groq = chunk["x_groq"];
+    if (isRecord(usage)) this.emit({ type: "usage", usage: usageFromOpenAI(usage) });
+    else if (isRecord(groq) && isRecord(groq["usage"])) this.emit({ type: "usage", usage: usageFromOpenAI(groq["usage"]) });
     const choices = chunk["choices"];
     if (Array.isArray(choices)) {
       for (const choice of choices) {
@@ -95,10 +100,6 @@ export class OpenAIStreamParser {
         if (this.done) return;
       }
     }
-    const usage = chunk["usage"];
-    const groq = chunk["x_groq"];
-    if (isRecord(usage)) this.emit({ type: "usage", usage: usageFromOpenAI(usage) });
-    else if (isRecord(groq) && isRecord(groq["usage"])) this.emit({ type: "usage", usage: usageFromOpenAI(groq["usage"]) });
     const error = chunk["error"];
     if (error !== undefined && error !== null) this.failWith(error);
   }
