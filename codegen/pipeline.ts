@@ -66,12 +66,20 @@ export async function generate(
     const strictAjv = new Ajv2020({ strict: true, strictRequired: false, strictTypes: false });
     const diagnostics: Diagnostic[] = [];
     const manifests: ManifestView[] = [];
+    const seenIds = new Map<string, string>();
     for (const src of loaded.manifests) {
       const schemaErrors = checkAgainstSchema(src, checkManifest, "connector manifest");
       diagnostics.push(...schemaErrors);
       if (schemaErrors.length > 0) continue;
       const m = src.value as ManifestView;
       const fileId = src.file.replace(/^connectors\//, "").replace(/\.ya?ml$/, "");
+      const other = seenIds.get(m.id);
+      if (other !== undefined) {
+        const { line, column } = src.position(["id"]);
+        diagnostics.push({ file: src.file, line, column, jsonPath: "$.id", message: `connector id "${m.id}" is also defined in ${other}`, hint: "keep one manifest per connector" });
+        continue;
+      }
+      seenIds.set(m.id, src.file);
       const semantic = checkManifestSemantics(src, m, fileId);
       for (const [i, tool] of m.tools.entries()) {
         try {

@@ -17,6 +17,7 @@ export function emitProviders(c: CatalogView): Record<string, string> {
         ai_gateway: p.ai_gateway ?? p.id,
         auth: p.auth ? { header: p.auth.header, prefix: p.auth.prefix ?? "", secret: p.auth.secret } : null,
         headers: p.headers ?? {},
+        max_tokens_field: p.max_tokens_field ?? "max_tokens",
         url_override_var: `UPSTREAM_${p.id.toUpperCase().replaceAll("-", "_")}_URL`,
         models: Object.fromEntries(
           p.models.map((m) => [
@@ -84,6 +85,8 @@ export interface ProviderEntry {
   ai_gateway: string;
   auth: { header: string; prefix: string; secret: string } | null;
   headers: Record<string, string>;
+  /** Which field carries the output limit in requests translated to the OpenAI shape. */
+  max_tokens_field: "max_tokens" | "max_completion_tokens";
   /** The var that overrides base_url (e.g. for tests): UPSTREAM_<ID>_URL. */
   url_override_var: string;
   models: Record<string, ModelPrice>;

@@ -19,6 +19,7 @@ export interface ProviderView {
   ai_gateway?: string;
   auth?: { header: string; prefix?: string; secret: string };
   headers?: Record<string, string>;
+  max_tokens_field?: "max_tokens" | "max_completion_tokens";
   models: ProviderModelView[];
 }
 export interface CatalogView {

@@ -3,3 +3,5 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
+export declare const query_getUsage: Validator;
+export declare const query_listLedger: Validator;

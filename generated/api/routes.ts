@@ -123,6 +123,17 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "getKeyUsage",
+    method: "GET",
+    path: "/v1/keys/:id/usage",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "createMessage",
     method: "POST",
     path: "/v1/messages",
@@ -145,10 +156,43 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "getUsage",
+    method: "GET",
+    path: "/v1/usage",
+    auth: "master",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_getUsage",
+    streams: false,
+  },
+  {
     operationId: "getWallet",
     method: "GET",
     path: "/v1/wallet",
     auth: "master",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "listLedger",
+    method: "GET",
+    path: "/v1/wallet/ledger",
+    auth: "master",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_listLedger",
+    streams: false,
+  },
+  {
+    operationId: "receiveStripeWebhook",
+    method: "POST",
+    path: "/v1/webhooks/stripe",
+    auth: "none",
     surface: "gatehouse",
     body: null,
     bodyRequired: false,
@@ -202,10 +246,18 @@ export interface Handlers<Ctx> {
   updateKey(input: Input<"updateKey">, ctx: Ctx): Promise<Reply<"updateKey">>;
   /** DELETE /v1/keys/{id} — Revoke a key; it is refused from its very next request. */
   revokeKey(input: Input<"revokeKey">, ctx: Ctx): Promise<Reply<"revokeKey">>;
+  /** GET /v1/keys/{id}/usage — One key's spend, cap and usage per model (revoked keys included, for invoicing). A */
+  getKeyUsage(input: Input<"getKeyUsage">, ctx: Ctx): Promise<Reply<"getKeyUsage">>;
   /** POST /v1/messages — Create a message, streaming (`stream: true`) or not. Errors use Anthropic's `{type:"error", error:{type, message}}` shape. */
   createMessage(input: Input<"createMessage">, ctx: Ctx): Promise<Reply<"createMessage">>;
   /** GET /v1/models — Every model and alias this deployment can route, with prices (OpenAI list shape). */
   listModels(input: Input<"listModels">, ctx: Ctx): Promise<Reply<"listModels">>;
+  /** GET /v1/usage — The tenant's usage in a time window, with totals and breakdowns per key, model and UTC */
+  getUsage(input: Input<"getUsage">, ctx: Ctx): Promise<Reply<"getUsage">>;
   /** GET /v1/wallet — Current balance and the amount reserved for requests in flight. */
   getWallet(input: Input<"getWallet">, ctx: Ctx): Promise<Reply<"getWallet">>;
+  /** GET /v1/wallet/ledger — The wallet's ledger, oldest first, one page at a time: every credit and every charge. */
+  listLedger(input: Input<"listLedger">, ctx: Ctx): Promise<Reply<"listLedger">>;
+  /** POST /v1/webhooks/stripe — Stripe top-ups. Point a Stripe webhook endpoint here and set the `STRIPE_WEBHOOK_SECRET` */
+  receiveStripeWebhook(input: Input<"receiveStripeWebhook">, ctx: Ctx): Promise<Reply<"receiveStripeWebhook">>;
 }

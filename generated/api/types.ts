@@ -122,6 +122,27 @@ export interface paths {
         patch: operations["updateKey"];
         trace?: never;
     };
+    "/v1/keys/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description One key's spend, cap and usage per model (revoked keys included, for invoicing). A
+         *     master key may read any key of its tenant; a standard key may read only its own
+         *     (403 otherwise). A key of another tenant is 404.
+         */
+        get: operations["getKeyUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages": {
         parameters: {
             query?: never;
@@ -156,6 +177,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The tenant's usage in a time window, with totals and breakdowns per key, model and UTC
+         *     day. Without `from_ms`/`to_ms` the window is the last 30 days; `from_ms` must not be
+         *     after `to_ms` (400 naming the parameter). Without `group_by` all three breakdowns are
+         *     filled; with it, only that one. Only the calling tenant's requests are ever counted.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wallet": {
         parameters: {
             query?: never;
@@ -167,6 +210,57 @@ export interface paths {
         get: operations["getWallet"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wallet/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The wallet's ledger, oldest first, one page at a time: every credit and every charge. */
+        get: operations["listLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Stripe top-ups. Point a Stripe webhook endpoint here and set the `STRIPE_WEBHOOK_SECRET`
+         *     secret to its signing secret (`whsec_…`); until then deliveries get 403.
+         *
+         *     The body is Stripe's event JSON, verified byte for byte before it is parsed (at most
+         *     1 MiB, else 413): `Stripe-Signature: t=<unix seconds>,v1=<hex>` must carry a `v1` equal to
+         *     the hex HMAC-SHA256 of `<t>.<raw body>` under the secret (any one of several `v1` values
+         *     may match, as during a secret roll), with `t` within 5 minutes of the server's clock either
+         *     way. A missing, malformed, wrong or stale signature is a 400 and changes nothing.
+         *
+         *     `checkout.session.completed` (and `checkout.session.async_payment_succeeded`) with
+         *     `metadata.tenant_id`, `currency: "usd"` and `payment_status: "paid"` credits `amount_total`
+         *     cents (× 10,000 micro-dollars) to that tenant's wallet, once per event id however often
+         *     Stripe delivers it (ledger ref `stripe:<event id>`). Verified events Gatehouse does not act
+         *     on — other types, unpaid sessions, other currencies, a missing or unknown tenant — are
+         *     answered 200 with `ignored: true` and a `reason` (and logged), because Stripe would
+         *     otherwise retry them for days to no effect.
+         */
+        post: operations["receiveStripeWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -560,6 +654,98 @@ export interface components {
          * @enum {string}
          */
         KeyScope: "master" | "standard";
+        /** @description One key's spend against its cap, and its usage per model since it was created. */
+        KeyUsage: {
+            /** @description Per model, most expensive first (from usage events, written just after each request ends). */
+            by_model: components["schemas"]["UsageByModel"][];
+            /** @description The key's hard cap in micro-dollars, or null when it has none. */
+            cap_micros: number | null;
+            /**
+             * Format: int64
+             * @description What the wallet has charged this key in total, in micro-dollars: the figure its cap is
+             *     measured against. Includes reservations that expired unsettled, which have no usage event.
+             */
+            cost_micros: number;
+            /**
+             * Format: int64
+             * @description Input tokens recorded in usage events.
+             */
+            input_tokens: number;
+            /** @description Key id. */
+            key_id: string;
+            /**
+             * Format: int64
+             * @description Output tokens recorded in usage events.
+             */
+            output_tokens: number;
+            /**
+             * Format: int64
+             * @description Requests recorded in usage events.
+             */
+            requests: number;
+            /**
+             * Format: int64
+             * @description Held right now for the key's requests in flight, in micro-dollars.
+             */
+            reserved_micros: number;
+        };
+        /** @description One line of the append-only ledger. The sum of all `amount_micros` is the balance. */
+        LedgerEntry: {
+            /**
+             * Format: int64
+             * @description Signed micro-dollars: credits positive, charges negative.
+             */
+            amount_micros: number;
+            /**
+             * Format: int64
+             * @description The balance right after this entry, in micro-dollars.
+             */
+            balance_after_micros: number;
+            /**
+             * Format: int64
+             * @description When it was written, epoch ms.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Monotonic sequence number; pass the last one as `after` to page.
+             */
+            id: number;
+            /** @description The key a charge belongs to; null for credits. */
+            key_id: string | null;
+            /** @description A human note (model and tokens for charges, the top-up's note for credits). */
+            note: string | null;
+            /** @description Credits: the idempotency ref (e.g. `stripe:evt_…`). Charges: the request id. */
+            ref: string;
+            /** @description The request a charge belongs to (`x-qlaud-request-id`); null for credits. */
+            request_id: string | null;
+            /** @description Credit, charge or expired charge. */
+            type: components["schemas"]["LedgerEntryType"];
+            /**
+             * Format: int64
+             * @description Usage above the request's reservation that was not charged (the estimate was low).
+             */
+            waived_micros: number;
+        };
+        /**
+         * @description What a ledger line records.
+         * @enum {string}
+         */
+        LedgerEntryType: "credit" | "charge" | "expired_charge";
+        /** @description A page of ledger entries, oldest first. */
+        LedgerPage: {
+            /** @description The entries. */
+            data: components["schemas"]["LedgerEntry"][];
+            /** @description True when more entries follow `next_after`. */
+            has_more: boolean;
+            /** @description The `after` for the next page: the last entry's id, or null when the page is empty. */
+            next_after: number | null;
+            /**
+             * @description Always `list`.
+             * @enum {string}
+             */
+            object: "list";
+        };
         /** @description A model you can name in `model`: `provider/model`, or an alias served by several providers. */
         ModelInfo: {
             /**
@@ -621,6 +807,135 @@ export interface components {
             /** @description A new label, 1–100 characters. */
             name?: string;
         };
+        /** @description Usage of one UTC calendar day. */
+        UsageByDay: {
+            /**
+             * Format: int64
+             * @description What the wallet charged for them, in micro-dollars.
+             */
+            cost_micros: number;
+            /** @description The day, `YYYY-MM-DD` in UTC. */
+            day: string;
+            /**
+             * Format: int64
+             * @description Input tokens, cache writes included, cache reads excluded.
+             */
+            input_tokens: number;
+            /**
+             * Format: int64
+             * @description Output tokens.
+             */
+            output_tokens: number;
+            /**
+             * Format: int64
+             * @description Billable gateway requests (one per request id, whatever its outcome).
+             */
+            requests: number;
+        };
+        /** @description Usage of one key. */
+        UsageByKey: {
+            /**
+             * Format: int64
+             * @description What the wallet charged for them, in micro-dollars.
+             */
+            cost_micros: number;
+            /** @description The end user the key acted for, if any. */
+            end_user_id: string | null;
+            /**
+             * Format: int64
+             * @description Input tokens, cache writes included, cache reads excluded.
+             */
+            input_tokens: number;
+            /** @description Key id (`key_…`). */
+            key_id: string;
+            /**
+             * Format: int64
+             * @description Output tokens.
+             */
+            output_tokens: number;
+            /**
+             * Format: int64
+             * @description Billable gateway requests (one per request id, whatever its outcome).
+             */
+            requests: number;
+        };
+        /** @description Usage of one model, as the caller named it (`provider/model` or alias). */
+        UsageByModel: {
+            /**
+             * Format: int64
+             * @description What the wallet charged for them, in micro-dollars.
+             */
+            cost_micros: number;
+            /**
+             * Format: int64
+             * @description Input tokens, cache writes included, cache reads excluded.
+             */
+            input_tokens: number;
+            /** @description The model id the requests named. */
+            model: string;
+            /**
+             * Format: int64
+             * @description Output tokens.
+             */
+            output_tokens: number;
+            /**
+             * Format: int64
+             * @description Billable gateway requests (one per request id, whatever its outcome).
+             */
+            requests: number;
+        };
+        /** @description Request, token and money counts over a set of gateway requests. */
+        UsageCounts: {
+            /**
+             * Format: int64
+             * @description What the wallet charged for them, in micro-dollars.
+             */
+            cost_micros: number;
+            /**
+             * Format: int64
+             * @description Input tokens, cache writes included, cache reads excluded.
+             */
+            input_tokens: number;
+            /**
+             * Format: int64
+             * @description Output tokens.
+             */
+            output_tokens: number;
+            /**
+             * Format: int64
+             * @description Billable gateway requests (one per request id, whatever its outcome).
+             */
+            requests: number;
+        };
+        /**
+         * @description Which breakdown `GET /v1/usage` fills.
+         * @enum {string}
+         */
+        UsageGroupBy: "key" | "model" | "day";
+        /**
+         * @description The tenant's usage between `from_ms` (inclusive) and `to_ms` (exclusive), for
+         *     invoicing end users. Breakdowns not asked for by `group_by` are empty arrays.
+         */
+        UsageReport: {
+            /** @description Per UTC day, oldest first; days without requests are left out. Filled when `group_by` is `day` or absent. */
+            by_day: components["schemas"]["UsageByDay"][];
+            /** @description Per key, most expensive first. Filled when `group_by` is `key` or absent. */
+            by_key: components["schemas"]["UsageByKey"][];
+            /** @description Per model, most expensive first. Filled when `group_by` is `model` or absent. */
+            by_model: components["schemas"]["UsageByModel"][];
+            /**
+             * Format: int64
+             * @description Start of the window, epoch ms, inclusive.
+             */
+            from_ms: number;
+            /**
+             * Format: int64
+             * @description End of the window, epoch ms, exclusive.
+             */
+            to_ms: number;
+            /** @description Every request in the window. */
+            totals: components["schemas"]["UsageCounts"];
+        };
         /** @description The tenant's prepaid balance. */
         WalletBalance: {
             /**
@@ -638,6 +953,27 @@ export interface components {
              * @description Held for requests in flight, in micro-dollars.
              */
             reserved_micros: number;
+        };
+        /** @description Gatehouse's answer to a webhook delivery it verified. Any 2xx tells the sender to stop retrying. */
+        WebhookReceipt: {
+            /**
+             * Format: int64
+             * @description The amount of the top-up, in micro-dollars.
+             */
+            credited_micros?: number;
+            /** @description True when this event had been applied before: nothing was credited again. */
+            duplicate?: boolean;
+            /** @description True when Gatehouse took no action (another event type, an unpaid session, an unknown tenant, …). */
+            ignored: boolean;
+            /** @description Why the event was ignored, when it was. */
+            reason?: string;
+            /**
+             * @description Always true: the delivery was authentic and is done with.
+             * @enum {boolean}
+             */
+            received: true;
+            /** @description The tenant credited, for a top-up. */
+            tenant_id?: string;
         };
     };
     responses: never;
@@ -1251,6 +1587,75 @@ export interface operations {
             };
         };
     };
+    getKeyUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "key_id": "key_01JD2Q3R4S5T6V7W8X9Y0Z1A2B",
+                     *       "cost_micros": 14600,
+                     *       "reserved_micros": 0,
+                     *       "cap_micros": 5000000,
+                     *       "requests": 12,
+                     *       "input_tokens": 3400,
+                     *       "output_tokens": 5100,
+                     *       "by_model": [
+                     *         {
+                     *           "model": "mock/echo",
+                     *           "requests": 12,
+                     *           "input_tokens": 3400,
+                     *           "output_tokens": 5100,
+                     *           "cost_micros": 14600
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KeyUsage"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     createMessage: {
         parameters: {
             query?: never;
@@ -1435,6 +1840,83 @@ export interface operations {
             };
         };
     };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description Window start, epoch ms (inclusive). Default: `to_ms` minus 30 days. */
+                from_ms?: number;
+                /** @description Fill only this breakdown (`key`, `model` or `day`); all three when absent. */
+                group_by?: components["schemas"]["UsageGroupBy"];
+                /** @description Window end, epoch ms (exclusive). Default: now. */
+                to_ms?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from_ms": 1763856000000,
+                     *       "to_ms": 1763942400000,
+                     *       "totals": {
+                     *         "requests": 12,
+                     *         "input_tokens": 3400,
+                     *         "output_tokens": 5100,
+                     *         "cost_micros": 14600
+                     *       },
+                     *       "by_key": [],
+                     *       "by_model": [
+                     *         {
+                     *           "model": "mock/echo",
+                     *           "requests": 12,
+                     *           "input_tokens": 3400,
+                     *           "output_tokens": 5100,
+                     *           "cost_micros": 14600
+                     *         }
+                     *       ],
+                     *       "by_day": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     getWallet: {
         parameters: {
             query?: never;
@@ -1471,6 +1953,149 @@ export interface operations {
             };
             /** @description 403: the key's scope does not allow this operation. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listLedger: {
+        parameters: {
+            query?: {
+                /** @description Return entries with `id` greater than this (default 0: from the start). */
+                after?: number;
+                /** @description Entries per page, 1–500 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": 1,
+                     *           "type": "credit",
+                     *           "amount_micros": 5000000,
+                     *           "waived_micros": 0,
+                     *           "ref": "stripe:evt_1QXYZabc",
+                     *           "key_id": null,
+                     *           "request_id": null,
+                     *           "balance_after_micros": 5000000,
+                     *           "created_at": 1763900000000,
+                     *           "note": "Stripe checkout cs_test_a1"
+                     *         },
+                     *         {
+                     *           "id": 2,
+                     *           "type": "charge",
+                     *           "amount_micros": -1230,
+                     *           "waived_micros": 0,
+                     *           "ref": "req_5f0c8a9e2b7d4c1a9e3f6b2d8c0a4e71",
+                     *           "key_id": "key_01JD2Q3R4S5T6V7W8X9Y0Z1A2B",
+                     *           "request_id": "req_5f0c8a9e2b7d4c1a9e3f6b2d8c0a4e71",
+                     *           "balance_after_micros": 4998770,
+                     *           "created_at": 1763900001000,
+                     *           "note": "mock/echo: 30 in, 0 cached, 600 out (ok)"
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_after": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    receiveStripeWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256>[,v1=…]`, as Stripe sends it. */
+                "stripe-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "received": true,
+                     *       "ignored": false,
+                     *       "tenant_id": "acme",
+                     *       "credited_micros": 20000000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

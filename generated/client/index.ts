@@ -16,9 +16,13 @@ const ROUTES = {
   createKey: { method: "POST", path: "/v1/keys" },
   updateKey: { method: "PATCH", path: "/v1/keys/{id}" },
   revokeKey: { method: "DELETE", path: "/v1/keys/{id}" },
+  getKeyUsage: { method: "GET", path: "/v1/keys/{id}/usage" },
   createMessage: { method: "POST", path: "/v1/messages" },
   listModels: { method: "GET", path: "/v1/models" },
+  getUsage: { method: "GET", path: "/v1/usage" },
   getWallet: { method: "GET", path: "/v1/wallet" },
+  listLedger: { method: "GET", path: "/v1/wallet/ledger" },
+  receiveStripeWebhook: { method: "POST", path: "/v1/webhooks/stripe" },
 } as const;
 
 /** The Gatehouse API client: `new Gatehouse({ baseURL, apiKey })`. */
@@ -77,6 +81,11 @@ export class Gatehouse extends BaseClient<operations> {
     return this.call("revokeKey", args, options);
   }
 
+  /** One key's spend, cap and usage per model (revoked keys included, for invoicing). A (`GET /v1/keys/{id}/usage`) */
+  getKeyUsage(args: Args<operations["getKeyUsage"]>, options?: RequestOptions): Promise<Result<operations["getKeyUsage"]>> {
+    return this.call("getKeyUsage", args, options);
+  }
+
   /** Create a message, streaming (`stream: true`) or not. Errors use Anthropic's `{type:"error", error:{type, message}}` shape. (`POST /v1/messages`) */
   createMessage(args: Args<operations["createMessage"]>, options?: RequestOptions): Promise<Result<operations["createMessage"]>> {
     return this.call("createMessage", args, options);
@@ -92,8 +101,23 @@ export class Gatehouse extends BaseClient<operations> {
     return this.call("listModels", args, options);
   }
 
+  /** The tenant's usage in a time window, with totals and breakdowns per key, model and UTC (`GET /v1/usage`) */
+  getUsage(args?: Args<operations["getUsage"]>, options?: RequestOptions): Promise<Result<operations["getUsage"]>> {
+    return this.call("getUsage", args, options);
+  }
+
   /** Current balance and the amount reserved for requests in flight. (`GET /v1/wallet`) */
   getWallet(args?: Args<operations["getWallet"]>, options?: RequestOptions): Promise<Result<operations["getWallet"]>> {
     return this.call("getWallet", args, options);
+  }
+
+  /** The wallet's ledger, oldest first, one page at a time: every credit and every charge. (`GET /v1/wallet/ledger`) */
+  listLedger(args?: Args<operations["listLedger"]>, options?: RequestOptions): Promise<Result<operations["listLedger"]>> {
+    return this.call("listLedger", args, options);
+  }
+
+  /** Stripe top-ups. Point a Stripe webhook endpoint here and set the `STRIPE_WEBHOOK_SECRET` (`POST /v1/webhooks/stripe`) */
+  receiveStripeWebhook(args?: Args<operations["receiveStripeWebhook"]>, options?: RequestOptions): Promise<Result<operations["receiveStripeWebhook"]>> {
+    return this.call("receiveStripeWebhook", args, options);
   }
 }

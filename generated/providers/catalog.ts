@@ -22,6 +22,8 @@ export interface ProviderEntry {
   ai_gateway: string;
   auth: { header: string; prefix: string; secret: string } | null;
   headers: Record<string, string>;
+  /** Which field carries the output limit in requests translated to the OpenAI shape. */
+  max_tokens_field: "max_tokens" | "max_completion_tokens";
   /** The var that overrides base_url (e.g. for tests): UPSTREAM_<ID>_URL. */
   url_override_var: string;
   models: Record<string, ModelPrice>;
@@ -41,6 +43,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "ai_gateway": "mock",
     "auth": null,
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_MOCK_URL",
     "models": {
       "echo": {
@@ -84,6 +87,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "OPENAI_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_completion_tokens",
     "url_override_var": "UPSTREAM_OPENAI_URL",
     "models": {
       "gpt-5": {
@@ -145,6 +149,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {
       "anthropic-version": "2023-06-01"
     },
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_ANTHROPIC_URL",
     "models": {
       "claude-opus-4-5": {
@@ -196,6 +201,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "TOGETHER_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_TOGETHER_URL",
     "models": {
       "meta-llama/Llama-3.3-70B-Instruct-Turbo": {
@@ -239,6 +245,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "FIREWORKS_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_FIREWORKS_URL",
     "models": {
       "accounts/fireworks/models/llama-v3p3-70b-instruct": {
@@ -282,6 +289,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "DEEPINFRA_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_DEEPINFRA_URL",
     "models": {
       "meta-llama/Llama-3.3-70B-Instruct-Turbo": {
@@ -317,6 +325,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "GROQ_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_GROQ_URL",
     "models": {
       "llama-3.3-70b-versatile": {
@@ -360,6 +369,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "DEEPSEEK_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_DEEPSEEK_URL",
     "models": {
       "deepseek-chat": {
@@ -395,6 +405,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "MISTRAL_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_MISTRAL_URL",
     "models": {
       "mistral-large-latest": {
@@ -446,6 +457,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "XAI_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_XAI_URL",
     "models": {
       "grok-4": {
@@ -497,6 +509,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
       "secret": "OPENROUTER_API_KEY"
     },
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_OPENROUTER_URL",
     "models": {
       "openai/gpt-4o-mini": {
@@ -536,6 +549,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "ai_gateway": "workers-ai",
     "auth": null,
     "headers": {},
+    "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_WORKERS_AI_URL",
     "models": {
       "@cf/meta/llama-3.3-70b-instruct-fp8-fast": {

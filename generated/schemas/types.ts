@@ -142,6 +142,8 @@ export interface components {
             headers?: components["schemas"]["RecordString"];
             /** @description Provider id, used in `provider/model` and `UPSTREAM_<ID>_URL`. */
             id: string;
+            /** @description For OpenAI-shaped providers: which field carries the output limit in translated requests (default `max_tokens`; OpenAI's reasoning models need `max_completion_tokens`). */
+            max_tokens_field?: "max_tokens" | "max_completion_tokens";
             /** @description Models it serves. */
             models: components["schemas"]["ProviderModel"][];
             /** @description Display name. */

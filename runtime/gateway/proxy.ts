@@ -10,6 +10,7 @@ import {
   responseUsage,
   translateErrorBody,
   TranslateError,
+  UpstreamFormatError,
   type Usage,
 } from "../translate";
 import { reserve, settle, type UsageRecord } from "./billing";
@@ -65,6 +66,7 @@ export async function proxy(call: GatewayCall): Promise<Response> {
   } catch (e) {
     finish(0, nothing("failed"));
     if (e instanceof TranslateError) throw new ApiError("invalid_request", e.message, e.param);
+    if (e instanceof UpstreamFormatError) throw new ApiError("upstream", e.message);
     throw e;
   }
 }
@@ -77,7 +79,7 @@ async function attempt(
 ): Promise<Outcome> {
   const { ctx, surface, body } = call;
   const native: WireFormat = c.provider.formats.includes(surface) ? surface : (c.provider.formats[0] as WireFormat);
-  const upstreamBody = buildUpstreamBody(surface, native, body, c.model);
+  const upstreamBody = buildUpstreamBody(surface, native, body, c);
   const stream = body.stream === true;
   const t0 = performance.now();
   const sent = await sendUpstream(ctx, c, native, upstreamBody, { tenant: call.key.tenant_id, key: call.key.id, model: String(body.model), surface });
@@ -157,7 +159,8 @@ function record(call: GatewayCall, c: Candidate, u: Usage, outcome: string): Usa
 
 const zeroUsage = (): Usage => ({ input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
 
-function buildUpstreamBody(surface: WireFormat, native: WireFormat, body: Record<string, unknown>, model: string): Record<string, unknown> {
+function buildUpstreamBody(surface: WireFormat, native: WireFormat, body: Record<string, unknown>, c: Candidate): Record<string, unknown> {
+  const model = c.model;
   if (surface === native) {
     const out: Record<string, unknown> = { ...body, model };
     // Usage in OpenAI streams only comes when asked for; we always need it to bill.
@@ -166,7 +169,11 @@ function buildUpstreamBody(surface: WireFormat, native: WireFormat, body: Record
     }
     return out;
   }
-  return (native === "openai" ? anthropicRequestToOpenAI(body, { model }) : openAIRequestToAnthropic(body, { model })) as unknown as Record<string, unknown>;
+  const translated =
+    native === "openai"
+      ? anthropicRequestToOpenAI(body, { model, maxTokensField: c.provider.max_tokens_field })
+      : openAIRequestToAnthropic(body, { model });
+  return translated as unknown as Record<string, unknown>;
 }
 
 function maxTokensOf(surface: WireFormat, body: Record<string, unknown>): number | undefined {

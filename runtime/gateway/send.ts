@@ -1,6 +1,8 @@
 import type { WireFormat } from "../../generated/providers/catalog";
 import type { RequestContext } from "../http/context";
+import { TranslateError } from "../translate";
 import { mockFetch } from "./mock-provider";
+import { workersAiFetch, type AiRunner } from "./workers-ai";
 import type { Candidate } from "./resolve-model";
 import { envString, hasCredentials, upstreamTarget, type RequestMeta } from "./upstream-target";
 
@@ -25,8 +27,12 @@ export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: Wir
     switch (c.provider.transport) {
       case "builtin":
         return { kind: "ok", response: await mockFetch(shape, c.model, body, controller.signal), abort };
-      case "binding":
-        return { kind: "failed", reason: `${c.provider.id} needs the AI binding, which only exists when deployed` };
+      case "binding": {
+        // The AI binding has no local simulator: it exists only when deployed (env.production).
+        if (!ctx.env.AI) return { kind: "failed", reason: `${c.provider.id} needs the AI binding, which only exists when deployed` };
+        const gatewayId = envString(ctx.env, "AI_GATEWAY_ID");
+        return { kind: "ok", response: await workersAiFetch(ctx.env.AI as unknown as AiRunner, c.model, body, controller.signal, gatewayId), abort };
+      }
       case "http": {
         if (!hasCredentials(ctx.env, c.provider)) {
           return { kind: "failed", reason: `no key configured (set the ${c.provider.auth?.secret} secret)` };
@@ -42,6 +48,8 @@ export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: Wir
       }
     }
   } catch (e) {
+    // The mock translates in-process: a request it cannot express is the caller's 400, not a failed connection.
+    if (e instanceof TranslateError) throw e;
     const reason = controller.signal.aborted ? (ctx.req.signal?.aborted ? "client disconnected" : `no response within ${timeoutMs} ms`) : `connection failed (${(e as Error).message})`;
     return { kind: "failed", reason };
   } finally {

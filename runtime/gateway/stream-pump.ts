@@ -1,5 +1,6 @@
 import type { WireFormat } from "../../generated/providers/catalog";
 import { createStreamTranslator, createUsageTap, renderErrorBody, type ResponseOptions, type StreamObservations, type UpstreamError } from "../translate";
+import { createSseFramer } from "./sse-framer";
 
 /** How a stream ended, for settlement. */
 export interface StreamEnd {
@@ -39,6 +40,7 @@ export async function startStream(
   const passThrough = from === to;
   const tap = passThrough ? createUsageTap(from, opts) : null;
   const tr = passThrough ? null : createStreamTranslator(from, to, opts);
+  const framer = passThrough ? createSseFramer() : null;
   const obs: StreamObservations = (tap ?? tr) as StreamObservations;
   const reader = upstream.getReader();
   const decoder = new TextDecoder();
@@ -51,14 +53,20 @@ export async function startStream(
       ended = true;
       const hadError = obs.upstreamError !== undefined;
       const rest = tap ? tap.end() : (tr as NonNullable<typeof tr>).end();
-      // Pass-through cannot ask the tap to write: a cut stream gets its error event here.
+      // Pass-through cannot ask the tap to write: a cut stream gets its error event here,
+      // in place of the unfinished event it was cut in.
+      const unfinished = framer ? framer.rest() : null;
       const err = obs.upstreamError as UpstreamError | undefined; // end() may have set it
       if (tap && err && !hadError) return enc.encode(sseError(to, err.type, err.message));
       if (tap && !obs.done && !hadError) return enc.encode(sseError(to, "api_error", "upstream stream ended before completing"));
+      if (unfinished && unfinished.length > 0) return unfinished;
       return rest ? enc.encode(rest) : null;
     }
     if (obs.sawContent) contentEvents += countData(decoder.decode(chunk, { stream: true }));
-    if (tap) return tap.push(chunk);
+    if (tap && framer) {
+      const whole = framer.push(tap.push(chunk));
+      return whole.length > 0 ? whole : null;
+    }
     const text = (tr as NonNullable<typeof tr>).push(chunk);
     return text ? enc.encode(text) : null;
   };

@@ -3,13 +3,17 @@ import { adminHandlers } from "./admin";
 import { gatewayHandlers } from "./gateway";
 import { keyHandlers } from "./keys";
 import { metaHandlers } from "./meta";
+import { usageHandlers } from "./usage";
 import { walletHandlers } from "./wallet";
+import { webhookHandlers } from "./webhooks";
 
 /** Every operation in the spec has exactly one handler here; tsc fails when one is missing. */
 export const handlers: AppHandlers = {
   ...metaHandlers,
   ...keyHandlers,
   ...walletHandlers,
+  ...usageHandlers,
+  ...webhookHandlers,
   ...adminHandlers,
   ...gatewayHandlers,
 };

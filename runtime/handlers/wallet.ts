@@ -2,10 +2,17 @@ import { callerKey } from "../http/context";
 import type { AppHandlers } from "../router";
 import { walletFor } from "../wallet/stub";
 
-export const walletHandlers: Pick<AppHandlers, "getWallet"> = {
+export const walletHandlers: Pick<AppHandlers, "getWallet" | "listLedger"> = {
   async getWallet(_input, ctx) {
     const me = callerKey(ctx);
     const balance = await walletFor(ctx.env.WALLET, me.tenant_id).balance();
     return { status: 200, body: balance };
+  },
+
+  /** The caller's own tenant's Wallet object is the only one reachable from here. */
+  async listLedger({ query }, ctx) {
+    const me = callerKey(ctx);
+    const page = await walletFor(ctx.env.WALLET, me.tenant_id).ledger({ limit: query.limit ?? 50, after: query.after ?? 0 });
+    return { status: 200, body: { object: "list", data: page.data, has_more: page.has_more, next_after: page.next_after } };
   },
 };

@@ -7,9 +7,29 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * reading; a chunked body is counted as it streams, so memory stays bounded.
  */
 export async function readJsonBody(req: Request): Promise<unknown> {
+  const bytes = await readRawBody(req);
+  if (bytes.byteLength === 0) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw badRequest("request body is not valid UTF-8", "body");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`request body is not valid JSON: ${(e as Error).message}`, "body");
+  }
+}
+
+/**
+ * The body's exact bytes (empty when there is none), at most 1 MiB, for callers that must
+ * see what was sent byte for byte (webhook signatures are computed over the raw body).
+ */
+export async function readRawBody(req: Request): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!req.body) return undefined;
+  if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -23,24 +43,13 @@ export async function readJsonBody(req: Request): Promise<unknown> {
     }
     chunks.push(value);
   }
-  if (size === 0) return undefined;
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
     bytes.set(c, at);
     at += c.byteLength;
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw badRequest("request body is not valid UTF-8", "body");
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest(`request body is not valid JSON: ${(e as Error).message}`, "body");
-  }
+  return bytes;
 }
 
 function tooLarge(): ApiError {

@@ -38,7 +38,7 @@ const load = <T>(rel: string): Promise<T> => import(/* @vite-ignore */ pathToFil
 beforeAll(async () => {
   fixtureText = await readFile(FIXTURE, "utf8");
   fixture = parse(fixtureText) as Manifest;
-  root = await makeTempProject(["spec", "connectors", "generated"]);
+  root = await makeTempProject();
   // Baseline: generated/ as gen makes it from this copy (the working tree may be mid-edit).
   const baseline = await runGen(root);
   expect(baseline.code, baseline.stderr).toBe(0);

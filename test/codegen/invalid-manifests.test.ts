@@ -59,7 +59,7 @@ async function diagnosticsFor(root: string, name: string): Promise<Diagnostic[]>
 
 let root: string;
 beforeAll(async () => {
-  root = await makeTempProject(["spec", "connectors", "generated"]);
+  root = await makeTempProject();
 });
 afterAll(() => removeTempProject(root));
 

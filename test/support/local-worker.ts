@@ -53,8 +53,10 @@ async function migrations(): Promise<string[]> {
   return out;
 }
 
-export async function startLocalWorker(opts: { bindings?: Record<string, string>; creditMicros?: number; port?: number } = {}): Promise<LocalWorker> {
-  const script = await bundleWorker();
+export async function startLocalWorker(
+  opts: { bindings?: Record<string, string>; creditMicros?: number; port?: number; /** A bundle to run instead of runtime/index.ts (benchmarks). */ script?: string } = {},
+): Promise<LocalWorker> {
+  const script = opts.script ?? (await bundleWorker());
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: join(ROOT, "runtime/index.js"), contents: script }],
     compatibilityDate: "2026-04-26",

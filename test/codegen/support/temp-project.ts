@@ -9,8 +9,13 @@ import { fileURLToPath } from "node:url";
 export const REPO = resolve(fileURLToPath(import.meta.url), "../../../..");
 export const FIXTURES = join(REPO, "fixtures/manifests");
 
-/** Copies `parts` of the project into a fresh temp dir, with node_modules symlinked. */
-export async function makeTempProject(parts: readonly string[] = ["spec", "connectors", "generated"]): Promise<string> {
+/**
+ * Copies `parts` of the project into a fresh temp dir, with node_modules symlinked.
+ * Copying codegen/ (and package.json, for `"type": "module"`) pins the generator for the
+ * whole test file, so edits made to the working tree mid-run cannot make one gen run
+ * disagree with the next.
+ */
+export async function makeTempProject(parts: readonly string[] = ["package.json", "codegen", "spec", "connectors", "generated"]): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), "gatehouse-codegen-test-"));
   for (const p of parts) await cp(join(REPO, p), join(root, p), { recursive: true });
   // TypeSpec resolves @typespec/* libraries from node_modules beside spec/; tsc needs types.
@@ -41,9 +46,9 @@ export function run(command: string, args: readonly string[], cwd = REPO): Promi
   });
 }
 
-/** The real CLI (`npm run gen`), pointed at a temp project. */
+/** The CLI behind `npm run gen` (the temp project's copy of codegen/cli.ts), run from the repo like npm does. */
 export function runGen(root: string, ...args: string[]): Promise<RunResult> {
-  return run(process.execPath, ["--import", "tsx", "codegen/cli.ts", `--root=${root}`, ...args]);
+  return run(process.execPath, ["--import", "tsx", join(root, "codegen/cli.ts"), `--root=${root}`, ...args]);
 }
 
 /** Every file under `dir` (relative path → bytes as latin1 text), for before/after comparisons. */

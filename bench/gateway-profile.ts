@@ -1,0 +1,135 @@
+// Where Gatehouse's time goes, against the same upstream as bench:gateway. Two ladders, each
+// step adding one piece of work: the floor plus parts of Gatehouse's work (floor-ladder-entry.ts),
+// and Gatehouse itself from the router alone up to the full proxy path with parts of its
+// billing I/O switched off (profile-entry.ts). Besides latency and throughput it reports the
+// CPU each process used — workerd's CPU per request holds up even on a busy machine, where
+// throughput does not. Not part of `npm run bench`; run it when bench:gateway misses a target:
+//
+//   node --import tsx bench/gateway-profile.ts [--seconds=2]
+//   TMPDIR=/dev/shm node --import tsx bench/gateway-profile.ts   # local D1/KV/DO storage on tmpfs
+import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../test/support/local-worker";
+import { onCleanup, startChild, stopAll } from "./lib/children";
+import { ascending, percentile, runCell, type HttpTarget } from "./lib/load";
+import { startFloorLadder, startProfileWorker } from "./lib/profile-worker";
+import { chatBody } from "./lib/targets";
+
+const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 2);
+const TICK = 100; // USER_HZ on Linux
+
+/** CPU seconds used so far by a pid (user + system), from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(f[11]) + Number(f[12])) / TICK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** workerd processes started by this process (Miniflare spawns them as children). */
+function workerdPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      if (Number(stat.split(") ")[1]?.split(" ")[1]) === process.pid && stat.includes("(workerd)")) out.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+type Step = [name: string, target: HttpTarget, modes: boolean[], workerd: number | undefined];
+
+async function main() {
+  console.log(`load average before: ${loadavg().map((v) => v.toFixed(2)).join(" ")}; TMPDIR=${process.env.TMPDIR ?? "(default)"}`);
+  const up = startChild("upstream", process.execPath, ["--import", "tsx", join(ROOT, "bench/lib/upstream-child.ts")], { cwd: ROOT });
+  const upstream = (JSON.parse(await up.waitForLine(/^\{"url"/, 20_000)) as { url: string }).url;
+  const seen = new Set(workerdPids());
+  const fresh = () => {
+    const pid = workerdPids().find((p) => !seen.has(p));
+    if (pid !== undefined) seen.add(pid);
+    return pid;
+  };
+  const floor = await startFloorLadder(upstream);
+  onCleanup(() => floor.stop());
+  const floorPid = fresh();
+  const gh = await startProfileWorker(upstream);
+  onCleanup(() => gh.stop());
+  const ghPid = fresh();
+
+  const clock = (await (await fetch(`http://127.0.0.1:${gh.port}/__bench/clock`)).json()) as Record<string, unknown>;
+  console.log(`workerd clock around a CPU loop and one KV read: ${JSON.stringify(clock)}`);
+
+  const floorStep = (mode: string, modes: boolean[]): Step => [
+    `floor ${mode}`,
+    { port: floor.port, path: "/v1/chat/completions", headers: { "x-floor-mode": mode }, body: chatBody("gpt-4o-mini") },
+    modes,
+    floorPid,
+  ];
+  const auth = { authorization: `Bearer ${gh.masterKey}` };
+  const chat = (variant: string): Step => [
+    `Gatehouse ${variant}`,
+    { port: gh.port, path: "/v1/chat/completions", headers: { ...auth, "x-bench-variant": variant }, body: chatBody("openai/gpt-4o-mini") },
+    [false, true],
+    ghPid,
+  ];
+  const ladder: Step[] = [
+    floorStep("native", [false, true]),
+    floorStep("json-work", [false]),
+    ...["js-pump", "identity-pump", "transform-tap", "tee-tap", "pump-tap"].map((m) => floorStep(m, [true])),
+    ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
+    ["Gatehouse GET /v1/wallet (auth + Wallet RPC)", { port: gh.port, path: "/v1/wallet", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
+    ...["no-billing-no-kv", "no-wallet", "no-settle", "no-usage-insert", "full"].map(chat),
+  ];
+
+  const head = ["step", "mode", "conn", "p50 ms", "p99 ms", "gw p50", "gw p99", "per s", "workerd µs/req", "workerd CPU", "upstream CPU", "client CPU"];
+  const rows: string[][] = [];
+  for (const conc of [1, 16]) {
+    for (const [name, t, modes, pid] of ladder) {
+      for (const stream of modes) {
+        let c0: [number, number, NodeJS.CpuUsage] = [0, 0, process.cpuUsage()];
+        let c1: [number, number, NodeJS.CpuUsage] = c0;
+        const mark = () => [cpuSeconds(pid), cpuSeconds(up.proc.pid), process.cpuUsage()] as [number, number, NodeJS.CpuUsage];
+        const r = await runCell(t, stream, conc, {
+          warmupMs: 300,
+          durationMs: SECONDS * 1000,
+          maxRequests: 100_000,
+          onWindow: (edge) => (edge === "start" ? (c0 = mark()) : (c1 = mark())),
+        });
+        const wall = r.elapsedMs / 1000;
+        const clientSec = (c1[2].user + c1[2].system - (c0[2].user + c0[2].system)) / 1e6;
+        const pct = (v: number) => (Number.isNaN(v) ? "–" : `${((v / wall) * 100).toFixed(0)}%`);
+        const total = ascending(r.samples.map((s) => s.totalMs));
+        const gw = ascending(r.samples.map((s) => s.timing.gw).filter((v): v is number => v !== undefined));
+        const n = r.samples.length;
+        rows.push([
+          name, stream ? "stream" : "json", String(conc),
+          percentile(total, 50).toFixed(2), percentile(total, 99).toFixed(1),
+          gw.length ? String(percentile(gw, 50)) : "–", gw.length ? String(percentile(gw, 99)) : "–",
+          ((n * 1000) / r.elapsedMs).toFixed(0) + (r.errors ? ` (${r.errors} err: ${r.firstError})` : ""),
+          n ? (((c1[0] - c0[0]) * 1e6) / n).toFixed(0) : "–",
+          pct(c1[0] - c0[0]), pct(c1[1] - c0[1]), pct(clientSec),
+        ]);
+        console.log(rows.at(-1)?.join("  "));
+        await new Promise((done) => setTimeout(done, 250));
+      }
+    }
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((v, i) => (i < 3 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join("  ");
+  console.log(`\n${line(head)}\n${rows.map(line).join("\n")}`);
+  console.log(`load average after: ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
+}
+
+main()
+  .catch((e: Error) => {
+    console.error(`gateway-profile failed: ${e.stack ?? e.message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAll());

@@ -1,0 +1,126 @@
+// npm run bench:gateway — one run, one table: the same local upstream reached directly,
+// through a trivial pass-through Worker (the floor), through Gatehouse and through Portkey;
+// non-streaming and 50-chunk streams; 1 and 16 connections; p50/p99, time to first byte,
+// throughput and the ratio to the floor; plus Gatehouse's Server-Timing gw distribution.
+// Workers run in workerd through Miniflare's API; the floor and Gatehouse also under
+// `wrangler dev` (its dev proxy in front), in rows of their own. 127.0.0.1 only; every
+// process started here is stopped at the end, on error and on Ctrl-C.
+//
+//   npm run bench:gateway [-- --seconds=4 --wrangler-seconds=3 --no-wrangler --no-portkey --no-readme]
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../test/support/local-worker";
+import { onCleanup, startChild, stopAll } from "./lib/children";
+import { runCell } from "./lib/load";
+import { ensurePortkey, PORTKEY_VERSION, startPortkey } from "./lib/portkey";
+import { probe } from "./lib/probe";
+import { writeResults } from "./lib/readme";
+import { renderMarkdown, renderText, stats, verdicts, type Cell } from "./lib/report";
+import { directTarget, miniflareFloor, miniflareGatehouse, type Target } from "./lib/targets";
+import { STREAM_CHUNKS } from "./lib/upstream-reply";
+import { wranglerFloor, wranglerGatehouse } from "./lib/wrangler-dev";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const num = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const SECONDS = num("seconds", 4);
+const WRANGLER_SECONDS = num("wrangler-seconds", 3);
+const WARMUP_MS = 500;
+const MAX_REQUESTS = 100_000;
+const CONNECTIONS = [1, 16];
+
+const t0 = performance.now();
+const log = (line: string) => console.log(`gateway ▸ ${line} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+
+async function startUpstreamChild(): Promise<string> {
+  const child = startChild("upstream", process.execPath, ["--import", "tsx", join(ROOT, "bench/lib/upstream-child.ts")], { cwd: ROOT });
+  const line = await child.waitForLine(/^\{"url"/, 20_000);
+  return (JSON.parse(line) as { url: string }).url;
+}
+
+/** Starts a target and checks its replies; a target that cannot start is skipped, loudly. */
+async function bring(name: string, start: () => Promise<Target>, skipped: string[]): Promise<Target | undefined> {
+  const began = performance.now();
+  let t: Target | undefined;
+  try {
+    t = await start();
+    onCleanup(() => (t as Target).stop());
+    await probe(t);
+    log(`${t.label} ready on 127.0.0.1:${t.port}, replies checked (${((performance.now() - began) / 1000).toFixed(1)} s to start)`);
+    return t;
+  } catch (e) {
+    await t?.stop().catch(() => {});
+    skipped.push(`${name}: ${(e as Error).message.split("\n")[0]}`);
+    log(`SKIPPED ${name}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+async function main() {
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}, ${process.platform}`;
+  log(`machine: ${machine}`);
+  const upstream = await startUpstreamChild();
+  log(`upstream on ${upstream} (own process): chat completion, or ${STREAM_CHUNKS}-chunk stream with usage`);
+
+  const skipped: string[] = [];
+  const targets: Target[] = [directTarget(upstream)];
+  const add = (t: Target | undefined) => t && targets.push(t);
+  add(await bring("floor (Miniflare)", () => miniflareFloor(upstream), skipped));
+  add(await bring("Gatehouse (Miniflare)", () => miniflareGatehouse(upstream), skipped));
+  if (!flag("no-portkey")) {
+    add(await bring(`Portkey ${PORTKEY_VERSION}`, async () => (await ensurePortkey(log), startPortkey(upstream)), skipped));
+  }
+  if (!flag("no-wrangler")) {
+    add(await bring("floor (wrangler dev)", () => wranglerFloor(upstream), skipped));
+    add(await bring("Gatehouse (wrangler dev)", () => wranglerGatehouse(upstream), skipped));
+  }
+
+  // Cell-major order (each mode × connections across all targets) so drift over the run
+  // does not favour whichever target happened to go first.
+  const cells: Cell[] = [];
+  const total = 2 * CONNECTIONS.length * targets.length;
+  for (const stream of [false, true]) {
+    for (const conc of CONNECTIONS) {
+      for (const t of targets) {
+        const seconds = t.runtime === "wrangler dev" ? WRANGLER_SECONDS : SECONDS;
+        const result = await runCell(t, stream, conc, { warmupMs: WARMUP_MS, durationMs: seconds * 1000, maxRequests: MAX_REQUESTS });
+        const cell: Cell = { id: t.id, runtime: t.runtime, label: t.label, stream, conc, result };
+        cells.push(cell);
+        const s = stats(cell);
+        const unit = stream ? "streams/s" : "req/s";
+        const ttfb = stream ? `, TTFB p50 ${s.ttfbP50.toFixed(2)} ms` : "";
+        const errs = s.errors ? `, ${s.errors} errors (first: ${result.firstError})` : "";
+        log(`[${cells.length}/${total}] ${t.label} ${stream ? "stream" : "json"} ×${conc}: p50 ${s.p50.toFixed(2)} ms${ttfb}, ${s.perSecond.toFixed(0)} ${unit}${errs}`);
+        await new Promise((r) => setTimeout(r, 250)); // let settle()/waitUntil work drain between cells
+      }
+    }
+  }
+  log("stopping the targets");
+  await stopAll();
+
+  const text = renderText(cells);
+  const checks = verdicts(cells);
+  console.log(`\n${text}\n\nTargets\n${checks.map((c) => `  ${c}`).join("\n")}`);
+  if (skipped.length) console.log(`\nSkipped\n${skipped.map((s) => `  ${s}`).join("\n")}`);
+
+  if (!flag("no-readme")) {
+    const md = [
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${SECONDS} s per cell (wrangler dev rows ${WRANGLER_SECONDS} s) after a ${WARMUP_MS} ms warm-up.`,
+      "",
+      renderMarkdown(cells),
+      "",
+      checks.map((c) => `- ${c}`).join("\n"),
+      ...(skipped.length ? ["", `Skipped: ${skipped.join("; ")}`] : []),
+    ].join("\n");
+    log(`results written to ${await writeResults(md)}`);
+  }
+  log("done");
+}
+
+main()
+  .catch((e: Error) => {
+    console.error(`bench:gateway failed: ${e.stack ?? e.message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAll());

@@ -1,0 +1,87 @@
+// Worker entry for bench/gateway-profile.ts only: the floor with one more piece of Gatehouse's
+// work per step (header `x-floor-mode`), to price that work without Gatehouse around it, and
+// to price other ways of relaying a stream while reading its usage.
+//
+//   native         fetch(upstream) returned as is: the body is piped inside workerd, no JS per chunk
+//   json-work      read + JSON.parse the request, JSON.stringify it upstream, read + JSON.parse the
+//                  reply and answer with a new Response — the least a billing gateway must do
+//   js-pump        the upstream body relayed by a JS read/write loop into a `new TransformStream()`
+//                  (the shape of runtime/gateway/stream-pump.ts, observing nothing)
+//   identity-pump  the same loop writing into workerd's native IdentityTransformStream
+//   transform-tap  body.pipeThrough(new TransformStream({ transform })) with the usage tap
+//   tee-tap        body.tee(): one branch straight to the client, the other read by the usage tap
+//   pump-tap       runtime/gateway/stream-pump.ts's startStream itself, openai → openai
+import { startStream } from "../../runtime/gateway/stream-pump";
+import { createUsageTap } from "../../runtime/translate";
+
+interface FloorEnv {
+  UPSTREAM: string;
+}
+
+function pump(body: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>): void {
+  const reader = body.getReader();
+  const writer = writable.getWriter();
+  void (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      await writer.write(value);
+    }
+    await writer.close();
+  })();
+}
+
+async function relay(mode: string, body: ReadableStream<Uint8Array>, model: string, ctx: ExecutionContext): Promise<ReadableStream<Uint8Array> | null> {
+  switch (mode) {
+    case "js-pump": {
+      const t = new TransformStream<Uint8Array, Uint8Array>();
+      pump(body, t.writable);
+      return t.readable;
+    }
+    case "identity-pump": {
+      const t = new IdentityTransformStream();
+      pump(body, t.writable);
+      return t.readable;
+    }
+    case "transform-tap": {
+      const tap = createUsageTap("openai", { model });
+      return body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, out) => out.enqueue(tap.push(chunk)) }));
+    }
+    case "tee-tap": {
+      const tap = createUsageTap("openai", { model });
+      const [client, mine] = body.tee();
+      ctx.waitUntil(
+        (async () => {
+          const reader = mine.getReader();
+          for (let r = await reader.read(); !r.done; r = await reader.read()) tap.push(r.value);
+          tap.end();
+        })(),
+      );
+      return client;
+    }
+    default: {
+      const started = await startStream(body, "openai", "openai", { model }, false, () => {});
+      return started.kind === "response" ? started.body : null;
+    }
+  }
+}
+
+export default {
+  async fetch(req: Request, env: FloorEnv, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(req.url);
+    const target = `${env.UPSTREAM}${url.pathname}`;
+    const mode = req.headers.get("x-floor-mode") ?? "native";
+    if (mode === "native") return fetch(target, { method: req.method, headers: req.headers, body: req.body });
+
+    const body = JSON.parse(await req.text()) as Record<string, unknown>;
+    const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const headers = { "content-type": upstream.headers.get("content-type") ?? "application/json" };
+    if (body.stream !== true || !upstream.body) {
+      const text = await upstream.text();
+      JSON.parse(text);
+      return new Response(text, { headers });
+    }
+    const relayed = await relay(mode, upstream.body, String(body.model), ctx);
+    return relayed ? new Response(relayed, { headers }) : new Response("upstream failed", { status: 502 });
+  },
+};

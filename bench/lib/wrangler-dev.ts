@@ -1,0 +1,114 @@
+// The floor and Gatehouse under `wrangler dev`, reported in their own rows: same workerd as
+// the Miniflare rows, plus wrangler's dev proxy in front. Each gets a temp dir (state, env
+// file, logs) removed when it stops; the project's .dev.vars and .wrangler/state are not used.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ADMIN_TOKEN, ROOT } from "../../test/support/local-worker";
+import { freePort, onCleanup, startChild, waitForHttp, type Child } from "./children";
+import { BENCH_CREDIT_MICROS, COMPATIBILITY_DATE, directTarget, gatehouseTarget, UPSTREAM_API_KEY, type Target } from "./targets";
+
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+
+function wranglerEnv(dir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_LOG_PATH: join(dir, "logs"),
+    CI: "true",
+    NO_COLOR: "1",
+  };
+}
+
+async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "gatehouse-bench-"));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const forget = onCleanup(remove);
+  return { dir, remove: async () => (forget(), await remove()) };
+}
+
+/** `wrangler dev` on a free port, ready once `probePath` answers. */
+async function wranglerDev(name: string, dir: string, cwd: string, args: string[], probePath: string): Promise<{ child: Child; url: string }> {
+  const [port, inspector] = [await freePort(), await freePort()];
+  const child = startChild(name, process.execPath, [
+    WRANGLER, "dev", ...args,
+    "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector),
+    "--show-interactive-dev-session=false", "--log-level", "warn",
+  ], { cwd, env: wranglerEnv(dir) });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}${probePath}`, 90_000, child);
+  } catch (e) {
+    await child.stop();
+    throw e;
+  }
+  return { child, url };
+}
+
+export async function wranglerFloor(upstreamUrl: string): Promise<Target> {
+  const tmp = await tempDir();
+  const config = join(tmp.dir, "wrangler.toml");
+  await writeFile(config, [
+    `name = "gatehouse-bench-floor"`,
+    `main = ${JSON.stringify(join(ROOT, "bench/floor-worker.js"))}`,
+    `compatibility_date = "${COMPATIBILITY_DATE}"`,
+    `send_metrics = false`,
+  ].join("\n"));
+  const { child, url } = await wranglerDev("floor (wrangler dev)", tmp.dir, tmp.dir, [
+    "--config", config, "--persist-to", join(tmp.dir, "state"), "--var", `UPSTREAM:${upstreamUrl}`,
+  ], "/");
+  return {
+    ...directTarget(upstreamUrl),
+    id: "floor",
+    runtime: "wrangler dev",
+    label: "floor (wrangler dev)",
+    port: Number(new URL(url).port),
+    stop: async () => (await child.stop(), await tmp.remove()),
+  };
+}
+
+/** Gatehouse from the project's wrangler.toml, with local D1 migrated in a temp state dir. */
+export async function wranglerGatehouse(upstreamUrl: string): Promise<Target> {
+  const tmp = await tempDir();
+  const state = join(tmp.dir, "state");
+  const env = wranglerEnv(tmp.dir);
+  await run([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], env);
+  // Secrets from our own env file, so the developer's .dev.vars is not read.
+  const envFile = join(tmp.dir, "bench.env");
+  await writeFile(envFile, `ADMIN_TOKEN=${ADMIN_TOKEN}\nOPENAI_API_KEY=${UPSTREAM_API_KEY}\n`);
+  const { child, url } = await wranglerDev("Gatehouse (wrangler dev)", tmp.dir, ROOT, [
+    "--persist-to", state, "--env-file", envFile, "--var", `UPSTREAM_OPENAI_URL:${upstreamUrl}/v1`, "--var", "UPSTREAM_TIMEOUT_MS:10000",
+  ], "/v1/health");
+  const stop = async () => (await child.stop(), await tmp.remove());
+  try {
+    const res = await fetch(`${url}/v1/admin/tenants`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench tenant", initial_credit_micros: BENCH_CREDIT_MICROS }),
+    });
+    if (res.status !== 201) throw new Error(`creating the bench tenant failed: ${res.status} ${await res.text()}`);
+    const tenant = (await res.json()) as { master_key: { secret: string } };
+    return gatehouseTarget("wrangler dev", url, tenant.master_key.secret, stop);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((ok, fail) => {
+    const p = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d));
+    p.stderr.on("data", (d: Buffer) => (out += d));
+    const timer = setTimeout(() => p.kill("SIGTERM"), 120_000);
+    p.on("error", fail);
+    p.on("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) ok();
+      else fail(new Error(`wrangler ${argv.slice(1).join(" ")} failed (${code}):\n${out.slice(-1500)}`));
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import { ApiError, notFound } from "../errors";
+import { callerKey } from "../http/context";
+import type { AppHandlers } from "../router";
+import { keyUsageByModel, usageReport } from "../usage/report";
+import { resolveWindow } from "../usage/window";
+import { walletFor } from "../wallet/stub";
+
+export const usageHandlers: Pick<AppHandlers, "getUsage" | "getKeyUsage"> = {
+  async getUsage({ query }, ctx) {
+    const me = callerKey(ctx);
+    const window = resolveWindow(query, Date.now());
+    return { status: 200, body: await usageReport(ctx.env.DB, me.tenant_id, window) };
+  },
+
+  async getKeyUsage({ params }, ctx) {
+    const me = callerKey(ctx);
+    // Checked before any lookup, so a standard key learns nothing about other ids.
+    if (me.scope !== "master" && params.id !== me.id) {
+      throw new ApiError("permission", "a standard key may read only its own usage; use a master key for other keys");
+    }
+    // Revoked keys stay readable: their spend still has to be invoiced.
+    const key = await ctx.env.DB.prepare("SELECT id FROM api_keys WHERE id = ? AND tenant_id = ?").bind(params.id, me.tenant_id).first();
+    if (!key) throw notFound(`no key ${params.id} in this tenant`);
+    const [state, byModel] = await Promise.all([
+      walletFor(ctx.env.WALLET, me.tenant_id).keyState(params.id),
+      keyUsageByModel(ctx.env.DB, me.tenant_id, params.id),
+    ]);
+    const sum = (pick: (m: (typeof byModel)[number]) => number) => byModel.reduce((n, m) => n + pick(m), 0);
+    return {
+      status: 200,
+      body: {
+        key_id: params.id,
+        cost_micros: state.spent_micros,
+        reserved_micros: state.reserved_micros,
+        cap_micros: state.cap_micros,
+        requests: sum((m) => m.requests),
+        input_tokens: sum((m) => m.input_tokens),
+        output_tokens: sum((m) => m.output_tokens),
+        by_model: byModel,
+      },
+    };
+  },
+};

@@ -1,0 +1,136 @@
+// Operator commands for self-hosters, over the admin API (guarded by ADMIN_TOKEN):
+//   npm run -s admin -- create-tenant --name "Acme" [--id acme] [--credit-usd 5]
+//   npm run -s admin -- credit --tenant acme --usd 2.50 --ref invoice-42 [--note "…"]
+// Exit codes: 0 done; 1 Gatehouse refused or could not be reached; 2 bad arguments.
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Gatehouse, GatehouseError } from "../generated/client";
+import { readDevVars } from "./lib/dev-vars";
+
+const DEFAULT_URL = "http://127.0.0.1:8787";
+const DEV_VARS = join(resolve(import.meta.dirname, ".."), ".dev.vars");
+
+const USAGE = `usage: npm run -s admin -- <command> [options]
+
+commands:
+  create-tenant --name <name> [--id <id>] [--credit-usd <amount>]
+      Create a tenant and its first master key (the secret is printed once).
+  credit --tenant <id> --usd <amount> --ref <ref> [--note <text>]
+      Add money to a tenant's wallet. The same --ref credits once, however often it is run.
+
+options:
+  --json        print the API's JSON answer instead of a summary
+  -h, --help    show this help
+
+environment:
+  GATEHOUSE_URL   where Gatehouse runs (default ${DEFAULT_URL})
+  ADMIN_TOKEN     the operator token (default: ADMIN_TOKEN in .dev.vars, written by npm start)`;
+
+class UsageError extends Error {}
+
+/** "12.5" → 12_500_000 micro-dollars, exactly (no float rounding); at most 6 decimals. */
+function usdToMicrosExact(text: string, flag: string): number {
+  const m = /^(\d{1,9})(?:\.(\d{1,6}))?$/.exec(text.trim());
+  if (!m) throw new UsageError(`${flag} must be an amount in US dollars like 5 or 2.50 (at most 6 decimals), got "${text}"`);
+  return Number(m[1]) * 1_000_000 + Number((m[2] ?? "").padEnd(6, "0"));
+}
+
+const usd = (micros: number) => `$${(micros / 1_000_000).toFixed(micros % 10_000 === 0 ? 2 : 6)}`;
+
+function need(value: string | undefined, flag: string, command: string): string {
+  if (value === undefined || value === "") throw new UsageError(`${command} needs ${flag}`);
+  return value;
+}
+
+async function adminToken(): Promise<string> {
+  const fromEnv = process.env.ADMIN_TOKEN;
+  if (fromEnv) return fromEnv;
+  const fromFile = (await readDevVars(DEV_VARS)).get("ADMIN_TOKEN");
+  if (fromFile) return fromFile;
+  throw new UsageError(`no admin token: set ADMIN_TOKEN, or run npm start once (it writes one to ${DEV_VARS})`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      id: { type: "string" },
+      "credit-usd": { type: "string" },
+      tenant: { type: "string" },
+      usd: { type: "string" },
+      ref: { type: "string" },
+      note: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    if (command === undefined && !values.help) process.exitCode = 2;
+    return;
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const baseURL = (process.env.GATEHOUSE_URL || DEFAULT_URL).replace(/\/+$/, "");
+  const client = new Gatehouse({ baseURL, apiKey: await adminToken() });
+
+  switch (command) {
+    case "create-tenant": {
+      const name = need(values.name, "--name <name>", command);
+      const credit = values["credit-usd"] === undefined ? 0 : usdToMicrosExact(values["credit-usd"], "--credit-usd");
+      const body = { name, ...(values.id ? { id: values.id } : {}), ...(credit > 0 ? { initial_credit_micros: credit } : {}) };
+      const t = await client.adminCreateTenant({ body });
+      if (values.json) return console.log(JSON.stringify(t, null, 2));
+      console.log(`Created tenant ${t.id} ("${t.name}")${credit > 0 ? ` with ${usd(credit)} of credit` : ""}.`);
+      console.log(`Master key (shown once; store it now): ${t.master_key.secret}`);
+      console.log(`  curl -s ${baseURL}/v1/wallet -H "x-api-key: ${t.master_key.secret}"`);
+      return;
+    }
+    case "credit": {
+      const tenant = need(values.tenant, "--tenant <id>", command);
+      const amount = usdToMicrosExact(need(values.usd, "--usd <amount>", command), "--usd");
+      if (amount === 0) throw new UsageError("--usd must be more than 0");
+      const ref = need(values.ref, "--ref <ref> (an idempotency reference, e.g. an invoice number)", command);
+      const r = await client.adminCreditTenant({ path: { id: tenant }, body: { amount_micros: amount, ref, ...(values.note ? { note: values.note } : {}) } });
+      if (values.json) return console.log(JSON.stringify(r, null, 2));
+      console.log(
+        r.applied
+          ? `Credited ${usd(amount)} to ${tenant} (ref ${ref}). Balance: ${usd(r.balance_micros)}.`
+          : `Ref ${ref} was already credited to ${tenant}; nothing changed. Balance: ${usd(r.balance_micros)}.`,
+      );
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (create-tenant, credit)`);
+  }
+}
+
+/** Says what went wrong and what to do about it. */
+function explain(e: unknown, baseURL: string): string {
+  if (e instanceof GatehouseError) {
+    const hint =
+      e.status === 401
+        ? " — the admin token was refused: use the ADMIN_TOKEN the server runs with"
+        : e.status === 403
+          ? " — set ADMIN_TOKEN in .dev.vars (or `wrangler secret put ADMIN_TOKEN`) and restart"
+          : "";
+    return `Gatehouse answered ${e.status} ${e.type}: ${(e.body as { error?: { message?: string } })?.error?.message ?? e.message}${hint}`;
+  }
+  // fetch() fails with a TypeError whose cause says why (ECONNREFUSED, ENOTFOUND, …).
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  if (e instanceof TypeError && cause) {
+    return `cannot reach Gatehouse at ${baseURL} (${cause.code ?? cause.message}): is it running? (npm start, or set GATEHOUSE_URL)`;
+  }
+  return (e as Error).message;
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`admin: ${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`admin: ${explain(e, (process.env.GATEHOUSE_URL || DEFAULT_URL).replace(/\/+$/, ""))}`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { env } from "cloudflare:test";
+import { walletFor } from "../../../runtime/wallet/stub";
+import type { LedgerEntry } from "../../../runtime/wallet/types";
+import { call } from "./seed";
+
+/** A small mock/echo chat completion (about 130 micro-dollars worst case, a few dozen actual). */
+export async function chat(key: string, opts: { surface?: "openai" | "anthropic"; text?: string; maxTokens?: number } = {}) {
+  const text = opts.text ?? "hello there";
+  const maxTokens = opts.maxTokens ?? 50;
+  const res =
+    opts.surface === "anthropic"
+      ? await call("POST", "/v1/messages", key, { model: "mock/echo", max_tokens: maxTokens, messages: [{ role: "user", content: text }] })
+      : await call("POST", "/v1/chat/completions", key, { model: "mock/echo", max_tokens: maxTokens, messages: [{ role: "user", content: text }] });
+  const requestId = res.headers.get("x-qlaud-request-id") ?? "";
+  const body = await res.json<Record<string, unknown>>();
+  return { status: res.status, body, requestId };
+}
+
+/** Waits for the request's settlement to land in D1 (it runs in waitUntil after the response). */
+export async function usageRow(requestId: string, timeoutMs = 5_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await env.DB.prepare("SELECT * FROM usage_events WHERE request_id = ?").bind(requestId).first<Record<string, unknown>>();
+    if (row) return row;
+    if (Date.now() > until) throw new Error(`no usage_events row for ${requestId} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Every ledger entry of a tenant's wallet, read straight from the Durable Object. */
+export async function ledgerOf(tenantId: string): Promise<LedgerEntry[]> {
+  const out: LedgerEntry[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await walletFor(env.WALLET, tenantId).ledger({ limit: 500, after });
+    out.push(...page.data);
+    if (!page.has_more || page.next_after === null) return out;
+    after = page.next_after;
+  }
+}
+
+/** Mints a key through the API. */
+export async function mintKey(masterKey: string, body: Record<string, unknown>) {
+  const res = await call("POST", "/v1/keys", masterKey, { name: "k", ...body });
+  if (res.status !== 201) throw new Error(`minting a key failed: ${res.status} ${await res.text()}`);
+  return res.json<{ id: string; secret: string }>();
+}
