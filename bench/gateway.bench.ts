@@ -7,7 +7,7 @@
 // process started here is stopped at the end, on error and on Ctrl-C.
 //
 //   npm run bench:gateway [-- --seconds=4 --wrangler-seconds=3 --no-wrangler --no-portkey --no-readme]
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../test/support/local-worker";
 import { onCleanup, startChild, stopAll } from "./lib/children";
@@ -59,7 +59,8 @@ async function bring(name: string, start: () => Promise<Target>, skipped: string
 async function main() {
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}, ${process.platform}`;
-  log(`machine: ${machine}`);
+  const loadBefore = loadavg()[0]?.toFixed(1) ?? "?";
+  log(`machine: ${machine}; load average ${loadBefore} (other work on the machine lowers every row: compare rows of one run)`);
   const upstream = await startUpstreamChild();
   log(`upstream on ${upstream} (own process): chat completion, or ${STREAM_CHUNKS}-chunk stream with usage`);
 
@@ -99,14 +100,15 @@ async function main() {
   log("stopping the targets");
   await stopAll();
 
+  const load = `load average ${loadBefore} before, ${loadavg()[0]?.toFixed(1) ?? "?"} after`;
   const text = renderText(cells);
   const checks = verdicts(cells);
-  console.log(`\n${text}\n\nTargets\n${checks.map((c) => `  ${c}`).join("\n")}`);
+  console.log(`\n${machine}; ${load}\n\n${text}\n\nTargets\n${checks.map((c) => `  ${c}`).join("\n")}`);
   if (skipped.length) console.log(`\nSkipped\n${skipped.map((s) => `  ${s}`).join("\n")}`);
 
   if (!flag("no-readme")) {
     const md = [
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${SECONDS} s per cell (wrangler dev rows ${WRANGLER_SECONDS} s) after a ${WARMUP_MS} ms warm-up.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine} (${load}); ${SECONDS} s per cell (wrangler dev rows ${WRANGLER_SECONDS} s) after a ${WARMUP_MS} ms warm-up; whole run ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
       "",
       renderMarkdown(cells),
       "",

@@ -105,12 +105,12 @@ function gwRows(cells: readonly Cell[]): string[][] {
 
 export function renderText(cells: readonly Cell[]): string {
   const o = ordered(cells);
-  return `${textTable(HEAD, rows(o))}\n\nServer-Timing gw (ms)\n${textTable(GW_HEAD, gwRows(o))}`;
+  return `${textTable(HEAD, rows(o))}\n\nServer-Timing gw (ms; workerd's clock ticks in whole ms)\n${textTable(GW_HEAD, gwRows(o))}`;
 }
 
 export function renderMarkdown(cells: readonly Cell[]): string {
   const o = ordered(cells);
-  return `${markdownTable(HEAD, rows(o))}\n\n\`Server-Timing: gw\` (ms):\n\n${markdownTable(GW_HEAD, gwRows(o))}`;
+  return `${markdownTable(HEAD, rows(o))}\n\n\`Server-Timing: gw\` (ms; workerd's clock ticks in whole ms):\n\n${markdownTable(GW_HEAD, gwRows(o))}`;
 }
 
 /** Checks the issue's targets; each line starts with ✓ or ✗. */

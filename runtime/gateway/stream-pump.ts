@@ -64,7 +64,16 @@ export async function startStream(
     }
     if (obs.sawContent) contentEvents += countData(decoder.decode(chunk, { stream: true }));
     if (tap && framer) {
+      const before = obs.upstreamError;
       const whole = framer.push(tap.push(chunk));
+      const now = obs.upstreamError as UpstreamError | undefined; // push() may have set it
+      if (!before && now && !isErrorEvent(to, whole)) {
+        // The tap could not parse what the upstream sent (junk, not an error event of its
+        // own): the client gets our error event, and the rest of the junk is not relayed.
+        ended = true;
+        abortUpstream();
+        return concatBytes(whole, enc.encode(sseError(to, "api_error", `upstream sent an unreadable event: ${now.message}`)));
+      }
       return whole.length > 0 ? whole : null;
     }
     const text = (tr as NonNullable<typeof tr>).push(chunk);
@@ -124,4 +133,17 @@ function countData(text: string): number {
   let n = 0;
   for (let i = text.indexOf(DATA); i >= 0; i = text.indexOf(DATA, i + DATA.length)) n++;
   return n;
+}
+
+/** True when the relayed bytes hold the upstream's own error event (so the client already has it). */
+function isErrorEvent(shape: WireFormat, bytes: Uint8Array): boolean {
+  const text = new TextDecoder().decode(bytes);
+  return shape === "anthropic" ? text.includes("event: error") || text.includes('"type":"error"') : text.includes('"error"');
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

@@ -158,6 +158,8 @@ describe("upstream garbage → a clean error", () => {
     ["pass-through", "openai", "openai/gpt-4o-mini", "text: junk\n\nnot an event\n\n"],
     ["translated", "anthropic", "openai/gpt-4o-mini", "text: junk\n\nnot an event\n\n"],
     ["translated, broken JSON", "anthropic", "openai/gpt-4o-mini", "data: {not json\n\n"],
+    ["pass-through, broken JSON", "openai", "openai/gpt-4o-mini", "data: {not json\n\n"],
+    ["pass-through, broken JSON", "anthropic", "anthropic/claude-sonnet-4-5", "event: message_start\ndata: {not json\n\n"],
     ["pass-through", "anthropic", "anthropic/claude-sonnet-4-5", "text: junk\n\n"],
     ["translated", "openai", "anthropic/claude-sonnet-4-5", "event: message_start\ndata: [1, 2\n\n"],
   ])("a junk SSE stream (%s, %s surface) → ends with an error event in the caller's shape", async (_kind, surface, model, sse) => {

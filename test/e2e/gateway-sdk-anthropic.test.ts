@@ -3,7 +3,7 @@
 // ways; upstream bodies are the real recorded corpus replayed by a local upstream.
 import type Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expectedCostMicros, providerKey, startGateway, streamText, type Gateway } from "../support/gateway-harness";
+import { expectGatewayHeaders, expectedCostMicros, providerKey, startGateway, streamText, type Gateway } from "../support/gateway-harness";
 import { loadRecording, recordingsAvailable } from "../support/upstream-server";
 
 let gw: Gateway;
@@ -21,13 +21,6 @@ const WEATHER: Anthropic.Tool = {
 
 const textOf = (m: Anthropic.Message) => m.content.map((b) => (b.type === "text" ? b.text : "")).join("");
 const toolUses = (m: Anthropic.Message) => m.content.flatMap((b) => (b.type === "tool_use" ? [[b.name, b.input]] : []));
-
-function expectGatewayHeaders(headers: Headers, provider: string) {
-  expect(headers.get("x-qlaud-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
-  expect(headers.get("x-qlaud-provider")).toBe(provider);
-  expect(headers.get("server-timing")).toMatch(/gw;dur=\d+(\.\d+)?/);
-  expect(headers.get("server-timing")).toMatch(/upstream;dur=\d+(\.\d+)?/);
-}
 
 describe.skipIf(!recordingsAvailable())("anthropic SDK → anthropic/claude-sonnet-4-5 (pass-through, recorded bodies)", () => {
   it("streams the recorded text; finalMessage has the stop reason and usage", async () => {

@@ -3,7 +3,7 @@
 // bodies are the real recorded corpus replayed by a local upstream.
 import type OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chargeFor, expectedCostMicros, providerKey, startGateway, streamText, type Gateway } from "../support/gateway-harness";
+import { chargeFor, expectGatewayHeaders, expectedCostMicros, providerKey, startGateway, streamText, type Gateway } from "../support/gateway-harness";
 import { loadRecording, recordingsAvailable } from "../support/upstream-server";
 
 let gw: Gateway;
@@ -42,13 +42,6 @@ async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
     finish = choice.finish_reason ?? finish;
   }
   return { text, finish, usage, calls: calls.map((c) => ({ ...c, args: JSON.parse(c.arguments) as unknown })) };
-}
-
-function expectGatewayHeaders(headers: Headers, provider: string) {
-  expect(headers.get("x-qlaud-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
-  expect(headers.get("x-qlaud-provider")).toBe(provider);
-  expect(headers.get("server-timing")).toMatch(/gw;dur=\d+(\.\d+)?/);
-  expect(headers.get("server-timing")).toMatch(/upstream;dur=\d+(\.\d+)?/);
 }
 
 describe.skipIf(!recordingsAvailable())("openai SDK → openai/gpt-4o-mini (pass-through, recorded bodies)", () => {

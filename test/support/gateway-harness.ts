@@ -1,9 +1,10 @@
 // The gateway end to end, for node tests: the real Worker in workerd (local-worker.ts) with
 // every HTTP provider of the catalog pointed at one scripted local upstream, each under its
 // own path prefix (`/<provider-id>/v1`), plus the official SDKs with only baseURL and apiKey
-// changed, and helpers to read SSE, the wallet ledger and catalog prices.
+// changed, and helpers to read SSE, the wallet ledger, catalog prices and gateway headers.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
+import { expect } from "vitest";
 import { providers, type ModelPrice } from "../../generated/providers/catalog";
 import type { LedgerEntry, LedgerPage, WalletBalance } from "../../runtime/wallet/types";
 import { startLocalWorker, type LocalWorker } from "./local-worker";
@@ -70,6 +71,14 @@ export function expectedCostMicros(model: string, usage: { input: number; output
   const p = priceOf(model);
   const scaled = usage.input * p.input_micros_per_mtok + (usage.cachedInput ?? 0) * p.cached_input_micros_per_mtok + usage.output * p.output_micros_per_mtok;
   return Math.ceil(scaled / 1_000_000);
+}
+
+/** The headers every gateway answer carries: request id, provider, and gateway/upstream timing. */
+export function expectGatewayHeaders(headers: Headers, provider: string): void {
+  expect(headers.get("x-qlaud-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
+  expect(headers.get("x-qlaud-provider")).toBe(provider);
+  expect(headers.get("server-timing")).toMatch(/gw;dur=\d+(\.\d+)?/);
+  expect(headers.get("server-timing")).toMatch(/upstream;dur=\d+(\.\d+)?/);
 }
 
 export interface SseEvent {
