@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../test/support/local-worker";
-import { onCleanup, startChild, stopAll } from "./lib/children";
+import { onCleanup, startChild, stopAll, useScratchTmpdir } from "./lib/children";
 import { ascending, percentile, runCell, type HttpTarget } from "./lib/load";
 import { startFloorLadder, startProfileWorker } from "./lib/profile-worker";
 import { chatBody } from "./lib/targets";
@@ -47,7 +47,7 @@ function workerdPids(): number[] {
 type Step = [name: string, target: HttpTarget, modes: boolean[], workerd: number | undefined];
 
 async function main() {
-  console.log(`load average before: ${loadavg().map((v) => v.toFixed(2)).join(" ")}; TMPDIR=${process.env.TMPDIR ?? "(default)"}`);
+  console.log(`load average before: ${loadavg().map((v) => v.toFixed(2)).join(" ")}; temp dir (local storage): ${useScratchTmpdir()}`);
   const up = startChild("upstream", process.execPath, ["--import", "tsx", join(ROOT, "bench/lib/upstream-child.ts")], { cwd: ROOT });
   const upstream = (JSON.parse(await up.waitForLine(/^\{"url"/, 20_000)) as { url: string }).url;
   const seen = new Set(workerdPids());

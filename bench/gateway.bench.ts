@@ -10,7 +10,7 @@
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../test/support/local-worker";
-import { onCleanup, startChild, stopAll } from "./lib/children";
+import { onCleanup, startChild, stopAll, useScratchTmpdir } from "./lib/children";
 import { runCell } from "./lib/load";
 import { ensurePortkey, PORTKEY_VERSION, startPortkey } from "./lib/portkey";
 import { probe } from "./lib/probe";
@@ -57,6 +57,7 @@ async function bring(name: string, start: () => Promise<Target>, skipped: string
 }
 
 async function main() {
+  useScratchTmpdir();
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}, ${process.platform}`;
   const loadBefore = loadavg()[0]?.toFixed(1) ?? "?";

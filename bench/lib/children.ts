@@ -2,7 +2,10 @@
 // its own process group, so stopping it also stops what it started (wrangler → workerd);
 // stopAll() runs on normal exit, on an error, and on SIGINT/SIGTERM.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface Child {
   name: string;
@@ -16,6 +19,25 @@ export interface Child {
 
 const running = new Set<Child>();
 const cleanups = new Set<() => Promise<void>>();
+const tempDirs = new Set<string>();
+
+/**
+ * Points TMPDIR (for this process and its children) at a fresh dir under the current one,
+ * removed at exit: Miniflare keeps its local storage under os.tmpdir() and removes it
+ * fire-and-forget on dispose, which an exiting process does not wait for.
+ */
+export function useScratchTmpdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
+  process.env.TMPDIR = dir;
+  trackTempDir(dir);
+  return dir;
+}
+
+/** A temp dir to remove at the end, even when the process is ended by a signal. */
+export function trackTempDir(dir: string): () => void {
+  tempDirs.add(dir);
+  return () => tempDirs.delete(dir);
+}
 
 /** Starts a process with stdin piped (children that watch stdin exit when we go). */
 export function startChild(name: string, cmd: string, args: string[], opts: SpawnOptions = {}): Child {
@@ -89,11 +111,25 @@ export function onCleanup(fn: () => Promise<void>): () => void {
   return () => cleanups.delete(fn);
 }
 
-/** Stops every child and runs every cleanup; safe to call twice. */
+/** Stops every child, then runs every cleanup (so no child writes into a removed dir); safe to call twice. */
 export async function stopAll(): Promise<void> {
-  const work = [...[...running].map((c) => c.stop()), ...[...cleanups].map((fn) => fn())];
+  await Promise.allSettled([...running].map((c) => c.stop()));
+  const work = [...cleanups].map((fn) => fn());
   cleanups.clear();
   await Promise.allSettled(work);
+}
+
+/** Runs a command to completion as a tracked child; rejects with its output unless it exits 0. */
+export async function runToEnd(name: string, cmd: string, args: string[], opts: SpawnOptions, timeoutMs: number): Promise<string> {
+  const child = startChild(name, cmd, args, opts);
+  child.proc.stdin?.end();
+  const code = await new Promise<number | null>((done) => {
+    const timer = setTimeout(() => void child.stop(), timeoutMs);
+    child.proc.once("exit", (c) => (clearTimeout(timer), done(c)));
+  });
+  running.delete(child);
+  if (code !== 0) throw new Error(`${name} failed (exit ${code}):\n${child.output().slice(-1500)}`);
+  return child.output();
 }
 
 let interrupted = false;
@@ -105,9 +141,17 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void stopAll().finally(() => process.exit(130));
   });
 }
-// Last resort if something exits the process without awaiting stopAll().
+// Last resort when the process exits without awaiting stopAll() — e.g. Miniflare's own
+// SIGINT hook exits right after disposing its runtime: synchronous work only.
 process.on("exit", () => {
   for (const c of running) signalGroup(c.proc, "SIGKILL");
+  for (const dir of tempDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // best effort
+    }
+  }
 });
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

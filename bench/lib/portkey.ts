@@ -2,11 +2,10 @@
 // bench/portkey (its own package.json and lockfile, not a project dependency), started
 // with its own Node entry bound to 127.0.0.1 (bench/portkey/launch.mjs), pointed at the
 // local upstream per request with x-portkey-custom-host.
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT } from "../../test/support/local-worker";
-import { freePort, startChild, waitForHttp } from "./children";
+import { freePort, runToEnd, startChild, waitForHttp } from "./children";
 import { chatBody, UPSTREAM_API_KEY, type Target } from "./targets";
 
 const DIR = join(ROOT, "bench/portkey");
@@ -28,19 +27,7 @@ export async function ensurePortkey(log: (line: string) => void): Promise<void> 
   log(`installing @portkey-ai/gateway ${PORTKEY_VERSION} into bench/portkey (once; not a project dependency)…`);
   // --ignore-scripts: its only install script is patch-package, and it ships no patches.
   const args = ["install", "--prefix", DIR, "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel", "error"];
-  await new Promise<void>((ok, fail) => {
-    const npm = spawn(process.platform === "win32" ? "npm.cmd" : "npm", args, { cwd: DIR, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    npm.stdout.on("data", (d: Buffer) => (out += d));
-    npm.stderr.on("data", (d: Buffer) => (out += d));
-    const timer = setTimeout(() => npm.kill("SIGTERM"), 180_000);
-    npm.on("error", fail);
-    npm.on("exit", (code) => {
-      clearTimeout(timer);
-      if (code === 0) ok();
-      else fail(new Error(`npm ${args.join(" ")} failed (${code}):\n${out.slice(-1500)}`));
-    });
-  });
+  await runToEnd("npm install (bench/portkey)", process.platform === "win32" ? "npm.cmd" : "npm", args, { cwd: DIR }, 180_000);
   const got = await installedVersion("@hono/node-server");
   if (got !== HONO_NODE_SERVER_VERSION) throw new Error(`@hono/node-server is ${got ?? "missing"}, expected ${HONO_NODE_SERVER_VERSION} (npm overrides)`);
 }

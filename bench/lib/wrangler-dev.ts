@@ -1,12 +1,11 @@
 // The floor and Gatehouse under `wrangler dev`, reported in their own rows: same workerd as
 // the Miniflare rows, plus wrangler's dev proxy in front. Each gets a temp dir (state, env
 // file, logs) removed when it stops; the project's .dev.vars and .wrangler/state are not used.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADMIN_TOKEN, ROOT } from "../../test/support/local-worker";
-import { freePort, onCleanup, startChild, waitForHttp, type Child } from "./children";
+import { freePort, onCleanup, runToEnd, startChild, trackTempDir, waitForHttp, type Child } from "./children";
 import { BENCH_CREDIT_MICROS, COMPATIBILITY_DATE, directTarget, gatehouseTarget, UPSTREAM_API_KEY, type Target } from "./targets";
 
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -24,7 +23,8 @@ function wranglerEnv(dir: string): NodeJS.ProcessEnv {
 
 async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "gatehouse-bench-"));
-  const remove = () => rm(dir, { recursive: true, force: true });
+  const untrack = trackTempDir(dir);
+  const remove = async () => (untrack(), await rm(dir, { recursive: true, force: true, maxRetries: 3 }));
   const forget = onCleanup(remove);
   return { dir, remove: async () => (forget(), await remove()) };
 }
@@ -74,7 +74,7 @@ export async function wranglerGatehouse(upstreamUrl: string): Promise<Target> {
   const tmp = await tempDir();
   const state = join(tmp.dir, "state");
   const env = wranglerEnv(tmp.dir);
-  await run([WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], env);
+  await runToEnd("wrangler d1 migrations apply", process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env }, 120_000);
   // Secrets from our own env file, so the developer's .dev.vars is not read.
   const envFile = join(tmp.dir, "bench.env");
   await writeFile(envFile, `ADMIN_TOKEN=${ADMIN_TOKEN}\nOPENAI_API_KEY=${UPSTREAM_API_KEY}\n`);
@@ -95,20 +95,4 @@ export async function wranglerGatehouse(upstreamUrl: string): Promise<Target> {
     await stop();
     throw e;
   }
-}
-
-function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((ok, fail) => {
-    const p = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => (out += d));
-    p.stderr.on("data", (d: Buffer) => (out += d));
-    const timer = setTimeout(() => p.kill("SIGTERM"), 120_000);
-    p.on("error", fail);
-    p.on("exit", (code) => {
-      clearTimeout(timer);
-      if (code === 0) ok();
-      else fail(new Error(`wrangler ${argv.slice(1).join(" ")} failed (${code}):\n${out.slice(-1500)}`));
-    });
-  });
 }

@@ -22,11 +22,20 @@ const cacheKey = (hash: string) => `key:${hash}`;
 /**
  * Resolves a secret to its key: KV cache (60 s) in front of D1, which stays the authority.
  * Revocation deletes the cache entry, so the next request goes to D1 and is refused.
+ * `fresh` skips the cache: master-scope routes (minting and revoking keys) always ask D1,
+ * so a revoked master key can do nothing even where another location's cache is stale.
  */
-export async function findKeyBySecret(env: Env, ctx: ExecutionContext, secret: string): Promise<KeyRecord | null> {
+export async function findKeyBySecret(
+  env: Env,
+  ctx: ExecutionContext,
+  secret: string,
+  opts: { fresh?: boolean } = {},
+): Promise<KeyRecord | null> {
   const hash = await hashSecret(secret);
-  const cached = await env.KEY_CACHE.get<KeyRecord>(cacheKey(hash), "json");
-  if (cached) return cached;
+  if (!opts.fresh) {
+    const cached = await env.KEY_CACHE.get<KeyRecord>(cacheKey(hash), "json");
+    if (cached) return cached;
+  }
   const row = await env.DB.prepare(
     "SELECT id, tenant_id, scope, end_user_id, max_spend_micros FROM api_keys WHERE hash = ? AND revoked_at IS NULL",
   )

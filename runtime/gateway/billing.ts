@@ -42,7 +42,7 @@ export interface UsageRecord {
  * and records the usage event with what was really charged, so ledger and usage agree.
  */
 export async function settle(env: Env, key: KeyRecord, requestId: string, actualMicros: number, usage: UsageRecord): Promise<void> {
-  const note = `${usage.provider}/${usage.model}: ${usage.input_tokens} in, ${usage.cached_tokens} cached, ${usage.output_tokens} out (${usage.outcome})`;
+  const note = `${usage.model} via ${usage.provider}: ${usage.input_tokens} in, ${usage.cached_tokens} cached, ${usage.output_tokens} out (${usage.outcome})`;
   const res = await walletFor(env.WALLET, key.tenant_id).settle(requestId, actualMicros, { note });
   if (!res.ok) {
     console.error(`settle ${requestId}: ${res.message}`);

@@ -122,7 +122,7 @@ async function attempt(
   ctx.exec.waitUntil(
     started.pump.then((end) => {
       const usage = consumedUsage(end, call.bodyBytes);
-      const outcome = end.clientGone ? "client_disconnected" : end.obs.upstreamError ? "upstream_error" : "ok";
+      const outcome = end.clientGone || ctx.req.signal?.aborted ? "client_disconnected" : end.obs.upstreamError ? "upstream_error" : "ok";
       finish(costMicros(usage, c.price), record(call, c, usage, outcome));
     }),
   );
@@ -139,8 +139,11 @@ async function attempt(
 /** Usage as reported, or — when the stream broke before the usage arrived — an estimate of what was consumed. */
 function consumedUsage(end: StreamEnd, bodyBytes: number): Usage {
   const u = end.obs.usage;
-  if (u.output_tokens > 0 || !end.obs.sawContent) return u;
-  return { ...u, input_tokens: u.input_tokens || estimateInputTokens(bodyBytes), output_tokens: Math.max(1, end.contentEvents) };
+  // A finished stream reports its usage; so does one that never produced content.
+  if (end.obs.stopReason !== undefined || !end.obs.sawContent) return u;
+  // Cut short: what was reported so far (Anthropic sends a placeholder output count in
+  // message_start) or one token per content event relayed, whichever is larger.
+  return { ...u, input_tokens: u.input_tokens || estimateInputTokens(bodyBytes), output_tokens: Math.max(1, u.output_tokens, end.contentEvents) };
 }
 
 type Finish = (micros: number, usage: UsageRecord) => void;

@@ -15,7 +15,6 @@ export type StreamStart =
   | { kind: "response"; body: ReadableStream<Uint8Array>; pump: Promise<StreamEnd> };
 
 const enc = new TextEncoder();
-const DATA = "data:";
 
 /** An SSE error event in the caller's shape (Anthropic `event: error`, OpenAI `data: {error}`). */
 export function sseError(shape: WireFormat, type: string, message: string): string {
@@ -43,7 +42,6 @@ export async function startStream(
   const framer = passThrough ? createSseFramer() : null;
   const obs: StreamObservations = (tap ?? tr) as StreamObservations;
   const reader = upstream.getReader();
-  const decoder = new TextDecoder();
   let contentEvents = 0;
   let ended = false;
 
@@ -62,7 +60,13 @@ export async function startStream(
       if (unfinished && unfinished.length > 0) return unfinished;
       return rest ? enc.encode(rest) : null;
     }
-    if (obs.sawContent) contentEvents += countData(decoder.decode(chunk, { stream: true }));
+    const out = relay(chunk);
+    // Counted after the chunk is read, so the chunk carrying the first content counts too.
+    if (obs.sawContent) contentEvents += countData(chunk);
+    return out;
+  };
+
+  const relay = (chunk: Uint8Array): Uint8Array | null => {
     if (tap && framer) {
       const before = obs.upstreamError;
       const whole = framer.push(tap.push(chunk));
@@ -129,9 +133,12 @@ export async function startStream(
   return { kind: "response", body: readable, pump };
 }
 
-function countData(text: string): number {
+/** How many `data:` fields start in these bytes (a line start is not checked: an estimate). */
+function countData(bytes: Uint8Array): number {
   let n = 0;
-  for (let i = text.indexOf(DATA); i >= 0; i = text.indexOf(DATA, i + DATA.length)) n++;
+  for (let i = bytes.indexOf(100); i >= 0 && i + 4 < bytes.length; i = bytes.indexOf(100, i + 1)) {
+    if (bytes[i + 1] === 97 && bytes[i + 2] === 116 && bytes[i + 3] === 97 && bytes[i + 4] === 58) n++; // "data:"
+  }
   return n;
 }
 

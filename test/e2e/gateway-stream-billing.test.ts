@@ -60,14 +60,18 @@ describe.skipIf(!recordingsAvailable())("a stream the upstream cuts after conten
     expect(spent).toBeLessThanOrEqual(expectedCostMicros("openai/gpt-4o-mini", { input: 1000, output: 1000 }));
   });
 
-  it("Anthropic cut mid-text, translated → the usage reported so far (16 in / 5 out at message_start) is charged", async () => {
+  it("Anthropic cut mid-text, translated → input as reported, output as the content relayed (not message_start's placeholder 5)", async () => {
     const recording = loadRecording("anthropic/text-stream.sse");
     const cutAt = recording.indexOf("casual way"); // inside the last text delta
     gw.up.enqueue({ path: "/anthropic/", sse: recording, cutAfterBytes: cutAt });
     const { events, spent } = await streamAndSettle("/v1/chat/completions", { model: "anthropic/claude-sonnet-4-5", messages: ask });
     expect(JSON.parse(events.at(-1)?.data ?? "{}")).toMatchObject({ error: { message: expect.any(String) } });
     expect(textOfEvents(events.slice(0, -1))).toBe(streamText(recording.slice(0, recording.lastIndexOf("event:", cutAt))));
-    expect(spent).toBe(expectedCostMicros("anthropic/claude-sonnet-4-5", { input: 16, output: 5 }));
+    // One output token per content event relayed (11 whole text deltas; the cut is inside the 12th), at most one per event read.
+    const before = recording.slice(0, cutAt);
+    expect(count(before, "text_delta")).toBe(12);
+    expect(spent).toBeGreaterThanOrEqual(expectedCostMicros("anthropic/claude-sonnet-4-5", { input: 16, output: 11 }));
+    expect(spent).toBeLessThanOrEqual(expectedCostMicros("anthropic/claude-sonnet-4-5", { input: 16, output: count(before, "data:") }));
   });
 
   it.each([
@@ -82,7 +86,12 @@ describe.skipIf(!recordingsAvailable())("a stream the upstream cuts after conten
     expect(JSON.parse(events.at(-1)?.data ?? "{}")).toMatchObject({ type: "error", error: { type: "api_error" } });
     for (const e of events) expect(() => JSON.parse(e.data)).not.toThrow(); // every relayed event is whole
     expect(events.map((e) => e.event)).not.toContain("message_stop");
-    expect(spent).toBe(expectedCostMicros("anthropic/claude-sonnet-4-5", { input: 394, output: 6 }));
+    // Output: the deltas relayed before the cut, or the 6 message_start reported if more.
+    const before = recording.slice(0, cutAt);
+    const deltas = count(before, "event: content_block_delta") - 1; // whole ones: the cut is inside the last
+    expect(deltas).toBe(6);
+    expect(spent).toBeGreaterThanOrEqual(expectedCostMicros("anthropic/claude-sonnet-4-5", { input: 394, output: Math.max(6, deltas) }));
+    expect(spent).toBeLessThanOrEqual(expectedCostMicros("anthropic/claude-sonnet-4-5", { input: 394, output: count(before, "data:") }));
   });
 });
 
@@ -123,3 +132,7 @@ describe.skipIf(!recordingsAvailable())("client disconnect", () => {
     expect((await walletBalance(gw.worker)).reserved_micros).toBe(0);
   });
 });
+
+function count(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
