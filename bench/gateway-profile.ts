@@ -7,16 +7,21 @@
 //
 //   node --import tsx bench/gateway-profile.ts [--seconds=2]
 //   TMPDIR=/dev/shm node --import tsx bench/gateway-profile.ts   # local D1/KV/DO storage on tmpfs
+//   node --experimental-websocket --import tsx bench/gateway-profile.ts --cpu
+//     (instead of the ladder: V8 CPU profiles of every workerd isolate under 16 connections,
+//      JS self time per request by source file and function; Node 20 needs the flag)
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../test/support/local-worker";
-import { onCleanup, startChild, stopAll, useScratchTmpdir } from "./lib/children";
+import { freePort, onCleanup, startChild, stopAll, useScratchTmpdir } from "./lib/children";
+import { canProfile, profileWhile, top } from "./lib/cpu-profile";
 import { ascending, percentile, runCell, type HttpTarget } from "./lib/load";
 import { startFloorLadder, startProfileWorker } from "./lib/profile-worker";
 import { chatBody } from "./lib/targets";
 
 const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 2);
+const CPU = process.argv.includes("--cpu");
 const TICK = 100; // USER_HZ on Linux
 
 /** CPU seconds used so far by a pid (user + system), from /proc. */
@@ -56,10 +61,12 @@ async function main() {
     if (pid !== undefined) seen.add(pid);
     return pid;
   };
-  const floor = await startFloorLadder(upstream);
+  if (CPU && !canProfile()) throw new Error("--cpu needs a global WebSocket: run node with --experimental-websocket (Node 20) or use Node ≥ 22");
+  const inspect = CPU ? [await freePort(), await freePort()] : [];
+  const floor = await startFloorLadder(upstream, inspect[0]);
   onCleanup(() => floor.stop());
   const floorPid = fresh();
-  const gh = await startProfileWorker(upstream);
+  const gh = await startProfileWorker(upstream, inspect[1]);
   onCleanup(() => gh.stop());
   const ghPid = fresh();
 
@@ -84,9 +91,40 @@ async function main() {
     floorStep("json-work", [false]),
     ...["js-pump", "identity-pump", "transform-tap", "tee-tap", "pump-tap"].map((m) => floorStep(m, [true])),
     ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
-    ["Gatehouse GET /v1/wallet (auth + Wallet RPC)", { port: gh.port, path: "/v1/wallet", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
+    ["Gatehouse GET /v1/models (auth, key from memory)", { port: gh.port, path: "/v1/models", method: "GET", headers: { ...auth, "x-bench-variant": "no-billing-no-kv" }, body: () => "" }, [false], ghPid],
+    ["Gatehouse GET /v1/models (auth, KV key lookup)", { port: gh.port, path: "/v1/models", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
     ...["no-billing-no-kv", "no-wallet", "no-settle", "no-usage-insert", "full"].map(chat),
   ];
+
+  if (CPU) {
+    const cases: [string, Step, boolean, number, string][] = [
+      ["floor, json", floorStep("native", [false]), false, inspect[0] as number, floor.script],
+      ["Gatehouse full, json", chat("full"), false, inspect[1] as number, gh.script],
+      ["floor, stream", floorStep("native", [true]), true, inspect[0] as number, floor.script],
+      ["Gatehouse full, stream", chat("full"), true, inspect[1] as number, gh.script],
+    ];
+    for (const [name, [, t, , pid], stream, port, script] of cases) {
+      let n = 0;
+      let cpu = 0;
+      const profiles = await profileWhile(port, async () => {
+        const c0 = cpuSeconds(pid);
+        const r = await runCell(t, stream, 16, { warmupMs: 300, durationMs: SECONDS * 1000, maxRequests: 100_000 });
+        cpu = cpuSeconds(pid) - c0;
+        n = r.samples.length;
+      }, { "-entry.js": script });
+      // Every isolate's sampler also ticks while the thread runs another isolate (as
+      // "(program)"), so only the Worker's own named frames are attributed; the process
+      // CPU from /proc is the total.
+      const user = profiles.find((p) => p.isolate === "core:user:");
+      if (!user) continue;
+      for (const m of [user.byFile, user.byFunction]) m.delete("(program)");
+      const own = [...user.byFile.values()].reduce((a, b) => a + b, 0);
+      console.log(`\n== ${name} ×16: ${n} requests; workerd process CPU ${((cpu * 1e6) / n).toFixed(0)} µs/req (warm-up included); the Worker isolate's own JS + API calls ${((own * 1000) / n).toFixed(0)} µs/req`);
+      console.log(`  by source file:\n${top(user.byFile, 16, own, n).map((l) => `    ${l}`).join("\n")}`);
+      console.log(`  by function:\n${top(user.byFunction, 20, own, n).map((l) => `    ${l}`).join("\n")}`);
+    }
+    return;
+  }
 
   const head = ["step", "mode", "conn", "p50 ms", "p99 ms", "gw p50", "gw p99", "per s", "workerd µs/req", "workerd CPU", "upstream CPU", "client CPU"];
   const rows: string[][] = [];

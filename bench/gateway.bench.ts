@@ -7,6 +7,7 @@
 // process started here is stopped at the end, on error and on Ctrl-C.
 //
 //   npm run bench:gateway [-- --seconds=4 --wrangler-seconds=3 --no-wrangler --no-portkey --no-readme]
+import { execFileSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../test/support/local-worker";
@@ -36,6 +37,17 @@ async function startUpstreamChild(): Promise<string> {
   const child = startChild("upstream", process.execPath, ["--import", "tsx", join(ROOT, "bench/lib/upstream-child.ts")], { cwd: ROOT });
   const line = await child.waitForLine(/^\{"url"/, 20_000);
   return (JSON.parse(line) as { url: string }).url;
+}
+
+/** The code measured: commit, and whether runtime/ had uncommitted changes. */
+function codeVersion(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "runtime", "generated"], { cwd: ROOT, encoding: "utf8" }).trim() !== "";
+    return `${head}${dirty ? " + uncommitted runtime/generated changes" : ""}`;
+  } catch {
+    return "unknown commit";
+  }
 }
 
 /** Starts a target and checks its replies; a target that cannot start is skipped, loudly. */
@@ -109,7 +121,7 @@ async function main() {
 
   if (!flag("no-readme")) {
     const md = [
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine} (${load}); ${SECONDS} s per cell (wrangler dev rows ${WRANGLER_SECONDS} s) after a ${WARMUP_MS} ms warm-up; whole run ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} at ${codeVersion()}, on ${machine} (${load}); ${SECONDS} s per cell (wrangler dev rows ${WRANGLER_SECONDS} s) after a ${WARMUP_MS} ms warm-up; whole run ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
       "",
       renderMarkdown(cells),
       "",

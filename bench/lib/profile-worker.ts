@@ -12,6 +12,8 @@ import { BENCH_CREDIT_MICROS, COMPATIBILITY_DATE, UPSTREAM_API_KEY } from "./tar
 export interface ProfileWorker {
   port: number;
   masterKey: string;
+  /** The bundled script (for mapping CPU profile lines back to source files). */
+  script: string;
   stop(): Promise<void>;
 }
 
@@ -41,9 +43,11 @@ async function migrations(): Promise<string[]> {
   return out;
 }
 
-export async function startProfileWorker(upstreamUrl: string): Promise<ProfileWorker> {
+export async function startProfileWorker(upstreamUrl: string, inspectorPort?: number): Promise<ProfileWorker> {
+  const script = await bundle("bench/lib/profile-entry.ts");
   const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: join(ROOT, "bench/lib/profile-entry.js"), contents: await bundle("bench/lib/profile-entry.ts") }],
+    modules: [{ type: "ESModule", path: join(ROOT, "bench/lib/profile-entry.js"), contents: script }],
+    ...(inspectorPort ? { inspectorPort } : {}),
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ["nodejs_compat", "enable_request_signal"],
     d1Databases: { DB: "gatehouse-local" },
@@ -65,7 +69,7 @@ export async function startProfileWorker(upstreamUrl: string): Promise<ProfileWo
     });
     if (res.status !== 201) throw new Error(`creating a tenant failed: ${res.status} ${await res.text()}`);
     const t = (await res.json()) as { master_key: { secret: string } };
-    return { port: Number(new URL(url).port), masterKey: t.master_key.secret, stop: () => mf.dispose() };
+    return { port: Number(new URL(url).port), masterKey: t.master_key.secret, script, stop: () => mf.dispose() };
   } catch (e) {
     await mf.dispose();
     throw e;
@@ -73,9 +77,11 @@ export async function startProfileWorker(upstreamUrl: string): Promise<ProfileWo
 }
 
 /** bench/lib/floor-ladder-entry.ts: the floor plus one piece of Gatehouse's work per mode. */
-export async function startFloorLadder(upstreamUrl: string): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startFloorLadder(upstreamUrl: string, inspectorPort?: number): Promise<{ port: number; script: string; stop(): Promise<void> }> {
+  const script = await bundle("bench/lib/floor-ladder-entry.ts");
   const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: join(ROOT, "bench/lib/floor-ladder-entry.js"), contents: await bundle("bench/lib/floor-ladder-entry.ts") }],
+    modules: [{ type: "ESModule", path: join(ROOT, "bench/lib/floor-ladder-entry.js"), contents: script }],
+    ...(inspectorPort ? { inspectorPort } : {}),
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ["nodejs_compat", "enable_request_signal"],
     bindings: { UPSTREAM: upstreamUrl },
@@ -84,5 +90,5 @@ export async function startFloorLadder(upstreamUrl: string): Promise<{ port: num
     cf: false,
   });
   const url = (await mf.ready).toString();
-  return { port: Number(new URL(url).port), stop: () => mf.dispose() };
+  return { port: Number(new URL(url).port), script, stop: () => mf.dispose() };
 }

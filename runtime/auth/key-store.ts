@@ -33,8 +33,13 @@ export async function findKeyBySecret(
 ): Promise<KeyRecord | null> {
   const hash = await hashSecret(secret);
   if (!opts.fresh) {
+    const local = isolateCache.get(hash);
+    if (local && local.until > Date.now()) return local.record;
     const cached = await env.KEY_CACHE.get<KeyRecord>(cacheKey(hash), "json");
-    if (cached) return cached;
+    if (cached) {
+      remember(hash, cached);
+      return cached;
+    }
   }
   const row = await env.DB.prepare(
     "SELECT id, tenant_id, scope, end_user_id, max_spend_micros FROM api_keys WHERE hash = ? AND revoked_at IS NULL",
@@ -49,19 +54,39 @@ export async function findKeyBySecret(
     end_user_id: row.end_user_id,
     max_spend_micros: row.max_spend_micros,
   };
-  ctx.waitUntil(
-    Promise.all([
-      env.KEY_CACHE.put(cacheKey(hash), JSON.stringify(record), { expirationTtl: KEY_CACHE_TTL_SECONDS }),
-      // At most once per cache period per key: cheap enough to keep last_used_at useful.
-      env.DB.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").bind(Date.now(), row.id).run(),
-    ]),
-  );
+  // Refresh KV and last_used_at at most once per cache period per isolate, also on the
+  // fresh path of master routes (which skip the caches on purpose).
+  const recentlySeen = (isolateCache.get(hash)?.until ?? 0) > Date.now();
+  if (!recentlySeen) {
+    ctx.waitUntil(
+      Promise.all([
+        env.KEY_CACHE.put(cacheKey(hash), JSON.stringify(record), { expirationTtl: KEY_CACHE_TTL_SECONDS }),
+        env.DB.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").bind(Date.now(), row.id).run(),
+      ]),
+    );
+  }
+  remember(hash, record);
   return record;
 }
 
 /** Drops a key's cache entry (after revoke or a cap/name change). */
 export async function forgetKey(env: Env, hash: string): Promise<void> {
+  isolateCache.delete(hash);
   await env.KEY_CACHE.delete(cacheKey(hash));
+}
+
+/**
+ * A per-isolate cache in front of KV, so a hot key costs no KV read. Short-lived: other
+ * isolates learn of a revocation within ISOLATE_CACHE_MS on read-only routes, while
+ * billable routes are refused at once by the Wallet and master routes read D1 directly.
+ */
+const ISOLATE_CACHE_MS = 10_000;
+const ISOLATE_CACHE_MAX = 10_000;
+const isolateCache = new Map<string, { record: KeyRecord; until: number }>();
+
+function remember(hash: string, record: KeyRecord): void {
+  if (isolateCache.size >= ISOLATE_CACHE_MAX) isolateCache.clear();
+  isolateCache.set(hash, { record, until: Date.now() + ISOLATE_CACHE_MS });
 }
 
 export type { KeyRow };

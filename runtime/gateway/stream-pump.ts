@@ -106,22 +106,27 @@ export async function startStream(
   }
 
   // Phase 2: commit. The client gets what was held, then the rest as it arrives.
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  // workerd's native IdentityTransformStream hands bytes to the client without a JS
+  // transform step; elsewhere (node tests) a plain TransformStream does the same job.
+  const { readable, writable } =
+    typeof IdentityTransformStream === "function" ? new IdentityTransformStream() : new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const pump = (async (): Promise<StreamEnd> => {
     let clientGone = false;
+    // One write in flight while the next upstream chunk is read: reading and relaying overlap.
+    let inFlight: Promise<void> = Promise.resolve();
     const write = async (bytes: Uint8Array) => {
-      try {
-        await writer.write(bytes);
-      } catch {
+      await inFlight;
+      inFlight = writer.write(bytes).catch(() => {
         clientGone = true;
-      }
+      });
     };
     for (const h of held) await write(h);
     while (!ended && !clientGone) {
       const out = feed(await read());
       if (out) await write(out);
     }
+    await inFlight;
     if (clientGone) {
       abortUpstream();
       await reader.cancel().catch(() => {});

@@ -76,13 +76,19 @@ export class Wallet extends DurableObject<Env> {
 
   /** Settles overdue reservations at their reserved amount, then re-arms for the next deadline. */
   override async alarm(): Promise<void> {
+    this.alarmAt = null; // a fired alarm is cleared
     const { next_deadline_ms } = this.book.expire(Date.now());
     // A batch-limited expire leaves overdue work behind; a past time fires again at once.
-    if (next_deadline_ms !== null) await this.ctx.storage.setAlarm(next_deadline_ms);
+    if (next_deadline_ms !== null) await this.armAlarm(next_deadline_ms);
   }
 
+  /** The alarm as last set or read: reserve is on every request's path, so it asks storage once. */
+  private alarmAt: number | null | undefined;
+
   private async armAlarm(deadline: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || deadline < current) await this.ctx.storage.setAlarm(deadline);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= deadline) return;
+    this.alarmAt = deadline;
+    await this.ctx.storage.setAlarm(deadline);
   }
 }
