@@ -2,11 +2,9 @@
 // real Worker behind an env-wrapping entry), configured as test/support/local-worker.ts
 // configures the plain Worker — same bundle options, bindings and compatibility settings —
 // so variants compare like for like; and bench/lib/floor-ladder-entry.ts.
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { ADMIN_TOKEN, ROOT } from "../../test/support/local-worker";
+import { ADMIN_TOKEN, bundleWorker, migrationStatements, ROOT } from "../../test/support/local-worker";
 import { BENCH_CREDIT_MICROS, COMPATIBILITY_DATE, UPSTREAM_API_KEY } from "./targets";
 
 export interface ProfileWorker {
@@ -17,34 +15,9 @@ export interface ProfileWorker {
   stop(): Promise<void>;
 }
 
-async function bundle(entry: string): Promise<string> {
-  const out = await build({
-    entryPoints: [join(ROOT, entry)],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    write: false,
-    logLevel: "silent",
-  });
-  return out.outputFiles[0]?.text ?? "";
-}
-
-async function migrations(): Promise<string[]> {
-  const dir = join(ROOT, "runtime/db/migrations");
-  const out: string[] = [];
-  for (const f of (await readdir(dir)).filter((n) => n.endsWith(".sql")).sort()) {
-    const sql = (await readFile(join(dir, f), "utf8")).replaceAll(/--.*$/gm, "");
-    out.push(...sql.split(";").map((s) => s.trim()).filter(Boolean));
-  }
-  return out;
-}
 
 export async function startProfileWorker(upstreamUrl: string, inspectorPort?: number): Promise<ProfileWorker> {
-  const script = await bundle("bench/lib/profile-entry.ts");
+  const script = await bundleWorker("bench/lib/profile-entry.ts");
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: join(ROOT, "bench/lib/profile-entry.js"), contents: script }],
     ...(inspectorPort ? { inspectorPort } : {}),
@@ -61,7 +34,7 @@ export async function startProfileWorker(upstreamUrl: string, inspectorPort?: nu
   try {
     const url = (await mf.ready).toString().replace(/\/$/, "");
     const db = await mf.getD1Database("DB");
-    for (const stmt of await migrations()) await db.prepare(stmt).run();
+    for (const stmt of await migrationStatements()) await db.prepare(stmt).run();
     const res = await fetch(`${url}/v1/admin/tenants`, {
       method: "POST",
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
@@ -78,7 +51,7 @@ export async function startProfileWorker(upstreamUrl: string, inspectorPort?: nu
 
 /** bench/lib/floor-ladder-entry.ts: the floor plus one piece of Gatehouse's work per mode. */
 export async function startFloorLadder(upstreamUrl: string, inspectorPort?: number): Promise<{ port: number; script: string; stop(): Promise<void> }> {
-  const script = await bundle("bench/lib/floor-ladder-entry.ts");
+  const script = await bundleWorker("bench/lib/floor-ladder-entry.ts");
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: join(ROOT, "bench/lib/floor-ladder-entry.js"), contents: script }],
     ...(inspectorPort ? { inspectorPort } : {}),

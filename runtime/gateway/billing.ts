@@ -38,24 +38,17 @@ export interface UsageRecord {
 }
 
 /**
- * Settles the reservation at the actual cost (the wallet charges at most what it reserved)
- * and records the usage event with what was really charged, so ledger and usage agree.
+ * Settles the reservation at the actual cost (the wallet charges at most what it reserved).
+ * The Wallet records the usage row in the same commit as the charge, with the amount really
+ * charged, and copies it to D1 in batches: ledger and usage always agree.
  */
 export async function settle(env: Env, key: KeyRecord, requestId: string, actualMicros: number, usage: UsageRecord): Promise<void> {
   const note = `${usage.model} via ${usage.provider}: ${usage.input_tokens} in, ${usage.cached_tokens} cached, ${usage.output_tokens} out (${usage.outcome})`;
-  const res = await walletFor(env.WALLET, key.tenant_id).settle(requestId, actualMicros, { note });
-  if (!res.ok) {
-    console.error(`settle ${requestId}: ${res.message}`);
-    return;
-  }
-  const charged = res.settlement.charged_micros;
-  if (charged === 0 && usage.input_tokens === 0 && usage.output_tokens === 0) return; // nothing happened upstream
-  await env.DB.prepare(
-    `INSERT OR IGNORE INTO usage_events (request_id, tenant_id, key_id, end_user_id, model, provider, surface,
-       input_tokens, output_tokens, cached_tokens, cost_micros, outcome, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(requestId, key.tenant_id, key.id, key.end_user_id, usage.model, usage.provider, usage.surface,
-      usage.input_tokens, usage.output_tokens, usage.cached_tokens, charged, usage.outcome, Date.now())
-    .run();
+  // Nothing reached a provider (refused before, or no provider answered): no usage row.
+  const consumed = actualMicros > 0 || usage.input_tokens > 0 || usage.output_tokens > 0;
+  const res = await walletFor(env.WALLET, key.tenant_id).settle(requestId, actualMicros, {
+    note,
+    ...(consumed ? { usage: { tenant_id: key.tenant_id, key_id: key.id, end_user_id: key.end_user_id, ...usage } } : {}),
+  });
+  if (!res.ok) console.error(`settle ${requestId}: ${res.message}`);
 }

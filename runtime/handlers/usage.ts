@@ -9,6 +9,8 @@ export const usageHandlers: Pick<AppHandlers, "getUsage" | "getKeyUsage"> = {
   async getUsage({ query }, ctx) {
     const me = callerKey(ctx);
     const window = resolveWindow(query, Date.now());
+    // Usage rows reach D1 in batches from the Wallet: copy what is queued, then read.
+    await walletFor(ctx.env.WALLET, me.tenant_id).flushUsage();
     return { status: 200, body: await usageReport(ctx.env.DB, me.tenant_id, window) };
   },
 
@@ -21,10 +23,9 @@ export const usageHandlers: Pick<AppHandlers, "getUsage" | "getKeyUsage"> = {
     // Revoked keys stay readable: their spend still has to be invoiced.
     const key = await ctx.env.DB.prepare("SELECT id FROM api_keys WHERE id = ? AND tenant_id = ?").bind(params.id, me.tenant_id).first();
     if (!key) throw notFound(`no key ${params.id} in this tenant`);
-    const [state, byModel] = await Promise.all([
-      walletFor(ctx.env.WALLET, me.tenant_id).keyState(params.id),
-      keyUsageByModel(ctx.env.DB, me.tenant_id, params.id),
-    ]);
+    const wallet = walletFor(ctx.env.WALLET, me.tenant_id);
+    await wallet.flushUsage();
+    const [state, byModel] = await Promise.all([wallet.keyState(params.id), keyUsageByModel(ctx.env.DB, me.tenant_id, params.id)]);
     const sum = (pick: (m: (typeof byModel)[number]) => number) => byModel.reduce((n, m) => n + pick(m), 0);
     return {
       status: 200,

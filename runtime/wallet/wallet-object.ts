@@ -7,6 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { Ledger } from "./ledger";
 import { SqlLedgerStore } from "./sql-store";
+import { UsageOutbox, type UsageEvent } from "./usage-outbox";
 import type {
   AuditReport,
   CreditResult,
@@ -21,13 +22,20 @@ import type {
 
 /** Long enough for a slow streamed completion; a forgotten hold is charged after this. */
 export const DEFAULT_RESERVATION_TTL_MS = 10 * 60 * 1000;
+/** How long settles gather before their usage rows go to D1 together. */
+const FLUSH_DELAY_MS = 50;
+const FLUSH_RETRY_MS = 30_000;
 
 export class Wallet extends DurableObject<Env> {
   private readonly book: Ledger;
+  private readonly outbox: UsageOutbox;
+  private flushing: Promise<number> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.book = new Ledger(new SqlLedgerStore(ctx.storage));
+    this.outbox = new UsageOutbox(ctx.storage.sql, env.DB);
   }
 
   async balance(): Promise<WalletBalance> {
@@ -57,8 +65,44 @@ export class Wallet extends DurableObject<Env> {
     return result;
   }
 
-  async settle(requestId: string, actualMicros: number, meta?: SettleMeta): Promise<SettleResult> {
-    return this.book.settle(requestId, actualMicros, Date.now(), meta);
+  /**
+   * Settles a reservation. With `usage`, the request's usage row is queued in the same
+   * commit as its charge (cost = what was charged) and copied to D1 shortly after.
+   */
+  async settle(
+    requestId: string,
+    actualMicros: number,
+    meta?: SettleMeta & { usage?: Omit<UsageEvent, "request_id" | "cost_micros" | "created_at"> },
+  ): Promise<SettleResult> {
+    const now = Date.now();
+    const result = this.book.settle(requestId, actualMicros, now, meta);
+    if (result.ok && result.applied && meta?.usage) {
+      this.outbox.add({ ...meta.usage, request_id: requestId, cost_micros: result.settlement.charged_micros, created_at: now });
+      this.scheduleFlush();
+    }
+    return result;
+  }
+
+  /** Copies queued usage rows to D1 now; usage reports call this first to read their own writes. */
+  async flushUsage(): Promise<number> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    // One copy at a time; a caller arriving during one waits for it and then copies the rest.
+    while (this.flushing) await this.flushing.catch(() => 0);
+    this.flushing = this.outbox.flush().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Batches the D1 copy: many settles within FLUSH_DELAY_MS share one D1 write. */
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushUsage().catch((e: unknown) => {
+        console.error("usage flush to D1 failed; rows stay queued for the next try:", e);
+        void this.armAlarm(Date.now() + FLUSH_RETRY_MS);
+      });
+    }, FLUSH_DELAY_MS);
   }
 
   async keyState(keyId: string): Promise<KeyState> {
@@ -77,6 +121,8 @@ export class Wallet extends DurableObject<Env> {
   /** Settles overdue reservations at their reserved amount, then re-arms for the next deadline. */
   override async alarm(): Promise<void> {
     this.alarmAt = null; // a fired alarm is cleared
+    // Rows left queued by a failed copy or a restart are copied here.
+    if (this.outbox.pending() > 0) await this.flushUsage().catch(() => this.armAlarm(Date.now() + FLUSH_RETRY_MS));
     const { next_deadline_ms } = this.book.expire(Date.now());
     // A batch-limited expire leaves overdue work behind; a past time fires again at once.
     if (next_deadline_ms !== null) await this.armAlarm(next_deadline_ms);

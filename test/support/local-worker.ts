@@ -3,7 +3,7 @@
 // migrations applied, and a tenant with a master key. For node tests and benchmarks.
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -19,13 +19,17 @@ export interface LocalWorker {
   dispose(): Promise<void>;
 }
 
-let bundled: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** Bundles the Worker once per process (what wrangler does before starting workerd). */
-export function bundleWorker(): Promise<string> {
-  bundled ??= (async () => {
+/**
+ * Bundles a Worker entry (default: the Gatehouse Worker) the way wrangler does before
+ * starting workerd; cached per entry for the process. Plugins (e.g. a bench variant that
+ * stubs a module) bypass the cache.
+ */
+export function bundleWorker(entry = "runtime/index.ts", plugins: Plugin[] = []): Promise<string> {
+  const build_ = async () => {
     const out = await build({
-      entryPoints: [join(ROOT, "runtime/index.ts")],
+      entryPoints: [join(ROOT, entry)],
       bundle: true,
       format: "esm",
       platform: "neutral",
@@ -35,14 +39,18 @@ export function bundleWorker(): Promise<string> {
       external: ["cloudflare:*", "node:*"],
       write: false,
       logLevel: "silent",
+      plugins,
     });
     return out.outputFiles[0]?.text ?? "";
-  })();
-  return bundled;
+  };
+  if (plugins.length > 0) return build_();
+  let cached = bundles.get(entry);
+  if (!cached) bundles.set(entry, (cached = build_()));
+  return cached;
 }
 
-/** Every statement of every migration, in order. */
-async function migrations(): Promise<string[]> {
+/** Every statement of every D1 migration, in order. */
+export async function migrationStatements(): Promise<string[]> {
   const dir = join(ROOT, "runtime/db/migrations");
   const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
   const out: string[] = [];
@@ -71,7 +79,7 @@ export async function startLocalWorker(
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   const db = await mf.getD1Database("DB");
-  for (const stmt of await migrations()) await db.prepare(stmt).run();
+  for (const stmt of await migrationStatements()) await db.prepare(stmt).run();
 
   const createTenant = async (creditMicros: number) => {
     const res = await fetch(`${url}/v1/admin/tenants`, {

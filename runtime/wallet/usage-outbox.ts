@@ -1,0 +1,78 @@
+// Usage events ride along with settlement: the Wallet writes each request's usage row in
+// the same turn (so the same storage commit) as its ledger charge, and copies them to D1 in
+// batches. One D1 write per batch instead of one per request, and ledger and usage can never
+// disagree: a charge without its usage row (or the reverse) cannot be committed.
+
+/** One request's usage as recorded in D1 `usage_events` (cost is what the Wallet charged). */
+export interface UsageEvent {
+  request_id: string;
+  tenant_id: string;
+  key_id: string;
+  end_user_id: string | null;
+  model: string;
+  provider: string;
+  surface: "anthropic" | "openai";
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  cost_micros: number;
+  outcome: string;
+  created_at: number;
+}
+
+const COLUMNS = [
+  "request_id",
+  "tenant_id",
+  "key_id",
+  "end_user_id",
+  "model",
+  "provider",
+  "surface",
+  "input_tokens",
+  "output_tokens",
+  "cached_tokens",
+  "cost_micros",
+  "outcome",
+  "created_at",
+] as const satisfies readonly (keyof UsageEvent)[];
+
+const BATCH = 200;
+
+export class UsageOutbox {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly db: D1Database,
+  ) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS usage_outbox (${COLUMNS.map((c) => (c === "request_id" ? `${c} TEXT PRIMARY KEY` : c)).join(", ")})`);
+  }
+
+  /** Queues a row (idempotent on request_id). Synchronous: part of the caller's commit. */
+  add(e: UsageEvent): void {
+    this.sql.exec(
+      `INSERT OR IGNORE INTO usage_outbox (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`,
+      ...COLUMNS.map((c) => e[c]),
+    );
+  }
+
+  pending(): number {
+    return Number(this.sql.exec("SELECT COUNT(*) AS n FROM usage_outbox").one().n);
+  }
+
+  /**
+   * Copies queued rows to D1 and forgets them once D1 has them. `INSERT OR IGNORE` on the
+   * request id makes a repeated copy (after a crash between the two steps) harmless.
+   */
+  async flush(): Promise<number> {
+    let copied = 0;
+    for (;;) {
+      const rows = this.sql.exec(`SELECT ${COLUMNS.join(", ")} FROM usage_outbox LIMIT ${BATCH}`).toArray() as unknown as UsageEvent[];
+      if (rows.length === 0) return copied;
+      const insert = `INSERT OR IGNORE INTO usage_events (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
+      await this.db.batch(rows.map((r) => this.db.prepare(insert).bind(...COLUMNS.map((c) => r[c]))));
+      const ids = rows.map((r) => r.request_id);
+      this.sql.exec(`DELETE FROM usage_outbox WHERE request_id IN (${ids.map(() => "?").join(", ")})`, ...ids);
+      copied += rows.length;
+      if (rows.length < BATCH) return copied;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { expect, it } from "vitest";
+import { walletFor } from "../../runtime/wallet/stub";
+import type { Wallet } from "../../runtime/wallet/wallet-object";
+
+const usage = (tenant: string) => ({
+  tenant_id: tenant,
+  key_id: "key-1",
+  end_user_id: "u1",
+  model: "mock/echo",
+  provider: "mock",
+  surface: "openai" as const,
+  input_tokens: 10,
+  output_tokens: 5,
+  cached_tokens: 0,
+  outcome: "ok",
+});
+const rowsFor = async (requestId: string) =>
+  (await env.DB.prepare("SELECT cost_micros, outcome FROM usage_events WHERE request_id = ?").bind(requestId).all()).results;
+
+it("queues the usage row in the settle's own commit, with the charged amount, and copies it to D1 on flush", async () => {
+  const tenant = `outbox-${Date.now()}`;
+  const stub = walletFor(env.WALLET, tenant);
+  await stub.credit(1_000_000, "seed");
+  await stub.reserve("req-a", "key-1", 300);
+  await runInDurableObject(stub, async (wallet: Wallet, state) => {
+    // Settle above the reservation: the row must carry what was charged (300), not 900.
+    const res = await wallet.settle("req-a", 900, { usage: usage(tenant) });
+    expect(res.ok && res.settlement.charged_micros).toBe(300);
+    const queued = state.storage.sql.exec("SELECT request_id, cost_micros FROM usage_outbox").toArray();
+    expect(queued).toEqual([{ request_id: "req-a", cost_micros: 300 }]);
+    expect(await wallet.flushUsage()).toBe(1);
+    expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM usage_outbox").one().n).toBe(0);
+  });
+  expect(await rowsFor("req-a")).toEqual([{ cost_micros: 300, outcome: "ok" }]);
+
+  // A repeated settle changes nothing and queues nothing.
+  await stub.settle("req-a", 900, { usage: usage(tenant) });
+  expect(await stub.flushUsage()).toBe(0);
+  expect(await rowsFor("req-a")).toHaveLength(1);
+});
+
+it("a batch of settles reaches D1 without an explicit flush, one row each", async () => {
+  const tenant = `outbox-batch-${Date.now()}`;
+  const stub = walletFor(env.WALLET, tenant);
+  await stub.credit(1_000_000, "seed");
+  const ids = Array.from({ length: 30 }, (_, i) => `req-b${i}`);
+  await Promise.all(ids.map((id) => stub.reserve(id, "key-1", 100)));
+  await Promise.all(ids.map((id) => stub.settle(id, 40, { usage: usage(tenant) })));
+  for (let i = 0; i < 100; i++) {
+    const n = (await env.DB.prepare("SELECT COUNT(*) AS n FROM usage_events WHERE tenant_id = ?").bind(tenant).first<{ n: number }>())?.n;
+    if (n === 30) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("usage rows did not reach D1 within 2 s");
+});
