@@ -38,7 +38,9 @@ export async function proxy(call: GatewayCall): Promise<Response> {
   const { ctx, body } = call;
   const candidates = resolveModel(String(body.model));
   const requestedMax = maxTokensOf(call.surface, body);
-  const worst = Math.max(...candidates.map((c) => worstCaseMicros(call.bodyBytes, requestedMax ?? c.price.max_output_tokens, c.price)));
+  // A model cannot write more than its own maximum, whatever max_tokens asks for.
+  const outputCap = (c: Candidate) => Math.min(requestedMax ?? c.price.max_output_tokens, c.price.max_output_tokens);
+  const worst = Math.max(...candidates.map((c) => worstCaseMicros(call.bodyBytes, outputCap(c), c.price)));
   await reserve(ctx.env, call.key, ctx.requestId, worst);
 
   let settled = false;
