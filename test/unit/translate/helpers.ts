@@ -2,6 +2,7 @@
 // output use LF line ends), invariant checkers for both output shapes, and reference
 // extraction from upstream recordings. Nothing here imports the translator's parsers.
 import { expect } from "vitest";
+import { seededRandom } from "../../support/random";
 
 export interface Frame {
   event: string;
@@ -210,17 +211,8 @@ export function checkOpenAIOutput(text: string): Summary & { id: string; finishC
   return sum;
 }
 
-/** Deterministic PRNG (mulberry32) so failing splits can be reproduced. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so failing splits can be reproduced. */
+export const rng = seededRandom;
 
 /** Splits bytes at random boundaries (1..maxLen bytes per piece), mid-UTF-8 included. */
 export function randomSplits(bytes: Uint8Array, seed: number, maxLen = 40): Uint8Array[] {

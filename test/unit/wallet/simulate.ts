@@ -4,6 +4,7 @@
 // simulation runs over the in-memory store (node) and the SQLite store (workerd).
 
 import type { Ledger } from "../../../runtime/wallet/ledger";
+import { seededRandom } from "../../support/random";
 
 const USD = 1_000_000;
 const KEYS = ["k0", "k1", "k2", "k3"] as const;
@@ -42,19 +43,9 @@ interface ModelReservation {
   charged: number;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function simulate(ledger: Ledger, seed: number, steps: number): SimulationStats {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const int = (max: number): number => Math.floor(random() * (max + 1));
   const pick = <T>(items: readonly T[]): T => {
     const item = items[int(items.length - 1)];
