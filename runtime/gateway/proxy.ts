@@ -99,7 +99,10 @@ async function attempt(
     return { kind: "response", response: new Response(translated.body, { status: res.status, headers: { ...headers, "content-type": "application/json" } }) };
   }
 
-  const respOpts = { model: String(body.model), stopSequences: stopSequencesOf(surface, body) };
+  // OpenAI clients get the final usage chunk (`choices: []`) only when they asked for it,
+  // as OpenAI does; Gatehouse always asks upstream for it, to bill.
+  const includeUsage = surface !== "openai" || (body.stream_options as { include_usage?: unknown } | null | undefined)?.include_usage === true;
+  const respOpts = { model: String(body.model), stopSequences: stopSequencesOf(surface, body), includeUsage };
   if (!stream || !res.body) {
     const text = await res.text().catch(() => "");
     let parsed: unknown;

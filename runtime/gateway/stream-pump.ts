@@ -78,7 +78,8 @@ export async function startStream(
         abortUpstream();
         return concatBytes(whole, enc.encode(sseError(to, "api_error", `upstream sent an unreadable event: ${now.message}`)));
       }
-      return whole.length > 0 ? whole : null;
+      const relayed = opts.includeUsage === false && to === "openai" ? withoutUsageOnlyChunk(whole) : whole;
+      return relayed.length > 0 ? relayed : null;
     }
     const text = (tr as NonNullable<typeof tr>).push(chunk);
     return text ? enc.encode(text) : null;
@@ -191,4 +192,28 @@ function byteReader(stream: ReadableStream<Uint8Array>): { read(): Promise<Uint8
     },
     cancel: () => r.cancel(),
   };
+}
+
+const USAGE_ONLY = new TextEncoder().encode('"choices":[]');
+
+/**
+ * Drops OpenAI's usage-only chunk (`"choices":[]`) from whole relayed events, for clients
+ * that did not ask for usage. Other bytes are untouched; most chunks lack the marker and
+ * are returned as they are without being decoded.
+ */
+function withoutUsageOnlyChunk(bytes: Uint8Array): Uint8Array {
+  if (indexOfBytes(bytes, USAGE_ONLY) < 0) return bytes;
+  const text = new TextDecoder().decode(bytes);
+  const events = text.split(/(?<=\r\n\r\n|\n\n|\r\r)/);
+  return new TextEncoder().encode(events.filter((e) => !(e.includes('"choices":[]') && e.includes('"usage"'))).join(""));
+}
+
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0] as number;
+  for (let i = hay.indexOf(first); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
 }

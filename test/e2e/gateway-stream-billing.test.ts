@@ -34,6 +34,8 @@ describe.skipIf(!recordingsAvailable())("complete streams are charged exactly us
     gw.up.enqueue({ path: "/openai/", sse: loadRecording("openai/text-stream.sse") });
     const { events, entry, spent } = await streamAndSettle("/v1/chat/completions", { model: "openai/gpt-4o-mini", messages: ask });
     expect(events.at(-1)?.data).toBe("[DONE]");
+    // The client did not ask for usage: no usage-only chunk reaches it, yet it is billed exactly.
+    expect(events.some((e) => e.data.includes('"choices":[]'))).toBe(false);
     const cost = expectedCostMicros("openai/gpt-4o-mini", { input: 14, output: 30 });
     expect(entry.amount_micros).toBe(-cost);
     expect(spent).toBe(cost);
@@ -41,7 +43,11 @@ describe.skipIf(!recordingsAvailable())("complete streams are charged exactly us
 
   it("Anthropic translated to chat chunks: 16 in / 38 out on anthropic/claude-sonnet-4-5", async () => {
     gw.up.enqueue({ path: "/anthropic/", sse: loadRecording("anthropic/text-stream.sse") });
-    const { events, spent } = await streamAndSettle("/v1/chat/completions", { model: "anthropic/claude-sonnet-4-5", messages: ask });
+    const { events, spent } = await streamAndSettle("/v1/chat/completions", {
+      model: "anthropic/claude-sonnet-4-5",
+      messages: ask,
+      stream_options: { include_usage: true },
+    });
     expect(JSON.parse(events.filter((e) => e.data.startsWith("{")).at(-1)?.data ?? "{}")).toMatchObject({ usage: { prompt_tokens: 16, completion_tokens: 38 } });
     expect(spent).toBe(expectedCostMicros("anthropic/claude-sonnet-4-5", { input: 16, output: 38 }));
   });
