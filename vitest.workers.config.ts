@@ -11,7 +11,7 @@ export default defineConfig(async () => {
         main: "./runtime/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations },
+          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "adm_workers_test_token" },
         },
       }),
     ],
