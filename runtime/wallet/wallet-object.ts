@@ -8,6 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { Ledger } from "./ledger";
 import { SqlLedgerStore } from "./sql-store";
 import { UsageOutbox, type UsageEvent } from "./usage-outbox";
+import { WriteBehindStore } from "./write-behind-store";
 import type {
   AuditReport,
   CreditResult,
@@ -28,13 +29,16 @@ const FLUSH_RETRY_MS = 30_000;
 
 export class Wallet extends DurableObject<Env> {
   private readonly book: Ledger;
+  private readonly store: WriteBehindStore;
   private readonly outbox: UsageOutbox;
+  private holdFlushQueued = false;
   private flushing: Promise<number> | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.book = new Ledger(new SqlLedgerStore(ctx.storage));
+    this.store = new WriteBehindStore(new SqlLedgerStore(ctx.storage));
+    this.book = new Ledger(this.store);
     this.outbox = new UsageOutbox(ctx.storage.sql, env.DB);
   }
 
@@ -60,8 +64,12 @@ export class Wallet extends DurableObject<Env> {
     worstCaseMicros: number,
     ttlMs: number = DEFAULT_RESERVATION_TTL_MS,
   ): Promise<ReserveResult> {
-    const result = this.book.reserve(requestId, keyId, worstCaseMicros, Date.now(), ttlMs);
-    if (result.ok && result.applied) await this.armAlarm(result.reservation.deadline_at);
+    // Decided now against all state (pending holds included); written just after answering.
+    const result = this.store.deferWrites(() => this.book.reserve(requestId, keyId, worstCaseMicros, Date.now(), ttlMs));
+    if (result.ok && result.applied) {
+      this.queueHoldFlush();
+      await this.armAlarm(result.reservation.deadline_at);
+    }
     return result;
   }
 
@@ -91,6 +99,16 @@ export class Wallet extends DurableObject<Env> {
     while (this.flushing) await this.flushing.catch(() => 0);
     this.flushing = this.outbox.flush().finally(() => (this.flushing = undefined));
     return this.flushing;
+  }
+
+  /** Persists granted holds on the next tick (any other operation persists them first anyway). */
+  private queueHoldFlush(): void {
+    if (this.holdFlushQueued) return;
+    this.holdFlushQueued = true;
+    setTimeout(() => {
+      this.holdFlushQueued = false;
+      this.store.flush();
+    }, 0);
   }
 
   /** Batches the D1 copy: many settles within FLUSH_DELAY_MS share one D1 write. */
