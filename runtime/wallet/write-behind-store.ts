@@ -6,6 +6,7 @@
 // any other kind (settle, credit, reads …), or on the next tick, whichever comes first.
 // The trade: a crash in that window forgets holds that were already granted (their requests
 // then settle against an unknown reservation and are not charged); nothing is ever overdrawn.
+// It also keeps read-through copies of the totals and key rows, which only this object writes.
 import type { KeyRow, LedgerStore, LedgerSums, NewLedgerEntry, ReservationRow, TotalsRow } from "./store";
 import type { LedgerEntry } from "./types";
 
@@ -18,6 +19,9 @@ interface Pending {
 export class WriteBehindStore implements LedgerStore {
   private pending: Pending = { totals: undefined, keys: new Map(), reservations: new Map() };
   private deferring = false;
+  /** Read-through copies of the small hot rows (this object is their only writer). */
+  private cachedTotals: TotalsRow | undefined;
+  private readonly cachedKeys = new Map<string, KeyRow | null>();
 
   constructor(private readonly inner: LedgerStore) {}
 
@@ -40,18 +44,22 @@ export class WriteBehindStore implements LedgerStore {
   flush(): void {
     if (!this.dirty) return;
     const p = this.pending;
-    this.inner.transaction(() => {
-      if (p.totals) this.inner.setTotals(p.totals);
-      for (const k of p.keys.values()) this.inner.putKey(k);
-      for (const r of p.reservations.values()) this.inner.putReservation(r);
-    });
+    this.guarded(() =>
+      this.inner.transaction(() => {
+        if (p.totals) this.inner.setTotals(p.totals);
+        for (const k of p.keys.values()) this.inner.putKey(k);
+        for (const r of p.reservations.values()) this.inner.putReservation(r);
+      }),
+    );
+    if (p.totals) this.cachedTotals = p.totals;
+    for (const k of p.keys.values()) this.cachedKeys.set(k.key_id, k);
     this.pending = { totals: undefined, keys: new Map(), reservations: new Map() };
   }
 
   transaction<T>(fn: () => T): T {
     if (!this.deferring) {
       this.flush();
-      return this.inner.transaction(fn);
+      return this.guarded(() => this.inner.transaction(fn));
     }
     // Deferred: all-or-nothing over the in-memory writes.
     const saved: Pending = { totals: this.pending.totals, keys: new Map(this.pending.keys), reservations: new Map(this.pending.reservations) };
@@ -64,19 +72,31 @@ export class WriteBehindStore implements LedgerStore {
   }
 
   totals(): TotalsRow {
-    return this.pending.totals ?? this.inner.totals();
+    return this.pending.totals ?? (this.cachedTotals ??= this.inner.totals());
   }
   setTotals(row: TotalsRow): void {
     if (this.deferring) this.pending.totals = row;
-    else this.direct().setTotals(row);
+    else {
+      this.direct().setTotals(row);
+      this.cachedTotals = row;
+    }
   }
 
   key(keyId: string): KeyRow | null {
-    return this.pending.keys.get(keyId) ?? this.inner.key(keyId);
+    const pending = this.pending.keys.get(keyId);
+    if (pending) return pending;
+    const cached = this.cachedKeys.get(keyId);
+    if (cached !== undefined) return cached;
+    const row = this.inner.key(keyId);
+    this.cachedKeys.set(keyId, row);
+    return row;
   }
   putKey(row: KeyRow): void {
     if (this.deferring) this.pending.keys.set(row.key_id, row);
-    else this.direct().putKey(row);
+    else {
+      this.direct().putKey(row);
+      this.cachedKeys.set(row.key_id, row);
+    }
   }
   keys(): KeyRow[] {
     return this.direct().keys();
@@ -107,6 +127,17 @@ export class WriteBehindStore implements LedgerStore {
   }
   sums(): LedgerSums {
     return this.direct().sums();
+  }
+
+  /** Runs a write on the inner store; if it fails, the cached rows may be ahead of it: drop them. */
+  private guarded<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      this.cachedTotals = undefined;
+      this.cachedKeys.clear();
+      throw e;
+    }
   }
 
   /** The inner store, after pending writes reached it: for every read and write not deferred. */

@@ -63,3 +63,36 @@ describe("write-behind reservations", () => {
     expect(() => store.deferWrites(() => ledger.credit(5, "x"))).toThrow(/only a reservation/);
   });
 });
+
+describe("write-behind cache after a failed write", () => {
+  it("drops its copies of the hot rows when a transaction fails, so reads match storage again", () => {
+    const inner = new MemoryLedgerStore();
+    // The settle's last write fails: the key and totals rows were already written (and cached).
+    let failNext = false;
+    const put = inner.putReservation.bind(inner);
+    inner.putReservation = (row) => {
+      if (failNext && row.status === "settled") {
+        failNext = false;
+        throw new Error("disk full");
+      }
+      return put(row);
+    };
+    const store = new WriteBehindStore(inner);
+    const ledger = new Ledger(store);
+    ledger.credit(1_000, "seed");
+    ledger.upsertKey("k", null);
+    store.deferWrites(() => ledger.reserve("r1", "k", 400, 1, 60_000));
+    store.flush();
+    const before = { totals: inner.totals(), key: inner.key("k") };
+    failNext = true;
+    expect(() => ledger.settle("r1", 100, 2)).toThrow(/disk full/);
+    // The failed settle changed nothing, in storage or in what the store reports.
+    expect(store.totals()).toEqual(inner.totals());
+    expect(store.key("k")).toEqual(inner.key("k"));
+    expect(inner.totals()).toEqual({ balance_micros: 1_000, reserved_micros: 400 });
+    expect(before).toEqual({ totals: inner.totals(), key: inner.key("k") });
+    // And the next settle goes through.
+    expect(ledger.settle("r1", 100, 3).ok).toBe(true);
+    expect(store.totals()).toEqual({ balance_micros: 900, reserved_micros: 0 });
+  });
+});
