@@ -1,6 +1,7 @@
 import type { KeyRecord } from "../auth/key-store";
 import { ApiError } from "../errors";
 import { walletFor } from "../wallet/stub";
+import type { UsageEvent } from "../wallet/usage-outbox";
 
 /**
  * Money around one gateway request: reserve the worst case in the tenant's Wallet before
@@ -25,17 +26,12 @@ export async function reserve(env: Env, key: KeyRecord, requestId: string, worst
   }
 }
 
-/** What one request consumed, as recorded in usage_events. */
-export interface UsageRecord {
-  model: string;
-  provider: string;
-  surface: "anthropic" | "openai";
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens: number;
-  /** ok, client_disconnected, upstream_error, refused, … */
-  outcome: string;
-}
+/**
+ * What one request consumed, as the gateway knows it: the usage_events row (see
+ * wallet/usage-outbox.ts) without what the key and the Wallet fill in. `outcome`: ok,
+ * client_disconnected, upstream_error, no_provider, …
+ */
+export type UsageRecord = Omit<UsageEvent, "request_id" | "tenant_id" | "key_id" | "end_user_id" | "cost_micros" | "created_at">;
 
 /**
  * Settles the reservation at the actual cost (the wallet charges at most what it reserved).
