@@ -4,8 +4,13 @@ import type * as billing from "../../runtime/gateway/billing";
 
 export type { UsageRecord } from "../../runtime/gateway/billing";
 
+const NO_HOLD = {} as billing.Hold;
+
 /** No reservation: nothing is checked or held. */
-export const reserve: typeof billing.reserve = async () => {};
+export const reserve: typeof billing.reserve = async () => NO_HOLD;
 
 /** No settlement and no usage_events row. */
 export const settle: typeof billing.settle = async () => {};
+
+export const settleQueued: typeof billing.settleQueued = async () => {};
+export const keyChanged: typeof billing.keyChanged = () => {};

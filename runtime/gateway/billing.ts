@@ -1,29 +1,18 @@
 import type { KeyRecord } from "../auth/key-store";
-import { ApiError } from "../errors";
-import { walletFor } from "../wallet/stub";
 import type { UsageEvent } from "../wallet/usage-outbox";
+import { leases, type Hold } from "./leases";
+
+export type { Hold } from "./leases";
 
 /**
- * Money around one gateway request: reserve the worst case in the tenant's Wallet before
+ * Money around one gateway request: set the worst case aside in the tenant's Wallet before
  * anything is forwarded (402, and no upstream call, when it cannot be covered), settle the
  * actual cost when the response ends — also after a disconnect or an upstream failure.
+ * Both go through the isolate's lease on the key (leases.ts), so most requests make no
+ * Wallet call of their own; the rules are the Wallet's either way.
  */
-export async function reserve(env: Env, key: KeyRecord, requestId: string, worstCaseMicros: number): Promise<void> {
-  const res = await walletFor(env.WALLET, key.tenant_id).reserve(requestId, key.id, worstCaseMicros);
-  if (res.ok) return;
-  const extra = { needed_micros: res.needed_micros, available_micros: res.available_micros };
-  switch (res.type) {
-    case "insufficient_funds":
-      throw new ApiError("insufficient_funds", `${res.message}; top up the wallet or lower max_tokens`, undefined, extra);
-    case "cap_exceeded":
-      throw new ApiError("cap_exceeded", `${res.message}; raise the key's max_spend_usd or lower max_tokens`, undefined, extra);
-    case "key_revoked":
-      throw new ApiError("authentication", "invalid or revoked API key");
-    default: {
-      const never: never = res.type;
-      throw new ApiError("internal", `unknown wallet refusal ${String(never)}`);
-    }
-  }
+export function reserve(env: Env, key: KeyRecord, requestId: string, worstCaseMicros: number): Promise<Hold> {
+  return leases.reserve(env, key, requestId, worstCaseMicros);
 }
 
 /**
@@ -34,17 +23,25 @@ export async function reserve(env: Env, key: KeyRecord, requestId: string, worst
 export type UsageRecord = Omit<UsageEvent, "request_id" | "tenant_id" | "key_id" | "end_user_id" | "cost_micros" | "created_at">;
 
 /**
- * Settles the reservation at the actual cost (the wallet charges at most what it reserved).
+ * Settles the request at its actual cost (at most what was set aside; the excess is waived).
  * The Wallet records the usage row in the same commit as the charge, with the amount really
- * charged, and copies it to D1 in batches: ledger and usage always agree.
+ * charged, and copies it to D1 in batches: ledger and usage always agree. The promise ends
+ * when the charge is in the Wallet: hand it to waitUntil.
  */
-export async function settle(env: Env, key: KeyRecord, requestId: string, actualMicros: number, usage: UsageRecord): Promise<void> {
+export function settle(env: Env, key: KeyRecord, hold: Hold, actualMicros: number, usage: UsageRecord): Promise<void> {
   const note = `${usage.model} via ${usage.provider}: ${usage.input_tokens} in, ${usage.cached_tokens} cached, ${usage.output_tokens} out (${usage.outcome})`;
   // Nothing reached a provider (refused before, or no provider answered): no usage row.
   const consumed = actualMicros > 0 || usage.input_tokens > 0 || usage.output_tokens > 0;
-  const res = await walletFor(env.WALLET, key.tenant_id).settle(requestId, actualMicros, {
-    note,
-    ...(consumed ? { usage: { tenant_id: key.tenant_id, key_id: key.id, end_user_id: key.end_user_id, ...usage } } : {}),
-  });
-  if (!res.ok) console.error(`settle ${requestId}: ${res.message}`);
+  const row = consumed ? { tenant_id: key.tenant_id, key_id: key.id, end_user_id: key.end_user_id, ...usage } : undefined;
+  return leases.settle(env, hold, actualMicros, note, row);
+}
+
+/** Before reading a tenant's money: this isolate's queued charges reach the Wallet first. */
+export function settleQueued(env: Env, tenantId: string): Promise<void> {
+  return leases.flushTenant(env, tenantId);
+}
+
+/** After a key is revoked or its cap changed here: stop spending from this isolate's lease at once. */
+export function keyChanged(tenantId: string, keyId: string): void {
+  leases.forgetKey(tenantId, keyId);
 }

@@ -41,13 +41,13 @@ export async function proxy(call: GatewayCall): Promise<Response> {
   // A model cannot write more than its own maximum, whatever max_tokens asks for.
   const outputCap = (c: Candidate) => Math.min(requestedMax ?? c.price.max_output_tokens, c.price.max_output_tokens);
   const worst = Math.max(...candidates.map((c) => worstCaseMicros(call.bodyBytes, outputCap(c), c.price)));
-  await reserve(ctx.env, call.key, ctx.requestId, worst);
+  const hold = await reserve(ctx.env, call.key, ctx.requestId, worst);
 
   let settled = false;
   const finish: Finish = (micros, usage) => {
     if (settled) return;
     settled = true;
-    ctx.exec.waitUntil(settle(ctx.env, call.key, ctx.requestId, micros, usage));
+    ctx.exec.waitUntil(settle(ctx.env, call.key, hold, micros, usage));
   };
   const nothing = (outcome: string): UsageRecord => ({
     model: String(body.model), provider: "none", surface: call.surface, input_tokens: 0, output_tokens: 0, cached_tokens: 0, outcome,

@@ -5,6 +5,7 @@ import { notFound } from "../errors";
 import { callerKey } from "../http/context";
 import { usdToMicros, microsToUsd } from "../money";
 import type { AppHandlers } from "../router";
+import { keyChanged } from "../gateway/billing";
 import { walletFor } from "../wallet/stub";
 
 type ApiKey = components["schemas"]["ApiKey"];
@@ -91,6 +92,7 @@ export const keyHandlers: Pick<AppHandlers, "createKey" | "listKeys" | "updateKe
     };
     if (next.max_spend_micros !== row.max_spend_micros) {
       await walletFor(ctx.env.WALLET, me.tenant_id).upsertKey(row.id, next.max_spend_micros);
+      keyChanged(me.tenant_id, row.id);
     }
     await ctx.env.DB.prepare("UPDATE api_keys SET name = ?, max_spend_micros = ? WHERE id = ? AND tenant_id = ?")
       .bind(next.name, next.max_spend_micros, row.id, me.tenant_id)
@@ -104,6 +106,7 @@ export const keyHandlers: Pick<AppHandlers, "createKey" | "listKeys" | "updateKe
     const row = await ownKey(ctx.env, me.tenant_id, params.id);
     // The wallet refuses the key's next billable request even where a cache is stale.
     await walletFor(ctx.env.WALLET, me.tenant_id).revokeKey(row.id);
+    keyChanged(me.tenant_id, row.id);
     await ctx.env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ?").bind(Date.now(), row.id, me.tenant_id).run();
     await forgetKey(ctx.env, row.hash);
     return { status: 200, body: { id: row.id, revoked: true } };

@@ -3,6 +3,7 @@ import { callerKey } from "../http/context";
 import type { AppHandlers } from "../router";
 import { keyUsageByModel, usageReport } from "../usage/report";
 import { resolveWindow } from "../usage/window";
+import { settleQueued } from "../gateway/billing";
 import { walletFor } from "../wallet/stub";
 
 export const usageHandlers: Pick<AppHandlers, "getUsage" | "getKeyUsage"> = {
@@ -10,6 +11,7 @@ export const usageHandlers: Pick<AppHandlers, "getUsage" | "getKeyUsage"> = {
     const me = callerKey(ctx);
     const window = resolveWindow(query, Date.now());
     // Usage rows reach D1 in batches from the Wallet: copy what is queued, then read.
+    await settleQueued(ctx.env, me.tenant_id);
     await walletFor(ctx.env.WALLET, me.tenant_id).flushUsage();
     return { status: 200, body: await usageReport(ctx.env.DB, me.tenant_id, window) };
   },
@@ -24,6 +26,7 @@ export const usageHandlers: Pick<AppHandlers, "getUsage" | "getKeyUsage"> = {
     const key = await ctx.env.DB.prepare("SELECT id FROM api_keys WHERE id = ? AND tenant_id = ?").bind(params.id, me.tenant_id).first();
     if (!key) throw notFound(`no key ${params.id} in this tenant`);
     const wallet = walletFor(ctx.env.WALLET, me.tenant_id);
+    await settleQueued(ctx.env, me.tenant_id);
     await wallet.flushUsage();
     const [state, byModel] = await Promise.all([wallet.keyState(params.id), keyUsageByModel(ctx.env.DB, me.tenant_id, params.id)]);
     const sum = (pick: (m: (typeof byModel)[number]) => number) => byModel.reduce((n, m) => n + pick(m), 0);

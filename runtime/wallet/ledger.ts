@@ -20,12 +20,15 @@ import {
 } from "./money";
 import { refusalFor } from "./refusal";
 import { emptyKey, toBalance, toKeyState, toReservation, toSettlement } from "./rows";
-import type { KeyRow, LedgerStore, ReservationRow } from "./store";
+import type { KeyRow, LeaseRow, LedgerStore, ReservationRow } from "./store";
 import type {
   AuditReport,
   CreditResult,
   ExpireResult,
   KeyState,
+  LeaseDraw,
+  LeaseGrowResult,
+  LeaseSettleResult,
   LedgerPage,
   LedgerPageOptions,
   ReserveResult,
@@ -179,6 +182,9 @@ export class Ledger {
         };
       }
       if (row.status !== "open") return { ok: true, applied: false, settlement: toSettlement(row) };
+      if (this.store.lease(reqId) !== null) {
+        throw new LedgerInputError(`${JSON.stringify(reqId)} is a lease; settle its draws with leaseSettle()`);
+      }
       return { ok: true, applied: true, settlement: this.close(row, actual, now, note) };
     });
   }
@@ -187,8 +193,156 @@ export class Ledger {
   expire(nowMs: number): ExpireResult {
     const now = assertMillis("nowMs", nowMs);
     return this.store.transaction(() => {
-      const expired = this.store.overdue(now, EXPIRE_BATCH).map((row) => this.close(row, null, now, null));
+      const expired = this.store.overdue(now, EXPIRE_BATCH).map((row) => {
+        const lease = this.store.lease(row.request_id);
+        return lease === null ? this.close(row, null, now, null) : this.expireLease(row, lease, now);
+      });
       return { expired, next_deadline_ms: this.store.nextDeadline() };
+    });
+  }
+
+  /**
+   * Opens or tops up a lease: one hold that a gateway isolate then splits among many requests
+   * itself (runtime/gateway/leases.ts), so most requests need no call to this object.
+   * `worst` is the request that needs more; `room` what the isolate still has unassigned in
+   * this lease. The request is refused exactly as `reserve` would refuse it (revoked, cap,
+   * funds — counting the lease's room as available to it); otherwise the lease grows by
+   * what the request lacks and, beyond that, by up to `want`, but never by more than half of
+   * what is left, so one isolate cannot starve the others; when the key or the wallet is
+   * over-committed (a cap lowered while the lease held room) the grant is negative: the
+   * lease shrinks to what this request needs. Leases obey every rule a
+   * reservation does — their holds count against the balance and the key's cap — so no
+   * amount of concurrency can overdraw either. `worst = 0` re-checks the key (revocation).
+   */
+  leaseGrow(
+    leaseId: string,
+    keyId: string,
+    worstMicros: number,
+    roomMicros: number,
+    wantMicros: number,
+    nowMs: number,
+    ttlMs: number,
+  ): LeaseGrowResult {
+    const id = assertId("leaseId", leaseId);
+    const kId = assertId("keyId", keyId);
+    const worst = assertMicros("worstMicros", worstMicros);
+    const want = assertMicros("wantMicros", wantMicros);
+    const now = assertMillis("nowMs", nowMs);
+    const ttl = assertMillis("ttlMs", ttlMs);
+    const deadline = safeSum("nowMs + ttlMs", now, ttl);
+    return this.store.transaction((): LeaseGrowResult => {
+      const existing = this.store.reservation(id);
+      if (existing !== null && (existing.status !== "open" || existing.key_id !== kId || this.store.lease(id) === null)) {
+        return { ok: false, type: "lease_closed", message: `lease ${JSON.stringify(id)} is closed or is not a lease of key ${kId}` };
+      }
+      // The isolate's unassigned room is part of this lease's hold; never trust more than that.
+      const room = Math.min(assertMicros("roomMicros", roomMicros), existing ? existing.amount_micros - (existing.charged_micros ?? 0) : 0);
+      const key = this.store.key(kId) ?? emptyKey(kId);
+      const totals = this.store.totals();
+      const refusal = refusalFor(
+        { ...key, reserved_micros: key.reserved_micros - room },
+        { ...totals, reserved_micros: totals.reserved_micros - room },
+        worst,
+      );
+      if (refusal !== null) return refusal;
+      const need = Math.max(0, worst - room);
+      const headroom = Math.min(
+        totals.balance_micros - totals.reserved_micros,
+        key.cap_micros === null ? Number.MAX_SAFE_INTEGER : key.cap_micros - key.spent_micros - key.reserved_micros,
+      );
+      // Over-committed (a cap was lowered under the lease): give back all the room this request
+      // does not need. Otherwise add what it lacks and up to `want` more, at most half of what is left.
+      const grant = headroom < 0 ? Math.max(headroom, worst - room) : Math.max(need, Math.min(want, Math.floor(headroom / 2)));
+      const row: ReservationRow = existing
+        ? { ...existing, amount_micros: existing.amount_micros + grant, deadline_at: Math.max(existing.deadline_at, deadline) }
+        : {
+            request_id: id,
+            key_id: kId,
+            amount_micros: grant,
+            created_at: now,
+            deadline_at: deadline,
+            status: "open",
+            actual_micros: null,
+            charged_micros: 0,
+            waived_micros: null,
+            entry_id: null,
+            balance_after_micros: null,
+            settled_at: null,
+          };
+      this.store.putReservation(row);
+      if (!existing) this.store.putLease({ lease_id: id, last_seq: 0, inflight_micros: 0 });
+      if (grant !== 0) {
+        this.store.putKey({ ...key, reserved_micros: key.reserved_micros + grant });
+        this.store.setTotals({ ...totals, reserved_micros: totals.reserved_micros + grant });
+      }
+      return { ok: true, granted_micros: grant, held_micros: row.amount_micros - (row.charged_micros ?? 0), deadline_at: row.deadline_at };
+    });
+  }
+
+  /**
+   * Charges a batch of a lease's finished requests, each as its own `charge` entry (ref and
+   * request id = the request's), at `min(actual, its reservation, what the lease still
+   * holds)`; usage above that is waived, as with `settle`. Batches are numbered from 1 by
+   * the isolate: a batch at or below the last applied number is a retry and changes nothing.
+   * `inflight` (the worst cases still running) is what an expiry would charge; `close`
+   * releases the rest of the hold.
+   */
+  leaseSettle(leaseId: string, seq: number, draws: readonly LeaseDraw[], inflightMicros: number, close: boolean, nowMs: number, ttlMs: number): LeaseSettleResult {
+    const id = assertId("leaseId", leaseId);
+    const now = assertMillis("nowMs", nowMs);
+    const inflight = assertMicros("inflightMicros", inflightMicros);
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new LedgerInputError(`seq must be a whole number ≥ 1, got ${String(seq)}`);
+    const checked = draws.map((d) => ({
+      request_id: assertId("draws[].request_id", d.request_id),
+      reserved: assertMicros("draws[].reserved_micros", d.reserved_micros),
+      actual: assertMicros("draws[].actual_micros", d.actual_micros),
+      note: assertNote("draws[].note", d.note),
+    }));
+    return this.store.transaction((): LeaseSettleResult => {
+      const row = this.store.reservation(id);
+      const lease = this.store.lease(id);
+      if (row === null || lease === null) return { ok: false, type: "unknown_lease", message: `no lease ${JSON.stringify(id)}` };
+      if (seq <= lease.last_seq) return { ok: true, applied: false, charged_micros: [], closed: row.status !== "open" };
+      if (row.status !== "open") return { ok: false, type: "lease_closed", message: `lease ${JSON.stringify(id)} was ${row.status} before batch ${seq}` };
+      const key = this.store.key(row.key_id);
+      if (key === null) throw new Error(`wallet storage is inconsistent: lease ${id} names unknown key ${row.key_id}`);
+      let { balance_micros: balance, reserved_micros: reserved } = this.store.totals();
+      let drawn = row.charged_micros ?? 0;
+      let spent = key.spent_micros;
+      let keyReserved = key.reserved_micros;
+      let lastEntry: number | null = row.entry_id;
+      const charged = checked.map((d) => {
+        const charge = Math.min(d.actual, d.reserved, row.amount_micros - drawn);
+        const waived = d.actual - charge;
+        balance -= charge;
+        const entry = this.store.appendEntry({
+          type: "charge",
+          amount_micros: 0 - charge,
+          waived_micros: waived,
+          ref: d.request_id,
+          key_id: row.key_id,
+          request_id: d.request_id,
+          balance_after_micros: balance,
+          created_at: now,
+          note: drawNote(d.note, d.actual, d.reserved, waived),
+        });
+        lastEntry = entry.id;
+        drawn += charge;
+        spent += charge;
+        keyReserved -= charge;
+        reserved -= charge;
+        return charge;
+      });
+      const rest = close ? row.amount_micros - drawn : 0;
+      this.store.putKey({ ...key, spent_micros: spent, reserved_micros: keyReserved - rest });
+      this.store.setTotals({ balance_micros: balance, reserved_micros: reserved - rest });
+      this.store.putLease({ ...lease, last_seq: seq, inflight_micros: close ? 0 : Math.min(inflight, row.amount_micros - drawn) });
+      this.store.putReservation(
+        close
+          ? { ...row, status: "settled", actual_micros: drawn, charged_micros: drawn, waived_micros: 0, entry_id: lastEntry ?? 0, balance_after_micros: balance, settled_at: now }
+          : { ...row, charged_micros: drawn, entry_id: lastEntry, deadline_at: Math.max(row.deadline_at, now + ttlMs) },
+      );
+      return { ok: true, applied: true, charged_micros: charged, closed: close };
     });
   }
 
@@ -219,6 +373,46 @@ export class Ledger {
   /** Recomputes the totals from the rows and reports any disagreement. */
   audit(): AuditReport {
     return auditLedger(this.store);
+  }
+
+  /**
+   * A lease past its deadline: its isolate stopped reporting. What it said was still in flight
+   * is charged (as an expired reservation would be), the rest of the hold is released.
+   */
+  private expireLease(row: ReservationRow, lease: LeaseRow, now: number): Settlement {
+    const key = this.store.key(row.key_id);
+    if (key === null) throw new Error(`wallet storage is inconsistent: lease ${row.request_id} names unknown key ${row.key_id}`);
+    const drawn = row.charged_micros ?? 0;
+    const held = row.amount_micros - drawn;
+    const charge = Math.min(lease.inflight_micros, held);
+    const totals = this.store.totals();
+    const balanceAfter = totals.balance_micros - charge;
+    const entry = this.store.appendEntry({
+      type: "expired_charge",
+      amount_micros: 0 - charge,
+      waived_micros: 0,
+      ref: row.request_id,
+      key_id: row.key_id,
+      request_id: row.request_id,
+      balance_after_micros: balanceAfter,
+      created_at: now,
+      note: `lease expired: charged the ${formatUsd(charge)} its requests still had in flight, released ${formatUsd(held - charge)}`,
+    });
+    this.store.putKey({ ...key, spent_micros: key.spent_micros + charge, reserved_micros: key.reserved_micros - held });
+    this.store.setTotals({ balance_micros: balanceAfter, reserved_micros: totals.reserved_micros - held });
+    this.store.putLease({ ...lease, inflight_micros: 0 });
+    const closed: ReservationRow = {
+      ...row,
+      status: "expired",
+      actual_micros: null,
+      charged_micros: drawn + charge,
+      waived_micros: 0,
+      entry_id: entry.id,
+      balance_after_micros: balanceAfter,
+      settled_at: now,
+    };
+    this.store.putReservation(closed);
+    return toSettlement(closed);
   }
 
   /**
@@ -270,6 +464,12 @@ export class Ledger {
     this.store.putReservation(closed);
     return toSettlement(closed);
   }
+}
+
+function drawNote(note: string | null, actual: number, reserved: number, waived: number): string | null {
+  if (waived === 0) return note;
+  const over = `usage ${formatUsd(actual)} exceeded the ${formatUsd(reserved)} reservation; ${formatUsd(waived)} waived`;
+  return note === null ? over : `${note}; ${over}`;
 }
 
 function chargeNote(row: ReservationRow, actual: number | null, waived: number, note: string | null): string | null {

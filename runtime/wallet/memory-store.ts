@@ -5,6 +5,7 @@
 
 import type {
   KeyRow,
+  LeaseRow,
   LedgerStore,
   LedgerSums,
   NewLedgerEntry,
@@ -17,6 +18,7 @@ export class MemoryLedgerStore implements LedgerStore {
   private totalsRow: TotalsRow = { balance_micros: 0, reserved_micros: 0 };
   private readonly keyRows = new Map<string, KeyRow>();
   private readonly reservationRows = new Map<string, ReservationRow>();
+  private readonly leaseRows = new Map<string, LeaseRow>();
   private readonly entryRows: LedgerEntry[] = [];
   private readonly creditRefs = new Map<string, LedgerEntry>();
   private lastEntryId = 0;
@@ -106,6 +108,16 @@ export class MemoryLedgerStore implements LedgerStore {
     return { ...stored };
   }
 
+  lease(leaseId: string): LeaseRow | null {
+    const row = this.leaseRows.get(leaseId);
+    return row === undefined ? null : { ...row };
+  }
+
+  putLease(row: LeaseRow): void {
+    this.recordMapWrite(this.leaseRows, row.lease_id);
+    this.leaseRows.set(row.lease_id, { ...row });
+  }
+
   entries(after: number, limit: number): LedgerEntry[] {
     // Ids are dense and start at 1, so `after` is also the array index of the next entry.
     return this.entryRows.slice(after, after + limit).map((entry) => ({ ...entry }));
@@ -115,8 +127,9 @@ export class MemoryLedgerStore implements LedgerStore {
     const openByKey = new Map<string, number>();
     let openTotal = 0;
     for (const row of this.open()) {
-      openTotal += row.amount_micros;
-      openByKey.set(row.key_id, (openByKey.get(row.key_id) ?? 0) + row.amount_micros);
+      const held = row.amount_micros - (row.charged_micros ?? 0); // a lease's draws are no longer held
+      openTotal += held;
+      openByKey.set(row.key_id, (openByKey.get(row.key_id) ?? 0) + held);
     }
     const chargedByKey = new Map<string, number>();
     let entriesTotal = 0;

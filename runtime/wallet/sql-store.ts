@@ -5,6 +5,7 @@
 
 import type {
   KeyRow,
+  LeaseRow,
   LedgerStore,
   LedgerSums,
   NewLedgerEntry,
@@ -67,6 +68,12 @@ const SCHEMA = [
    )`,
   // Credits are idempotent on their ref; charges are idempotent through their reservation.
   `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_credit_ref ON wallet_ledger (ref) WHERE type = 'credit'`,
+  // Reservations that are leases (ledger.ts leaseGrow): their batch counter and in-flight holds.
+  `CREATE TABLE IF NOT EXISTS wallet_leases (
+     lease_id TEXT PRIMARY KEY,
+     last_seq INTEGER NOT NULL CHECK (last_seq >= 0),
+     inflight_micros INTEGER NOT NULL CHECK (inflight_micros >= 0)
+   )`,
 ];
 
 type TotalsDbRow = { balance_micros: number; reserved_micros: number };
@@ -80,6 +87,7 @@ type KeyDbRow = {
 };
 type ReservationDbRow = Omit<ReservationRow, "status"> & { status: string };
 type EntryDbRow = Omit<LedgerEntry, "type"> & { type: string };
+type LeaseDbRow = { lease_id: string; last_seq: number; inflight_micros: number };
 type SumRow = { key_id: string; micros: number };
 
 const RESERVATION_COLUMNS =
@@ -183,6 +191,20 @@ export class SqlLedgerStore implements LedgerStore {
       .one().next;
   }
 
+  lease(leaseId: string): LeaseRow | null {
+    const rows = this.sql.exec<LeaseDbRow>("SELECT lease_id, last_seq, inflight_micros FROM wallet_leases WHERE lease_id = ?", leaseId).toArray();
+    return rows[0] ?? null;
+  }
+
+  putLease(row: LeaseRow): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO wallet_leases (lease_id, last_seq, inflight_micros) VALUES (?, ?, ?)",
+      row.lease_id,
+      row.last_seq,
+      row.inflight_micros,
+    );
+  }
+
   creditByRef(ref: string): LedgerEntry | null {
     const rows = this.sql
       .exec<EntryDbRow>(`SELECT ${ENTRY_COLUMNS} FROM wallet_ledger WHERE type = 'credit' AND ref = ?`, ref)
@@ -224,7 +246,8 @@ export class SqlLedgerStore implements LedgerStore {
     const openByKey = toMap(
       this.sql
         .exec<SumRow>(
-          "SELECT key_id, SUM(amount_micros) AS micros FROM wallet_reservations WHERE status = 'open' GROUP BY key_id",
+          "SELECT key_id, SUM(amount_micros - COALESCE(charged_micros, 0)) AS micros FROM wallet_reservations " +
+            "WHERE status = 'open' GROUP BY key_id",
         )
         .toArray(),
     );

@@ -38,6 +38,19 @@ export interface ReservationRow {
   settled_at: number | null;
 }
 
+/**
+ * Marks a reservation as a lease (see ledger.ts `leaseGrow`): a hold a gateway isolate draws
+ * many requests' charges from. While open, the reservation's `charged_micros` is what has
+ * been drawn so far, so its live hold is `amount_micros - charged_micros`.
+ */
+export interface LeaseRow {
+  lease_id: string;
+  /** The last applied settle batch: a repeated batch is recognised and skipped. */
+  last_seq: number;
+  /** Worst cases of the lease's requests in flight at the last batch: what an expiry charges. */
+  inflight_micros: number;
+}
+
 export type NewLedgerEntry = Omit<LedgerEntry, "id">;
 
 /** Aggregates recomputed from the rows, for `audit()` to compare with the running totals. */
@@ -67,6 +80,9 @@ export interface LedgerStore {
   overdue(nowMs: number, limit: number): ReservationRow[];
   /** Earliest `deadline_at` among open reservations. */
   nextDeadline(): number | null;
+
+  lease(leaseId: string): LeaseRow | null;
+  putLease(row: LeaseRow): void;
 
   /** The credit entry with this ref, if any. */
   creditByRef(ref: string): LedgerEntry | null;

@@ -136,3 +136,35 @@ export interface AuditReport {
   /** Human-readable invariant violations; empty when `ok`. */
   problems: string[];
 }
+
+/** One request's charge, settled against a lease (see `Ledger.leaseSettle`). */
+export interface LeaseDraw {
+  request_id: string;
+  /** The worst case the isolate set aside for this request inside the lease. */
+  reserved_micros: number;
+  actual_micros: number;
+  note?: string;
+}
+
+export type LeaseGrowResult =
+  | {
+      ok: true;
+      /** Added to the lease by this call (0 for a pure re-check). */
+      granted_micros: number;
+      /** The lease's live hold after this call: granted in all − drawn. */
+      held_micros: number;
+      deadline_at: number;
+    }
+  | ReserveRefusal
+  | { ok: false; type: "lease_closed"; message: string };
+
+export type LeaseSettleResult =
+  | {
+      ok: true;
+      /** `false` when this batch (by seq) was applied before. */
+      applied: boolean;
+      /** Per draw, in order: what was charged (≤ its reservation, ≤ what the lease held). */
+      charged_micros: number[];
+      closed: boolean;
+    }
+  | { ok: false; type: "unknown_lease" | "lease_closed"; message: string };

@@ -13,6 +13,9 @@ import type {
   AuditReport,
   CreditResult,
   KeyState,
+  LeaseDraw,
+  LeaseGrowResult,
+  LeaseSettleResult,
   LedgerPage,
   LedgerPageOptions,
   ReserveResult,
@@ -87,6 +90,39 @@ export class Wallet extends DurableObject<Env> {
     if (result.ok && result.applied && meta?.usage) {
       this.outbox.add({ ...meta.usage, request_id: requestId, cost_micros: result.settlement.charged_micros, created_at: now });
       this.scheduleFlush();
+    }
+    return result;
+  }
+
+  /** Opens or tops up a gateway isolate's lease (ledger.ts `leaseGrow`); written before it answers. */
+  async leaseGrow(leaseId: string, keyId: string, worstMicros: number, roomMicros: number, wantMicros: number): Promise<LeaseGrowResult> {
+    const result = this.book.leaseGrow(leaseId, keyId, worstMicros, roomMicros, wantMicros, Date.now(), DEFAULT_RESERVATION_TTL_MS);
+    if (result.ok) await this.armAlarm(result.deadline_at);
+    return result;
+  }
+
+  /**
+   * Charges a batch of a lease's finished requests (ledger.ts `leaseSettle`); each draw's
+   * usage row is queued in the same commit, with the amount really charged.
+   */
+  async leaseSettle(
+    leaseId: string,
+    seq: number,
+    draws: Array<LeaseDraw & { usage?: Omit<UsageEvent, "request_id" | "cost_micros" | "created_at"> }>,
+    inflightMicros: number,
+    close: boolean,
+  ): Promise<LeaseSettleResult> {
+    const now = Date.now();
+    const result = this.book.leaseSettle(leaseId, seq, draws, inflightMicros, close, now, DEFAULT_RESERVATION_TTL_MS);
+    if (result.ok && result.applied) {
+      let queued = false;
+      draws.forEach((d, i) => {
+        if (!d.usage) return;
+        this.outbox.add({ ...d.usage, request_id: d.request_id, cost_micros: result.charged_micros[i] ?? 0, created_at: now });
+        queued = true;
+      });
+      if (queued) this.scheduleFlush();
+      if (!close) await this.armAlarm(now + DEFAULT_RESERVATION_TTL_MS);
     }
     return result;
   }

@@ -7,7 +7,7 @@
 // The trade: a crash in that window forgets holds that were already granted (their requests
 // then settle against an unknown reservation and are not charged); nothing is ever overdrawn.
 // It also keeps read-through copies of the totals and key rows, which only this object writes.
-import type { KeyRow, LedgerStore, LedgerSums, NewLedgerEntry, ReservationRow, TotalsRow } from "./store";
+import type { KeyRow, LeaseRow, LedgerStore, LedgerSums, NewLedgerEntry, ReservationRow, TotalsRow } from "./store";
 import type { LedgerEntry } from "./types";
 
 interface Pending {
@@ -114,6 +114,13 @@ export class WriteBehindStore implements LedgerStore {
   }
   nextDeadline(): number | null {
     return this.direct().nextDeadline();
+  }
+
+  lease(leaseId: string): LeaseRow | null {
+    return this.direct().lease(leaseId);
+  }
+  putLease(row: LeaseRow): void {
+    this.direct().putLease(row);
   }
 
   creditByRef(ref: string): LedgerEntry | null {

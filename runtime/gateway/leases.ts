@@ -1,0 +1,254 @@
+// Budget leases: how a gateway isolate keeps the Wallet off most requests' path.
+//
+// Per (tenant, key), the isolate holds one lease — a hold in the tenant's Wallet, granted by
+// `leaseGrow` — and splits it among its requests itself: each request sets its worst case
+// aside from the lease's unassigned room, synchronously, with no call out. When a request
+// ends, its actual cost is queued and, FLUSH_MS later, sent with the others that ended
+// meanwhile in one `leaseSettle` call, which writes one ledger charge and one usage row per
+// request. So a steady stream of requests costs the Wallet one call per FLUSH_MS window
+// instead of two per request.
+//
+// Money rules are unchanged: the lease is itself held against the balance and the key's cap,
+// and no request spends outside it, so nothing can overdraw either, under any concurrency.
+// A request the room cannot cover asks the Wallet to grow the lease, and is refused exactly
+// as a reservation of its own would be (the room counts as available to it).
+//
+// What differs from one reservation per request:
+// - other isolates see this isolate's unassigned room as held (GET /v1/wallet shows it as
+//   reserved until the lease closes, FLUSH_MS after the key's last request here); near a cap
+//   that can refuse a request another isolate's room could have covered. The Wallet grants at
+//   most half of what is left, which bounds it.
+// - a revocation reaches an isolate that holds a lease at its next re-check (RECHECK_MS);
+//   the isolate that handled the revocation drops its lease at once.
+// - charges reach the ledger FLUSH_MS after the request ends; reads through this isolate
+//   (wallet, usage, keys) flush first, so they always see their own requests.
+// - an isolate that dies with charges unsent: the lease expires after the reservation TTL
+//   and charges what was in flight at its last report; requests that ended after that
+//   report (at most FLUSH_MS of them) go uncharged.
+
+import type { KeyRecord } from "../auth/key-store";
+import { ApiError } from "../errors";
+import { walletFor } from "../wallet/stub";
+import type { LeaseDraw, LeaseGrowResult } from "../wallet/types";
+import type { UsageEvent } from "../wallet/usage-outbox";
+
+/** How long an isolate spends from its lease before asking the Wallet again (revocations land within this). */
+const RECHECK_MS = 2_000;
+/** How long ended requests gather before their charges go to the Wallet together. */
+const FLUSH_MS = 20;
+/** How long a request may wait for its turn at the Wallet. */
+const GIVE_UP_MS = 30_000;
+/** Between re-sends of a batch whose fate is unknown. */
+const RETRY_MS = 1_000;
+/** A lease asks for this many of the current request's worst case at a time. */
+const WANT_WORST_CASES = 64;
+
+type DrawUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "created_at">;
+type Draw = LeaseDraw & { usage?: DrawUsage };
+
+interface Batch {
+  seq: number;
+  draws: Draw[];
+  inflight: number;
+  close: boolean;
+}
+
+class Lease {
+  readonly id = `lease_${crypto.randomUUID()}`;
+  /** Granted and not set aside for any request. */
+  room = 0;
+  /** Worst cases set aside for requests still running. */
+  inflight = 0;
+  running = 0;
+  /** When the Wallet last confirmed the key (grant or re-check); 0 = never. */
+  checkedAt = 0;
+  /** A request started here since the last batch: the lease is busy, keep it open. */
+  busy = false;
+  closing = false;
+  growing: Promise<void> | undefined;
+  soon: Promise<void> | undefined;
+  flushing: Promise<void> | undefined;
+  private seq = 0;
+  draws: Draw[] = [];
+  /** Batches cut but not yet confirmed by the Wallet, oldest first. */
+  unsent: Batch[] = [];
+
+  constructor(readonly tenantId: string, readonly keyId: string) {}
+
+  cut(close: boolean): void {
+    this.seq += 1;
+    this.unsent.push({ seq: this.seq, draws: this.draws, inflight: this.inflight, close });
+    this.draws = [];
+    this.busy = false;
+  }
+}
+
+/** A request's share of a lease, from `reserve` until `settle`. */
+export interface Hold {
+  readonly lease: Lease;
+  readonly requestId: string;
+  readonly worstMicros: number;
+  settled: boolean;
+}
+
+export class LeaseBook {
+  private readonly leases = new Map<string, Lease>();
+
+  /**
+   * Sets `worstMicros` aside for a request, growing the key's lease when its room is short.
+   * Throws the contract's 402 (`insufficient_funds`, `cap_exceeded`) or 401 (revoked).
+   */
+  async reserve(env: Env, key: KeyRecord, requestId: string, worstMicros: number): Promise<Hold> {
+    const slot = `${key.tenant_id}\u0000${key.id}`;
+    // Each turn either takes room or waits for one Wallet call; many requests at once may wait
+    // through several calls of the others. The bound only stops a bug from spinning forever.
+    const giveUpAt = Date.now() + GIVE_UP_MS;
+    while (Date.now() < giveUpAt) {
+      let lease = this.leases.get(slot);
+      if (lease === undefined) {
+        lease = new Lease(key.tenant_id, key.id);
+        this.leases.set(slot, lease);
+      }
+      // One call to the Wallet at a time per lease, and no spending while it runs (it may
+      // shrink the room); the others wait for it and look again.
+      if (lease.growing) {
+        await lease.growing.catch(() => {});
+        continue;
+      }
+      if (lease.room >= worstMicros && Date.now() - lease.checkedAt < RECHECK_MS) {
+        lease.room -= worstMicros;
+        lease.inflight += worstMicros;
+        lease.running += 1;
+        lease.busy = true;
+        return { lease, requestId, worstMicros, settled: false };
+      }
+      const growing = this.grow(env, slot, lease, worstMicros);
+      lease.growing = growing;
+      try {
+        await growing;
+      } finally {
+        lease.growing = undefined;
+      }
+    }
+    throw new ApiError("overloaded", `could not set this request's worst case aside within ${GIVE_UP_MS / 1000} s; retry the request`);
+  }
+
+  /**
+   * Returns what the request did not use to the lease and queues its charge (≤ its worst
+   * case; any excess is recorded as waived). The promise ends when the charge is in the
+   * Wallet: hand it to waitUntil.
+   */
+  settle(env: Env, hold: Hold, actualMicros: number, note: string, usage: DrawUsage | undefined): Promise<void> {
+    if (hold.settled) return Promise.resolve();
+    hold.settled = true;
+    const { lease, worstMicros } = hold;
+    const charged = Math.min(actualMicros, worstMicros);
+    lease.inflight -= worstMicros;
+    lease.running -= 1;
+    lease.room += worstMicros - charged;
+    lease.draws.push({ request_id: hold.requestId, reserved_micros: worstMicros, actual_micros: actualMicros, note, ...(usage ? { usage } : {}) });
+    return this.flushSoon(env, lease);
+  }
+
+  /** Sends every lease's queued charges for this tenant now and closes the idle ones: before reading money. */
+  async flushTenant(env: Env, tenantId: string): Promise<void> {
+    const mine = [...this.leases.values()].filter((l) => l.tenantId === tenantId);
+    await Promise.all(mine.map((l) => this.flush(env, l, true)));
+  }
+
+  /** The isolate that revokes a key or changes its cap stops spending from its lease at once. */
+  forgetKey(tenantId: string, keyId: string): void {
+    const lease = this.leases.get(`${tenantId}\u0000${keyId}`);
+    if (lease) lease.checkedAt = 0;
+  }
+
+  private async grow(env: Env, slot: string, lease: Lease, worstMicros: number): Promise<void> {
+    const want = Math.min(Number.MAX_SAFE_INTEGER, worstMicros * WANT_WORST_CASES);
+    const res: LeaseGrowResult = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, worstMicros, lease.room, want);
+    if (res.ok) {
+      lease.room += res.granted_micros; // negative when the Wallet took room back
+      lease.checkedAt = Date.now();
+      return;
+    }
+    if (res.type === "lease_closed") {
+      // Closed under us (expired): the next look starts a new lease.
+      if (this.leases.get(slot) === lease) this.leases.delete(slot);
+      return;
+    }
+    const extra = { needed_micros: res.needed_micros, available_micros: res.available_micros };
+    switch (res.type) {
+      case "insufficient_funds":
+        throw new ApiError("insufficient_funds", res.message, undefined, extra);
+      case "cap_exceeded":
+        throw new ApiError("cap_exceeded", res.message, undefined, extra);
+      case "key_revoked":
+        throw new ApiError("authentication", "invalid or revoked API key");
+      default: {
+        const never: never = res;
+        throw new ApiError("internal", `unknown wallet refusal ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /**
+   * One timer per lease: requests ending within FLUSH_MS share a batch. While nothing runs,
+   * it keeps looking until the lease is idle for a whole window and closes it (or, after a
+   * failed send, retries a few times a second apart).
+   */
+  private flushSoon(env: Env, lease: Lease, wait = FLUSH_MS, retries = 5): Promise<void> {
+    if (lease.soon) return lease.soon;
+    const soon = new Promise<void>((resolve) => setTimeout(resolve, wait))
+      .then(() => {
+        lease.soon = undefined;
+        return this.flush(env, lease, false);
+      })
+      .then(() => {
+        if (lease.unsent.length > 0) return retries > 0 ? this.flushSoon(env, lease, RETRY_MS, retries - 1) : undefined;
+        if (!lease.closing && lease.running === 0) return this.flushSoon(env, lease);
+        return undefined;
+      });
+    lease.soon = soon;
+    return soon;
+  }
+
+  /**
+   * Cuts a batch of the lease's ended requests and sends every unconfirmed batch in order.
+   * An idle lease (nothing running, nothing started since the last batch, or `closeIdle`)
+   * is closed by its batch, which releases its room in the Wallet.
+   */
+  private flush(env: Env, lease: Lease, closeIdle: boolean): Promise<void> {
+    const run = async (): Promise<void> => {
+      const close = !lease.closing && lease.running === 0 && (closeIdle || !lease.busy);
+      if (lease.draws.length > 0 || close) {
+        if (close) {
+          lease.closing = true;
+          const slot = `${lease.tenantId}\u0000${lease.keyId}`;
+          if (this.leases.get(slot) === lease) this.leases.delete(slot);
+        }
+        lease.cut(close);
+      }
+      const wallet = walletFor(env.WALLET, lease.tenantId);
+      while (lease.unsent.length > 0) {
+        const b = lease.unsent[0] as Batch;
+        try {
+          const res = await wallet.leaseSettle(lease.id, b.seq, b.draws, b.inflight, b.close);
+          if (!res.ok) console.error(`lease ${lease.id} batch ${b.seq} (${b.draws.length} charges) not applied: ${res.message}`);
+        } catch (e) {
+          // Unknown whether it landed: kept, and re-sent with the same number by the next flush.
+          console.error(`lease ${lease.id} batch ${b.seq}: ${(e as Error).message}; will retry`);
+          return;
+        }
+        lease.unsent.shift();
+      }
+    };
+    // One flush at a time per lease, in order.
+    const next = (lease.flushing ?? Promise.resolve()).then(run, run);
+    lease.flushing = next;
+    return next.finally(() => {
+      if (lease.flushing === next) lease.flushing = undefined;
+    });
+  }
+}
+
+/** One per isolate: every request of this isolate shares the leases. */
+export const leases = new LeaseBook();

@@ -1,0 +1,144 @@
+// The isolate side of budget leases (runtime/gateway/leases.ts) against the real Ledger: a
+// fake Wallet namespace runs the ledger's lease operations over an in-memory store, counts
+// the calls and can lose replies, so the money rules are checked end to end without workerd.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { KeyRecord } from "../../../runtime/auth/key-store";
+import { ApiError } from "../../../runtime/errors";
+import { LeaseBook } from "../../../runtime/gateway/leases";
+import { Ledger } from "../../../runtime/wallet/ledger";
+import { MemoryLedgerStore } from "../../../runtime/wallet/memory-store";
+import type { LeaseDraw } from "../../../runtime/wallet/types";
+
+const USD = 1_000_000;
+const TTL = 600_000;
+
+class FakeWallet {
+  readonly ledger = new Ledger(new MemoryLedgerStore());
+  calls = { grow: 0, settle: 0 };
+  usageRows: unknown[] = [];
+  /** Applies the next settle but throws instead of answering (a lost reply). */
+  loseNextReply = false;
+
+  async leaseGrow(leaseId: string, keyId: string, worst: number, room: number, want: number) {
+    this.calls.grow++;
+    await Promise.resolve();
+    return this.ledger.leaseGrow(leaseId, keyId, worst, room, want, Date.now(), TTL);
+  }
+
+  async leaseSettle(leaseId: string, seq: number, draws: Array<LeaseDraw & { usage?: unknown }>, inflight: number, close: boolean) {
+    this.calls.settle++;
+    await Promise.resolve();
+    const res = this.ledger.leaseSettle(leaseId, seq, draws, inflight, close, Date.now(), TTL);
+    if (res.ok && res.applied) for (const d of draws) if (d.usage) this.usageRows.push(d.usage);
+    if (this.loseNextReply) {
+      this.loseNextReply = false;
+      throw new Error("network connection lost");
+    }
+    return res;
+  }
+}
+
+let wallet: FakeWallet;
+let env: Env;
+let book: LeaseBook;
+const key: KeyRecord = { id: "key_1", tenant_id: "t1", scope: "standard", end_user_id: null } as unknown as KeyRecord;
+const usage = { tenant_id: "t1", key_id: "key_1", end_user_id: null, model: "m", provider: "p", surface: "openai" as const, input_tokens: 1, output_tokens: 1, cached_tokens: 0, outcome: "ok" };
+
+beforeEach(() => {
+  vi.spyOn(console, "error").mockImplementation(() => {});
+  wallet = new FakeWallet();
+  wallet.ledger.credit(100 * USD, "seed");
+  env = { WALLET: { idFromName: (n: string) => n, get: () => wallet } } as unknown as Env;
+  book = new LeaseBook();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function run(id: string, worst: number, actual: number): Promise<void> {
+  const hold = await book.reserve(env, key, id, worst);
+  await book.settle(env, hold, actual, `req ${id}`, usage);
+}
+
+describe("LeaseBook", () => {
+  it("serves a run of requests from one lease: few Wallet calls, one charge entry per request, nothing left held", async () => {
+    for (let i = 0; i < 40; i++) {
+      const hold = await book.reserve(env, key, `r${i}`, 10_000);
+      void book.settle(env, hold, 1_000 + i, `req ${i}`, usage);
+    }
+    await book.flushTenant(env, "t1");
+    expect(wallet.calls.grow).toBe(1);
+    expect(wallet.calls.settle).toBeLessThanOrEqual(2);
+    const charges = wallet.ledger.ledger({ limit: 500 }).data.filter((e) => e.type === "charge");
+    expect(charges.map((e) => e.request_id)).toEqual(Array.from({ length: 40 }, (_, i) => `r${i}`));
+    const spent = Array.from({ length: 40 }, (_, i) => 1_000 + i).reduce((a, b) => a + b);
+    expect(wallet.ledger.balance()).toEqual({ balance_micros: 100 * USD - spent, reserved_micros: 0, currency: "usd" });
+    expect(wallet.usageRows).toHaveLength(40);
+    expect(wallet.ledger.audit().ok).toBe(true);
+  });
+
+  it("closes an idle lease by itself shortly after the last request", async () => {
+    await run("r1", 10_000, 5_000);
+    // run() waited for the first batch; the lease closes one idle window later.
+    await vi.waitFor(() => expect(wallet.ledger.balance().reserved_micros).toBe(0), { timeout: 1_000, interval: 5 });
+    expect(wallet.ledger.balance().balance_micros).toBe(100 * USD - 5_000);
+  });
+
+  it("under 200 concurrent requests with a cap for exactly 50, exactly 50 pass and the cap is met, not passed", async () => {
+    wallet.ledger.upsertKey("key_1", 50 * 20_000);
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, async (_, i) => {
+        const hold = await book.reserve(env, key, `r${i}`, 20_000);
+        await new Promise((r) => setTimeout(r, 1 + (i % 7)));
+        await book.settle(env, hold, 20_000, "", usage);
+      }),
+    );
+    await book.flushTenant(env, "t1");
+    const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason as ApiError);
+    expect(results.length - refused.length).toBe(50);
+    expect(new Set(refused.map((e) => e.kind))).toEqual(new Set(["cap_exceeded"]));
+    expect(wallet.ledger.keyState("key_1")).toMatchObject({ spent_micros: 50 * 20_000, reserved_micros: 0 });
+    expect(wallet.ledger.audit().ok).toBe(true);
+  });
+
+  it("a request the lease's room cannot cover is refused exactly as a reservation of its own would be", async () => {
+    wallet.ledger.upsertKey("key_1", 100_000);
+    await book.reserve(env, key, "r1", 30_000); // the lease now holds some room beyond 30_000
+    const err = await book.reserve(env, key, "r2", 80_000).catch((e: unknown) => e as ApiError);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ kind: "cap_exceeded", extra: { needed_micros: 80_000, available_micros: 70_000 } });
+    await expect(book.reserve(env, key, "r3", 70_000)).resolves.toBeDefined();
+  });
+
+  it("after forgetKey (a revocation here), the next request asks the Wallet and is refused", async () => {
+    void book.settle(env, await book.reserve(env, key, "r1", 10_000), 1_000, "", usage); // lease stays open
+    wallet.ledger.revokeKey("key_1");
+    // Without forgetKey the isolate still spends its lease (until its next re-check)…
+    await expect(book.reserve(env, key, "r2", 10_000)).resolves.toBeDefined();
+    book.forgetKey("t1", "key_1");
+    await expect(book.reserve(env, key, "r3", 10_000)).rejects.toMatchObject({ kind: "authentication" });
+  });
+
+  it("a cap lowered under the lease shrinks it at the next re-check: spend stays within the new cap", async () => {
+    await run("r1", 10_000, 10_000);
+    wallet.ledger.upsertKey("key_1", 40_000);
+    book.forgetKey("t1", "key_1");
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => run(`s${i}`, 10_000, 10_000)));
+    await book.flushTenant(env, "t1");
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(3);
+    expect(wallet.ledger.keyState("key_1")).toMatchObject({ spent_micros: 40_000, reserved_micros: 0 });
+  });
+
+  it("a batch whose reply was lost is re-sent under the same number and charged once", async () => {
+    const hold = await book.reserve(env, key, "r1", 10_000);
+    wallet.loseNextReply = true;
+    const first = book.settle(env, hold, 7_000, "", usage);
+    await first;
+    await vi.waitFor(() => expect(wallet.ledger.balance().reserved_micros).toBe(0), { timeout: 3_000, interval: 10 });
+    expect(wallet.calls.settle).toBeGreaterThanOrEqual(2);
+    expect(wallet.ledger.ledger().data.filter((e) => e.type === "charge")).toHaveLength(1);
+    expect(wallet.ledger.balance().balance_micros).toBe(100 * USD - 7_000);
+    expect(wallet.usageRows).toHaveLength(1);
+  });
+});
