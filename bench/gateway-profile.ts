@@ -7,7 +7,7 @@
 //
 //   node --import tsx bench/gateway-profile.ts [--seconds=2]
 //   TMPDIR=/dev/shm node --import tsx bench/gateway-profile.ts   # local D1/KV/DO storage on tmpfs
-//   node --experimental-websocket --import tsx bench/gateway-profile.ts --cpu
+//   node --experimental-websocket --import tsx bench/gateway-profile.ts --cpu [--only=stream]
 //     (instead of the ladder: V8 CPU profiles of every workerd isolate under 16 connections,
 //      JS self time per request by source file and function; Node 20 needs the flag)
 import { readdirSync, readFileSync } from "node:fs";
@@ -103,7 +103,8 @@ async function main() {
       ["floor, stream", floorStep("native", [true]), true, inspect[0] as number, floor.script],
       ["Gatehouse full, stream", chat("full"), true, inspect[1] as number, gh.script],
     ];
-    for (const [name, [, t, , pid], stream, port, script] of cases) {
+    const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+    for (const [name, [, t, , pid], stream, port, script] of cases.filter(([n]) => only === undefined || n.includes(only))) {
       let n = 0;
       let cpu = 0;
       const profiles = await profileWhile(port, async () => {

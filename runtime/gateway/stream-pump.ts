@@ -176,10 +176,15 @@ function byteReader(stream: ReadableStream<Uint8Array>): { read(): Promise<Uint8
   }
   if (byob) {
     const r = byob;
+    // One buffer for every read (a read hands it back as value.buffer): what arrived is
+    // copied out, usually a few hundred bytes, instead of allocating 16 KiB per read.
+    let buf = new ArrayBuffer(READ_BYTES);
     return {
       async read() {
-        const { value, done } = await r.read(new Uint8Array(READ_BYTES));
-        return done || !value ? null : value;
+        const { value, done } = await r.read(new Uint8Array(buf));
+        if (done || !value) return null;
+        buf = value.buffer as ArrayBuffer;
+        return value.slice();
       },
       cancel: () => r.cancel(),
     };
