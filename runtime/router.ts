@@ -81,9 +81,8 @@ async function readInput(route: RouteDef, req: IRequest): Promise<Input<Operatio
     if (params[k] === "") throw badRequest(`path parameter ${k} is empty`, `path.${k}`);
   }
   let query: Record<string, unknown> = {};
-  const url = new URL(req.url);
   if (route.query) {
-    query = Object.fromEntries(url.searchParams);
+    query = Object.fromEntries(new URL(req.url).searchParams);
     const check = queryCheck[route.query];
     if (!check) throw new ApiError("internal", `validator ${route.query} missing; run npm run gen`);
     if (!check(query)) throw validationError("query", check.errors);
@@ -110,12 +109,19 @@ function surfaceOfPath(path: string): Surface {
 
 /** Adds the request id and the gateway's own time to every response. */
 function finish(res: Response, requestId: string, startedAt: number): Response {
-  const headers = new Headers(res.headers);
-  headers.set("x-qlaud-request-id", requestId);
+  // Responses built here have mutable headers; one passed through from a fetch does not,
+  // and is copied.
+  let out = res;
+  try {
+    res.headers.set("x-qlaud-request-id", requestId);
+  } catch {
+    out = new Response(res.body, { status: res.status, statusText: res.statusText, headers: new Headers(res.headers) });
+    out.headers.set("x-qlaud-request-id", requestId);
+  }
   // gw is the Worker's own time: everything but the wait on the upstream (if there was one).
-  const timing = headers.get("server-timing");
+  const timing = out.headers.get("server-timing");
   const upstreamMs = Number(/upstream;dur=([\d.]+)/.exec(timing ?? "")?.[1] ?? 0);
   const gw = `gw;dur=${Math.max(0, performance.now() - startedAt - upstreamMs).toFixed(2)}`;
-  headers.set("server-timing", timing ? `${gw}, ${timing}` : gw);
-  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  out.headers.set("server-timing", timing ? `${gw}, ${timing}` : gw);
+  return out;
 }

@@ -31,7 +31,7 @@ export async function findKeyBySecret(
   secret: string,
   opts: { fresh?: boolean } = {},
 ): Promise<KeyRecord | null> {
-  const hash = await hashSecret(secret);
+  const hash = hashSecret(secret);
   if (!opts.fresh) {
     const local = isolateCache.get(hash);
     if (local && local.until > Date.now()) return local.record;

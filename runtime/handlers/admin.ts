@@ -25,7 +25,7 @@ export const adminHandlers: Pick<AppHandlers, "adminCreateTenant" | "adminCredit
         env.DB.prepare("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)").bind(id, body.name, now),
         env.DB.prepare(
           "INSERT INTO api_keys (id, tenant_id, hash, prefix, name, scope, end_user_id, max_spend_micros, created_at) VALUES (?, ?, ?, ?, ?, 'master', NULL, NULL, ?)",
-        ).bind(key.id, id, await hashSecret(secret), key.prefix, key.name, now),
+        ).bind(key.id, id, hashSecret(secret), key.prefix, key.name, now),
       ]);
     } catch (e) {
       if (String(e).includes("UNIQUE")) throw new ApiError("conflict", `tenant ${id} already exists`, "body.id");

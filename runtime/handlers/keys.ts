@@ -52,7 +52,7 @@ export const keyHandlers: Pick<AppHandlers, "createKey" | "listKeys" | "updateKe
     const secret = newSecret(ctx.env.ENVIRONMENT === "production" ? "live" : "test");
     const row: KeyRow = {
       id: newId("key"),
-      hash: await hashSecret(secret),
+      hash: hashSecret(secret),
       prefix: secretPrefix(secret),
       name: body.name,
       scope: body.scope ?? "standard",

@@ -30,6 +30,9 @@ export async function readRawBody(req: Request): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (!req.body) return new Uint8Array(0);
+  // A declared length within the limit is what the runtime will deliver (it enforces the
+  // framing): one native read. Without one (chunked), count as it streams.
+  if (Number.isSafeInteger(declared)) return new Uint8Array(await req.arrayBuffer());
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

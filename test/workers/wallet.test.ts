@@ -5,6 +5,7 @@ import { SqlLedgerStore } from "../../runtime/wallet/sql-store";
 import type { KeyRow } from "../../runtime/wallet/store";
 import { walletFor } from "../../runtime/wallet/stub";
 import { simulate } from "../unit/wallet/simulate";
+import { simulateLeases } from "../unit/wallet/simulate-leases";
 
 const USD = 1_000_000;
 let tenants = 0;
@@ -152,6 +153,15 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
         simulate(new Ledger(new SqlLedgerStore(state.storage)), seed, 400),
       );
       expect(stats.reserved).toBeGreaterThan(40);
+    }
+  });
+
+  it("keeps the lease rules under random interleavings (simulate-leases.ts)", async () => {
+    for (const seed of [7_001, 7_004]) {
+      const stats = await runInDurableObject(freshWallet("lease-sim"), (_instance, state) =>
+        simulateLeases((now) => new Ledger(new SqlLedgerStore(state.storage), { now }), seed, 600),
+      );
+      expect(stats.draws).toBeGreaterThan(5);
     }
   });
 
