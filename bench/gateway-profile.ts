@@ -89,7 +89,7 @@ async function main() {
   const ladder: Step[] = [
     floorStep("native", [false, true]),
     floorStep("json-work", [false]),
-    ...["js-pump", "identity-pump", "transform-tap", "tee-tap", "pump-tap"].map((m) => floorStep(m, [true])),
+    ...["js-pump", "identity-pump", "identity-nowait", "transform-tap", "tee-tap", "pump-tap"].map((m) => floorStep(m, [true])),
     ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, key from memory)", { port: gh.port, path: "/v1/models", method: "GET", headers: { ...auth, "x-bench-variant": "no-billing-no-kv" }, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, KV key lookup)", { port: gh.port, path: "/v1/models", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
@@ -127,10 +127,11 @@ async function main() {
     return;
   }
 
+  const onlySteps = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
   const head = ["step", "mode", "conn", "p50 ms", "p99 ms", "gw p50", "gw p99", "per s", "workerd µs/req", "workerd CPU", "upstream CPU", "client CPU"];
   const rows: string[][] = [];
   for (const conc of [1, 16]) {
-    for (const [name, t, modes, pid] of ladder) {
+    for (const [name, t, modes, pid] of ladder.filter(([n]) => onlySteps === undefined || n.includes(onlySteps))) {
       for (const stream of modes) {
         let c0: [number, number, NodeJS.CpuUsage] = [0, 0, process.cpuUsage()];
         let c1: [number, number, NodeJS.CpuUsage] = c0;

@@ -8,6 +8,7 @@
 //   js-pump        the upstream body relayed by a JS read/write loop into a `new TransformStream()`
 //                  (the shape of runtime/gateway/stream-pump.ts, observing nothing)
 //   identity-pump  the same loop writing into workerd's native IdentityTransformStream
+//   identity-nowait  the same, without waiting for each write (only for back-pressure)
 //   transform-tap  body.pipeThrough(new TransformStream({ transform })) with the usage tap
 //   tee-tap        body.tee(): one branch straight to the client, the other read by the usage tap
 //   pump-tap       runtime/gateway/stream-pump.ts's startStream itself, openai → openai
@@ -31,11 +32,36 @@ function pump(body: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Ar
   })();
 }
 
+/** The loop without waiting for each write: writes queue in the stream, the next read starts at once. */
+function pumpNoWait(body: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>): void {
+  const reader = body.getReader();
+  const writer = writable.getWriter();
+  let failed = false;
+  const onError = () => {
+    failed = true;
+  };
+  void (async () => {
+    while (!failed) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      // Back-pressure: wait only when the client is not keeping up.
+      if ((writer.desiredSize ?? 0) <= 0) await writer.ready;
+      writer.write(value).catch(onError);
+    }
+    await writer.close();
+  })();
+}
+
 async function relay(mode: string, body: ReadableStream<Uint8Array>, model: string, ctx: ExecutionContext): Promise<ReadableStream<Uint8Array> | null> {
   switch (mode) {
     case "js-pump": {
       const t = new TransformStream<Uint8Array, Uint8Array>();
       pump(body, t.writable);
+      return t.readable;
+    }
+    case "identity-nowait": {
+      const t = new IdentityTransformStream();
+      pumpNoWait(body, t.writable);
       return t.readable;
     }
     case "identity-pump": {
