@@ -65,12 +65,15 @@ export class UsageOutbox {
   async flush(): Promise<number> {
     let copied = 0;
     for (;;) {
-      const rows = this.sql.exec(`SELECT ${COLUMNS.join(", ")} FROM usage_outbox LIMIT ${BATCH}`).toArray() as unknown as UsageEvent[];
+      const rows = this.sql
+        .exec(`SELECT rowid AS seq, ${COLUMNS.join(", ")} FROM usage_outbox ORDER BY rowid LIMIT ${BATCH}`)
+        .toArray() as unknown as Array<UsageEvent & { seq: number }>;
       if (rows.length === 0) return copied;
       const insert = `INSERT OR IGNORE INTO usage_events (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
       await this.db.batch(rows.map((r) => this.db.prepare(insert).bind(...COLUMNS.map((c) => r[c]))));
-      const ids = rows.map((r) => r.request_id);
-      this.sql.exec(`DELETE FROM usage_outbox WHERE request_id IN (${ids.map(() => "?").join(", ")})`, ...ids);
+      // By position, not by a list of ids: Durable Object SQL binds at most 100 values per
+      // statement. Rows queued while D1 was writing come after these, so they stay.
+      this.sql.exec("DELETE FROM usage_outbox WHERE rowid <= ?", (rows.at(-1) as { seq: number }).seq);
       copied += rows.length;
       if (rows.length < BATCH) return copied;
     }

@@ -54,3 +54,21 @@ it("a batch of settles reaches D1 without an explicit flush, one row each", asyn
   }
   throw new Error("usage rows did not reach D1 within 2 s");
 });
+
+it("drains a backlog larger than one statement's 100 bound values: every row reaches D1 once, the outbox empties", async () => {
+  const tenant = `outbox-backlog-${Date.now()}`;
+  const stub = walletFor(env.WALLET, tenant);
+  await stub.credit(10_000_000, "seed");
+  // One lease batch of 450 requests: more rows than one DELETE … IN (…) could name.
+  await stub.leaseGrow("lease-1", "key-1", 450 * 100, 0, 0);
+  const draws = Array.from({ length: 450 }, (_, i) => ({ request_id: `bk-${i}`, reserved_micros: 100, actual_micros: 50, usage: usage(tenant) }));
+  await runInDurableObject(stub, async (wallet: Wallet, state) => {
+    const res = await wallet.leaseSettle("lease-1", 1, draws, 0, true);
+    expect(res).toMatchObject({ ok: true, applied: true, closed: true });
+    expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM usage_outbox").one().n).toBe(450);
+    expect(await wallet.flushUsage()).toBe(450);
+    expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM usage_outbox").one().n).toBe(0);
+  });
+  const n = await env.DB.prepare("SELECT COUNT(*) AS n, SUM(cost_micros) AS cost FROM usage_events WHERE tenant_id = ?").bind(tenant).first();
+  expect(n).toEqual({ n: 450, cost: 450 * 50 });
+});
