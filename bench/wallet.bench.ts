@@ -147,8 +147,9 @@ async function main() {
     console.log(`\nWallet benchmark: mock/echo chat completion, one tenant, 127.0.0.1, ${(elapsed() / 1000).toFixed(1)} s\n`);
     console.log(table(rows));
     console.log(
-      "\nIn-Worker latencies tick in whole ms (workerd's clock). The Wallet path = reserve before forwarding," +
-        "\nsettle after (waitUntil) and the usage_events row; the baseline has none of them." +
+      "\nIn-Worker latencies tick in whole ms (workerd's clock). The Wallet path = the worst case set aside" +
+        "\nbefore forwarding (from the isolate's lease), the charge and usage_events row after (batched);" +
+        "\nthe baseline has none of them. The RPC rows call the Wallet object directly." +
         (resets ? `\n${resets} request(s) were retried after a connection reset.` : ""),
     );
   } finally {
