@@ -28,8 +28,9 @@ export async function authenticate(req: Request, env: Env, ctx: ExecutionContext
   const secret = extractSecret(req);
   if (!secret) throw new ApiError("authentication", "missing API key: send x-api-key: <key> or Authorization: Bearer <key>");
   if (!looksLikeKey(secret)) throw new ApiError("authentication", "invalid API key format: keys look like qlk_live_… or qlk_test_…");
-  // Billable routes are guarded by the Wallet (which knows revocations at once); master
-  // routes read D1 directly; only read-only standard routes may use a stale cache entry.
+  // Billable routes are guarded by the Wallet (a revocation reaches this isolate's lease at
+  // once, every other isolate's within its 2 s re-check); master routes read D1 directly;
+  // only read-only standard routes may use a stale cache entry.
   const key = await findKeyBySecret(env, ctx, secret, { fresh: level === "master" });
   if (!key) throw new ApiError("authentication", "invalid or revoked API key");
   if (level === "master" && key.scope !== "master") {

@@ -77,8 +77,9 @@ export async function forgetKey(env: Env, hash: string): Promise<void> {
 
 /**
  * A per-isolate cache in front of KV, so a hot key costs no KV read. Short-lived: other
- * isolates learn of a revocation within ISOLATE_CACHE_MS on read-only routes, while
- * billable routes are refused at once by the Wallet and master routes read D1 directly.
+ * isolates learn of a revocation within ISOLATE_CACHE_MS on read-only routes; billable
+ * routes are refused by the Wallet at once in the isolate that revoked the key and within
+ * the lease re-check (2 s, gateway/leases.ts) elsewhere; master routes read D1 directly.
  */
 const ISOLATE_CACHE_MS = 10_000;
 const ISOLATE_CACHE_MAX = 10_000;

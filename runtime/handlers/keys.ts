@@ -104,7 +104,8 @@ export const keyHandlers: Pick<AppHandlers, "createKey" | "listKeys" | "updateKe
   async revokeKey({ params }, ctx) {
     const me = callerKey(ctx);
     const row = await ownKey(ctx.env, me.tenant_id, params.id);
-    // The wallet refuses the key's next billable request even where a cache is stale.
+    // The wallet refuses the key's billable requests even where a cache is stale: this
+    // isolate's lease at once, other isolates' at their next re-check (gateway/leases.ts).
     await walletFor(ctx.env.WALLET, me.tenant_id).revokeKey(row.id);
     keyChanged(me.tenant_id, row.id);
     await ctx.env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ?").bind(Date.now(), row.id, me.tenant_id).run();
