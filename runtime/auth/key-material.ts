@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./sha256";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -30,13 +30,9 @@ export function looksLikeKey(secret: string): boolean {
   return /^qlk_(live|test)_[0-9A-Za-z]{16,128}$/.test(secret);
 }
 
-/**
- * Hex SHA-256: what D1 and KV store instead of the secret. Synchronous (`node:crypto`, which
- * nodejs_compat provides natively in workerd): it runs on every authenticated request, and
- * WebCrypto's digest costs a promise and a trip back into the isolate for 32 bytes.
- */
+/** Hex SHA-256: what D1 and KV store instead of the secret (synchronous: see sha256.ts). */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  return sha256Hex(secret);
 }
 
 export function newId(prefix: string): string {
