@@ -113,20 +113,32 @@ export async function startStream(
   const writer = writable.getWriter();
   const pump = (async (): Promise<StreamEnd> => {
     let clientGone = false;
-    // One write in flight while the next upstream chunk is read: reading and relaying overlap.
-    let inFlight: Promise<void> = Promise.resolve();
-    const write = async (bytes: Uint8Array) => {
-      await inFlight;
-      inFlight = writer.write(bytes).catch(() => {
-        clientGone = true;
-      });
+    const gone = () => {
+      clientGone = true;
     };
-    for (const h of held) await write(h);
-    while (!ended && !clientGone) {
-      const out = feed(await read());
-      if (out) await write(out);
+    // One write in flight while the next upstream chunk is read: reading and relaying
+    // overlap. The loop is written out flat — one await per read, one per write, no
+    // helper coroutines — because it runs once per upstream chunk.
+    let inFlight: Promise<void> | undefined;
+    for (const h of held) {
+      if (inFlight) await inFlight;
+      inFlight = writer.write(h).then(undefined, gone);
     }
-    await inFlight;
+    while (!ended && !clientGone) {
+      let chunk: Uint8Array | null;
+      try {
+        const res = await reader.next();
+        chunk = res.done ? null : reader.take(res.value);
+      } catch {
+        chunk = null; // a cut connection ends the stream; feed(null) turns it into an error event
+      }
+      const out = feed(chunk);
+      if (out) {
+        if (inFlight) await inFlight;
+        inFlight = writer.write(out).then(undefined, gone);
+      }
+    }
+    if (inFlight) await inFlight;
     if (clientGone) {
       abortUpstream();
       await reader.cancel().catch(() => {});
@@ -167,7 +179,16 @@ const READ_BYTES = 16 * 1024;
  * bodies in workerd) one read drains several queued SSE events at once, so a fast upstream
  * costs a few JS round trips per stream instead of one per event.
  */
-function byteReader(stream: ReadableStream<Uint8Array>): { read(): Promise<Uint8Array | null>; cancel(): Promise<void> } {
+interface ByteReader {
+  /** The next chunk, or null at the end. */
+  read(): Promise<Uint8Array | null>;
+  /** The raw read, for the relay loop: pass a chunk it returns through `take`. */
+  next(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  take(value: Uint8Array | undefined): Uint8Array | null;
+  cancel(): Promise<void>;
+}
+
+function byteReader(stream: ReadableStream<Uint8Array>): ByteReader {
   let byob: ReadableStreamBYOBReader | undefined;
   try {
     byob = stream.getReader({ mode: "byob" });
@@ -179,13 +200,19 @@ function byteReader(stream: ReadableStream<Uint8Array>): { read(): Promise<Uint8
     // One buffer for every read (a read hands it back as value.buffer): what arrived is
     // copied out, usually a few hundred bytes, instead of allocating 16 KiB per read.
     let buf = new ArrayBuffer(READ_BYTES);
+    const take = (value: Uint8Array | undefined): Uint8Array | null => {
+      if (!value) return null;
+      buf = value.buffer as ArrayBuffer;
+      return value.slice();
+    };
+    const next = () => r.read(new Uint8Array(buf));
     return {
       async read() {
-        const { value, done } = await r.read(new Uint8Array(buf));
-        if (done || !value) return null;
-        buf = value.buffer as ArrayBuffer;
-        return value.slice();
+        const { value, done } = await next();
+        return done ? null : take(value);
       },
+      next,
+      take,
       cancel: () => r.cancel(),
     };
   }
@@ -195,6 +222,8 @@ function byteReader(stream: ReadableStream<Uint8Array>): { read(): Promise<Uint8
       const { value, done } = await r.read();
       return done ? null : value;
     },
+    next: () => r.read(),
+    take: (value) => value ?? null,
     cancel: () => r.cancel(),
   };
 }
