@@ -218,7 +218,8 @@ export class LeaseBook {
    */
   private flush(env: Env, lease: Lease, closeIdle: boolean): Promise<void> {
     const run = async (): Promise<void> => {
-      const close = !lease.closing && lease.running === 0 && (closeIdle || !lease.busy);
+      // Not while a grow is on its way: the request that asked for it is about to spend.
+      const close = !lease.closing && lease.running === 0 && !lease.growing && (closeIdle || !lease.busy);
       if (lease.draws.length > 0 || close) {
         if (close) {
           lease.closing = true;

@@ -130,6 +130,17 @@ describe("LeaseBook", () => {
     expect(wallet.ledger.keyState("key_1")).toMatchObject({ spent_micros: 40_000, reserved_micros: 0 });
   });
 
+  it("a read that flushes while the lease is still being granted does not close it under the request", async () => {
+    const pending = book.reserve(env, key, "r1", 10_000);
+    await book.flushTenant(env, "t1"); // runs while leaseGrow is on its way
+    const hold = await pending;
+    await book.settle(env, hold, 4_000, "", usage);
+    await book.flushTenant(env, "t1");
+    expect(wallet.calls.grow).toBe(1);
+    expect(wallet.ledger.balance()).toEqual({ balance_micros: 100 * USD - 4_000, reserved_micros: 0, currency: "usd" });
+    expect(wallet.ledger.audit().ok).toBe(true);
+  });
+
   it("a batch whose reply was lost is re-sent under the same number and charged once", async () => {
     const hold = await book.reserve(env, key, "r1", 10_000);
     wallet.loseNextReply = true;
