@@ -10,7 +10,7 @@ const NO_HOLD = {} as billing.Hold;
 export const reserve: typeof billing.reserve = async () => NO_HOLD;
 
 /** No settlement and no usage_events row. */
-export const settle: typeof billing.settle = async () => {};
+export const settle: typeof billing.settle = () => undefined;
 
 export const settleQueued: typeof billing.settleQueued = async () => {};
 export const keyChanged: typeof billing.keyChanged = () => {};

@@ -25,10 +25,10 @@ export type UsageRecord = Omit<UsageEvent, "request_id" | "tenant_id" | "key_id"
 /**
  * Settles the request at its actual cost (at most what was set aside; the excess is waived).
  * The Wallet records the usage row in the same commit as the charge, with the amount really
- * charged, and copies it to D1 in batches: ledger and usage always agree. The promise ends
- * when the charge is in the Wallet: hand it to waitUntil.
+ * charged, and copies it to D1 in batches: ledger and usage always agree. A promise comes
+ * back when this call scheduled the batch that carries the charge: hand it to waitUntil.
  */
-export function settle(env: Env, key: KeyRecord, hold: Hold, actualMicros: number, usage: UsageRecord): Promise<void> {
+export function settle(env: Env, key: KeyRecord, hold: Hold, actualMicros: number, usage: UsageRecord): Promise<void> | undefined {
   const note = `${usage.model} via ${usage.provider}: ${usage.input_tokens} in, ${usage.cached_tokens} cached, ${usage.output_tokens} out (${usage.outcome})`;
   // Nothing reached a provider (refused before, or no provider answered): no usage row.
   const consumed = actualMicros > 0 || usage.input_tokens > 0 || usage.output_tokens > 0;

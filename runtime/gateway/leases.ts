@@ -135,11 +135,12 @@ export class LeaseBook {
 
   /**
    * Returns what the request did not use to the lease and queues its charge (≤ its worst
-   * case; any excess is recorded as waived). The promise ends when the charge is in the
-   * Wallet: hand it to waitUntil.
+   * case; any excess is recorded as waived). Returns the promise of the flush that will
+   * carry the charge when this call scheduled it — hand it to waitUntil — and undefined when
+   * a flush already scheduled (and kept alive by the request that scheduled it) carries it.
    */
-  settle(env: Env, hold: Hold, actualMicros: number, note: string, usage: DrawUsage | undefined): Promise<void> {
-    if (hold.settled) return Promise.resolve();
+  settle(env: Env, hold: Hold, actualMicros: number, note: string, usage: DrawUsage | undefined): Promise<void> | undefined {
+    if (hold.settled) return undefined;
     hold.settled = true;
     const { lease, worstMicros } = hold;
     const charged = Math.min(actualMicros, worstMicros);
@@ -147,6 +148,7 @@ export class LeaseBook {
     lease.running -= 1;
     lease.room += worstMicros - charged;
     lease.draws.push({ request_id: hold.requestId, reserved_micros: worstMicros, actual_micros: actualMicros, note, ...(usage ? { usage } : {}) });
+    if (lease.soon) return undefined;
     return this.flushSoon(env, lease);
   }
 

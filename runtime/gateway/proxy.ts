@@ -47,7 +47,8 @@ export async function proxy(call: GatewayCall): Promise<Response> {
   const finish: Finish = (micros, usage) => {
     if (settled) return;
     settled = true;
-    ctx.exec.waitUntil(settle(ctx.env, call.key, hold, micros, usage));
+    const flushing = settle(ctx.env, call.key, hold, micros, usage);
+    if (flushing) ctx.exec.waitUntil(flushing);
   };
   const nothing = (outcome: string): UsageRecord => ({
     model: String(body.model), provider: "none", surface: call.surface, input_tokens: 0, output_tokens: 0, cached_tokens: 0, outcome,

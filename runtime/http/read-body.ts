@@ -1,6 +1,8 @@
 import { ApiError, badRequest } from "../errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Stateless between calls (no `stream` option), so one serves every request. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /**
  * Reads a JSON body of at most 1 MiB. A Content-Length over the limit is refused before
@@ -11,7 +13,7 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   if (bytes.byteLength === 0) return undefined;
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw badRequest("request body is not valid UTF-8", "body");
   }
