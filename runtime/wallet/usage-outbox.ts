@@ -37,6 +37,8 @@ const COLUMNS = [
 ] as const satisfies readonly (keyof UsageEvent)[];
 
 const BATCH = 200;
+/** D1 binds at most 100 values per statement: 7 rows of 13 columns. */
+const ROWS_PER_INSERT = Math.floor(100 / COLUMNS.length);
 
 export class UsageOutbox {
   constructor(
@@ -69,8 +71,16 @@ export class UsageOutbox {
         .exec(`SELECT rowid AS seq, ${COLUMNS.join(", ")} FROM usage_outbox ORDER BY rowid LIMIT ${BATCH}`)
         .toArray() as unknown as Array<UsageEvent & { seq: number }>;
       if (rows.length === 0) return copied;
-      const insert = `INSERT OR IGNORE INTO usage_events (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
-      await this.db.batch(rows.map((r) => this.db.prepare(insert).bind(...COLUMNS.map((c) => r[c]))));
+      // Several rows per statement, within D1's 100 bound values per query.
+      const statements: D1PreparedStatement[] = [];
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+        const values = chunk.map(() => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ");
+        statements.push(
+          this.db.prepare(`INSERT OR IGNORE INTO usage_events (${COLUMNS.join(", ")}) VALUES ${values}`).bind(...chunk.flatMap((r) => COLUMNS.map((c) => r[c]))),
+        );
+      }
+      await this.db.batch(statements);
       // By position, not by a list of ids: Durable Object SQL binds at most 100 values per
       // statement. Rows queued while D1 was writing come after these, so they stay.
       this.sql.exec("DELETE FROM usage_outbox WHERE rowid <= ?", (rows.at(-1) as { seq: number }).seq);
