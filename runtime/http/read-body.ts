@@ -1,12 +1,18 @@
 import { ApiError, badRequest } from "../errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A refused body up to this size is read to its end (and dropped) before the 413 goes out:
+ * answering while the client is still uploading makes the connection close under it, and
+ * most HTTP clients then report a reset instead of the 413. Larger bodies are cut off.
+ */
+const DRAIN_MAX_BYTES = 4 * MAX_BODY_BYTES;
 /** Stateless between calls (no `stream` option), so one serves every request. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /**
- * Reads a JSON body of at most 1 MiB. A Content-Length over the limit is refused before
- * reading; a chunked body is counted as it streams, so memory stays bounded.
+ * Reads a JSON body of at most 1 MiB. A Content-Length over the limit is refused without
+ * keeping any of it; a chunked body is counted as it streams, so memory stays bounded.
  */
 export async function readJsonBody(req: Request): Promise<unknown> {
   const bytes = await readRawBody(req);
@@ -30,7 +36,11 @@ export async function readJsonBody(req: Request): Promise<unknown> {
  */
 export async function readRawBody(req: Request): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > MAX_BODY_BYTES) {
+    if (req.body && declared <= DRAIN_MAX_BYTES) await drain(req.body.getReader(), 0);
+    else await req.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
   if (!req.body) return new Uint8Array(0);
   // A declared length within the limit is what the runtime will deliver (it enforces the
   // framing): one native read. Without one (chunked), count as it streams.
@@ -43,7 +53,7 @@ export async function readRawBody(req: Request): Promise<Uint8Array> {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
+      await drain(reader, size);
       throw tooLarge();
     }
     chunks.push(value);
@@ -55,6 +65,21 @@ export async function readRawBody(req: Request): Promise<Uint8Array> {
     at += c.byteLength;
   }
   return bytes;
+}
+
+/** Reads and drops the rest of a refused body, up to DRAIN_MAX_BYTES in all; cancels beyond. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, seen: number): Promise<void> {
+  let size = seen;
+  try {
+    while (size <= DRAIN_MAX_BYTES) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // the client gave up first: nothing left to drain
+  }
 }
 
 function tooLarge(): ApiError {
