@@ -116,9 +116,7 @@ export async function startStream(
     const gone = () => {
       clientGone = true;
     };
-    // One write in flight while the next upstream chunk is read: reading and relaying
-    // overlap. The loop is written out flat — one await per read, one per write, no
-    // helper coroutines — because it runs once per upstream chunk.
+    // One write in flight while the next upstream chunk is read: reading and relaying overlap.
     let inFlight: Promise<void> | undefined;
     for (const h of held) {
       if (inFlight) await inFlight;
@@ -174,11 +172,6 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 const READ_BYTES = 16 * 1024;
 
-/**
- * Reads whatever bytes have arrived, up to 16 KiB at a time. With a byte stream (fetch
- * bodies in workerd) one read drains several queued SSE events at once, so a fast upstream
- * costs a few JS round trips per stream instead of one per event.
- */
 interface ByteReader {
   /** The next chunk, or null at the end. */
   read(): Promise<Uint8Array | null>;
@@ -188,6 +181,12 @@ interface ByteReader {
   cancel(): Promise<void>;
 }
 
+/**
+ * Reads whatever bytes have arrived, up to 16 KiB at a time, into one reused buffer (BYOB,
+ * fetch bodies in workerd); plain reads for other streams (the in-process mock). Measured:
+ * a 50-event stream written back to back still arrives as 82–99 reads, one or two per event,
+ * however large the buffer (bench/README.md).
+ */
 function byteReader(stream: ReadableStream<Uint8Array>): ByteReader {
   let byob: ReadableStreamBYOBReader | undefined;
   try {
