@@ -306,10 +306,9 @@ export class Ledger {
       if (row.status !== "open") return { ok: false, type: "lease_closed", message: `lease ${JSON.stringify(id)} was ${row.status} before batch ${seq}` };
       const key = this.store.key(row.key_id);
       if (key === null) throw new Error(`wallet storage is inconsistent: lease ${id} names unknown key ${row.key_id}`);
-      let { balance_micros: balance, reserved_micros: reserved } = this.store.totals();
+      const totals = this.store.totals();
+      let balance = totals.balance_micros;
       let drawn = row.charged_micros ?? 0;
-      let spent = key.spent_micros;
-      let keyReserved = key.reserved_micros;
       let lastEntry: number | null = row.entry_id;
       const charged = checked.map((d) => {
         const charge = Math.min(d.actual, d.reserved, row.amount_micros - drawn);
@@ -324,18 +323,17 @@ export class Ledger {
           request_id: d.request_id,
           balance_after_micros: balance,
           created_at: now,
-          note: drawNote(d.note, d.actual, d.reserved, waived),
+          note: chargeNote(d.reserved, d.actual, waived, d.note),
         });
         lastEntry = entry.id;
         drawn += charge;
-        spent += charge;
-        keyReserved -= charge;
-        reserved -= charge;
         return charge;
       });
-      const rest = close ? row.amount_micros - drawn : 0;
-      this.store.putKey({ ...key, spent_micros: spent, reserved_micros: keyReserved - rest });
-      this.store.setTotals({ balance_micros: balance, reserved_micros: reserved - rest });
+      // Charged money leaves the hold; closing also releases what is left of it.
+      const total = totals.balance_micros - balance;
+      const released = total + (close ? row.amount_micros - drawn : 0);
+      this.store.putKey({ ...key, spent_micros: key.spent_micros + total, reserved_micros: key.reserved_micros - released });
+      this.store.setTotals({ balance_micros: balance, reserved_micros: totals.reserved_micros - released });
       this.store.putLease({ ...lease, last_seq: seq, inflight_micros: close ? 0 : Math.min(inflight, row.amount_micros - drawn) });
       this.store.putReservation(
         close
@@ -440,7 +438,7 @@ export class Ledger {
       request_id: row.request_id,
       balance_after_micros: balanceAfter,
       created_at: now,
-      note: chargeNote(row, actual, waived, note),
+      note: chargeNote(row.amount_micros, actual, waived, note),
     });
     this.store.putKey({
       ...key,
@@ -466,19 +464,13 @@ export class Ledger {
   }
 }
 
-function drawNote(note: string | null, actual: number, reserved: number, waived: number): string | null {
-  if (waived === 0) return note;
-  const over = `usage ${formatUsd(actual)} exceeded the ${formatUsd(reserved)} reservation; ${formatUsd(waived)} waived`;
-  return note === null ? over : `${note}; ${over}`;
-}
-
-function chargeNote(row: ReservationRow, actual: number | null, waived: number, note: string | null): string | null {
+function chargeNote(reservedMicros: number, actual: number | null, waived: number, note: string | null): string | null {
   const parts: string[] = [];
   if (note !== null) parts.push(note);
   if (actual === null) {
-    parts.push(`expired: no settle by the deadline, charged the full ${formatUsd(row.amount_micros)} reservation`);
+    parts.push(`expired: no settle by the deadline, charged the full ${formatUsd(reservedMicros)} reservation`);
   } else if (waived > 0) {
-    parts.push(`usage ${formatUsd(actual)} exceeded the ${formatUsd(row.amount_micros)} reservation; ${formatUsd(waived)} waived`);
+    parts.push(`usage ${formatUsd(actual)} exceeded the ${formatUsd(reservedMicros)} reservation; ${formatUsd(waived)} waived`);
   }
   return parts.length === 0 ? null : parts.join("; ");
 }
