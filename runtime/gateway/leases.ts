@@ -30,7 +30,7 @@ import type { KeyRecord } from "../auth/key-store";
 import { ApiError } from "../errors";
 import { walletFor } from "../wallet/stub";
 import type { LeaseDraw, LeaseGrowResult } from "../wallet/types";
-import type { UsageEvent } from "../wallet/usage-outbox";
+import type { ChargedUsage } from "../wallet/usage-outbox";
 
 /** How long an isolate spends from its lease before asking the Wallet again (revocations land within this). */
 const RECHECK_MS = 2_000;
@@ -43,8 +43,10 @@ const RETRY_MS = 1_000;
 /** A lease asks for this many of the current request's worst case at a time. */
 const WANT_WORST_CASES = 64;
 
-type DrawUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "created_at">;
-type Draw = LeaseDraw & { usage?: DrawUsage };
+type Draw = LeaseDraw & { usage?: ChargedUsage };
+
+/** The map key of a (tenant, key) lease. */
+const slotOf = (tenantId: string, keyId: string) => `${tenantId}\u0000${keyId}`;
 
 interface Batch {
   seq: number;
@@ -99,7 +101,7 @@ export class LeaseBook {
    * Throws the contract's 402 (`insufficient_funds`, `cap_exceeded`) or 401 (revoked).
    */
   async reserve(env: Env, key: KeyRecord, requestId: string, worstMicros: number): Promise<Hold> {
-    const slot = `${key.tenant_id}\u0000${key.id}`;
+    const slot = slotOf(key.tenant_id, key.id);
     // Each turn either takes room or waits for one Wallet call; many requests at once may wait
     // through several calls of the others. The bound only stops a bug from spinning forever.
     const giveUpAt = Date.now() + GIVE_UP_MS;
@@ -139,7 +141,7 @@ export class LeaseBook {
    * carry the charge when this call scheduled it — hand it to waitUntil — and undefined when
    * a flush already scheduled (and kept alive by the request that scheduled it) carries it.
    */
-  settle(env: Env, hold: Hold, actualMicros: number, note: string, usage: DrawUsage | undefined): Promise<void> | undefined {
+  settle(env: Env, hold: Hold, actualMicros: number, note: string, usage: ChargedUsage | undefined): Promise<void> | undefined {
     if (hold.settled) return undefined;
     hold.settled = true;
     const { lease, worstMicros } = hold;
@@ -160,7 +162,7 @@ export class LeaseBook {
 
   /** The isolate that revokes a key or changes its cap stops spending from its lease at once. */
   forgetKey(tenantId: string, keyId: string): void {
-    const lease = this.leases.get(`${tenantId}\u0000${keyId}`);
+    const lease = this.leases.get(slotOf(tenantId, keyId));
     if (lease) lease.checkedAt = 0;
   }
 
@@ -225,7 +227,7 @@ export class LeaseBook {
       if (lease.draws.length > 0 || close) {
         if (close) {
           lease.closing = true;
-          const slot = `${lease.tenantId}\u0000${lease.keyId}`;
+          const slot = slotOf(lease.tenantId, lease.keyId);
           if (this.leases.get(slot) === lease) this.leases.delete(slot);
         }
         lease.cut(close);

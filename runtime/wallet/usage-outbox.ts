@@ -36,7 +36,12 @@ const COLUMNS = [
   "created_at",
 ] as const satisfies readonly (keyof UsageEvent)[];
 
+/** What a caller hands the Wallet with a charge: the row minus what the Wallet fills in. */
+export type ChargedUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "created_at">;
+
 const BATCH = 200;
+const COLUMN_LIST = COLUMNS.join(", ");
+const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
 /** D1 binds at most 100 values per statement: 7 rows of 13 columns. */
 const ROWS_PER_INSERT = Math.floor(100 / COLUMNS.length);
 
@@ -51,7 +56,7 @@ export class UsageOutbox {
   /** Queues a row (idempotent on request_id). Synchronous: part of the caller's commit. */
   add(e: UsageEvent): void {
     this.sql.exec(
-      `INSERT OR IGNORE INTO usage_outbox (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`,
+      `INSERT OR IGNORE INTO usage_outbox (${COLUMN_LIST}) VALUES ${ROW_PLACEHOLDERS}`,
       ...COLUMNS.map((c) => e[c]),
     );
   }
@@ -68,16 +73,16 @@ export class UsageOutbox {
     let copied = 0;
     for (;;) {
       const rows = this.sql
-        .exec(`SELECT rowid AS seq, ${COLUMNS.join(", ")} FROM usage_outbox ORDER BY rowid LIMIT ${BATCH}`)
+        .exec(`SELECT rowid AS seq, ${COLUMN_LIST} FROM usage_outbox ORDER BY rowid LIMIT ${BATCH}`)
         .toArray() as unknown as Array<UsageEvent & { seq: number }>;
       if (rows.length === 0) return copied;
       // Several rows per statement, within D1's 100 bound values per query.
       const statements: D1PreparedStatement[] = [];
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
         const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-        const values = chunk.map(() => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ");
+        const values = chunk.map(() => ROW_PLACEHOLDERS).join(", ");
         statements.push(
-          this.db.prepare(`INSERT OR IGNORE INTO usage_events (${COLUMNS.join(", ")}) VALUES ${values}`).bind(...chunk.flatMap((r) => COLUMNS.map((c) => r[c]))),
+          this.db.prepare(`INSERT OR IGNORE INTO usage_events (${COLUMN_LIST}) VALUES ${values}`).bind(...chunk.flatMap((r) => COLUMNS.map((c) => r[c]))),
         );
       }
       await this.db.batch(statements);

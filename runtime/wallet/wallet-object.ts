@@ -7,7 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { Ledger } from "./ledger";
 import { SqlLedgerStore } from "./sql-store";
-import { UsageOutbox, type UsageEvent } from "./usage-outbox";
+import { UsageOutbox, type ChargedUsage } from "./usage-outbox";
 import { WriteBehindStore } from "./write-behind-store";
 import type {
   AuditReport,
@@ -83,7 +83,7 @@ export class Wallet extends DurableObject<Env> {
   async settle(
     requestId: string,
     actualMicros: number,
-    meta?: SettleMeta & { usage?: Omit<UsageEvent, "request_id" | "cost_micros" | "created_at"> },
+    meta?: SettleMeta & { usage?: ChargedUsage },
   ): Promise<SettleResult> {
     const now = Date.now();
     const result = this.book.settle(requestId, actualMicros, now, meta);
@@ -108,7 +108,7 @@ export class Wallet extends DurableObject<Env> {
   async leaseSettle(
     leaseId: string,
     seq: number,
-    draws: Array<LeaseDraw & { usage?: Omit<UsageEvent, "request_id" | "cost_micros" | "created_at"> }>,
+    draws: Array<LeaseDraw & { usage?: ChargedUsage }>,
     inflightMicros: number,
     close: boolean,
   ): Promise<LeaseSettleResult> {
