@@ -89,11 +89,11 @@ async function main() {
   const ladder: Step[] = [
     floorStep("native", [false, true]),
     floorStep("json-work", [false]),
-    ...["js-pump", "identity-pump", "identity-nowait", "transform-tap", "tee-tap", "pump-tap"].map((m) => floorStep(m, [true])),
+    ...["js-pump", "identity-pump", "identity-nowait", "transform-tap", "tee-tap", "tee-pipe-read", "tee-pipe-tap", "pump-tap"].map((m) => floorStep(m, [true])),
     ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, key from memory)", { port: gh.port, path: "/v1/models", method: "GET", headers: { ...auth, "x-bench-variant": "no-billing-no-kv" }, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, KV key lookup)", { port: gh.port, path: "/v1/models", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
-    ...["no-billing-no-kv", "no-wallet", "no-settle", "no-usage-insert", "full"].map(chat),
+    ...["no-billing-no-kv", "no-wallet", "no-settle", "no-usage", "full"].map(chat),
   ];
 
   if (CPU) {
@@ -163,6 +163,7 @@ async function main() {
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) => r.map((v, i) => (i < 3 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join("  ");
+  console.log(`counters: ${await (await fetch(`http://127.0.0.1:${gh.port}/__bench/counters`)).text()}`);
   console.log(`\n${line(head)}\n${rows.map(line).join("\n")}`);
   console.log(`load average after: ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
 }

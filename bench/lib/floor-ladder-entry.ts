@@ -11,6 +11,13 @@
 //   identity-nowait  the same, without waiting for each write (only for back-pressure)
 //   transform-tap  body.pipeThrough(new TransformStream({ transform })) with the usage tap
 //   tee-tap        body.tee(): one branch straight to the client, the other read by the usage tap
+//                  (a client that leaves is not noticed: the tee keeps reading for the tap)
+//   tee-pipe-read  body.tee(): one branch piped natively into an IdentityTransformStream (its
+//                  pipeTo rejects when the client leaves), the other read with plain BYOB reads
+//                  and dropped — the cheapest relay that reads the stream at all
+//   tee-pipe-tap   the same with the usage tap on the read branch. Not readAtLeast(): it holds
+//                  the other branch back until the read is satisfied (the client got the whole
+//                  stream at its end)
 //   pump-tap       runtime/gateway/stream-pump.ts's startStream itself, openai → openai
 import { startStream } from "../../runtime/gateway/stream-pump";
 import { createUsageTap } from "../../runtime/translate";
@@ -84,6 +91,27 @@ async function relay(mode: string, body: ReadableStream<Uint8Array>, model: stri
         })(),
       );
       return client;
+    }
+    case "tee-pipe-read":
+    case "tee-pipe-tap": {
+      const tap = mode === "tee-pipe-tap" ? createUsageTap("openai", { model }) : null;
+      const [client, mine] = body.tee();
+      const t = new IdentityTransformStream();
+      ctx.waitUntil(client.pipeTo(t.writable).catch(() => {}));
+      ctx.waitUntil(
+        (async () => {
+          const reader = mine.getReader({ mode: "byob" });
+          let buf = new ArrayBuffer(16384);
+          for (;;) {
+            const r = await reader.read(new Uint8Array(buf));
+            if (r.done || !r.value) break;
+            buf = r.value.buffer as ArrayBuffer;
+            tap?.push(r.value.slice());
+          }
+          tap?.end();
+        })(),
+      );
+      return t.readable;
     }
     default: {
       const started = await startStream(body, "openai", "openai", { model }, false, () => {});

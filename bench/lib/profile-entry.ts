@@ -3,9 +3,9 @@
 // is changed, so the difference between variants is what that I/O costs on the request path.
 //
 //   full             the Worker as deployed
-//   no-usage-insert  settle's D1 INSERT into usage_events skipped
-//   no-settle        the Wallet settle() RPC answered locally (the D1 INSERT still runs)
-//   no-wallet        reserve() and settle() answered locally, no D1 INSERT: no billing I/O
+//   no-usage         leaseSettle() without the usage rows: ledger charges only, nothing copied to D1
+//   no-settle        the Wallet's leaseSettle() answered locally: no ledger, usage or D1 writes
+//   no-wallet        leaseGrow() answered locally too (a large grant): no Wallet call at all
 //   no-billing-no-kv no-wallet, and the key lookup answered from memory after the first time
 //
 // GET /__bench/clock reports how performance.now() moves in workerd around CPU work and I/O.
@@ -13,24 +13,12 @@ import worker, { Wallet } from "../../runtime/index";
 
 export { Wallet };
 
-type Variant = "full" | "no-usage-insert" | "no-settle" | "no-wallet" | "no-billing-no-kv";
+type Variant = "full" | "no-usage" | "no-settle" | "no-wallet" | "no-billing-no-kv";
 
 const keyCache = new Map<string, unknown>();
 
-function wrapDb(db: D1Database): D1Database {
-  const skipped = { bind: () => skipped, run: async () => ({ success: true, meta: {}, results: [] }) };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === "prepare") {
-        return (sql: string) => (sql.includes("INSERT OR IGNORE INTO usage_events") ? skipped : target.prepare(sql));
-      }
-      const v = Reflect.get(target, prop) as unknown;
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-}
-
-function wrapWallet(ns: Env["WALLET"], skipReserve: boolean): Env["WALLET"] {
+/** A Wallet whose lease calls (the gateway's only billing calls) are answered without the object. */
+function wrapWallet(ns: Env["WALLET"], skip: "usage" | "settle" | "grow"): Env["WALLET"] {
   return new Proxy(ns, {
     get(target, prop) {
       if (prop === "get") {
@@ -38,10 +26,22 @@ function wrapWallet(ns: Env["WALLET"], skipReserve: boolean): Env["WALLET"] {
           const stub = target.get(id);
           return new Proxy(stub, {
             get(s, p) {
-              if (p === "settle") {
-                return async (_requestId: string, actual: number) => ({ ok: true, applied: true, settlement: { charged_micros: actual } });
+              if (p === "leaseSettle" && skip === "usage") {
+                // Called as is: on an RPC stub, `.call` would itself be a remote property.
+                const real = Reflect.get(s, p) as (...args: unknown[]) => Promise<unknown>;
+                return (lease: string, seq: number, draws: { usage?: unknown }[], inflight: number, close: boolean) =>
+                  real(lease, seq, draws.map(({ usage: _usage, ...d }) => d), inflight, close);
               }
-              if (p === "reserve" && skipReserve) return async () => ({ ok: true, applied: true });
+              if (p === "leaseSettle") {
+                return async (_lease: string, _seq: number, draws: { actual_micros: number }[], _inflight: number, close: boolean) => ({
+                  ok: true, applied: true, charged_micros: draws.map((d) => d.actual_micros), closed: close,
+                });
+              }
+              if (p === "leaseGrow" && skip === "grow") {
+                return async (_lease: string, _key: string, _worst: number, room: number, want: number) => ({
+                  ok: true, granted_micros: want, held_micros: room + want, deadline_at: Date.now() + 600_000,
+                });
+              }
               return Reflect.get(s, p) as unknown;
             },
           });
@@ -74,14 +74,14 @@ function variantEnv(env: Env, variant: Variant): Env {
   switch (variant) {
     case "full":
       return env;
-    case "no-usage-insert":
-      return { ...env, DB: wrapDb(env.DB) };
+    case "no-usage":
+      return { ...env, WALLET: wrapWallet(env.WALLET, "usage") };
     case "no-settle":
-      return { ...env, WALLET: wrapWallet(env.WALLET, false) };
+      return { ...env, WALLET: wrapWallet(env.WALLET, "settle") };
     case "no-wallet":
-      return { ...env, WALLET: wrapWallet(env.WALLET, true), DB: wrapDb(env.DB) };
+      return { ...env, WALLET: wrapWallet(env.WALLET, "grow") };
     case "no-billing-no-kv":
-      return { ...env, WALLET: wrapWallet(env.WALLET, true), DB: wrapDb(env.DB), KEY_CACHE: wrapKv(env.KEY_CACHE) };
+      return { ...env, WALLET: wrapWallet(env.WALLET, "grow"), KEY_CACHE: wrapKv(env.KEY_CACHE) };
     default: {
       const never: never = variant;
       throw new Error(`unknown variant ${String(never)}`);
