@@ -9,7 +9,8 @@
 //   TMPDIR=/dev/shm node --import tsx bench/gateway-profile.ts   # local D1/KV/DO storage on tmpfs
 //   node --experimental-websocket --import tsx bench/gateway-profile.ts --cpu [--only=stream]
 //     (instead of the ladder: V8 CPU profiles of every workerd isolate under 16 connections,
-//      JS self time per request by source file and function; Node 20 needs the flag)
+//      JS self time per request by source file and function; Node 20 needs the flag;
+//      --floor=<ladder step> profiles that floor step on streams instead of the native one)
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,8 @@ import { chatBody } from "./lib/targets";
 
 const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 2);
 const CPU = process.argv.includes("--cpu");
+/** With --cpu: which floor ladder step to profile on streams (default: the native pass-through). */
+const FLOOR_MODE = process.argv.find((a) => a.startsWith("--floor="))?.slice("--floor=".length) ?? "native";
 const TICK = 100; // USER_HZ on Linux
 
 /** CPU seconds used so far by a pid (user + system), from /proc. */
@@ -89,7 +92,7 @@ async function main() {
   const ladder: Step[] = [
     floorStep("native", [false, true]),
     floorStep("json-work", [false]),
-    ...["js-pump", "identity-pump", "identity-nowait", "transform-tap", "tee-tap", "tee-pipe-read", "tee-pipe-tap", "pump-tap"].map((m) => floorStep(m, [true])),
+    ...["js-pump", "identity-pump", "identity-byob", "identity-nowait", "transform-tap", "tee-tap", "tee-pipe-read", "tee-pipe-tap", "pump-tap"].map((m) => floorStep(m, [true])),
     ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, key from memory)", { port: gh.port, path: "/v1/models", method: "GET", headers: { ...auth, "x-bench-variant": "no-billing-no-kv" }, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, KV key lookup)", { port: gh.port, path: "/v1/models", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
@@ -100,7 +103,7 @@ async function main() {
     const cases: [string, Step, boolean, number, string][] = [
       ["floor, json", floorStep("native", [false]), false, inspect[0] as number, floor.script],
       ["Gatehouse full, json", chat("full"), false, inspect[1] as number, gh.script],
-      ["floor, stream", floorStep("native", [true]), true, inspect[0] as number, floor.script],
+      [`floor ${FLOOR_MODE}, stream`, floorStep(FLOOR_MODE, [true]), true, inspect[0] as number, floor.script],
       ["Gatehouse full, stream", chat("full"), true, inspect[1] as number, gh.script],
     ];
     const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);

@@ -8,6 +8,7 @@
 //   js-pump        the upstream body relayed by a JS read/write loop into a `new TransformStream()`
 //                  (the shape of runtime/gateway/stream-pump.ts, observing nothing)
 //   identity-pump  the same loop writing into workerd's native IdentityTransformStream
+//   identity-byob  the same loop reading into one reused buffer (BYOB) and copying out each chunk
 //   identity-nowait  the same, without waiting for each write (only for back-pressure)
 //   transform-tap  body.pipeThrough(new TransformStream({ transform })) with the usage tap
 //   tee-tap        body.tee(): one branch straight to the client, the other read by the usage tap
@@ -34,6 +35,22 @@ function pump(body: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Ar
       const { value, done } = await reader.read();
       if (done) break;
       await writer.write(value);
+    }
+    await writer.close();
+  })();
+}
+
+/** The same loop reading into one reused buffer (BYOB), copying out what arrived, as stream-pump.ts does. */
+function pumpByob(body: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>): void {
+  const reader = body.getReader({ mode: "byob" });
+  const writer = writable.getWriter();
+  void (async () => {
+    let buf = new ArrayBuffer(16384);
+    for (;;) {
+      const { value, done } = await reader.read(new Uint8Array(buf));
+      if (done || !value) break;
+      buf = value.buffer as ArrayBuffer;
+      await writer.write(value.slice());
     }
     await writer.close();
   })();
@@ -69,6 +86,11 @@ async function relay(mode: string, body: ReadableStream<Uint8Array>, model: stri
     case "identity-nowait": {
       const t = new IdentityTransformStream();
       pumpNoWait(body, t.writable);
+      return t.readable;
+    }
+    case "identity-byob": {
+      const t = new IdentityTransformStream();
+      pumpByob(body, t.writable);
       return t.readable;
     }
     case "identity-pump": {
