@@ -5,7 +5,7 @@
 // CPU each process used — workerd's CPU per request holds up even on a busy machine, where
 // throughput does not. Not part of `npm run bench`; run it when bench:gateway misses a target:
 //
-//   node --import tsx bench/gateway-profile.ts [--seconds=2]
+//   node --import tsx bench/gateway-profile.ts [--seconds=1] [--rounds=3] [--only=<step name part>]
 //   TMPDIR=/dev/shm node --import tsx bench/gateway-profile.ts   # local D1/KV/DO storage on tmpfs
 //   node --experimental-websocket --import tsx bench/gateway-profile.ts --cpu [--only=stream]
 //     (instead of the ladder: V8 CPU profiles of every workerd isolate under 16 connections,
@@ -21,7 +21,9 @@ import { ascending, percentile, runCell, type HttpTarget } from "./lib/load";
 import { startFloorLadder, startProfileWorker } from "./lib/profile-worker";
 import { chatBody } from "./lib/targets";
 
-const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 2);
+const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 1);
+/** How many times each ladder step runs, taking turns with the others; figures are over all of them. */
+const ROUNDS = Number(process.argv.find((a) => a.startsWith("--rounds="))?.split("=")[1] ?? 3);
 const CPU = process.argv.includes("--cpu");
 /** With --cpu: which floor ladder step to profile on streams (default: the native pass-through). */
 const FLOOR_MODE = process.argv.find((a) => a.startsWith("--floor="))?.slice("--floor=".length) ?? "native";
@@ -112,7 +114,7 @@ async function main() {
       let cpu = 0;
       const profiles = await profileWhile(port, async () => {
         const c0 = cpuSeconds(pid);
-        const r = await runCell(t, stream, 16, { warmupMs: 300, durationMs: SECONDS * 1000, maxRequests: 100_000 });
+        const r = await runCell(t, stream, 16, { warmupMs: 300, durationMs: SECONDS * ROUNDS * 1000, maxRequests: 100_000 });
         cpu = cpuSeconds(pid) - c0;
         n = r.samples.length;
       }, { "-entry.js": script });
@@ -132,41 +134,56 @@ async function main() {
 
   const onlySteps = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
   const head = ["step", "mode", "conn", "p50 ms", "p99 ms", "gw p50", "gw p99", "per s", "workerd µs/req", "workerd CPU", "upstream CPU", "client CPU"];
-  const rows: string[][] = [];
-  for (const conc of [1, 16]) {
-    for (const [name, t, modes, pid] of ladder.filter(([n]) => onlySteps === undefined || n.includes(onlySteps))) {
-      for (const stream of modes) {
-        let c0: [number, number, NodeJS.CpuUsage] = [0, 0, process.cpuUsage()];
-        let c1: [number, number, NodeJS.CpuUsage] = c0;
-        const mark = () => [cpuSeconds(pid), cpuSeconds(up.proc.pid), process.cpuUsage()] as [number, number, NodeJS.CpuUsage];
-        const r = await runCell(t, stream, conc, {
-          warmupMs: 300,
-          durationMs: SECONDS * 1000,
-          maxRequests: 100_000,
-          onWindow: (edge) => (edge === "start" ? (c0 = mark()) : (c1 = mark())),
-        });
-        const wall = r.elapsedMs / 1000;
-        const clientSec = (c1[2].user + c1[2].system - (c0[2].user + c0[2].system)) / 1e6;
-        const pct = (v: number) => (Number.isNaN(v) ? "–" : `${((v / wall) * 100).toFixed(0)}%`);
-        const total = ascending(r.samples.map((s) => s.totalMs));
-        const gw = ascending(r.samples.map((s) => s.timing.gw).filter((v): v is number => v !== undefined));
-        const n = r.samples.length;
-        rows.push([
-          name, stream ? "stream" : "json", String(conc),
-          percentile(total, 50).toFixed(2), percentile(total, 99).toFixed(1),
-          gw.length ? String(percentile(gw, 50)) : "–", gw.length ? String(percentile(gw, 99)) : "–",
-          ((n * 1000) / r.elapsedMs).toFixed(0) + (r.errors ? ` (${r.errors} err: ${r.firstError})` : ""),
-          n ? (((c1[0] - c0[0]) * 1e6) / n).toFixed(0) : "–",
-          pct(c1[0] - c0[0]), pct(c1[1] - c0[1]), pct(clientSec),
-        ]);
-        console.log(rows.at(-1)?.join("  "));
-        await new Promise((done) => setTimeout(done, 250));
+  // Steps take turns, ROUNDS times each, so a machine that speeds up or slows down over the
+  // minutes of a run (seen here: ±30%) moves every step alike instead of the later ones.
+  const cells = [1, 16].flatMap((conc) =>
+    ladder.filter(([n]) => onlySteps === undefined || n.includes(onlySteps)).flatMap(([name, t, modes, pid]) => modes.map((stream) => ({ name, t, stream, conc, pid }))),
+  );
+  const acc = cells.map(() => ({ n: 0, errors: 0, firstError: undefined as string | undefined, wall: 0, workerd: 0, upstream: 0, client: 0, total: [] as number[], gw: [] as number[] }));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [i, { name, t, stream, conc, pid }] of cells.entries()) {
+      const a = acc[i] as (typeof acc)[number];
+      let c0: [number, number, NodeJS.CpuUsage] = [0, 0, process.cpuUsage()];
+      let c1: [number, number, NodeJS.CpuUsage] = c0;
+      const mark = () => [cpuSeconds(pid), cpuSeconds(up.proc.pid), process.cpuUsage()] as [number, number, NodeJS.CpuUsage];
+      const r = await runCell(t, stream, conc, {
+        warmupMs: 300,
+        durationMs: SECONDS * 1000,
+        maxRequests: 100_000,
+        onWindow: (edge) => (edge === "start" ? (c0 = mark()) : (c1 = mark())),
+      });
+      a.n += r.samples.length;
+      a.errors += r.errors;
+      a.firstError ??= r.firstError;
+      a.wall += r.elapsedMs / 1000;
+      a.workerd += c1[0] - c0[0];
+      a.upstream += c1[1] - c0[1];
+      a.client += (c1[2].user + c1[2].system - (c0[2].user + c0[2].system)) / 1e6;
+      for (const x of r.samples) {
+        a.total.push(x.totalMs);
+        if (x.timing.gw !== undefined) a.gw.push(x.timing.gw);
       }
+      const perReq = r.samples.length ? (((c1[0] - c0[0]) * 1e6) / r.samples.length).toFixed(0) : "–";
+      console.log(`round ${round}/${ROUNDS}  ${name}  ${stream ? "stream" : "json"} ×${conc}: ${((r.samples.length * 1000) / r.elapsedMs).toFixed(0)}/s, workerd ${perReq} µs/req`);
+      await new Promise((done) => setTimeout(done, 250));
     }
   }
+  const rows = cells.map(({ name, stream, conc }, i) => {
+    const a = acc[i] as (typeof acc)[number];
+    const pct = (v: number) => (Number.isNaN(v) ? "–" : `${((v / a.wall) * 100).toFixed(0)}%`);
+    const total = ascending(a.total);
+    const gw = ascending(a.gw);
+    return [
+      name, stream ? "stream" : "json", String(conc),
+      percentile(total, 50).toFixed(2), percentile(total, 99).toFixed(1),
+      gw.length ? String(percentile(gw, 50)) : "–", gw.length ? String(percentile(gw, 99)) : "–",
+      (a.n / a.wall).toFixed(0) + (a.errors ? ` (${a.errors} err: ${a.firstError})` : ""),
+      a.n ? ((a.workerd * 1e6) / a.n).toFixed(0) : "–",
+      pct(a.workerd), pct(a.upstream), pct(a.client),
+    ];
+  });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) => r.map((v, i) => (i < 3 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join("  ");
-  console.log(`counters: ${await (await fetch(`http://127.0.0.1:${gh.port}/__bench/counters`)).text()}`);
   console.log(`\n${line(head)}\n${rows.map(line).join("\n")}`);
   console.log(`load average after: ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
 }

@@ -9,10 +9,11 @@ export type { Hold } from "./leases";
  * anything is forwarded (402, and no upstream call, when it cannot be covered), settle the
  * actual cost when the response ends — also after a disconnect or an upstream failure.
  * Both go through the isolate's lease on the key (leases.ts), so most requests make no
- * Wallet call of their own; the rules are the Wallet's either way.
+ * Wallet call of their own; the rules are the Wallet's either way. `exec` keeps a background
+ * top-up of the lease that this request started alive after the response.
  */
-export function reserve(env: Env, key: KeyRecord, requestId: string, worstCaseMicros: number): Promise<Hold> {
-  return leases.reserve(env, key, requestId, worstCaseMicros);
+export function reserve(env: Env, key: KeyRecord, requestId: string, worstCaseMicros: number, exec?: ExecutionContext): Promise<Hold> {
+  return leases.reserve(env, key, requestId, worstCaseMicros, exec ? (work) => exec.waitUntil(work) : undefined);
 }
 
 /**

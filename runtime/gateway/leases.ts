@@ -11,15 +11,19 @@
 // Money rules are unchanged: the lease is itself held against the balance and the key's cap,
 // and no request spends outside it, so nothing can overdraw either, under any concurrency.
 // A request the room cannot cover asks the Wallet to grow the lease, and is refused exactly
-// as a reservation of its own would be (the room counts as available to it).
+// as a reservation of its own would be (the room counts as available to it). Before it comes
+// to that, a request that leaves the room low (or finds the last check half its age limit
+// old) tops the lease up in the background, so under steady load requests do not wait for
+// the Wallet at all; a top-up never takes room back, so spending during it is safe.
 //
 // What differs from one reservation per request:
 // - other isolates see this isolate's unassigned room as held (GET /v1/wallet shows it as
 //   reserved until the lease closes, FLUSH_MS after the key's last request here); near a cap
 //   that can refuse a request another isolate's room could have covered. The Wallet grants at
 //   most half of what is left, which bounds it.
-// - a revocation reaches an isolate that holds a lease at its next re-check (RECHECK_MS);
-//   the isolate that handled the revocation drops its lease at once.
+// - a revocation reaches an isolate that holds a lease at its next re-check (in the
+//   background from RECHECK_MS / 2, at the latest RECHECK_MS after the last one); the
+//   isolate that handled the revocation drops its lease at once.
 // - charges reach the ledger FLUSH_MS after the request ends; reads through this isolate
 //   (wallet, usage, keys) flush first, so they always see their own requests.
 // - an isolate that dies with charges unsent: the lease expires after the reservation TTL
@@ -42,6 +46,13 @@ const GIVE_UP_MS = 30_000;
 const RETRY_MS = 1_000;
 /** A lease asks for this many of the current request's worst case at a time. */
 const WANT_WORST_CASES = 64;
+/**
+ * Refill ahead: when a request leaves less room than this many of its worst case, or the last
+ * check is older than half of RECHECK_MS, the lease is topped up and re-checked in the
+ * background while requests go on spending what is there. Only a lease that ran dry or whose
+ * check is RECHECK_MS old makes requests wait for the Wallet.
+ */
+const LOW_WATER_WORST_CASES = 16;
 
 type Draw = LeaseDraw & { usage?: ChargedUsage };
 
@@ -64,10 +75,14 @@ class Lease {
   running = 0;
   /** When the Wallet last confirmed the key (grant or re-check); 0 = never. */
   checkedAt = 0;
+  /** Bumped when the key changed here (forgetKey): a background check sent before does not count. */
+  epoch = 0;
   /** A request started here since the last batch: the lease is busy, keep it open. */
   busy = false;
   closing = false;
   growing: Promise<void> | undefined;
+  /** A background top-up on its way (never shrinks the room; see topUp). */
+  topping: Promise<void> | undefined;
   soon: Promise<void> | undefined;
   flushing: Promise<void> | undefined;
   private seq = 0;
@@ -100,7 +115,7 @@ export class LeaseBook {
    * Sets `worstMicros` aside for a request, growing the key's lease when its room is short.
    * Throws the contract's 402 (`insufficient_funds`, `cap_exceeded`) or 401 (revoked).
    */
-  async reserve(env: Env, key: KeyRecord, requestId: string, worstMicros: number): Promise<Hold> {
+  async reserve(env: Env, key: KeyRecord, requestId: string, worstMicros: number, keepAlive?: (work: Promise<void>) => void): Promise<Hold> {
     const slot = slotOf(key.tenant_id, key.id);
     // Each turn either takes room or waits for one Wallet call; many requests at once may wait
     // through several calls of the others. The bound only stops a bug from spinning forever.
@@ -117,12 +132,22 @@ export class LeaseBook {
         await lease.growing.catch(() => {});
         continue;
       }
-      if (lease.room >= worstMicros && Date.now() - lease.checkedAt < RECHECK_MS) {
+      const age = Date.now() - lease.checkedAt;
+      if (lease.room >= worstMicros && age < RECHECK_MS) {
         lease.room -= worstMicros;
         lease.inflight += worstMicros;
         lease.running += 1;
         lease.busy = true;
+        if (!lease.topping && (lease.room < worstMicros * LOW_WATER_WORST_CASES || age > RECHECK_MS / 2)) {
+          const topping = this.topUp(env, slot, lease, worstMicros);
+          keepAlive?.(topping);
+        }
         return { lease, requestId, worstMicros, settled: false };
+      }
+      // Short or stale while a top-up is on its way: its answer may be all this request needs.
+      if (lease.topping) {
+        await lease.topping;
+        continue;
       }
       const growing = this.grow(env, slot, lease, worstMicros);
       lease.growing = growing;
@@ -163,7 +188,48 @@ export class LeaseBook {
   /** The isolate that revokes a key or changes its cap stops spending from its lease at once. */
   forgetKey(tenantId: string, keyId: string): void {
     const lease = this.leases.get(slotOf(tenantId, keyId));
-    if (lease) lease.checkedAt = 0;
+    if (lease) {
+      lease.checkedAt = 0;
+      lease.epoch += 1;
+    }
+  }
+
+  /**
+   * Asks for more room and re-checks the key without stopping anyone: requests keep spending
+   * the room while the call is out. So it must not take room back — it reports no room and
+   * no request of its own (worst 0), for which the Wallet grants 0 or more and refuses only a
+   * revoked key. Whatever else needs a decision — a refusal, or nothing granted (the wallet
+   * or the key's cap is exhausted, or a lowered cap left the lease over-committed) — marks
+   * the lease unchecked, so the next request asks the Wallet itself and waits, exactly as
+   * it would have without this.
+   */
+  private topUp(env: Env, slot: string, lease: Lease, worstMicros: number): Promise<void> {
+    const sentAt = Date.now();
+    const epoch = lease.epoch;
+    // At least 1 µ$ (a free model's worst case is 0): then "nothing granted" always means the
+    // wallet or the key's cap has no headroom left.
+    const want = Math.max(1, Math.min(Number.MAX_SAFE_INTEGER, worstMicros * WANT_WORST_CASES));
+    const topping = (async () => {
+      try {
+        const res = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, 0, 0, want);
+        if (res.ok) {
+          lease.room += res.granted_micros;
+          if (lease.epoch === epoch) lease.checkedAt = res.granted_micros > 0 ? Math.max(lease.checkedAt, sentAt) : 0;
+        } else if (res.type === "lease_closed") {
+          if (this.leases.get(slot) === lease) this.leases.delete(slot);
+        } else {
+          lease.checkedAt = 0;
+        }
+      } catch (e) {
+        // Unknown whether it was granted: the room stays as it was (a grant we did not hear of
+        // is released when the lease closes); the next blocking check happens on schedule.
+        console.error(`lease ${lease.id} top-up: ${(e as Error).message}`);
+      } finally {
+        lease.topping = undefined;
+      }
+    })();
+    lease.topping = topping;
+    return topping;
   }
 
   private async grow(env: Env, slot: string, lease: Lease, worstMicros: number): Promise<void> {
@@ -223,7 +289,7 @@ export class LeaseBook {
   private flush(env: Env, lease: Lease, closeIdle: boolean): Promise<void> {
     const run = async (): Promise<void> => {
       // Not while a grow is on its way: the request that asked for it is about to spend.
-      const close = !lease.closing && lease.running === 0 && !lease.growing && (closeIdle || !lease.busy);
+      const close = !lease.closing && lease.running === 0 && !lease.growing && !lease.topping && (closeIdle || !lease.busy);
       if (lease.draws.length > 0 || close) {
         if (close) {
           lease.closing = true;

@@ -41,7 +41,7 @@ export async function proxy(call: GatewayCall): Promise<Response> {
   // A model cannot write more than its own maximum, whatever max_tokens asks for.
   const outputCap = (c: Candidate) => Math.min(requestedMax ?? c.price.max_output_tokens, c.price.max_output_tokens);
   const worst = Math.max(...candidates.map((c) => worstCaseMicros(call.bodyBytes, outputCap(c), c.price)));
-  const hold = await reserve(ctx.env, call.key, ctx.requestId, worst);
+  const hold = await reserve(ctx.env, call.key, ctx.requestId, worst, ctx.exec);
 
   let settled = false;
   const finish: Finish = (micros, usage) => {

@@ -14,15 +14,23 @@ const TTL = 600_000;
 
 class FakeWallet {
   readonly ledger = new Ledger(new MemoryLedgerStore());
-  calls = { grow: 0, settle: 0 };
   usageRows: unknown[] = [];
   /** Applies the next settle but throws instead of answering (a lost reply). */
   loseNextReply = false;
 
+  calls = { grow: 0, settle: 0, topUp: 0 };
+  /** While set, a background top-up (worst 0) is applied at once but its reply waits for this. */
+  topUpReply: Promise<void> | undefined;
+
   async leaseGrow(leaseId: string, keyId: string, worst: number, room: number, want: number) {
     this.calls.grow++;
     await Promise.resolve();
-    return this.ledger.leaseGrow(leaseId, keyId, worst, room, want, Date.now(), TTL);
+    const res = this.ledger.leaseGrow(leaseId, keyId, worst, room, want, Date.now(), TTL);
+    if (worst === 0) {
+      this.calls.topUp++;
+      await this.topUpReply;
+    }
+    return res;
   }
 
   async leaseSettle(leaseId: string, seq: number, draws: Array<LeaseDraw & { usage?: unknown }>, inflight: number, close: boolean) {
@@ -55,6 +63,12 @@ beforeEach(() => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
+
+/** Until the Wallet has seen `n` top-ups and the isolate has had their answers. */
+async function topUpsAnswered(n: number): Promise<void> {
+  await vi.waitFor(() => expect(wallet.calls.topUp).toBe(n));
+  await new Promise((r) => setTimeout(r, 5));
+}
 
 async function run(id: string, worst: number, actual: number): Promise<void> {
   const hold = await book.reserve(env, key, id, worst);
@@ -139,6 +153,74 @@ describe("LeaseBook", () => {
     expect(wallet.calls.grow).toBe(1);
     expect(wallet.ledger.balance()).toEqual({ balance_micros: 100 * USD - 4_000, reserved_micros: 0, currency: "usd" });
     expect(wallet.ledger.audit().ok).toBe(true);
+  });
+
+  it("under steady load the lease is topped up in the background: requests spend on while the Wallet answers", async () => {
+    let answer = () => {};
+    wallet.topUpReply = new Promise<void>((r) => (answer = r));
+    // Each request costs its whole worst case, so the first grant (64 of them) drains.
+    const open = await book.reserve(env, key, "open", 10_000);
+    for (let i = 0; i < 48; i++) void book.settle(env, await book.reserve(env, key, `r${i}`, 10_000), 10_000, "", usage);
+    // The 48th left less than 16 worst cases of room: a top-up went out and is not answered yet.
+    expect(wallet.calls).toMatchObject({ grow: 2, topUp: 1 });
+    const waited = Symbol("waited");
+    const soon = <T>(p: Promise<T>) => Promise.race([p, new Promise<typeof waited>((r) => setTimeout(() => r(waited), 50))]);
+    const holds = [open];
+    for (let i = 48; i < 63; i++) {
+      const hold = await soon(book.reserve(env, key, `r${i}`, 10_000));
+      expect(hold).not.toBe(waited); // served from what is left, without waiting
+      holds.push(hold as Awaited<ReturnType<LeaseBook["reserve"]>>);
+    }
+    // The room is spent: the next request waits for the top-up's answer, then goes ahead.
+    const last = book.reserve(env, key, "r63", 10_000);
+    expect(await soon(last)).toBe(waited);
+    answer();
+    holds.push(await last);
+    for (const h of holds) void book.settle(env, h, 10_000, "", usage);
+    await book.flushTenant(env, "t1");
+    expect(wallet.calls).toMatchObject({ grow: 2, topUp: 1 });
+    expect(wallet.ledger.ledger({ limit: 500 }).data.filter((e) => e.type === "charge")).toHaveLength(65);
+    expect(wallet.ledger.balance()).toEqual({ balance_micros: 100 * USD - 65 * 10_000, reserved_micros: 0, currency: "usd" });
+    expect(wallet.ledger.audit().ok).toBe(true);
+  });
+
+  it("a top-up granted nothing (a cap lowered elsewhere): the next request asks the Wallet, which refuses it against the new cap", async () => {
+    await run("r1", 10_000, 5_000); // the lease holds 64 worst cases; the key has spent 5_000
+    void book.settle(env, await book.reserve(env, key, "hold-open", 10_000), 1_000, "", usage);
+    wallet.ledger.upsertKey("key_1", 30_000); // lowered by another isolate: no forgetKey here
+    // A request with a larger worst case leaves the room under the low-water mark: top-up.
+    const big = await book.reserve(env, key, "big", 400_000);
+    await topUpsAnswered(1);
+    // The Wallet granted nothing (over-committed), so the lease counts as unchecked: the next
+    // request waits for a grow, which shrinks the lease and refuses it against the new cap.
+    await expect(book.reserve(env, key, "next", 10_000)).rejects.toMatchObject({ kind: "cap_exceeded" });
+    void book.settle(env, big, 0, "", usage);
+    await book.flushTenant(env, "t1");
+    expect(wallet.ledger.keyState("key_1")).toMatchObject({ spent_micros: 6_000, reserved_micros: 0 });
+    expect(wallet.ledger.audit().ok).toBe(true);
+  });
+
+  it("a revocation is noticed by a background re-check: the next request is refused", async () => {
+    await run("r1", 10_000, 1_000);
+    void book.settle(env, await book.reserve(env, key, "hold-open", 10_000), 1_000, "", usage);
+    wallet.ledger.revokeKey("key_1"); // elsewhere: this isolate was not told
+    await book.reserve(env, key, "big", 400_000); // still served from the lease; starts a top-up
+    await topUpsAnswered(1);
+    await expect(book.reserve(env, key, "next", 10_000)).rejects.toMatchObject({ kind: "authentication" });
+  });
+
+  it("a top-up answered after forgetKey does not count as a check of the changed key", async () => {
+    let answer = () => {};
+    wallet.topUpReply = new Promise<void>((r) => (answer = r));
+    await run("r1", 10_000, 1_000);
+    void book.settle(env, await book.reserve(env, key, "hold-open", 10_000), 1_000, "", usage);
+    await book.reserve(env, key, "big", 400_000); // top-up applied by the Wallet, answer held back
+    await vi.waitFor(() => expect(wallet.calls.topUp).toBe(1));
+    wallet.ledger.revokeKey("key_1");
+    book.forgetKey("t1", "key_1"); // revoked here
+    answer(); // the top-up's "ok" arrives after the revocation
+    await new Promise((r) => setTimeout(r, 10));
+    await expect(book.reserve(env, key, "next", 10_000)).rejects.toMatchObject({ kind: "authentication" });
   });
 
   it("a batch whose reply was lost is re-sent under the same number and charged once", async () => {
