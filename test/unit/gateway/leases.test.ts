@@ -64,6 +64,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+const waited = Symbol("waited");
+/** The promise's value, or `waited` if it takes longer than 50 ms. */
+const soon = <T>(p: Promise<T>) => Promise.race([p, new Promise<typeof waited>((r) => setTimeout(() => r(waited), 50))]);
+
 /** Until the Wallet has seen `n` top-ups and the isolate has had their answers. */
 async function topUpsAnswered(n: number): Promise<void> {
   await vi.waitFor(() => expect(wallet.calls.topUp).toBe(n));
@@ -163,8 +167,6 @@ describe("LeaseBook", () => {
     for (let i = 0; i < 48; i++) void book.settle(env, await book.reserve(env, key, `r${i}`, 10_000), 10_000, "", usage);
     // The 48th left less than 16 worst cases of room: a top-up went out and is not answered yet.
     expect(wallet.calls).toMatchObject({ grow: 2, topUp: 1 });
-    const waited = Symbol("waited");
-    const soon = <T>(p: Promise<T>) => Promise.race([p, new Promise<typeof waited>((r) => setTimeout(() => r(waited), 50))]);
     const holds = [open];
     for (let i = 48; i < 63; i++) {
       const hold = await soon(book.reserve(env, key, `r${i}`, 10_000));
@@ -182,6 +184,32 @@ describe("LeaseBook", () => {
     expect(wallet.ledger.ledger({ limit: 500 }).data.filter((e) => e.type === "charge")).toHaveLength(65);
     expect(wallet.ledger.balance()).toEqual({ balance_micros: 100 * USD - 65 * 10_000, reserved_micros: 0, currency: "usd" });
     expect(wallet.ledger.audit().ok).toBe(true);
+  });
+
+  it("a check older than half its limit is renewed in the background, and requests do not wait for it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] }); // timers stay real: only the clock is moved
+    try {
+      const open = await book.reserve(env, key, "open", 10_000);
+      expect(wallet.calls).toMatchObject({ grow: 1, topUp: 0 });
+      let answer = () => {};
+      wallet.topUpReply = new Promise<void>((r) => (answer = r));
+      vi.setSystemTime(Date.now() + 1_500);
+      const a = await soon(book.reserve(env, key, "a", 10_000));
+      expect(a).not.toBe(waited);
+      expect(wallet.calls).toMatchObject({ grow: 2, topUp: 1 });
+      answer();
+      await topUpsAnswered(1);
+      // 2.4 s after the first check, under 1 s after the renewal: still served without a call.
+      vi.setSystemTime(Date.now() + 900);
+      const b = await soon(book.reserve(env, key, "b", 10_000));
+      expect(b).not.toBe(waited);
+      expect(wallet.calls).toMatchObject({ grow: 2, topUp: 1 });
+      for (const h of [open, a, b]) void book.settle(env, h as Awaited<ReturnType<LeaseBook["reserve"]>>, 2_000, "", usage);
+      await book.flushTenant(env, "t1");
+      expect(wallet.ledger.balance()).toEqual({ balance_micros: 100 * USD - 6_000, reserved_micros: 0, currency: "usd" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a top-up granted nothing (a cap lowered elsewhere): the next request asks the Wallet, which refuses it against the new cap", async () => {
