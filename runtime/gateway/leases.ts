@@ -182,6 +182,8 @@ export class LeaseBook {
   /** Sends every lease's queued charges for this tenant now and closes the idle ones: before reading money. */
   async flushTenant(env: Env, tenantId: string): Promise<void> {
     const mine = [...this.leases.values()].filter((l) => l.tenantId === tenantId);
+    // A top-up on its way would keep an idle lease open, its room shown as reserved: let it land.
+    await Promise.all(mine.map((l) => l.topping));
     await Promise.all(mine.map((l) => this.flush(env, l, true)));
   }
 

@@ -237,6 +237,21 @@ describe("LeaseBook", () => {
     await expect(book.reserve(env, key, "next", 10_000)).rejects.toMatchObject({ kind: "authentication" });
   });
 
+  it("a read that flushes while a top-up is out waits for it, then finds the idle lease closed and nothing held", async () => {
+    let answer = () => {};
+    wallet.topUpReply = new Promise<void>((r) => (answer = r));
+    const open = await book.reserve(env, key, "open", 10_000);
+    const big = await book.reserve(env, key, "big", 400_000); // starts a top-up; its answer is held back
+    void book.settle(env, open, 1_000, "", usage);
+    void book.settle(env, big, 2_000, "", usage);
+    const read = book.flushTenant(env, "t1");
+    expect(await soon(read)).toBe(waited);
+    answer();
+    await read;
+    expect(wallet.ledger.balance()).toEqual({ balance_micros: 100 * USD - 3_000, reserved_micros: 0, currency: "usd" });
+    expect(wallet.ledger.audit().ok).toBe(true);
+  });
+
   it("a top-up answered after forgetKey does not count as a check of the changed key", async () => {
     let answer = () => {};
     wallet.topUpReply = new Promise<void>((r) => (answer = r));
