@@ -50,7 +50,9 @@ const WANT_WORST_CASES = 64;
  * Refill ahead: when a request leaves less room than this many of its worst case, or the last
  * check is older than half of RECHECK_MS, the lease is topped up and re-checked in the
  * background while requests go on spending what is there. Only a lease that ran dry or whose
- * check is RECHECK_MS old makes requests wait for the Wallet.
+ * check is RECHECK_MS old makes requests wait for the Wallet. A lease whose last grant fell
+ * short of what it asked for (a small cap, a nearly empty wallet) is not topped up for low
+ * room — that would be one call per request for nothing — only re-checked on age.
  */
 const LOW_WATER_WORST_CASES = 16;
 
@@ -83,6 +85,8 @@ class Lease {
   growing: Promise<void> | undefined;
   /** A background top-up on its way (never shrinks the room; see topUp). */
   topping: Promise<void> | undefined;
+  /** The last grant was less than asked for (the wallet or the key's cap is the limit): no top-ups for low room. */
+  starved = false;
   soon: Promise<void> | undefined;
   flushing: Promise<void> | undefined;
   private seq = 0;
@@ -138,7 +142,8 @@ export class LeaseBook {
         lease.inflight += worstMicros;
         lease.running += 1;
         lease.busy = true;
-        if (!lease.topping && (lease.room < worstMicros * LOW_WATER_WORST_CASES || age > RECHECK_MS / 2)) {
+        const low = !lease.starved && lease.room < worstMicros * LOW_WATER_WORST_CASES;
+        if (!lease.topping && (low || age > RECHECK_MS / 2)) {
           const topping = this.topUp(env, slot, lease, worstMicros);
           keepAlive?.(topping);
         }
@@ -216,6 +221,7 @@ export class LeaseBook {
         const res = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, 0, 0, want);
         if (res.ok) {
           lease.room += res.granted_micros;
+          lease.starved = res.granted_micros < want;
           if (lease.epoch === epoch) lease.checkedAt = res.granted_micros > 0 ? Math.max(lease.checkedAt, sentAt) : 0;
         } else if (res.type === "lease_closed") {
           if (this.leases.get(slot) === lease) this.leases.delete(slot);
@@ -239,6 +245,7 @@ export class LeaseBook {
     const res: LeaseGrowResult = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, worstMicros, lease.room, want);
     if (res.ok) {
       lease.room += res.granted_micros; // negative when the Wallet took room back
+      lease.starved = res.granted_micros < want;
       lease.checkedAt = Date.now();
       return;
     }

@@ -212,6 +212,16 @@ describe("LeaseBook", () => {
     }
   });
 
+  it("a lease its key's cap keeps short is not topped up on every request", async () => {
+    wallet.ledger.upsertKey("key_1", 30 * 10_000); // the Wallet grants at most half of that: 15 worst cases
+    const holds = [];
+    for (let i = 0; i < 10; i++) holds.push(await book.reserve(env, key, `r${i}`, 10_000));
+    expect(wallet.calls).toMatchObject({ grow: 1, topUp: 0 });
+    for (const h of holds) void book.settle(env, h, 10_000, "", usage);
+    await book.flushTenant(env, "t1");
+    expect(wallet.ledger.keyState("key_1")).toMatchObject({ spent_micros: 100_000, reserved_micros: 0 });
+  });
+
   it("a top-up granted nothing (a cap lowered elsewhere): the next request asks the Wallet, which refuses it against the new cap", async () => {
     await run("r1", 10_000, 5_000); // the lease holds 64 worst cases; the key has spent 5_000
     void book.settle(env, await book.reserve(env, key, "hold-open", 10_000), 1_000, "", usage);
