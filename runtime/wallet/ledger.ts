@@ -291,6 +291,7 @@ export class Ledger {
     const id = assertId("leaseId", leaseId);
     const now = assertMillis("nowMs", nowMs);
     const inflight = assertMicros("inflightMicros", inflightMicros);
+    const deadline = safeSum("nowMs + ttlMs", now, assertMillis("ttlMs", ttlMs));
     if (!Number.isSafeInteger(seq) || seq < 1) throw new LedgerInputError(`seq must be a whole number ≥ 1, got ${String(seq)}`);
     const checked = draws.map((d) => ({
       request_id: assertId("draws[].request_id", d.request_id),
@@ -304,8 +305,7 @@ export class Ledger {
       if (row === null || lease === null) return { ok: false, type: "unknown_lease", message: `no lease ${JSON.stringify(id)}` };
       if (seq <= lease.last_seq) return { ok: true, applied: false, charged_micros: [], closed: row.status !== "open" };
       if (row.status !== "open") return { ok: false, type: "lease_closed", message: `lease ${JSON.stringify(id)} was ${row.status} before batch ${seq}` };
-      const key = this.store.key(row.key_id);
-      if (key === null) throw new Error(`wallet storage is inconsistent: lease ${id} names unknown key ${row.key_id}`);
+      const key = this.keyOf(row);
       const totals = this.store.totals();
       let balance = totals.balance_micros;
       let drawn = row.charged_micros ?? 0;
@@ -338,7 +338,7 @@ export class Ledger {
       this.store.putReservation(
         close
           ? { ...row, status: "settled", actual_micros: drawn, charged_micros: drawn, waived_micros: 0, entry_id: lastEntry ?? 0, balance_after_micros: balance, settled_at: now }
-          : { ...row, charged_micros: drawn, entry_id: lastEntry, deadline_at: Math.max(row.deadline_at, now + ttlMs) },
+          : { ...row, charged_micros: drawn, entry_id: lastEntry, deadline_at: Math.max(row.deadline_at, deadline) },
       );
       return { ok: true, applied: true, charged_micros: charged, closed: close };
     });
@@ -378,8 +378,7 @@ export class Ledger {
    * is charged (as an expired reservation would be), the rest of the hold is released.
    */
   private expireLease(row: ReservationRow, lease: LeaseRow, now: number): Settlement {
-    const key = this.store.key(row.key_id);
-    if (key === null) throw new Error(`wallet storage is inconsistent: lease ${row.request_id} names unknown key ${row.key_id}`);
+    const key = this.keyOf(row);
     const drawn = row.charged_micros ?? 0;
     const held = row.amount_micros - drawn;
     const charge = Math.min(lease.inflight_micros, held);
@@ -413,6 +412,14 @@ export class Ledger {
     return toSettlement(closed);
   }
 
+  /** The key row of an open reservation or lease (reserve/leaseGrow always write it). */
+  private keyOf(row: ReservationRow): KeyRow {
+    const key = this.store.key(row.key_id);
+    // Reaching this means the storage was edited by hand.
+    if (key === null) throw new Error(`wallet storage is inconsistent: reservation ${row.request_id} names unknown key ${row.key_id}`);
+    return key;
+  }
+
   /**
    * Closes an open reservation: `actual === null` means expiry (charge the full hold).
    * Never charges more than was reserved, so neither the balance nor a cap can overshoot;
@@ -422,11 +429,7 @@ export class Ledger {
     const expired = actual === null;
     const charged = actual === null ? row.amount_micros : Math.min(actual, row.amount_micros);
     const waived = actual === null ? 0 : actual - charged;
-    const key = this.store.key(row.key_id);
-    if (key === null) {
-      // reserve() always writes the key row; reaching this means the storage was edited by hand.
-      throw new Error(`wallet storage is inconsistent: reservation ${row.request_id} names unknown key ${row.key_id}`);
-    }
+    const key = this.keyOf(row);
     const totals = this.store.totals();
     const balanceAfter = totals.balance_micros - charged;
     const entry = this.store.appendEntry({
