@@ -58,6 +58,9 @@ const LOW_WATER_WORST_CASES = 16;
 
 type Draw = LeaseDraw & { usage?: ChargedUsage };
 
+/** What a lease asks the Wallet for at a time, for a request with this worst case. */
+const wantFor = (worstMicros: number) => Math.min(Number.MAX_SAFE_INTEGER, worstMicros * WANT_WORST_CASES);
+
 /** The map key of a (tenant, key) lease. */
 const slotOf = (tenantId: string, keyId: string) => `${tenantId}\u0000${keyId}`;
 
@@ -144,7 +147,7 @@ export class LeaseBook {
         lease.busy = true;
         const low = !lease.starved && lease.room < worstMicros * LOW_WATER_WORST_CASES;
         if (!lease.topping && (low || age > RECHECK_MS / 2)) {
-          const topping = this.topUp(env, slot, lease, worstMicros);
+          const topping = this.topUp(env, lease, worstMicros);
           keepAlive?.(topping);
         }
         return { lease, requestId, worstMicros, settled: false };
@@ -154,7 +157,7 @@ export class LeaseBook {
         await lease.topping;
         continue;
       }
-      const growing = this.grow(env, slot, lease, worstMicros);
+      const growing = this.grow(env, lease, worstMicros);
       lease.growing = growing;
       try {
         await growing;
@@ -210,12 +213,12 @@ export class LeaseBook {
    * the lease unchecked, so the next request asks the Wallet itself and waits, exactly as
    * it would have without this.
    */
-  private topUp(env: Env, slot: string, lease: Lease, worstMicros: number): Promise<void> {
+  private topUp(env: Env, lease: Lease, worstMicros: number): Promise<void> {
     const sentAt = Date.now();
     const epoch = lease.epoch;
     // At least 1 µ$ (a free model's worst case is 0): then "nothing granted" always means the
     // wallet or the key's cap has no headroom left.
-    const want = Math.max(1, Math.min(Number.MAX_SAFE_INTEGER, worstMicros * WANT_WORST_CASES));
+    const want = Math.max(1, wantFor(worstMicros));
     const topping = (async () => {
       try {
         const res = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, 0, 0, want);
@@ -224,7 +227,7 @@ export class LeaseBook {
           lease.starved = res.granted_micros < want;
           if (lease.epoch === epoch) lease.checkedAt = res.granted_micros > 0 ? Math.max(lease.checkedAt, sentAt) : 0;
         } else if (res.type === "lease_closed") {
-          if (this.leases.get(slot) === lease) this.leases.delete(slot);
+          this.drop(lease);
         } else {
           lease.checkedAt = 0;
         }
@@ -240,8 +243,14 @@ export class LeaseBook {
     return topping;
   }
 
-  private async grow(env: Env, slot: string, lease: Lease, worstMicros: number): Promise<void> {
-    const want = Math.min(Number.MAX_SAFE_INTEGER, worstMicros * WANT_WORST_CASES);
+  /** Forgets a lease that is closed (or closing), unless a newer one has taken its slot. */
+  private drop(lease: Lease): void {
+    const slot = slotOf(lease.tenantId, lease.keyId);
+    if (this.leases.get(slot) === lease) this.leases.delete(slot);
+  }
+
+  private async grow(env: Env, lease: Lease, worstMicros: number): Promise<void> {
+    const want = wantFor(worstMicros);
     const res: LeaseGrowResult = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, worstMicros, lease.room, want);
     if (res.ok) {
       lease.room += res.granted_micros; // negative when the Wallet took room back
@@ -251,7 +260,7 @@ export class LeaseBook {
     }
     if (res.type === "lease_closed") {
       // Closed under us (expired): the next look starts a new lease.
-      if (this.leases.get(slot) === lease) this.leases.delete(slot);
+      this.drop(lease);
       return;
     }
     const extra = { needed_micros: res.needed_micros, available_micros: res.available_micros };
@@ -302,8 +311,7 @@ export class LeaseBook {
       if (lease.draws.length > 0 || close) {
         if (close) {
           lease.closing = true;
-          const slot = slotOf(lease.tenantId, lease.keyId);
-          if (this.leases.get(slot) === lease) this.leases.delete(slot);
+          this.drop(lease);
         }
         lease.cut(close);
       }
