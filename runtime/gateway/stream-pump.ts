@@ -87,7 +87,8 @@ export async function startStream(
 
   const read = async (): Promise<Uint8Array | null> => {
     try {
-      return await reader.read();
+      const res = await reader.next();
+      return res.done ? null : reader.take(res.value);
     } catch {
       return null; // a cut connection ends the stream; end() turns it into an error event
     }
@@ -123,6 +124,8 @@ export async function startStream(
       inFlight = writer.write(h).then(undefined, gone);
     }
     while (!ended && !clientGone) {
+      // read(), inlined: this loop runs once per upstream chunk, and an async call per chunk
+      // is one more promise and microtask each time.
       let chunk: Uint8Array | null;
       try {
         const res = await reader.next();
@@ -173,10 +176,9 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
 const READ_BYTES = 16 * 1024;
 
 interface ByteReader {
-  /** The next chunk, or null at the end. */
-  read(): Promise<Uint8Array | null>;
-  /** The raw read, for the relay loop: pass a chunk it returns through `take`. */
+  /** The raw read: pass a chunk it returns through `take`. */
   next(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /** The chunk as the relay may keep it (null at the end). */
   take(value: Uint8Array | undefined): Uint8Array | null;
   cancel(): Promise<void>;
 }
@@ -204,23 +206,14 @@ function byteReader(stream: ReadableStream<Uint8Array>): ByteReader {
       buf = value.buffer as ArrayBuffer;
       return value.slice();
     };
-    const next = () => r.read(new Uint8Array(buf));
     return {
-      async read() {
-        const { value, done } = await next();
-        return done ? null : take(value);
-      },
-      next,
+      next: () => r.read(new Uint8Array(buf)),
       take,
       cancel: () => r.cancel(),
     };
   }
   const r = stream.getReader();
   return {
-    async read() {
-      const { value, done } = await r.read();
-      return done ? null : value;
-    },
     next: () => r.read(),
     take: (value) => value ?? null,
     cancel: () => r.cancel(),
