@@ -20,7 +20,7 @@ import {
 } from "./money";
 import { refusalFor } from "./refusal";
 import { emptyKey, toBalance, toKeyState, toReservation, toSettlement } from "./rows";
-import type { KeyRow, LeaseRow, LedgerStore, ReservationRow } from "./store";
+import type { KeyRow, LeaseRow, LedgerStore, NewLedgerEntry, ReservationRow } from "./store";
 import type {
   AuditReport,
   CreditResult,
@@ -309,12 +309,13 @@ export class Ledger {
       const totals = this.store.totals();
       let balance = totals.balance_micros;
       let drawn = row.charged_micros ?? 0;
-      let lastEntry: number | null = row.entry_id;
+      const entries: NewLedgerEntry[] = [];
       const charged = checked.map((d) => {
         const charge = Math.min(d.actual, d.reserved, row.amount_micros - drawn);
         const waived = d.actual - charge;
         balance -= charge;
-        const entry = this.store.appendEntry({
+        drawn += charge;
+        entries.push({
           type: "charge",
           amount_micros: 0 - charge,
           waived_micros: waived,
@@ -325,10 +326,9 @@ export class Ledger {
           created_at: now,
           note: chargeNote(d.reserved, d.actual, waived, d.note),
         });
-        lastEntry = entry.id;
-        drawn += charge;
         return charge;
       });
+      const lastEntry = this.store.appendEntries(entries).at(-1)?.id ?? row.entry_id;
       // Charged money leaves the hold; closing also releases what is left of it.
       const total = totals.balance_micros - balance;
       const released = total + (close ? row.amount_micros - drawn : 0);

@@ -108,6 +108,10 @@ export class MemoryLedgerStore implements LedgerStore {
     return { ...stored };
   }
 
+  appendEntries(entries: readonly NewLedgerEntry[]): LedgerEntry[] {
+    return entries.map((e) => this.appendEntry(e));
+  }
+
   lease(leaseId: string): LeaseRow | null {
     const row = this.leaseRows.get(leaseId);
     return row === undefined ? null : { ...row };

@@ -88,6 +88,8 @@ export interface LedgerStore {
   creditByRef(ref: string): LedgerEntry | null;
   /** Appends and returns the entry with its newly assigned, strictly increasing id. */
   appendEntry(entry: NewLedgerEntry): LedgerEntry;
+  /** Appends several in order (their ids ascend in that order) and returns them with their ids. */
+  appendEntries(entries: readonly NewLedgerEntry[]): LedgerEntry[];
   /** Entries with `id > after`, ascending, at most `limit`. */
   entries(after: number, limit: number): LedgerEntry[];
 

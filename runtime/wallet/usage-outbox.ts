@@ -42,7 +42,7 @@ export type ChargedUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "crea
 const BATCH = 200;
 const COLUMN_LIST = COLUMNS.join(", ");
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
-/** D1 binds at most 100 values per statement: 7 rows of 13 columns. */
+/** D1 and Durable Object SQL bind at most 100 values per statement: 7 rows of 13 columns. */
 const ROWS_PER_INSERT = Math.floor(100 / COLUMNS.length);
 
 export class UsageOutbox {
@@ -53,12 +53,18 @@ export class UsageOutbox {
     sql.exec(`CREATE TABLE IF NOT EXISTS usage_outbox (${COLUMNS.map((c) => (c === "request_id" ? `${c} TEXT PRIMARY KEY` : c)).join(", ")})`);
   }
 
-  /** Queues a row (idempotent on request_id). Synchronous: part of the caller's commit. */
-  add(e: UsageEvent): void {
-    this.sql.exec(
-      `INSERT OR IGNORE INTO usage_outbox (${COLUMN_LIST}) VALUES ${ROW_PLACEHOLDERS}`,
-      ...COLUMNS.map((c) => e[c]),
-    );
+  /**
+   * Queues rows (idempotent on request_id), several per statement. Synchronous: part of the
+   * caller's commit.
+   */
+  add(...events: UsageEvent[]): void {
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      const chunk = events.slice(i, i + ROWS_PER_INSERT);
+      this.sql.exec(
+        `INSERT OR IGNORE INTO usage_outbox (${COLUMN_LIST}) VALUES ${chunk.map(() => ROW_PLACEHOLDERS).join(", ")}`,
+        ...chunk.flatMap((e) => COLUMNS.map((c) => e[c])),
+      );
+    }
   }
 
   pending(): number {

@@ -115,13 +115,13 @@ export class Wallet extends DurableObject<Env> {
     const now = Date.now();
     const result = this.book.leaseSettle(leaseId, seq, draws, inflightMicros, close, now, DEFAULT_RESERVATION_TTL_MS);
     if (result.ok && result.applied) {
-      let queued = false;
-      draws.forEach((d, i) => {
-        if (!d.usage) return;
-        this.outbox.add({ ...d.usage, request_id: d.request_id, cost_micros: result.charged_micros[i] ?? 0, created_at: now });
-        queued = true;
-      });
-      if (queued) this.scheduleFlush();
+      const usage = draws.flatMap((d, i) =>
+        d.usage ? [{ ...d.usage, request_id: d.request_id, cost_micros: result.charged_micros[i] ?? 0, created_at: now }] : [],
+      );
+      if (usage.length > 0) {
+        this.outbox.add(...usage);
+        this.scheduleFlush();
+      }
       if (!close) await this.armAlarm(now + DEFAULT_RESERVATION_TTL_MS);
     }
     return result;

@@ -129,6 +129,9 @@ export class WriteBehindStore implements LedgerStore {
   appendEntry(entry: NewLedgerEntry): LedgerEntry {
     return this.direct().appendEntry(entry);
   }
+  appendEntries(entries: readonly NewLedgerEntry[]): LedgerEntry[] {
+    return this.direct().appendEntries(entries);
+  }
   entries(after: number, limit: number): LedgerEntry[] {
     return this.direct().entries(after, limit);
   }

@@ -165,6 +165,31 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
     }
   });
 
+  it("a lease batch spanning several INSERTs books its charges in draw order, the lease pointing at the last", async () => {
+    await runInDurableObject(freshWallet("batch-order"), (_instance, state) => {
+      const ledger = new Ledger(new SqlLedgerStore(state.storage), { now: () => 1_000 });
+      ledger.credit(USD, "seed");
+      expect(ledger.leaseGrow("lease-o", "key-1", 100_000, 0, 0, 1_000, 60_000).ok).toBe(true);
+      // 25 draws: three statements of at most 11 rows; amounts differ so the order shows.
+      const draws = Array.from({ length: 25 }, (_, i) => ({ request_id: `o-${i}`, reserved_micros: 4_000, actual_micros: 100 + i }));
+      const res = ledger.leaseSettle("lease-o", 1, draws, 0, false, 1_000, 60_000);
+      expect(res).toMatchObject({ ok: true, applied: true, charged_micros: draws.map((d) => d.actual_micros) });
+
+      const charges = ledger.ledger({ limit: 100 }).data.filter((e) => e.type === "charge");
+      expect(charges.map((e) => e.ref)).toEqual(draws.map((d) => d.request_id));
+      expect(charges.map((e) => e.amount_micros)).toEqual(draws.map((d) => -d.actual_micros));
+      let balance = USD;
+      for (const [i, e] of charges.entries()) {
+        balance -= draws[i]?.actual_micros ?? 0;
+        expect(e.balance_after_micros).toBe(balance);
+        if (i > 0) expect(e.id).toBeGreaterThan(charges[i - 1]?.id ?? Infinity);
+      }
+      const lease = state.storage.sql.exec("SELECT entry_id FROM wallet_reservations WHERE request_id = 'lease-o'").one();
+      expect(lease.entry_id).toBe(charges.at(-1)?.id);
+      expect(ledger.audit()).toEqual({ ok: true, problems: [] });
+    });
+  });
+
   it("rolls a failed settle back completely (transactionSync)", async () => {
     const wallet = freshWallet("rollback");
     await wallet.credit(USD, "seed");
