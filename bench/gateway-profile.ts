@@ -5,7 +5,7 @@
 // CPU each process used — workerd's CPU per request holds up even on a busy machine, where
 // throughput does not. Not part of `npm run bench`; run it when bench:gateway misses a target:
 //
-//   node --import tsx bench/gateway-profile.ts [--seconds=1] [--rounds=3] [--only=<step name part>]
+//   node --import tsx bench/gateway-profile.ts [--seconds=1] [--rounds=3] [--only=<step name part>[,<part>…]]
 //   TMPDIR=/dev/shm node --import tsx bench/gateway-profile.ts   # local D1/KV/DO storage on tmpfs
 //   node --experimental-websocket --import tsx bench/gateway-profile.ts --cpu [--only=stream]
 //     (instead of the ladder: V8 CPU profiles of every workerd isolate under 16 connections,
@@ -92,6 +92,7 @@ async function main() {
     ghPid,
   ];
   const ladder: Step[] = [
+    floorStep("hello", [false]),
     floorStep("native", [false, true]),
     floorStep("json-work", [false]),
     ...["js-pump", "identity-pump", "identity-byob", "identity-nowait", "transform-tap", "tee-tap", "tee-pipe-read", "tee-pipe-tap", "pump-tap"].map((m) => floorStep(m, [true])),
@@ -137,7 +138,7 @@ async function main() {
   // Steps take turns, ROUNDS times each, so a machine that speeds up or slows down over the
   // minutes of a run (seen here: ±30%) moves every step alike instead of the later ones.
   const cells = [1, 16].flatMap((conc) =>
-    ladder.filter(([n]) => onlySteps === undefined || n.includes(onlySteps)).flatMap(([name, t, modes, pid]) => modes.map((stream) => ({ name, t, stream, conc, pid }))),
+    ladder.filter(([n]) => onlySteps === undefined || onlySteps.split(",").some((part) => n.includes(part))).flatMap(([name, t, modes, pid]) => modes.map((stream) => ({ name, t, stream, conc, pid }))),
   );
   const acc = cells.map(() => ({ n: 0, errors: 0, firstError: undefined as string | undefined, wall: 0, workerd: 0, upstream: 0, client: 0, total: [] as number[], gw: [] as number[] }));
   for (let round = 1; round <= ROUNDS; round++) {

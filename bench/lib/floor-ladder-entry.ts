@@ -2,6 +2,8 @@
 // work per step (header `x-floor-mode`), to price that work without Gatehouse around it, and
 // to price other ways of relaying a stream while reading its usage.
 //
+//   hello          a constant JSON reply, no upstream call: the runtime's own cost per request
+//                  (Miniflare's entry worker, HTTP, one Response) that every step includes
 //   native         fetch(upstream) returned as is: the body is piped inside workerd, no JS per chunk
 //   json-work      read + JSON.parse the request, JSON.stringify it upstream, read + JSON.parse the
 //                  reply and answer with a new Response — the least a billing gateway must do
@@ -147,6 +149,7 @@ export default {
     const url = new URL(req.url);
     const target = `${env.UPSTREAM}${url.pathname}`;
     const mode = req.headers.get("x-floor-mode") ?? "native";
+    if (mode === "hello") return Response.json({ ok: true, read: (await req.arrayBuffer()).byteLength });
     if (mode === "native") return fetch(target, { method: req.method, headers: req.headers, body: req.body });
 
     const body = JSON.parse(await req.text()) as Record<string, unknown>;

@@ -33,6 +33,13 @@ it("queues the usage row in the settle's own commit, with the charged amount, an
     expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM usage_outbox").one().n).toBe(0);
   });
   expect(await rowsFor("req-a")).toEqual([{ cost_micros: 300, outcome: "ok" }]);
+  // Every column arrives with its type (numbers stay numbers through the copy).
+  expect(await env.DB.prepare("SELECT * FROM usage_events WHERE request_id = 'req-a'").first()).toEqual({
+    ...usage(tenant),
+    request_id: "req-a",
+    cost_micros: 300,
+    created_at: expect.any(Number) as number,
+  });
 
   // A repeated settle changes nothing and queues nothing.
   await stub.settle("req-a", 900, { usage: usage(tenant) });
@@ -61,7 +68,12 @@ it("drains a backlog larger than one statement's 100 bound values: every row rea
   await stub.credit(10_000_000, "seed");
   // One lease batch of 450 requests: more rows than one DELETE … IN (…) could name.
   await stub.leaseGrow("lease-1", "key-1", 450 * 100, 0, 0);
-  const draws = Array.from({ length: 450 }, (_, i) => ({ request_id: `bk-${i}`, reserved_micros: 100, actual_micros: 50, usage: usage(tenant) }));
+  const draws = Array.from({ length: 450 }, (_, i) => ({
+    request_id: `bk-${i}`,
+    reserved_micros: 100,
+    actual_micros: 50,
+    usage: { ...usage(tenant), end_user_id: i % 2 === 0 ? "u1" : null },
+  }));
   await runInDurableObject(stub, async (wallet: Wallet, state) => {
     const res = await wallet.leaseSettle("lease-1", 1, draws, 0, true);
     expect(res).toMatchObject({ ok: true, applied: true, closed: true });
@@ -71,4 +83,6 @@ it("drains a backlog larger than one statement's 100 bound values: every row rea
   });
   const n = await env.DB.prepare("SELECT COUNT(*) AS n, SUM(cost_micros) AS cost FROM usage_events WHERE tenant_id = ?").bind(tenant).first();
   expect(n).toEqual({ n: 450, cost: 450 * 50 });
+  const noUser = await env.DB.prepare("SELECT COUNT(*) AS n FROM usage_events WHERE tenant_id = ? AND end_user_id IS NULL").bind(tenant).first();
+  expect(noUser).toEqual({ n: 225 });
 });
