@@ -11,7 +11,12 @@
 //     (instead of the ladder: V8 CPU profiles of every workerd isolate under 16 connections,
 //      JS self time per request by source file and function; Node 20 needs the flag;
 //      --floor=<ladder step> profiles that floor step on streams instead of the native one)
-import { readdirSync, readFileSync } from "node:fs";
+//   node --import tsx bench/gateway-profile.ts --compare=<git rev> [--only=Gatehouse full]
+//     (A/B: the Gatehouse steps also run from a checkout of <rev> — a git worktree in the
+//      scratch dir, sharing node_modules and this checkout's migrations —, as "<rev>: …",
+//      taking turns with this checkout's: a change too small to see across runs shows here)
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../test/support/local-worker";
@@ -28,6 +33,23 @@ const CPU = process.argv.includes("--cpu");
 /** With --cpu: which floor ladder step to profile on streams (default: the native pass-through). */
 const FLOOR_MODE = process.argv.find((a) => a.startsWith("--floor="))?.slice("--floor=".length) ?? "native";
 const TICK = 100; // USER_HZ on Linux
+/** A git revision whose Gatehouse runs beside this checkout's, step for step. */
+const COMPARE = process.argv.find((a) => a.startsWith("--compare="))?.slice("--compare=".length);
+
+/** A detached worktree of `rev` under `dir`, removed again at the end. */
+function checkout(rev: string, dir: string): string {
+  const at = join(dir, `rev-${rev.replace(/[^\w.-]/g, "_")}`);
+  execFileSync("git", ["-C", ROOT, "worktree", "add", "--detach", at, rev], { stdio: "ignore" });
+  onCleanup(async () => {
+    try {
+      execFileSync("git", ["-C", ROOT, "worktree", "remove", "--force", at], { stdio: "ignore" });
+    } catch {
+      execFileSync("git", ["-C", ROOT, "worktree", "prune"], { stdio: "ignore" }); // the dir went first
+    }
+  });
+  symlinkSync(join(ROOT, "node_modules"), join(at, "node_modules"));
+  return at;
+}
 
 /** CPU seconds used so far by a pid (user + system), from /proc. */
 function cpuSeconds(pid: number | undefined): number {
@@ -57,7 +79,8 @@ function workerdPids(): number[] {
 type Step = [name: string, target: HttpTarget, modes: boolean[], workerd: number | undefined];
 
 async function main() {
-  console.log(`load average before: ${loadavg().map((v) => v.toFixed(2)).join(" ")}; temp dir (local storage): ${useScratchTmpdir()}`);
+  const scratch = useScratchTmpdir();
+  console.log(`load average before: ${loadavg().map((v) => v.toFixed(2)).join(" ")}; temp dir (local storage): ${scratch}`);
   const up = startChild("upstream", process.execPath, ["--import", "tsx", join(ROOT, "bench/lib/upstream-child.ts")], { cwd: ROOT });
   const upstream = (JSON.parse(await up.waitForLine(/^\{"url"/, 20_000)) as { url: string }).url;
   const seen = new Set(workerdPids());
@@ -74,6 +97,9 @@ async function main() {
   const gh = await startProfileWorker(upstream, inspect[1]);
   onCleanup(() => gh.stop());
   const ghPid = fresh();
+  const base = COMPARE ? await startProfileWorker(upstream, undefined, checkout(COMPARE, scratch)) : undefined;
+  if (base) onCleanup(() => base.stop());
+  const basePid = base ? fresh() : undefined;
 
   const clock = (await (await fetch(`http://127.0.0.1:${gh.port}/__bench/clock`)).json()) as Record<string, unknown>;
   console.log(`workerd clock around a CPU loop and one KV read: ${JSON.stringify(clock)}`);
@@ -91,6 +117,15 @@ async function main() {
     [false, true],
     ghPid,
   ];
+  const baseChat = (variant: string): Step[] =>
+    base
+      ? [[
+          `${COMPARE}: Gatehouse ${variant}`,
+          { port: base.port, path: "/v1/chat/completions", headers: { authorization: `Bearer ${base.masterKey}`, "x-bench-variant": variant }, body: chatBody("openai/gpt-4o-mini") },
+          [false, true],
+          basePid,
+        ]]
+      : [];
   const ladder: Step[] = [
     floorStep("hello", [false]),
     floorStep("native", [false, true]),
@@ -99,7 +134,7 @@ async function main() {
     ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, key from memory)", { port: gh.port, path: "/v1/models", method: "GET", headers: { ...auth, "x-bench-variant": "no-billing-no-kv" }, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, KV key lookup)", { port: gh.port, path: "/v1/models", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
-    ...["no-billing-no-kv", "no-wallet", "no-settle", "no-usage", "full"].map(chat),
+    ...["no-billing-no-kv", "no-wallet", "no-settle", "no-usage", "full"].flatMap((v) => [...baseChat(v), chat(v)]),
   ];
 
   if (CPU) {

@@ -16,8 +16,9 @@ export interface ProfileWorker {
 }
 
 
-export async function startProfileWorker(upstreamUrl: string, inspectorPort?: number): Promise<ProfileWorker> {
-  const script = await bundleWorker("bench/lib/profile-entry.ts");
+/** `root`: another checkout of the project (bench/gateway-profile.ts --compare) to run instead of this one. */
+export async function startProfileWorker(upstreamUrl: string, inspectorPort?: number, root = ROOT): Promise<ProfileWorker> {
+  const script = await bundleWorker(join(root, "bench/lib/profile-entry.ts"));
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: join(ROOT, "bench/lib/profile-entry.js"), contents: script }],
     ...(inspectorPort ? { inspectorPort } : {}),
