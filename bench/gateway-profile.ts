@@ -130,6 +130,7 @@ async function main() {
     floorStep("hello", [false]),
     floorStep("native", [false, true]),
     floorStep("json-work", [false]),
+    floorStep("json-apis", [false]),
     ...["js-pump", "identity-pump", "identity-byob", "identity-nowait", "transform-tap", "tee-tap", "tee-pipe-read", "tee-pipe-tap", "pump-tap"].map((m) => floorStep(m, [true])),
     ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, key from memory)", { port: gh.port, path: "/v1/models", method: "GET", headers: { ...auth, "x-bench-variant": "no-billing-no-kv" }, body: () => "" }, [false], ghPid],

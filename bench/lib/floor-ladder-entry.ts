@@ -4,6 +4,8 @@
 //
 //   hello          a constant JSON reply, no upstream call: the runtime's own cost per request
 //                  (Miniflare's entry worker, HTTP, one Response) that every step includes
+//   json-apis      json-work plus the runtime calls Gatehouse makes per request around it (request
+//                  id, AbortController on the request's signal, timeout timer, waitUntil, headers)
 //   native         fetch(upstream) returned as is: the body is piped inside workerd, no JS per chunk
 //   json-work      read + JSON.parse the request, JSON.stringify it upstream, read + JSON.parse the
 //                  reply and answer with a new Response — the least a billing gateway must do
@@ -144,6 +146,32 @@ async function relay(mode: string, body: ReadableStream<Uint8Array>, model: stri
   }
 }
 
+/**
+ * json-work plus the runtime calls Gatehouse makes per request besides its own logic: a request
+ * id, an AbortController for the upstream call tied to the request's signal, the upstream
+ * timeout set and cleared, a waitUntil, and response headers set afterwards — to price those
+ * calls apart from Gatehouse's JS.
+ */
+async function jsonWithRuntimeApis(req: Request, target: string, body: Record<string, unknown>, ctx: ExecutionContext): Promise<Response> {
+  const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
+  const controller = new AbortController();
+  req.signal?.addEventListener("abort", () => controller.abort(), { once: true });
+  const timer = setTimeout(() => controller.abort(new Error("timeout")), 60_000);
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+  const text = await upstream.text();
+  JSON.parse(text);
+  ctx.waitUntil(Promise.resolve());
+  const res = new Response(text, { headers: { "content-type": "application/json" } });
+  res.headers.set("x-qlaud-request-id", requestId);
+  res.headers.set("server-timing", "gw;dur=0.00, upstream;dur=1.00");
+  return res;
+}
+
 export default {
   async fetch(req: Request, env: FloorEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(req.url);
@@ -153,6 +181,7 @@ export default {
     if (mode === "native") return fetch(target, { method: req.method, headers: req.headers, body: req.body });
 
     const body = JSON.parse(await req.text()) as Record<string, unknown>;
+    if (mode === "json-apis") return jsonWithRuntimeApis(req, target, body, ctx);
     const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const headers = { "content-type": upstream.headers.get("content-type") ?? "application/json" };
     if (body.stream !== true || !upstream.body) {
