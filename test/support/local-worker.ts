@@ -22,10 +22,9 @@ export interface LocalWorker {
 const bundles = new Map<string, Promise<string>>();
 
 /**
- * Bundles a Worker entry (default: the Gatehouse Worker; relative to the project root, or an
- * absolute path) the way wrangler does before
- * starting workerd; cached per entry for the process. Plugins (e.g. a bench variant that
- * stubs a module) bypass the cache.
+ * Bundles a Worker entry (default: the Gatehouse Worker; a path relative to the project root,
+ * or an absolute one) the way wrangler does before starting workerd; cached per entry for the
+ * process. Plugins (e.g. a bench variant that stubs a module) bypass the cache.
  */
 export function bundleWorker(entry = "runtime/index.ts", plugins: Plugin[] = []): Promise<string> {
   const build_ = async () => {
