@@ -14,6 +14,33 @@ import type {
 } from "./store";
 import type { LedgerEntry, LedgerEntryType, ReservationStatus } from "./types";
 
+/** Durable Object SQL binds at most this many values per statement. */
+const MAX_BOUND_VALUES = 100;
+
+/**
+ * Inserts rows several per statement, as many as fit in Durable Object SQL's bound values
+ * (about half the cost per row of one statement each). `head` is the statement up to VALUES
+ * (`INSERT INTO t (a, b)`), `tail` what follows it (`RETURNING id`); the rows every statement
+ * returned come back together, statement after statement.
+ */
+export function insertRows<C extends string, R extends Record<string, SqlStorageValue> = Record<string, never>>(
+  sql: SqlStorage,
+  head: string,
+  columns: readonly C[],
+  rows: readonly Readonly<Record<C, SqlStorageValue>>[],
+  tail = "",
+): R[] {
+  const perStatement = Math.floor(MAX_BOUND_VALUES / columns.length);
+  const placeholders = `(${columns.map(() => "?").join(", ")})`;
+  const out: R[] = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const values = chunk.map(() => placeholders).join(", ");
+    out.push(...sql.exec<R>(`${head} VALUES ${values} ${tail}`, ...chunk.flatMap((r) => columns.map((c) => r[c]))).toArray());
+  }
+  return out;
+}
+
 /** The part of `DurableObjectStorage` the store needs (a test double can provide it too). */
 export interface SqlBackend {
   readonly sql: SqlStorage;
@@ -106,9 +133,6 @@ const NEW_ENTRY_COLUMNS = [
   "created_at",
   "note",
 ] as const satisfies readonly (keyof NewLedgerEntry)[];
-const NEW_ENTRY_PLACEHOLDERS = `(${NEW_ENTRY_COLUMNS.map(() => "?").join(", ")})`;
-/** Durable Object SQL binds at most 100 values per statement: 11 rows of 9 columns. */
-const ENTRIES_PER_INSERT = Math.floor(100 / NEW_ENTRY_COLUMNS.length);
 
 export class SqlLedgerStore implements LedgerStore {
   private readonly sql: SqlStorage;
@@ -232,25 +256,21 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   /**
-   * Several rows per INSERT (a lease batch charges many requests at once): about half the
-   * cost per row of one statement each. The ids come back sorted: AUTOINCREMENT hands them out
-   * in VALUES order, while RETURNING's own order is not guaranteed.
+   * Several rows per INSERT (a lease batch charges many requests at once). The ids come back
+   * sorted: AUTOINCREMENT hands them out in VALUES order, statement after statement, while
+   * RETURNING's own order is not guaranteed.
    */
   appendEntries(entries: readonly NewLedgerEntry[]): LedgerEntry[] {
-    const out: LedgerEntry[] = [];
-    for (let i = 0; i < entries.length; i += ENTRIES_PER_INSERT) {
-      const chunk = entries.slice(i, i + ENTRIES_PER_INSERT);
-      const ids = this.sql
-        .exec<{ id: number }>(
-          `INSERT INTO wallet_ledger (${NEW_ENTRY_COLUMNS.join(", ")}) VALUES ${chunk.map(() => NEW_ENTRY_PLACEHOLDERS).join(", ")} RETURNING id`,
-          ...chunk.flatMap((e) => NEW_ENTRY_COLUMNS.map((c) => e[c])),
-        )
-        .toArray()
-        .map((r) => r.id)
-        .sort((a, b) => a - b);
-      chunk.forEach((e, j) => out.push({ id: ids[j] as number, ...e }));
-    }
-    return out;
+    const ids = insertRows<(typeof NEW_ENTRY_COLUMNS)[number], { id: number }>(
+      this.sql,
+      `INSERT INTO wallet_ledger (${NEW_ENTRY_COLUMNS.join(", ")})`,
+      NEW_ENTRY_COLUMNS,
+      entries,
+      "RETURNING id",
+    )
+      .map((r) => r.id)
+      .sort((a, b) => a - b);
+    return entries.map((e, i) => ({ id: ids[i] as number, ...e }));
   }
 
   entries(after: number, limit: number): LedgerEntry[] {

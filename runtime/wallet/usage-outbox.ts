@@ -3,6 +3,8 @@
 // batches. One D1 write per batch instead of one per request, and ledger and usage can never
 // disagree: a charge without its usage row (or the reverse) cannot be committed.
 
+import { insertRows } from "./sql-store";
+
 /** One request's usage as recorded in D1 `usage_events` (cost is what the Wallet charged). */
 export interface UsageEvent {
   request_id: string;
@@ -41,9 +43,6 @@ export type ChargedUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "crea
 
 const BATCH = 200;
 const COLUMN_LIST = COLUMNS.join(", ");
-const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
-/** Durable Object SQL binds at most 100 values per statement: 7 rows of 13 columns. */
-const ROWS_PER_INSERT = Math.floor(100 / COLUMNS.length);
 /** Copies a JSON array of rows (extra keys ignored) into D1 `usage_events`. */
 const INSERT_FROM_JSON =
   `INSERT OR IGNORE INTO usage_events (${COLUMN_LIST}) ` +
@@ -62,13 +61,7 @@ export class UsageOutbox {
    * caller's commit.
    */
   add(...events: UsageEvent[]): void {
-    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
-      const chunk = events.slice(i, i + ROWS_PER_INSERT);
-      this.sql.exec(
-        `INSERT OR IGNORE INTO usage_outbox (${COLUMN_LIST}) VALUES ${chunk.map(() => ROW_PLACEHOLDERS).join(", ")}`,
-        ...chunk.flatMap((e) => COLUMNS.map((c) => e[c])),
-      );
-    }
+    insertRows(this.sql, `INSERT OR IGNORE INTO usage_outbox (${COLUMN_LIST})`, COLUMNS, events);
   }
 
   pending(): number {
