@@ -10,10 +10,19 @@ export type { Hold } from "./leases";
  * actual cost when the response ends — also after a disconnect or an upstream failure.
  * Both go through the isolate's lease on the key (leases.ts), so most requests make no
  * Wallet call of their own; the rules are the Wallet's either way. `exec` keeps a background
- * top-up of the lease that this request started alive after the response.
+ * top-up of the lease that this request started alive after the response. With
+ * `opts.minMicros`, a worst case that cannot be covered in full is held down to what can be
+ * (never below minMicros): the returned hold's `worstMicros` is what was actually held.
  */
-export function reserve(env: Env, key: KeyRecord, requestId: string, worstCaseMicros: number, exec?: ExecutionContext): Promise<Hold> {
-  return leases.reserve(env, key, requestId, worstCaseMicros, exec ? (work) => exec.waitUntil(work) : undefined);
+export function reserve(
+  env: Env,
+  key: KeyRecord,
+  requestId: string,
+  worstCaseMicros: number,
+  exec?: ExecutionContext,
+  opts?: { minMicros?: number },
+): Promise<Hold> {
+  return leases.reserve(env, key, requestId, worstCaseMicros, exec ? (work) => exec.waitUntil(work) : undefined, opts);
 }
 
 /**

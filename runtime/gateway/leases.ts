@@ -33,7 +33,7 @@
 import type { KeyRecord } from "../auth/key-store";
 import { ApiError } from "../errors";
 import { walletFor } from "../wallet/stub";
-import type { LeaseDraw, LeaseGrowResult } from "../wallet/types";
+import type { LeaseDraw, LeaseGrowResult, ReserveRefusal } from "../wallet/types";
 import type { ChargedUsage } from "../wallet/usage-outbox";
 
 /** How long an isolate spends from its lease before asking the Wallet again (revocations land within this). */
@@ -121,9 +121,23 @@ export class LeaseBook {
   /**
    * Sets `worstMicros` aside for a request, growing the key's lease when its room is short.
    * Throws the contract's 402 (`insufficient_funds`, `cap_exceeded`) or 401 (revoked).
+   * With `minMicros` (≤ worstMicros), a request the key's cap or the wallet cannot cover in
+   * full holds the largest amount in [minMicros, worstMicros] that can be covered instead —
+   * the hold's `worstMicros` says how much — and is refused only when not even minMicros
+   * can: the caller then limits the upstream call to what was held.
    */
-  async reserve(env: Env, key: KeyRecord, requestId: string, worstMicros: number, keepAlive?: (work: Promise<void>) => void): Promise<Hold> {
+  async reserve(
+    env: Env,
+    key: KeyRecord,
+    requestId: string,
+    worstMicros: number,
+    keepAlive?: (work: Promise<void>) => void,
+    opts?: { minMicros?: number },
+  ): Promise<Hold> {
     const slot = slotOf(key.tenant_id, key.id);
+    const floor = opts?.minMicros !== undefined && opts.minMicros <= worstMicros ? Math.max(0, opts.minMicros) : worstMicros;
+    // What this request asks for now: its worst case, lowered towards `floor` by each refusal.
+    let amount = worstMicros;
     // Each turn either takes room or waits for one Wallet call; many requests at once may wait
     // through several calls of the others. The bound only stops a bug from spinning forever.
     const giveUpAt = Date.now() + GIVE_UP_MS;
@@ -140,30 +154,43 @@ export class LeaseBook {
         continue;
       }
       const age = Date.now() - lease.checkedAt;
-      if (lease.room >= worstMicros && age < RECHECK_MS) {
-        lease.room -= worstMicros;
-        lease.inflight += worstMicros;
+      if (lease.room >= amount && age < RECHECK_MS) {
+        lease.room -= amount;
+        lease.inflight += amount;
         lease.running += 1;
         lease.busy = true;
-        const low = !lease.starved && lease.room < worstMicros * LOW_WATER_WORST_CASES;
+        const low = !lease.starved && lease.room < amount * LOW_WATER_WORST_CASES;
         if (!lease.topping && (low || age > RECHECK_MS / 2)) {
-          const topping = this.topUp(env, lease, worstMicros);
+          const topping = this.topUp(env, lease, amount);
           keepAlive?.(topping);
         }
-        return { lease, requestId, worstMicros, settled: false };
+        return { lease, requestId, worstMicros: amount, settled: false };
       }
       // Short or stale while a top-up is on its way: its answer may be all this request needs.
       if (lease.topping) {
         await lease.topping;
         continue;
       }
-      const growing = this.grow(env, lease, worstMicros);
-      lease.growing = growing;
+      const growing = this.grow(env, lease, amount);
+      lease.growing = growing.then(
+        () => {},
+        () => {},
+      );
+      let refusal: ReserveRefusal | undefined;
       try {
-        await growing;
+        refusal = await growing;
       } finally {
         lease.growing = undefined;
       }
+      if (refusal === undefined) continue;
+      // The refusal says what could be covered (the lease's room counted in): hold that much
+      // when it is still at least the floor. Each refusal lowers the amount, so this ends.
+      const coverable = Math.min(amount - 1, refusal.available_micros);
+      if (refusal.type !== "key_revoked" && coverable >= floor) {
+        amount = coverable;
+        continue;
+      }
+      throw refusalError(refusal);
     }
     throw new ApiError("overloaded", `could not set this request's worst case aside within ${GIVE_UP_MS / 1000} s; retry the request`);
   }
@@ -249,33 +276,22 @@ export class LeaseBook {
     if (this.leases.get(slot) === lease) this.leases.delete(slot);
   }
 
-  private async grow(env: Env, lease: Lease, worstMicros: number): Promise<void> {
+  /** Asks the Wallet to grow the lease for a request; the Wallet's refusal when it will not. */
+  private async grow(env: Env, lease: Lease, worstMicros: number): Promise<ReserveRefusal | undefined> {
     const want = wantFor(worstMicros);
     const res: LeaseGrowResult = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, worstMicros, lease.room, want);
     if (res.ok) {
       lease.room += res.granted_micros; // negative when the Wallet took room back
       lease.starved = res.granted_micros < want;
       lease.checkedAt = Date.now();
-      return;
+      return undefined;
     }
     if (res.type === "lease_closed") {
       // Closed under us (expired): the next look starts a new lease.
       this.drop(lease);
-      return;
+      return undefined;
     }
-    const extra = { needed_micros: res.needed_micros, available_micros: res.available_micros };
-    switch (res.type) {
-      case "insufficient_funds":
-        throw new ApiError("insufficient_funds", res.message, undefined, extra);
-      case "cap_exceeded":
-        throw new ApiError("cap_exceeded", res.message, undefined, extra);
-      case "key_revoked":
-        throw new ApiError("authentication", "invalid or revoked API key");
-      default: {
-        const never: never = res;
-        throw new ApiError("internal", `unknown wallet refusal ${JSON.stringify(never)}`);
-      }
-    }
+    return res;
   }
 
   /**
@@ -335,6 +351,23 @@ export class LeaseBook {
     return next.finally(() => {
       if (lease.flushing === next) lease.flushing = undefined;
     });
+  }
+}
+
+/** The contract's error for a Wallet refusal: 402 for the cap or the funds, 401 for a revoked key. */
+function refusalError(res: ReserveRefusal): ApiError {
+  const extra = { needed_micros: res.needed_micros, available_micros: res.available_micros };
+  switch (res.type) {
+    case "insufficient_funds":
+      return new ApiError("insufficient_funds", res.message, undefined, extra);
+    case "cap_exceeded":
+      return new ApiError("cap_exceeded", res.message, undefined, extra);
+    case "key_revoked":
+      return new ApiError("authentication", "invalid or revoked API key");
+    default: {
+      const never: never = res.type;
+      return new ApiError("internal", `unknown wallet refusal ${JSON.stringify(never)}`);
+    }
   }
 }
 

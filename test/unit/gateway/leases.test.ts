@@ -129,6 +129,37 @@ describe("LeaseBook", () => {
     await expect(book.reserve(env, key, "r3", 70_000)).resolves.toBeDefined();
   });
 
+  it("a worst case the key's cap cannot cover, with a minimum given, holds what the cap leaves (room counted in)", async () => {
+    wallet.ledger.upsertKey("key_1", 100_000);
+    const first = await book.reserve(env, key, "r1", 30_000); // the lease now holds some room beyond 30_000
+    const hold = await book.reserve(env, key, "r2", 250_000, undefined, { minMicros: 10_000 });
+    expect(hold.worstMicros).toBe(70_000);
+    void book.settle(env, first, 30_000, "", usage);
+    await book.settle(env, hold, 70_000, "", usage);
+    await book.flushTenant(env, "t1");
+    expect(wallet.ledger.keyState("key_1")).toMatchObject({ spent_micros: 100_000, reserved_micros: 0 });
+  });
+
+  it("a worst case beyond both the cap and the wallet, with a minimum given, holds what the smaller of them leaves", async () => {
+    wallet.ledger.upsertKey("key_1", 150 * USD); // the cap passes 150 $, then the 100 $ wallet limits it
+    const hold = await book.reserve(env, key, "r1", 200 * USD, undefined, { minMicros: USD });
+    expect(hold.worstMicros).toBe(100 * USD);
+    expect(wallet.ledger.balance()).toMatchObject({ reserved_micros: 100 * USD });
+  });
+
+  it("a worst case that fits is held in full even with a minimum given", async () => {
+    const hold = await book.reserve(env, key, "r1", 50_000, undefined, { minMicros: 1_000 });
+    expect(hold.worstMicros).toBe(50_000);
+  });
+
+  it("with a minimum the cap cannot cover either, the request is refused exactly as without one", async () => {
+    wallet.ledger.upsertKey("key_1", 100_000);
+    const err = await book.reserve(env, key, "r1", 250_000, undefined, { minMicros: 150_000 }).catch((e: unknown) => e as ApiError);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ kind: "cap_exceeded", extra: { needed_micros: 250_000, available_micros: 100_000 } });
+    expect(wallet.ledger.keyState("key_1")).toMatchObject({ reserved_micros: 0 });
+  });
+
   it("after forgetKey (a revocation here), the next request asks the Wallet and is refused", async () => {
     void book.settle(env, await book.reserve(env, key, "r1", 10_000), 1_000, "", usage); // lease stays open
     wallet.ledger.revokeKey("key_1");
