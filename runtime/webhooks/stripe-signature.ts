@@ -2,9 +2,17 @@
 // `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, where each v1 is the hex
 // HMAC-SHA256 of `<t>.<raw body>` keyed with the endpoint's signing secret (`whsec_…`,
 // used as-is). Several v1 values appear while a secret is being rolled; any may match.
+//
+// The endpoint is unauthenticated until this check passes, so its cost is bounded for a
+// forger: the header's length and its number of v1 values are capped before any work, and
+// the body (up to 1 MiB) is hashed once, however many v1 values there are.
 
 /** How far `t` may be from the server's clock, either way (Stripe's default). */
 export const STRIPE_TOLERANCE_SECONDS = 300;
+/** Stripe sends one v1, two while a secret is rolled; a few more leave room, thousands are an attack. */
+export const MAX_V1_SIGNATURES = 4;
+/** t, four v1 and a v0 take ≈ 360 characters. */
+export const MAX_SIGNATURE_HEADER_CHARS = 1024;
 
 export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: string };
 
@@ -12,8 +20,8 @@ const enc = new TextEncoder();
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
 /**
- * Verifies a delivery against the raw bytes Stripe sent. The comparison is
- * `crypto.subtle.verify`, which is constant-time, so a forger learns nothing from timing.
+ * Verifies a delivery against the raw bytes Stripe sent. The body's HMAC is computed once
+ * and compared with each candidate in constant time, so a forger learns nothing from timing.
  */
 export async function verifyStripeSignature(
   header: string | null,
@@ -23,6 +31,9 @@ export async function verifyStripeSignature(
   toleranceSeconds = STRIPE_TOLERANCE_SECONDS,
 ): Promise<SignatureCheck> {
   if (!header || header.trim() === "") return { ok: false, reason: "missing Stripe-Signature header" };
+  if (header.length > MAX_SIGNATURE_HEADER_CHARS) {
+    return { ok: false, reason: `Stripe-Signature is ${header.length} characters; at most ${MAX_SIGNATURE_HEADER_CHARS} are accepted` };
+  }
   let t: string | undefined;
   const v1: string[] = [];
   for (const part of header.split(",")) {
@@ -38,6 +49,9 @@ export async function verifyStripeSignature(
   }
   const candidates = v1.filter((s) => HEX_SHA256.test(s));
   if (candidates.length === 0) return { ok: false, reason: "Stripe-Signature has no v1=<hex HMAC-SHA256> signature" };
+  if (v1.length > MAX_V1_SIGNATURES) {
+    return { ok: false, reason: `Stripe-Signature has ${v1.length} v1 signatures; at most ${MAX_V1_SIGNATURES} v1 are examined` };
+  }
   const timestamp = Number(t);
   const skew = Math.abs(nowMs / 1000 - timestamp);
   if (skew > toleranceSeconds) {
@@ -46,11 +60,11 @@ export async function verifyStripeSignature(
       reason: `Stripe-Signature timestamp ${t} is ${Math.round(skew)} s from the server's clock; at most ${toleranceSeconds} s is accepted (replayed or stale delivery)`,
     };
   }
-  const key = await hmacKey(secret, "verify");
-  const signed = signedPayload(t, rawBody);
-  for (const sig of candidates) {
-    if (await crypto.subtle.verify("HMAC", key, hexToBytes(sig), signed)) return { ok: true, timestamp };
-  }
+  const expected = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), signedPayload(t, rawBody)));
+  // Every candidate is compared in full, so the time taken says nothing about which bytes matched.
+  let matched = false;
+  for (const sig of candidates) matched = constantTimeEqual(expected, hexToBytes(sig)) || matched;
+  if (matched) return { ok: true, timestamp };
   return { ok: false, reason: "Stripe-Signature does not match the body: check STRIPE_WEBHOOK_SECRET is this endpoint's signing secret" };
 }
 
@@ -62,8 +76,16 @@ export async function stripeSignatureHeader(secret: string, rawBody: Uint8Array 
   return `t=${t},v1=${bytesToHex(new Uint8Array(mac))}`;
 }
 
-function hmacKey(secret: string, use: "sign" | "verify"): Promise<CryptoKey> {
+function hmacKey(secret: string, use: "sign"): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [use]);
+}
+
+/** Looks at every byte whatever the first difference (both are 32 bytes here). */
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  let diff = 0;
+  for (let i = 0; i < a.byteLength; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
 }
 
 /** `<t>.` followed by the body's exact bytes (never re-encoded). */

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { stripeSignatureHeader, verifyStripeSignature } from "../../../runtime/webhooks/stripe-signature";
 
 const SECRET = "whsec_unit_test_secret";
@@ -61,5 +61,50 @@ describe("verifyStripeSignature", () => {
   ])("refuses a %s header with a reason", async (_label, header, reason) => {
     const res = await verifyStripeSignature(header, body, SECRET, NOW);
     expect(res).toEqual({ ok: false, reason: expect.stringContaining(reason) });
+  });
+});
+
+describe("verifyStripeSignature against a forger burning CPU", () => {
+  /** Counts every HMAC WebCrypto computes (each one hashes the whole body). */
+  async function countingHmacs<T>(fn: () => Promise<T>): Promise<{ result: T; hmacs: number }> {
+    const sign = vi.spyOn(crypto.subtle, "sign");
+    const verify = vi.spyOn(crypto.subtle, "verify");
+    try {
+      const result = await fn();
+      return { result, hmacs: sign.mock.calls.length + verify.mock.calls.length };
+    } finally {
+      sign.mockRestore();
+      verify.mockRestore();
+    }
+  }
+  const big = new Uint8Array(1024 * 1024).fill(0x20);
+  const wrongSigs = (n: number) => Array.from({ length: n }, (_, i) => `v1=${i.toString(16).padStart(64, "0")}`).join(",");
+
+  it("a header with 480 wrong v1= entries over a 1 MiB body is refused without computing 480 HMACs", async () => {
+    const header = `t=${T},${wrongSigs(480)}`;
+    const { result, hmacs } = await countingHmacs(() => verifyStripeSignature(header, big, SECRET, NOW));
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining("characters") });
+    expect(hmacs).toBe(0);
+  });
+
+  it("more than 4 v1= entries in a short header are refused before any HMAC", async () => {
+    const header = `t=${T},${wrongSigs(5)}`;
+    const { result, hmacs } = await countingHmacs(() => verifyStripeSignature(header, big, SECRET, NOW));
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining("at most 4 v1") });
+    expect(hmacs).toBe(0);
+  });
+
+  it("4 v1= entries (a secret roll) hash the body once, and the right one still verifies", async () => {
+    const header = `t=${T},${wrongSigs(3)},v1=${hmac(SECRET, T, big)}`;
+    const { result, hmacs } = await countingHmacs(() => verifyStripeSignature(header, big, SECRET, NOW));
+    expect(result).toEqual({ ok: true, timestamp: T });
+    expect(hmacs).toBe(1);
+  });
+
+  it("a header longer than Stripe ever sends is refused before any parsing or HMAC", async () => {
+    const header = `t=${T},v1=${hmac(SECRET, T, body)},${"x=y,".repeat(300)}`;
+    const { result, hmacs } = await countingHmacs(() => verifyStripeSignature(header, body, SECRET, NOW));
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining("characters") });
+    expect(hmacs).toBe(0);
   });
 });
