@@ -1,11 +1,13 @@
 import type { CatalogView } from "../validate/provider-semantics";
 import { tsHeader } from "./header";
+import { LOOKUP_TABLE_SOURCE, LookupTable, tsLiteral } from "./ts-literal";
 
 const micros = (usd: number) => Math.round(usd * 1_000_000);
 
 /** `generated/providers/catalog.ts`: providers, prices in integer micro-dollars, aliases and the model list. */
 export function emitProviders(c: CatalogView): Record<string, string> {
-  const providers = Object.fromEntries(
+  // Lookup tables keyed by what requests name (provider, model, alias) have no prototype.
+  const providers = new LookupTable(
     c.providers.map((p) => [
       p.id,
       {
@@ -19,7 +21,7 @@ export function emitProviders(c: CatalogView): Record<string, string> {
         headers: p.headers ?? {},
         max_tokens_field: p.max_tokens_field ?? "max_tokens",
         url_override_var: `UPSTREAM_${p.id.toUpperCase().replaceAll("-", "_")}_URL`,
-        models: Object.fromEntries(
+        models: new LookupTable(
           p.models.map((m) => [
             m.id,
             {
@@ -31,11 +33,13 @@ export function emitProviders(c: CatalogView): Record<string, string> {
               context_window: m.context_window ?? null,
             },
           ]),
+          "ModelPrice",
         ),
       },
     ]),
+    "ProviderEntry",
   );
-  const aliases = Object.fromEntries((c.aliases ?? []).map((a) => [a.id, a.targets]));
+  const aliases = new LookupTable((c.aliases ?? []).map((a) => [a.id, a.targets]), "readonly string[]");
   const find = (target: string) => {
     const slash = target.indexOf("/");
     const p = c.providers.find((x) => x.id === target.slice(0, slash));
@@ -65,6 +69,7 @@ export function emitProviders(c: CatalogView): Record<string, string> {
   ].sort((a, b) => a.id.localeCompare(b.id));
   const code = `${tsHeader()}import type { components } from "../api/types";
 
+${LOOKUP_TABLE_SOURCE}
 export type WireFormat = "openai" | "anthropic";
 export interface ModelPrice {
   id: string;
@@ -89,14 +94,15 @@ export interface ProviderEntry {
   max_tokens_field: "max_tokens" | "max_completion_tokens";
   /** The var that overrides base_url (e.g. for tests): UPSTREAM_<ID>_URL. */
   url_override_var: string;
-  models: Record<string, ModelPrice>;
+  /** No prototype: see lookupTable. */
+  models: Readonly<Record<string, ModelPrice>>;
 }
 
-/** Providers from spec/providers.yaml. */
-export const providers: Readonly<Record<string, ProviderEntry>> = ${JSON.stringify(providers, null, 2)};
+/** Providers from spec/providers.yaml (no prototype: see lookupTable). */
+export const providers: Readonly<Record<string, ProviderEntry>> = ${tsLiteral(providers)};
 
-/** Aliases: bare model names → provider/model targets in preference order. */
-export const aliases: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(aliases, null, 2)};
+/** Aliases: bare model names → provider/model targets in preference order (no prototype). */
+export const aliases: Readonly<Record<string, readonly string[]>> = ${tsLiteral(aliases)};
 
 /** GET /v1/models. */
 export const modelList: components["schemas"]["ModelInfo"][] = ${JSON.stringify(list, null, 2)};

@@ -2,6 +2,13 @@
 /* eslint-disable */
 import type { components } from "../api/types";
 
+/** A frozen lookup table with no prototype: only its own keys are found. */
+function lookupTable<T>(entries: readonly (readonly [string, T])[]): Readonly<Record<string, T>> {
+  const out = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) out[key] = value;
+  return Object.freeze(out);
+}
+
 export type WireFormat = "openai" | "anthropic";
 export interface ModelPrice {
   id: string;
@@ -26,12 +33,13 @@ export interface ProviderEntry {
   max_tokens_field: "max_tokens" | "max_completion_tokens";
   /** The var that overrides base_url (e.g. for tests): UPSTREAM_<ID>_URL. */
   url_override_var: string;
-  models: Record<string, ModelPrice>;
+  /** No prototype: see lookupTable. */
+  models: Readonly<Record<string, ModelPrice>>;
 }
 
-/** Providers from spec/providers.yaml. */
-export const providers: Readonly<Record<string, ProviderEntry>> = {
-  "mock": {
+/** Providers from spec/providers.yaml (no prototype: see lookupTable). */
+export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<ProviderEntry>([
+  ["mock", {
     "id": "mock",
     "name": "Gatehouse mock (built in, no network)",
     "formats": [
@@ -45,34 +53,34 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_MOCK_URL",
-    "models": {
-      "echo": {
+    "models": lookupTable<ModelPrice>([
+      ["echo", {
         "id": "echo",
         "input_micros_per_mtok": 1000000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 100000,
         "max_output_tokens": 4096,
         "context_window": null
-      },
-      "tools": {
+      }],
+      ["tools", {
         "id": "tools",
         "input_micros_per_mtok": 1000000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 1000000,
         "max_output_tokens": 4096,
         "context_window": null
-      },
-      "flaky": {
+      }],
+      ["flaky", {
         "id": "flaky",
         "input_micros_per_mtok": 1000000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 1000000,
         "max_output_tokens": 4096,
         "context_window": null
-      }
-    }
-  },
-  "openai": {
+      }]
+    ])
+  }],
+  ["openai", {
     "id": "openai",
     "name": "OpenAI",
     "formats": [
@@ -89,50 +97,50 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_completion_tokens",
     "url_override_var": "UPSTREAM_OPENAI_URL",
-    "models": {
-      "gpt-5": {
+    "models": lookupTable<ModelPrice>([
+      ["gpt-5", {
         "id": "gpt-5",
         "input_micros_per_mtok": 1250000,
         "output_micros_per_mtok": 10000000,
         "cached_input_micros_per_mtok": 125000,
         "max_output_tokens": 128000,
         "context_window": 400000
-      },
-      "gpt-5-mini": {
+      }],
+      ["gpt-5-mini", {
         "id": "gpt-5-mini",
         "input_micros_per_mtok": 250000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 25000,
         "max_output_tokens": 128000,
         "context_window": 400000
-      },
-      "gpt-4.1": {
+      }],
+      ["gpt-4.1", {
         "id": "gpt-4.1",
         "input_micros_per_mtok": 2000000,
         "output_micros_per_mtok": 8000000,
         "cached_input_micros_per_mtok": 500000,
         "max_output_tokens": 32768,
         "context_window": 1047576
-      },
-      "gpt-4o": {
+      }],
+      ["gpt-4o", {
         "id": "gpt-4o",
         "input_micros_per_mtok": 2500000,
         "output_micros_per_mtok": 10000000,
         "cached_input_micros_per_mtok": 1250000,
         "max_output_tokens": 16384,
         "context_window": 128000
-      },
-      "gpt-4o-mini": {
+      }],
+      ["gpt-4o-mini", {
         "id": "gpt-4o-mini",
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 75000,
         "max_output_tokens": 16384,
         "context_window": 128000
-      }
-    }
-  },
-  "anthropic": {
+      }]
+    ])
+  }],
+  ["anthropic", {
     "id": "anthropic",
     "name": "Anthropic",
     "formats": [
@@ -151,42 +159,42 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     },
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_ANTHROPIC_URL",
-    "models": {
-      "claude-opus-4-5": {
+    "models": lookupTable<ModelPrice>([
+      ["claude-opus-4-5", {
         "id": "claude-opus-4-5",
         "input_micros_per_mtok": 5000000,
         "output_micros_per_mtok": 25000000,
         "cached_input_micros_per_mtok": 500000,
         "max_output_tokens": 64000,
         "context_window": 200000
-      },
-      "claude-sonnet-4-5": {
+      }],
+      ["claude-sonnet-4-5", {
         "id": "claude-sonnet-4-5",
         "input_micros_per_mtok": 3000000,
         "output_micros_per_mtok": 15000000,
         "cached_input_micros_per_mtok": 300000,
         "max_output_tokens": 64000,
         "context_window": 200000
-      },
-      "claude-haiku-4-5": {
+      }],
+      ["claude-haiku-4-5", {
         "id": "claude-haiku-4-5",
         "input_micros_per_mtok": 1000000,
         "output_micros_per_mtok": 5000000,
         "cached_input_micros_per_mtok": 100000,
         "max_output_tokens": 64000,
         "context_window": 200000
-      },
-      "claude-sonnet-4-20250514": {
+      }],
+      ["claude-sonnet-4-20250514", {
         "id": "claude-sonnet-4-20250514",
         "input_micros_per_mtok": 3000000,
         "output_micros_per_mtok": 15000000,
         "cached_input_micros_per_mtok": 300000,
         "max_output_tokens": 64000,
         "context_window": 200000
-      }
-    }
-  },
-  "together": {
+      }]
+    ])
+  }],
+  ["together", {
     "id": "together",
     "name": "Together AI",
     "formats": [
@@ -203,34 +211,34 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_TOGETHER_URL",
-    "models": {
-      "meta-llama/Llama-3.3-70B-Instruct-Turbo": {
+    "models": lookupTable<ModelPrice>([
+      ["meta-llama/Llama-3.3-70B-Instruct-Turbo", {
         "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
         "input_micros_per_mtok": 880000,
         "output_micros_per_mtok": 880000,
         "cached_input_micros_per_mtok": 880000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      },
-      "deepseek-ai/DeepSeek-V3": {
+      }],
+      ["deepseek-ai/DeepSeek-V3", {
         "id": "deepseek-ai/DeepSeek-V3",
         "input_micros_per_mtok": 1250000,
         "output_micros_per_mtok": 1250000,
         "cached_input_micros_per_mtok": 1250000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      },
-      "openai/gpt-oss-120b": {
+      }],
+      ["openai/gpt-oss-120b", {
         "id": "openai/gpt-oss-120b",
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 150000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      }
-    }
-  },
-  "fireworks": {
+      }]
+    ])
+  }],
+  ["fireworks", {
     "id": "fireworks",
     "name": "Fireworks AI",
     "formats": [
@@ -247,34 +255,34 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_FIREWORKS_URL",
-    "models": {
-      "accounts/fireworks/models/llama-v3p3-70b-instruct": {
+    "models": lookupTable<ModelPrice>([
+      ["accounts/fireworks/models/llama-v3p3-70b-instruct", {
         "id": "accounts/fireworks/models/llama-v3p3-70b-instruct",
         "input_micros_per_mtok": 900000,
         "output_micros_per_mtok": 900000,
         "cached_input_micros_per_mtok": 900000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      },
-      "accounts/fireworks/models/deepseek-v3": {
+      }],
+      ["accounts/fireworks/models/deepseek-v3", {
         "id": "accounts/fireworks/models/deepseek-v3",
         "input_micros_per_mtok": 900000,
         "output_micros_per_mtok": 900000,
         "cached_input_micros_per_mtok": 900000,
         "max_output_tokens": 128000,
         "context_window": 128000
-      },
-      "accounts/fireworks/models/gpt-oss-120b": {
+      }],
+      ["accounts/fireworks/models/gpt-oss-120b", {
         "id": "accounts/fireworks/models/gpt-oss-120b",
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 150000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      }
-    }
-  },
-  "deepinfra": {
+      }]
+    ])
+  }],
+  ["deepinfra", {
     "id": "deepinfra",
     "name": "DeepInfra",
     "formats": [
@@ -291,26 +299,26 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_DEEPINFRA_URL",
-    "models": {
-      "meta-llama/Llama-3.3-70B-Instruct-Turbo": {
+    "models": lookupTable<ModelPrice>([
+      ["meta-llama/Llama-3.3-70B-Instruct-Turbo", {
         "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
         "input_micros_per_mtok": 130000,
         "output_micros_per_mtok": 400000,
         "cached_input_micros_per_mtok": 130000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      },
-      "deepseek-ai/DeepSeek-V3": {
+      }],
+      ["deepseek-ai/DeepSeek-V3", {
         "id": "deepseek-ai/DeepSeek-V3",
         "input_micros_per_mtok": 380000,
         "output_micros_per_mtok": 890000,
         "cached_input_micros_per_mtok": 380000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      }
-    }
-  },
-  "groq": {
+      }]
+    ])
+  }],
+  ["groq", {
     "id": "groq",
     "name": "Groq",
     "formats": [
@@ -327,34 +335,34 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_GROQ_URL",
-    "models": {
-      "llama-3.3-70b-versatile": {
+    "models": lookupTable<ModelPrice>([
+      ["llama-3.3-70b-versatile", {
         "id": "llama-3.3-70b-versatile",
         "input_micros_per_mtok": 590000,
         "output_micros_per_mtok": 790000,
         "cached_input_micros_per_mtok": 590000,
         "max_output_tokens": 32768,
         "context_window": 131072
-      },
-      "llama-3.1-8b-instant": {
+      }],
+      ["llama-3.1-8b-instant", {
         "id": "llama-3.1-8b-instant",
         "input_micros_per_mtok": 50000,
         "output_micros_per_mtok": 80000,
         "cached_input_micros_per_mtok": 50000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      },
-      "openai/gpt-oss-120b": {
+      }],
+      ["openai/gpt-oss-120b", {
         "id": "openai/gpt-oss-120b",
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 150000,
         "max_output_tokens": 65536,
         "context_window": 131072
-      }
-    }
-  },
-  "deepseek": {
+      }]
+    ])
+  }],
+  ["deepseek", {
     "id": "deepseek",
     "name": "DeepSeek",
     "formats": [
@@ -371,26 +379,26 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_DEEPSEEK_URL",
-    "models": {
-      "deepseek-chat": {
+    "models": lookupTable<ModelPrice>([
+      ["deepseek-chat", {
         "id": "deepseek-chat",
         "input_micros_per_mtok": 280000,
         "output_micros_per_mtok": 420000,
         "cached_input_micros_per_mtok": 28000,
         "max_output_tokens": 8192,
         "context_window": 131072
-      },
-      "deepseek-reasoner": {
+      }],
+      ["deepseek-reasoner", {
         "id": "deepseek-reasoner",
         "input_micros_per_mtok": 280000,
         "output_micros_per_mtok": 420000,
         "cached_input_micros_per_mtok": 28000,
         "max_output_tokens": 65536,
         "context_window": 131072
-      }
-    }
-  },
-  "mistral": {
+      }]
+    ])
+  }],
+  ["mistral", {
     "id": "mistral",
     "name": "Mistral AI",
     "formats": [
@@ -407,42 +415,42 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_MISTRAL_URL",
-    "models": {
-      "mistral-large-latest": {
+    "models": lookupTable<ModelPrice>([
+      ["mistral-large-latest", {
         "id": "mistral-large-latest",
         "input_micros_per_mtok": 500000,
         "output_micros_per_mtok": 1500000,
         "cached_input_micros_per_mtok": 500000,
         "max_output_tokens": 262144,
         "context_window": 262144
-      },
-      "mistral-medium-latest": {
+      }],
+      ["mistral-medium-latest", {
         "id": "mistral-medium-latest",
         "input_micros_per_mtok": 400000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 400000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      },
-      "mistral-small-latest": {
+      }],
+      ["mistral-small-latest", {
         "id": "mistral-small-latest",
         "input_micros_per_mtok": 100000,
         "output_micros_per_mtok": 300000,
         "cached_input_micros_per_mtok": 100000,
         "max_output_tokens": 131072,
         "context_window": 131072
-      },
-      "codestral-latest": {
+      }],
+      ["codestral-latest", {
         "id": "codestral-latest",
         "input_micros_per_mtok": 300000,
         "output_micros_per_mtok": 900000,
         "cached_input_micros_per_mtok": 300000,
         "max_output_tokens": 256000,
         "context_window": 256000
-      }
-    }
-  },
-  "xai": {
+      }]
+    ])
+  }],
+  ["xai", {
     "id": "xai",
     "name": "xAI",
     "formats": [
@@ -459,42 +467,42 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_XAI_URL",
-    "models": {
-      "grok-4": {
+    "models": lookupTable<ModelPrice>([
+      ["grok-4", {
         "id": "grok-4",
         "input_micros_per_mtok": 3000000,
         "output_micros_per_mtok": 15000000,
         "cached_input_micros_per_mtok": 750000,
         "max_output_tokens": 256000,
         "context_window": 256000
-      },
-      "grok-4-fast-reasoning": {
+      }],
+      ["grok-4-fast-reasoning", {
         "id": "grok-4-fast-reasoning",
         "input_micros_per_mtok": 200000,
         "output_micros_per_mtok": 500000,
         "cached_input_micros_per_mtok": 50000,
         "max_output_tokens": 2000000,
         "context_window": 2000000
-      },
-      "grok-4-fast-non-reasoning": {
+      }],
+      ["grok-4-fast-non-reasoning", {
         "id": "grok-4-fast-non-reasoning",
         "input_micros_per_mtok": 200000,
         "output_micros_per_mtok": 500000,
         "cached_input_micros_per_mtok": 50000,
         "max_output_tokens": 2000000,
         "context_window": 2000000
-      },
-      "grok-code-fast-1": {
+      }],
+      ["grok-code-fast-1", {
         "id": "grok-code-fast-1",
         "input_micros_per_mtok": 200000,
         "output_micros_per_mtok": 1500000,
         "cached_input_micros_per_mtok": 20000,
         "max_output_tokens": 256000,
         "context_window": 256000
-      }
-    }
-  },
-  "openrouter": {
+      }]
+    ])
+  }],
+  ["openrouter", {
     "id": "openrouter",
     "name": "OpenRouter",
     "formats": [
@@ -511,34 +519,34 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_OPENROUTER_URL",
-    "models": {
-      "openai/gpt-4o-mini": {
+    "models": lookupTable<ModelPrice>([
+      ["openai/gpt-4o-mini", {
         "id": "openai/gpt-4o-mini",
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 75000,
         "max_output_tokens": 16384,
         "context_window": 128000
-      },
-      "openai/gpt-5-mini": {
+      }],
+      ["openai/gpt-5-mini", {
         "id": "openai/gpt-5-mini",
         "input_micros_per_mtok": 250000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 25000,
         "max_output_tokens": 128000,
         "context_window": 400000
-      },
-      "anthropic/claude-sonnet-4.5": {
+      }],
+      ["anthropic/claude-sonnet-4.5", {
         "id": "anthropic/claude-sonnet-4.5",
         "input_micros_per_mtok": 3000000,
         "output_micros_per_mtok": 15000000,
         "cached_input_micros_per_mtok": 300000,
         "max_output_tokens": 64000,
         "context_window": 200000
-      }
-    }
-  },
-  "workers-ai": {
+      }]
+    ])
+  }],
+  ["workers-ai", {
     "id": "workers-ai",
     "name": "Cloudflare Workers AI",
     "formats": [
@@ -551,69 +559,69 @@ export const providers: Readonly<Record<string, ProviderEntry>> = {
     "headers": {},
     "max_tokens_field": "max_tokens",
     "url_override_var": "UPSTREAM_WORKERS_AI_URL",
-    "models": {
-      "@cf/meta/llama-3.3-70b-instruct-fp8-fast": {
+    "models": lookupTable<ModelPrice>([
+      ["@cf/meta/llama-3.3-70b-instruct-fp8-fast", {
         "id": "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
         "input_micros_per_mtok": 293000,
         "output_micros_per_mtok": 2253000,
         "cached_input_micros_per_mtok": 293000,
         "max_output_tokens": 24000,
         "context_window": 24000
-      },
-      "@cf/meta/llama-3.1-8b-instruct-fp8-fast": {
+      }],
+      ["@cf/meta/llama-3.1-8b-instruct-fp8-fast", {
         "id": "@cf/meta/llama-3.1-8b-instruct-fp8-fast",
         "input_micros_per_mtok": 45000,
         "output_micros_per_mtok": 384000,
         "cached_input_micros_per_mtok": 45000,
         "max_output_tokens": 128000,
         "context_window": 128000
-      },
-      "@cf/openai/gpt-oss-120b": {
+      }],
+      ["@cf/openai/gpt-oss-120b", {
         "id": "@cf/openai/gpt-oss-120b",
         "input_micros_per_mtok": 350000,
         "output_micros_per_mtok": 750000,
         "cached_input_micros_per_mtok": 350000,
         "max_output_tokens": 128000,
         "context_window": 128000
-      }
-    }
-  }
-};
+      }]
+    ])
+  }]
+]);
 
-/** Aliases: bare model names → provider/model targets in preference order. */
-export const aliases: Readonly<Record<string, readonly string[]>> = {
-  "llama-3.3-70b": [
+/** Aliases: bare model names → provider/model targets in preference order (no prototype). */
+export const aliases: Readonly<Record<string, readonly string[]>> = lookupTable<readonly string[]>([
+  ["llama-3.3-70b", [
     "together/meta-llama/Llama-3.3-70B-Instruct-Turbo",
     "fireworks/accounts/fireworks/models/llama-v3p3-70b-instruct",
     "deepinfra/meta-llama/Llama-3.3-70B-Instruct-Turbo",
     "groq/llama-3.3-70b-versatile",
     "workers-ai/@cf/meta/llama-3.3-70b-instruct-fp8-fast"
-  ],
-  "deepseek-v3": [
+  ]],
+  ["deepseek-v3", [
     "deepseek/deepseek-chat",
     "together/deepseek-ai/DeepSeek-V3",
     "fireworks/accounts/fireworks/models/deepseek-v3",
     "deepinfra/deepseek-ai/DeepSeek-V3"
-  ],
-  "gpt-oss-120b": [
+  ]],
+  ["gpt-oss-120b", [
     "groq/openai/gpt-oss-120b",
     "together/openai/gpt-oss-120b",
     "fireworks/accounts/fireworks/models/gpt-oss-120b",
     "workers-ai/@cf/openai/gpt-oss-120b"
-  ],
-  "gpt-4o-mini": [
+  ]],
+  ["gpt-4o-mini", [
     "openai/gpt-4o-mini",
     "openrouter/openai/gpt-4o-mini"
-  ],
-  "gpt-5-mini": [
+  ]],
+  ["gpt-5-mini", [
     "openai/gpt-5-mini",
     "openrouter/openai/gpt-5-mini"
-  ],
-  "claude-sonnet-4-5": [
+  ]],
+  ["claude-sonnet-4-5", [
     "anthropic/claude-sonnet-4-5",
     "openrouter/anthropic/claude-sonnet-4.5"
-  ]
-};
+  ]]
+]);
 
 /** GET /v1/models. */
 export const modelList: components["schemas"]["ModelInfo"][] = [

@@ -10,17 +10,26 @@ export interface Candidate {
 }
 
 /**
+ * An own entry of a catalog table, never a member inherited from Object.prototype: model
+ * names come from requests ("constructor", "mock/__proto__"). The generated tables have no
+ * prototype; this holds even for one that does.
+ */
+function own<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+/**
  * `provider/model` → that one provider; a bare alias → its targets in preference order.
  * Unknown names are a 404 that says how to list models.
  */
 export function resolveModel(requested: string): Candidate[] {
-  const targets = aliases[requested] ?? [requested];
+  const targets = own(aliases, requested) ?? [requested];
   const out: Candidate[] = [];
   for (const target of targets) {
     const slash = target.indexOf("/");
-    const provider = slash > 0 ? providers[target.slice(0, slash)] : undefined;
+    const provider = slash > 0 ? own(providers, target.slice(0, slash)) : undefined;
     const model = target.slice(slash + 1);
-    const price = provider?.models[model];
+    const price = provider ? own(provider.models, model) : undefined;
     if (provider && price) out.push({ provider, model, price });
   }
   if (out.length === 0) {
