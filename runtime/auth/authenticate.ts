@@ -1,6 +1,6 @@
 import type { AuthLevel } from "../../generated/api/routes";
 import { ApiError } from "../errors";
-import { looksLikeKey } from "./key-material";
+import { checkKeyShape } from "./key-material";
 import { findKeyBySecret, type KeyRecord } from "./key-store";
 
 /** Who is calling. `key` is null only on routes that need no key. */
@@ -27,7 +27,7 @@ export async function authenticate(req: Request, env: Env, ctx: ExecutionContext
   }
   const secret = extractSecret(req);
   if (!secret) throw new ApiError("authentication", "missing API key: send x-api-key: <key> or Authorization: Bearer <key>");
-  if (!looksLikeKey(secret)) throw new ApiError("authentication", "invalid API key format: keys look like qlk_live_… or qlk_test_…");
+  checkShape(secret);
   // Billable routes are guarded by the Wallet (a revocation reaches this isolate's lease at
   // once, every other isolate's within its 2 s re-check); master routes read D1 directly;
   // only read-only standard routes may use a stale cache entry.
@@ -37,6 +37,26 @@ export async function authenticate(req: Request, env: Env, ctx: ExecutionContext
     throw new ApiError("permission", "this operation needs a master key; this key's scope is standard");
   }
   return { key };
+}
+
+/** Refuses a string that cannot be a key before any lookup (no D1 or KV read). */
+function checkShape(secret: string): void {
+  const shape = checkKeyShape(secret);
+  switch (shape) {
+    case "ok":
+      return;
+    case "malformed":
+      throw new ApiError("authentication", "invalid API key format: keys look like qlk_live_… or qlk_test_… followed by 32 letters and digits");
+    case "no_checksum":
+      throw new ApiError(
+        "authentication",
+        "invalid API key: its checksum does not match, so it was mistyped or cut short; copy the whole key again (a key minted before checksums must be replaced by a new one)",
+      );
+    default: {
+      const never: never = shape;
+      throw new Error(`unknown key shape ${String(never)}`);
+    }
+  }
 }
 
 /** Constant-time comparison via HMAC of both sides (lengths may differ). */
