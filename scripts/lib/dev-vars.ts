@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
+import { checkKeyShape, newSecret } from "../../runtime/auth/key-material";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -34,7 +35,11 @@ export async function ensureDevVars(path: string): Promise<{ masterKey: string; 
     vars.set(name, value);
     created = true;
   };
-  if (!vars.get("DEV_MASTER_KEY")) add("DEV_MASTER_KEY", `qlk_test_${base62(32)}`);
+  // A key from before key checksums is refused by the Worker: mint a new one (start.ts
+  // re-seeds the dev master key's hash on every run).
+  const kept = vars.get("DEV_MASTER_KEY");
+  if (kept && checkKeyShape(kept) !== "ok") text = text.replace(/^\s*DEV_MASTER_KEY\s*=.*(\r?\n|$)/m, "");
+  if (!kept || checkKeyShape(kept) !== "ok") add("DEV_MASTER_KEY", newSecret("test"));
   if (!vars.get("ADMIN_TOKEN")) add("ADMIN_TOKEN", `adm_${base62(40)}`);
   if (created) await writeFile(path, text, { mode: 0o600 });
   return { masterKey: vars.get("DEV_MASTER_KEY") as string, adminToken: vars.get("ADMIN_TOKEN") as string, created };
