@@ -10,6 +10,7 @@ export type ErrorKind =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "insufficient_funds"
   | "cap_exceeded"
   | "rate_limited"
@@ -35,6 +36,7 @@ const KINDS: Record<ErrorKind, KindInfo> = {
   not_found: { status: 404, type: "not_found_error", openai: "invalid_request_error" },
   conflict: { status: 409, type: "conflict_error", openai: "invalid_request_error" },
   payload_too_large: { status: 413, type: "payload_too_large_error", openai: "invalid_request_error" },
+  unsupported_media_type: { status: 415, type: "unsupported_media_type_error", openai: "invalid_request_error" },
   insufficient_funds: { status: 402, type: "insufficient_funds", openai: "insufficient_quota" },
   cap_exceeded: { status: 402, type: "cap_exceeded", openai: "insufficient_quota" },
   rate_limited: { status: 429, type: "rate_limit_error", openai: "rate_limit_error" },

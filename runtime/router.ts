@@ -75,14 +75,10 @@ async function dispatch(
 }
 
 async function readInput(route: RouteDef, req: IRequest): Promise<Input<OperationId>> {
-  const params = { ...(req.params ?? {}) };
-  for (const [k, v] of Object.entries(params)) {
-    params[k] = decodeURIComponent(v);
-    if (params[k] === "") throw badRequest(`path parameter ${k} is empty`, `path.${k}`);
-  }
+  const params = readPathParams(req.params ?? {});
   let query: Record<string, unknown> = {};
   if (route.query) {
-    query = Object.fromEntries(new URL(req.url).searchParams);
+    query = readQuery(new URL(req.url).searchParams);
     const check = queryCheck[route.query];
     if (!check) throw new ApiError("internal", `validator ${route.query} missing; run npm run gen`);
     if (!check(query)) throw validationError("query", check.errors);
@@ -99,6 +95,33 @@ async function readInput(route: RouteDef, req: IRequest): Promise<Input<Operatio
     }
   }
   return { params, query, body } as Input<OperationId>;
+}
+
+/** Decoded path parameters; a bad `%` escape or an empty value is the caller's 400, naming the parameter. */
+function readPathParams(raw: Record<string, string>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    let value: string;
+    try {
+      value = decodeURIComponent(v);
+    } catch {
+      throw badRequest(`path parameter ${k} has a malformed % escape; percent-encode it as UTF-8 (e.g. encodeURIComponent)`, `path.${k}`);
+    }
+    if (value === "") throw badRequest(`path parameter ${k} is empty`, `path.${k}`);
+    params[k] = value;
+  }
+  return params;
+}
+
+/** Query parameters, each at most once: `?after=1&after=2` is ambiguous, so a 400 rather than a silent pick. */
+function readQuery(search: URLSearchParams): Record<string, unknown> {
+  const seen = new Set<string>();
+  for (const k of search.keys()) {
+    if (seen.has(k)) throw badRequest(`query parameter ${k} is given more than once; send it once`, `query.${k}`);
+    seen.add(k);
+  }
+  // fromEntries defines own properties: a `__proto__` parameter stays a (refused) key, not a prototype.
+  return Object.fromEntries(search);
 }
 
 function surfaceOfPath(path: string): Surface {

@@ -2,6 +2,7 @@ import openapiTS, { astToString } from "openapi-typescript";
 import type { Operation } from "../load/operations";
 import { newAjv, standaloneModule, standaloneTypes } from "./ajv-standalone";
 import { tsHeader } from "./header";
+import { boundIntegers } from "./integer-bounds";
 
 /** `generated/api/types.ts`: TypeScript types of every path, operation and component. */
 export async function emitApiTypes(openapi: Record<string, unknown>): Promise<string> {
@@ -12,15 +13,18 @@ export async function emitApiTypes(openapi: Record<string, unknown>): Promise<st
 export const bodyValidatorName = (op: Operation) => `body_${op.operationId}`;
 export const queryValidatorName = (op: Operation) => `query_${op.operationId}`;
 
-/** Ajv-standalone validators for request bodies (strict JSON) and query strings (coerced). */
+/**
+ * Ajv-standalone validators for request bodies (strict JSON) and query strings (coerced).
+ * Integers are bounded to what their format holds exactly (see boundIntegers).
+ */
 export function emitApiValidators(openapi: Record<string, unknown>, ops: Operation[]): Record<string, string> {
-  const components = { $id: "gatehouse-api", components: (openapi.components ?? {}) as object };
+  const components = { $id: "gatehouse-api", components: boundIntegers((openapi.components ?? {}) as object) };
   const bodyAjv = newAjv();
   bodyAjv.addSchema(components);
   const bodyNames: Record<string, string> = {};
   for (const op of ops) {
     if (!op.body) continue;
-    bodyAjv.addSchema(rebase(op.body), bodyValidatorName(op));
+    bodyAjv.addSchema(boundIntegers(rebase(op.body)), bodyValidatorName(op));
     bodyNames[bodyValidatorName(op)] = bodyValidatorName(op);
   }
   const queryAjv = newAjv({ coerceTypes: true, useDefaults: true });
@@ -30,7 +34,7 @@ export function emitApiValidators(openapi: Record<string, unknown>, ops: Operati
     if (op.query.length === 0) continue;
     const schema = {
       type: "object",
-      properties: Object.fromEntries(op.query.map((q) => [q.name, rebase(q.schema)])),
+      properties: Object.fromEntries(op.query.map((q) => [q.name, boundIntegers(rebase(q.schema))])),
       required: op.query.filter((q) => q.required).map((q) => q.name),
       additionalProperties: false,
     };

@@ -590,7 +590,7 @@ export interface components {
             id?: string;
             /**
              * Format: int64
-             * @description Initial credit in micro-dollars (≥ 0).
+             * @description Initial credit in micro-dollars, 0 to 10^15 ($1 billion, the most a credit may add so balances stay exact).
              */
             initial_credit_micros?: number;
             /** @description Display name, 1–200 characters. */
@@ -600,7 +600,7 @@ export interface components {
         CreditRequest: {
             /**
              * Format: int64
-             * @description Amount in micro-dollars (> 0).
+             * @description Amount in micro-dollars, 1 to 10^15 ($1 billion, the most a credit may add so balances stay exact).
              */
             amount_micros: number;
             /** @description A note for the ledger. */
@@ -633,7 +633,7 @@ export interface components {
             error: components["schemas"]["ErrorDetail"];
         };
         /** @description The kind of error, chosen once at the edge. */
-        ErrorType: string | ("invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "conflict_error" | "payload_too_large_error" | "insufficient_funds" | "cap_exceeded" | "rate_limit_error" | "upstream_error" | "overloaded_error" | "api_error");
+        ErrorType: string | ("invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "conflict_error" | "payload_too_large_error" | "unsupported_media_type_error" | "insufficient_funds" | "cap_exceeded" | "rate_limit_error" | "upstream_error" | "overloaded_error" | "api_error");
         /** @description Liveness of this Gatehouse deployment. */
         Health: {
             /**
@@ -1051,6 +1051,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     adminCreditTenant: {
@@ -1115,6 +1124,15 @@ export interface operations {
             };
             /** @description 413: the request body is larger than 1 MiB. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1234,6 +1252,15 @@ export interface operations {
             };
             /** @description 413: the request body is larger than 1 MiB. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1465,6 +1492,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     revokeKey: {
@@ -1578,6 +1614,15 @@ export interface operations {
             };
             /** @description 413: the request body is larger than 1 MiB. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1764,6 +1809,15 @@ export interface operations {
             };
             /** @description 413: the request body is larger than 1 MiB. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import { ApiError, badRequest } from "../errors";
+import { isJsonContentType } from "./content-type";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /**
@@ -13,10 +14,20 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 /**
  * Reads a JSON body of at most 1 MiB. A Content-Length over the limit is refused without
  * keeping any of it; a chunked body is counted as it streams, so memory stays bounded.
+ * A body sent as anything but JSON is a 415 (read first, so the client hears the answer
+ * instead of a reset); no body at all needs no content type.
  */
 export async function readJsonBody(req: Request): Promise<unknown> {
   const bytes = await readRawBody(req);
   if (bytes.byteLength === 0) return undefined;
+  const type = req.headers.get("content-type");
+  if (!isJsonContentType(type)) {
+    throw new ApiError(
+      "unsupported_media_type",
+      `request body must be JSON: send content-type: application/json (got ${type === null ? "no content-type" : JSON.stringify(type.slice(0, 100))})`,
+      "header.content-type",
+    );
+  }
   let text: string;
   try {
     text = UTF8.decode(bytes);
