@@ -20,6 +20,9 @@ export function emitProviders(c: CatalogView): Record<string, string> {
         auth: p.auth ? { header: p.auth.header, prefix: p.auth.prefix ?? "", secret: p.auth.secret } : null,
         headers: p.headers ?? {},
         max_tokens_field: p.max_tokens_field ?? "max_tokens",
+        server_tools: Object.fromEntries(
+          (p.server_tools ?? []).map((t) => [t.type, { micros_per_use: micros(t.usd_per_use), default_max_uses: t.default_max_uses, sets_max_uses: t.sets_max_uses }]),
+        ),
         url_override_var: `UPSTREAM_${p.id.toUpperCase().replaceAll("-", "_")}_URL`,
         models: new LookupTable(
           p.models.map((m) => [
@@ -29,6 +32,15 @@ export function emitProviders(c: CatalogView): Record<string, string> {
               input_micros_per_mtok: micros(m.input_usd_per_mtok),
               output_micros_per_mtok: micros(m.output_usd_per_mtok),
               cached_input_micros_per_mtok: micros(m.cached_input_usd_per_mtok ?? m.input_usd_per_mtok),
+              cache_write_micros_per_mtok: micros(m.cache_write_usd_per_mtok ?? m.input_usd_per_mtok),
+              cache_write_1h_micros_per_mtok: micros(m.cache_write_1h_usd_per_mtok ?? m.cache_write_usd_per_mtok ?? m.input_usd_per_mtok),
+              priority: m.priority
+                ? {
+                    input_micros_per_mtok: micros(m.priority.input_usd_per_mtok),
+                    output_micros_per_mtok: micros(m.priority.output_usd_per_mtok),
+                    cached_input_micros_per_mtok: micros(m.priority.cached_input_usd_per_mtok ?? m.priority.input_usd_per_mtok),
+                  }
+                : null,
               max_output_tokens: m.max_output_tokens,
               context_window: m.context_window ?? null,
             },
@@ -71,14 +83,28 @@ export function emitProviders(c: CatalogView): Record<string, string> {
 
 ${LOOKUP_TABLE_SOURCE}
 export type WireFormat = "openai" | "anthropic";
-export interface ModelPrice {
-  id: string;
-  /** Integer micro-dollars per million tokens. */
+/** One service tier's prices, integer micro-dollars per million tokens. */
+export interface TierPrice {
   input_micros_per_mtok: number;
   output_micros_per_mtok: number;
   cached_input_micros_per_mtok: number;
+}
+export interface ModelPrice extends TierPrice {
+  id: string;
+  /** Prompt-cache writes: 5-minute and 1-hour TTL (the input price where a host charges nothing extra). */
+  cache_write_micros_per_mtok: number;
+  cache_write_1h_micros_per_mtok: number;
+  /** Prices under \`service_tier: "priority"\`; null when the host has no priority tier. */
+  priority: TierPrice | null;
   max_output_tokens: number;
   context_window: number | null;
+}
+export interface ServerToolPrice {
+  /** Integer micro-dollars per use. */
+  micros_per_use: number;
+  /** Uses reserved (and forwarded as max_uses when sets_max_uses) when the request sets no max_uses. */
+  default_max_uses: number;
+  sets_max_uses: boolean;
 }
 export interface ProviderEntry {
   id: string;
@@ -92,6 +118,8 @@ export interface ProviderEntry {
   headers: Record<string, string>;
   /** Which field carries the output limit in requests translated to the OpenAI shape. */
   max_tokens_field: "max_tokens" | "max_completion_tokens";
+  /** Tools the provider runs and bills per use, by type (\`web_search\` matches \`web_search_20250305\`). */
+  server_tools: Record<string, ServerToolPrice>;
   /** The var that overrides base_url (e.g. for tests): UPSTREAM_<ID>_URL. */
   url_override_var: string;
   /** No prototype: see lookupTable. */

@@ -10,14 +10,28 @@ function lookupTable<T>(entries: readonly (readonly [string, T])[]): Readonly<Re
 }
 
 export type WireFormat = "openai" | "anthropic";
-export interface ModelPrice {
-  id: string;
-  /** Integer micro-dollars per million tokens. */
+/** One service tier's prices, integer micro-dollars per million tokens. */
+export interface TierPrice {
   input_micros_per_mtok: number;
   output_micros_per_mtok: number;
   cached_input_micros_per_mtok: number;
+}
+export interface ModelPrice extends TierPrice {
+  id: string;
+  /** Prompt-cache writes: 5-minute and 1-hour TTL (the input price where a host charges nothing extra). */
+  cache_write_micros_per_mtok: number;
+  cache_write_1h_micros_per_mtok: number;
+  /** Prices under `service_tier: "priority"`; null when the host has no priority tier. */
+  priority: TierPrice | null;
   max_output_tokens: number;
   context_window: number | null;
+}
+export interface ServerToolPrice {
+  /** Integer micro-dollars per use. */
+  micros_per_use: number;
+  /** Uses reserved (and forwarded as max_uses when sets_max_uses) when the request sets no max_uses. */
+  default_max_uses: number;
+  sets_max_uses: boolean;
 }
 export interface ProviderEntry {
   id: string;
@@ -31,6 +45,8 @@ export interface ProviderEntry {
   headers: Record<string, string>;
   /** Which field carries the output limit in requests translated to the OpenAI shape. */
   max_tokens_field: "max_tokens" | "max_completion_tokens";
+  /** Tools the provider runs and bills per use, by type (`web_search` matches `web_search_20250305`). */
+  server_tools: Record<string, ServerToolPrice>;
   /** The var that overrides base_url (e.g. for tests): UPSTREAM_<ID>_URL. */
   url_override_var: string;
   /** No prototype: see lookupTable. */
@@ -52,6 +68,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     "auth": null,
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_MOCK_URL",
     "models": lookupTable<ModelPrice>([
       ["echo", {
@@ -59,24 +76,33 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 1000000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 100000,
+        "cache_write_micros_per_mtok": 1000000,
+        "cache_write_1h_micros_per_mtok": 1000000,
+        "priority": null,
         "max_output_tokens": 4096,
-        "context_window": null
+        "context_window": 32768
       }],
       ["tools", {
         "id": "tools",
         "input_micros_per_mtok": 1000000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 1000000,
+        "cache_write_micros_per_mtok": 1000000,
+        "cache_write_1h_micros_per_mtok": 1000000,
+        "priority": null,
         "max_output_tokens": 4096,
-        "context_window": null
+        "context_window": 32768
       }],
       ["flaky", {
         "id": "flaky",
         "input_micros_per_mtok": 1000000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 1000000,
+        "cache_write_micros_per_mtok": 1000000,
+        "cache_write_1h_micros_per_mtok": 1000000,
+        "priority": null,
         "max_output_tokens": 4096,
-        "context_window": null
+        "context_window": 32768
       }]
     ])
   }],
@@ -96,6 +122,13 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_completion_tokens",
+    "server_tools": {
+      "web_search": {
+        "micros_per_use": 25000,
+        "default_max_uses": 1,
+        "sets_max_uses": false
+      }
+    },
     "url_override_var": "UPSTREAM_OPENAI_URL",
     "models": lookupTable<ModelPrice>([
       ["gpt-5", {
@@ -103,6 +136,13 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 1250000,
         "output_micros_per_mtok": 10000000,
         "cached_input_micros_per_mtok": 125000,
+        "cache_write_micros_per_mtok": 1250000,
+        "cache_write_1h_micros_per_mtok": 1250000,
+        "priority": {
+          "input_micros_per_mtok": 2500000,
+          "output_micros_per_mtok": 20000000,
+          "cached_input_micros_per_mtok": 250000
+        },
         "max_output_tokens": 128000,
         "context_window": 400000
       }],
@@ -111,6 +151,13 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 250000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 25000,
+        "cache_write_micros_per_mtok": 250000,
+        "cache_write_1h_micros_per_mtok": 250000,
+        "priority": {
+          "input_micros_per_mtok": 450000,
+          "output_micros_per_mtok": 3600000,
+          "cached_input_micros_per_mtok": 45000
+        },
         "max_output_tokens": 128000,
         "context_window": 400000
       }],
@@ -119,6 +166,13 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 2000000,
         "output_micros_per_mtok": 8000000,
         "cached_input_micros_per_mtok": 500000,
+        "cache_write_micros_per_mtok": 2000000,
+        "cache_write_1h_micros_per_mtok": 2000000,
+        "priority": {
+          "input_micros_per_mtok": 3500000,
+          "output_micros_per_mtok": 14000000,
+          "cached_input_micros_per_mtok": 875000
+        },
         "max_output_tokens": 32768,
         "context_window": 1047576
       }],
@@ -127,6 +181,13 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 2500000,
         "output_micros_per_mtok": 10000000,
         "cached_input_micros_per_mtok": 1250000,
+        "cache_write_micros_per_mtok": 2500000,
+        "cache_write_1h_micros_per_mtok": 2500000,
+        "priority": {
+          "input_micros_per_mtok": 4250000,
+          "output_micros_per_mtok": 17000000,
+          "cached_input_micros_per_mtok": 2125000
+        },
         "max_output_tokens": 16384,
         "context_window": 128000
       }],
@@ -135,6 +196,13 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 75000,
+        "cache_write_micros_per_mtok": 150000,
+        "cache_write_1h_micros_per_mtok": 150000,
+        "priority": {
+          "input_micros_per_mtok": 250000,
+          "output_micros_per_mtok": 1000000,
+          "cached_input_micros_per_mtok": 125000
+        },
         "max_output_tokens": 16384,
         "context_window": 128000
       }]
@@ -158,6 +226,23 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
       "anthropic-version": "2023-06-01"
     },
     "max_tokens_field": "max_tokens",
+    "server_tools": {
+      "web_search": {
+        "micros_per_use": 10000,
+        "default_max_uses": 5,
+        "sets_max_uses": true
+      },
+      "web_fetch": {
+        "micros_per_use": 0,
+        "default_max_uses": 5,
+        "sets_max_uses": true
+      },
+      "code_execution": {
+        "micros_per_use": 50000,
+        "default_max_uses": 1,
+        "sets_max_uses": false
+      }
+    },
     "url_override_var": "UPSTREAM_ANTHROPIC_URL",
     "models": lookupTable<ModelPrice>([
       ["claude-opus-4-5", {
@@ -165,6 +250,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 5000000,
         "output_micros_per_mtok": 25000000,
         "cached_input_micros_per_mtok": 500000,
+        "cache_write_micros_per_mtok": 6250000,
+        "cache_write_1h_micros_per_mtok": 10000000,
+        "priority": null,
         "max_output_tokens": 64000,
         "context_window": 200000
       }],
@@ -173,6 +261,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 3000000,
         "output_micros_per_mtok": 15000000,
         "cached_input_micros_per_mtok": 300000,
+        "cache_write_micros_per_mtok": 3750000,
+        "cache_write_1h_micros_per_mtok": 6000000,
+        "priority": null,
         "max_output_tokens": 64000,
         "context_window": 200000
       }],
@@ -181,6 +272,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 1000000,
         "output_micros_per_mtok": 5000000,
         "cached_input_micros_per_mtok": 100000,
+        "cache_write_micros_per_mtok": 1250000,
+        "cache_write_1h_micros_per_mtok": 2000000,
+        "priority": null,
         "max_output_tokens": 64000,
         "context_window": 200000
       }],
@@ -189,6 +283,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 3000000,
         "output_micros_per_mtok": 15000000,
         "cached_input_micros_per_mtok": 300000,
+        "cache_write_micros_per_mtok": 3750000,
+        "cache_write_1h_micros_per_mtok": 6000000,
+        "priority": null,
         "max_output_tokens": 64000,
         "context_window": 200000
       }]
@@ -210,6 +307,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_TOGETHER_URL",
     "models": lookupTable<ModelPrice>([
       ["meta-llama/Llama-3.3-70B-Instruct-Turbo", {
@@ -217,6 +315,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 880000,
         "output_micros_per_mtok": 880000,
         "cached_input_micros_per_mtok": 880000,
+        "cache_write_micros_per_mtok": 880000,
+        "cache_write_1h_micros_per_mtok": 880000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }],
@@ -225,6 +326,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 1250000,
         "output_micros_per_mtok": 1250000,
         "cached_input_micros_per_mtok": 1250000,
+        "cache_write_micros_per_mtok": 1250000,
+        "cache_write_1h_micros_per_mtok": 1250000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }],
@@ -233,6 +337,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 150000,
+        "cache_write_micros_per_mtok": 150000,
+        "cache_write_1h_micros_per_mtok": 150000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }]
@@ -254,6 +361,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_FIREWORKS_URL",
     "models": lookupTable<ModelPrice>([
       ["accounts/fireworks/models/llama-v3p3-70b-instruct", {
@@ -261,6 +369,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 900000,
         "output_micros_per_mtok": 900000,
         "cached_input_micros_per_mtok": 900000,
+        "cache_write_micros_per_mtok": 900000,
+        "cache_write_1h_micros_per_mtok": 900000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }],
@@ -269,6 +380,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 900000,
         "output_micros_per_mtok": 900000,
         "cached_input_micros_per_mtok": 900000,
+        "cache_write_micros_per_mtok": 900000,
+        "cache_write_1h_micros_per_mtok": 900000,
+        "priority": null,
         "max_output_tokens": 128000,
         "context_window": 128000
       }],
@@ -277,6 +391,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 150000,
+        "cache_write_micros_per_mtok": 150000,
+        "cache_write_1h_micros_per_mtok": 150000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }]
@@ -298,6 +415,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_DEEPINFRA_URL",
     "models": lookupTable<ModelPrice>([
       ["meta-llama/Llama-3.3-70B-Instruct-Turbo", {
@@ -305,6 +423,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 130000,
         "output_micros_per_mtok": 400000,
         "cached_input_micros_per_mtok": 130000,
+        "cache_write_micros_per_mtok": 130000,
+        "cache_write_1h_micros_per_mtok": 130000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }],
@@ -313,6 +434,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 380000,
         "output_micros_per_mtok": 890000,
         "cached_input_micros_per_mtok": 380000,
+        "cache_write_micros_per_mtok": 380000,
+        "cache_write_1h_micros_per_mtok": 380000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }]
@@ -334,6 +458,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_GROQ_URL",
     "models": lookupTable<ModelPrice>([
       ["llama-3.3-70b-versatile", {
@@ -341,6 +466,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 590000,
         "output_micros_per_mtok": 790000,
         "cached_input_micros_per_mtok": 590000,
+        "cache_write_micros_per_mtok": 590000,
+        "cache_write_1h_micros_per_mtok": 590000,
+        "priority": null,
         "max_output_tokens": 32768,
         "context_window": 131072
       }],
@@ -349,6 +477,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 50000,
         "output_micros_per_mtok": 80000,
         "cached_input_micros_per_mtok": 50000,
+        "cache_write_micros_per_mtok": 50000,
+        "cache_write_1h_micros_per_mtok": 50000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }],
@@ -357,6 +488,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 150000,
+        "cache_write_micros_per_mtok": 150000,
+        "cache_write_1h_micros_per_mtok": 150000,
+        "priority": null,
         "max_output_tokens": 65536,
         "context_window": 131072
       }]
@@ -378,6 +512,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_DEEPSEEK_URL",
     "models": lookupTable<ModelPrice>([
       ["deepseek-chat", {
@@ -385,6 +520,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 280000,
         "output_micros_per_mtok": 420000,
         "cached_input_micros_per_mtok": 28000,
+        "cache_write_micros_per_mtok": 280000,
+        "cache_write_1h_micros_per_mtok": 280000,
+        "priority": null,
         "max_output_tokens": 8192,
         "context_window": 131072
       }],
@@ -393,6 +531,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 280000,
         "output_micros_per_mtok": 420000,
         "cached_input_micros_per_mtok": 28000,
+        "cache_write_micros_per_mtok": 280000,
+        "cache_write_1h_micros_per_mtok": 280000,
+        "priority": null,
         "max_output_tokens": 65536,
         "context_window": 131072
       }]
@@ -414,6 +555,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_MISTRAL_URL",
     "models": lookupTable<ModelPrice>([
       ["mistral-large-latest", {
@@ -421,6 +563,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 500000,
         "output_micros_per_mtok": 1500000,
         "cached_input_micros_per_mtok": 500000,
+        "cache_write_micros_per_mtok": 500000,
+        "cache_write_1h_micros_per_mtok": 500000,
+        "priority": null,
         "max_output_tokens": 262144,
         "context_window": 262144
       }],
@@ -429,6 +574,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 400000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 400000,
+        "cache_write_micros_per_mtok": 400000,
+        "cache_write_1h_micros_per_mtok": 400000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }],
@@ -437,6 +585,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 100000,
         "output_micros_per_mtok": 300000,
         "cached_input_micros_per_mtok": 100000,
+        "cache_write_micros_per_mtok": 100000,
+        "cache_write_1h_micros_per_mtok": 100000,
+        "priority": null,
         "max_output_tokens": 131072,
         "context_window": 131072
       }],
@@ -445,6 +596,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 300000,
         "output_micros_per_mtok": 900000,
         "cached_input_micros_per_mtok": 300000,
+        "cache_write_micros_per_mtok": 300000,
+        "cache_write_1h_micros_per_mtok": 300000,
+        "priority": null,
         "max_output_tokens": 256000,
         "context_window": 256000
       }]
@@ -466,6 +620,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_XAI_URL",
     "models": lookupTable<ModelPrice>([
       ["grok-4", {
@@ -473,6 +628,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 3000000,
         "output_micros_per_mtok": 15000000,
         "cached_input_micros_per_mtok": 750000,
+        "cache_write_micros_per_mtok": 3000000,
+        "cache_write_1h_micros_per_mtok": 3000000,
+        "priority": null,
         "max_output_tokens": 256000,
         "context_window": 256000
       }],
@@ -481,6 +639,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 200000,
         "output_micros_per_mtok": 500000,
         "cached_input_micros_per_mtok": 50000,
+        "cache_write_micros_per_mtok": 200000,
+        "cache_write_1h_micros_per_mtok": 200000,
+        "priority": null,
         "max_output_tokens": 2000000,
         "context_window": 2000000
       }],
@@ -489,6 +650,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 200000,
         "output_micros_per_mtok": 500000,
         "cached_input_micros_per_mtok": 50000,
+        "cache_write_micros_per_mtok": 200000,
+        "cache_write_1h_micros_per_mtok": 200000,
+        "priority": null,
         "max_output_tokens": 2000000,
         "context_window": 2000000
       }],
@@ -497,6 +661,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 200000,
         "output_micros_per_mtok": 1500000,
         "cached_input_micros_per_mtok": 20000,
+        "cache_write_micros_per_mtok": 200000,
+        "cache_write_1h_micros_per_mtok": 200000,
+        "priority": null,
         "max_output_tokens": 256000,
         "context_window": 256000
       }]
@@ -518,6 +685,13 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     },
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {
+      "web_search": {
+        "micros_per_use": 20000,
+        "default_max_uses": 1,
+        "sets_max_uses": false
+      }
+    },
     "url_override_var": "UPSTREAM_OPENROUTER_URL",
     "models": lookupTable<ModelPrice>([
       ["openai/gpt-4o-mini", {
@@ -525,6 +699,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 150000,
         "output_micros_per_mtok": 600000,
         "cached_input_micros_per_mtok": 75000,
+        "cache_write_micros_per_mtok": 150000,
+        "cache_write_1h_micros_per_mtok": 150000,
+        "priority": null,
         "max_output_tokens": 16384,
         "context_window": 128000
       }],
@@ -533,6 +710,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 250000,
         "output_micros_per_mtok": 2000000,
         "cached_input_micros_per_mtok": 25000,
+        "cache_write_micros_per_mtok": 250000,
+        "cache_write_1h_micros_per_mtok": 250000,
+        "priority": null,
         "max_output_tokens": 128000,
         "context_window": 400000
       }],
@@ -541,6 +721,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 3000000,
         "output_micros_per_mtok": 15000000,
         "cached_input_micros_per_mtok": 300000,
+        "cache_write_micros_per_mtok": 3750000,
+        "cache_write_1h_micros_per_mtok": 6000000,
+        "priority": null,
         "max_output_tokens": 64000,
         "context_window": 200000
       }]
@@ -558,6 +741,7 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     "auth": null,
     "headers": {},
     "max_tokens_field": "max_tokens",
+    "server_tools": {},
     "url_override_var": "UPSTREAM_WORKERS_AI_URL",
     "models": lookupTable<ModelPrice>([
       ["@cf/meta/llama-3.3-70b-instruct-fp8-fast", {
@@ -565,6 +749,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 293000,
         "output_micros_per_mtok": 2253000,
         "cached_input_micros_per_mtok": 293000,
+        "cache_write_micros_per_mtok": 293000,
+        "cache_write_1h_micros_per_mtok": 293000,
+        "priority": null,
         "max_output_tokens": 24000,
         "context_window": 24000
       }],
@@ -573,6 +760,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 45000,
         "output_micros_per_mtok": 384000,
         "cached_input_micros_per_mtok": 45000,
+        "cache_write_micros_per_mtok": 45000,
+        "cache_write_1h_micros_per_mtok": 45000,
+        "priority": null,
         "max_output_tokens": 128000,
         "context_window": 128000
       }],
@@ -581,6 +771,9 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "input_micros_per_mtok": 350000,
         "output_micros_per_mtok": 750000,
         "cached_input_micros_per_mtok": 350000,
+        "cache_write_micros_per_mtok": 350000,
+        "cache_write_1h_micros_per_mtok": 350000,
+        "priority": null,
         "max_output_tokens": 128000,
         "context_window": 128000
       }]

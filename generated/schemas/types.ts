@@ -148,6 +148,8 @@ export interface components {
             models: components["schemas"]["ProviderModel"][];
             /** @description Display name. */
             name: string;
+            /** @description Tools the provider runs and bills per use. */
+            server_tools?: components["schemas"]["ServerTool"][];
             /** @description How it is reached. */
             transport: components["schemas"]["Transport"];
         } & {
@@ -175,6 +177,10 @@ export interface components {
         };
         /** @description A model served by one provider. */
         ProviderModel: {
+            /** @description Prompt-cache write price for the 1-hour TTL, USD per million tokens (defaults to `cache_write_usd_per_mtok`). */
+            cache_write_1h_usd_per_mtok?: number;
+            /** @description Anthropic prompt-cache write price (5-minute TTL), USD per million tokens (defaults to the input price: hosts that do not charge for writes). */
+            cache_write_usd_per_mtok?: number;
             /** @description Cached-input price, USD per million tokens (defaults to the input price). */
             cached_input_usd_per_mtok?: number;
             /** @description Context window in tokens. */
@@ -187,6 +193,8 @@ export interface components {
             max_output_tokens: number;
             /** @description Output price, USD per million tokens. */
             output_usd_per_mtok: number;
+            /** @description Prices when the request asks for `service_tier: "priority"` (absent: the host has no priority tier and bills its standard prices). */
+            priority?: components["schemas"]["TierPrice"];
         } & {
             [key: string]: unknown;
         };
@@ -219,6 +227,34 @@ export interface components {
             max_chars?: number;
             /** @description A dot path into the JSON response (e.g. `data.items`). */
             select?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A tool the provider runs itself and bills per use (Anthropic `web_search_*`, OpenAI's
+         *     `web_search_options`). Requests carrying it are reserved at `default_max_uses` (or the
+         *     tool's own `max_uses`) uses, and billed per use reported.
+         */
+        ServerTool: {
+            /** @description Uses a request may make when it sets no `max_uses`; Gatehouse forwards this limit when `sets_max_uses`. */
+            default_max_uses: number;
+            /** @description The tool definition accepts `max_uses` (Gatehouse adds the default when the client set none, so the bound holds). */
+            sets_max_uses: boolean;
+            /** @description The tool's type without its version suffix: Anthropic `web_search` matches `web_search_20250305`; OpenAI's `web_search_options` field is `web_search` too. */
+            type: string;
+            /** @description Fee per use, USD (web search: $10 per 1,000 searches = 0.01). */
+            usd_per_use: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A model's prices in one service tier, USD per million tokens. */
+        TierPrice: {
+            /** @description Cached-input price (defaults to this tier's input price). */
+            cached_input_usd_per_mtok?: number;
+            /** @description Input price. */
+            input_usd_per_mtok: number;
+            /** @description Output price. */
+            output_usd_per_mtok: number;
         } & {
             [key: string]: unknown;
         };

@@ -41,11 +41,25 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   }
 }
 
+/** Bytes read per request: the gateway's worst case is built on what was sent, not on a re-serialization. */
+const bytesRead = new WeakMap<Request, number>();
+
+/** How many body bytes readRawBody / readJsonBody read for this request (0 before, or without a body). */
+export function bodyByteLength(req: Request): number {
+  return bytesRead.get(req) ?? 0;
+}
+
 /**
  * The body's exact bytes (empty when there is none), at most 1 MiB, for callers that must
  * see what was sent byte for byte (webhook signatures are computed over the raw body).
  */
 export async function readRawBody(req: Request): Promise<Uint8Array> {
+  const bytes = await readRawBodyOnce(req);
+  bytesRead.set(req, bytes.byteLength);
+  return bytes;
+}
+
+async function readRawBodyOnce(req: Request): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > MAX_BODY_BYTES) {
     if (req.body && declared <= DRAIN_MAX_BYTES) await drain(req.body.getReader(), 0);

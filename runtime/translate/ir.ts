@@ -26,6 +26,10 @@ export interface IrUsage {
   cache_creation_input_tokens: number;
   /** Reasoning/thinking tokens, already included in `output_tokens`, when reported. */
   reasoning_tokens?: number;
+  /** The part of `cache_creation_input_tokens` written with the 1-hour TTL (priced 2× input, not 1.25×), when reported. */
+  cache_creation_1h_input_tokens?: number;
+  /** Uses of provider-run tools by type (`web_search`, `web_fetch`, …), each billed per use, when reported. */
+  server_tool_uses?: Record<string, number>;
 }
 
 export type IrMediaSource =
