@@ -9,3 +9,4 @@ export declare const body_createChatCompletion: Validator;
 export declare const body_createKey: Validator;
 export declare const body_updateKey: Validator;
 export declare const body_createMessage: Validator;
+export declare const body_createCheckoutSession: Validator;

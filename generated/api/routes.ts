@@ -178,6 +178,17 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "createCheckoutSession",
+    method: "POST",
+    path: "/v1/wallet/checkout",
+    auth: "master",
+    surface: "gatehouse",
+    body: "body_createCheckoutSession",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "listLedger",
     method: "GET",
     path: "/v1/wallet/ledger",
@@ -256,6 +267,8 @@ export interface Handlers<Ctx> {
   getUsage(input: Input<"getUsage">, ctx: Ctx): Promise<Reply<"getUsage">>;
   /** GET /v1/wallet — Current balance and the amount reserved for requests in flight. */
   getWallet(input: Input<"getWallet">, ctx: Ctx): Promise<Reply<"getWallet">>;
+  /** POST /v1/wallet/checkout — Creates a Stripe Checkout Session that tops up the calling tenant's wallet, and records it: */
+  createCheckoutSession(input: Input<"createCheckoutSession">, ctx: Ctx): Promise<Reply<"createCheckoutSession">>;
   /** GET /v1/wallet/ledger — The wallet's ledger, oldest first, one page at a time: every credit and every charge. */
   listLedger(input: Input<"listLedger">, ctx: Ctx): Promise<Reply<"listLedger">>;
   /** POST /v1/webhooks/stripe — Stripe top-ups. Point a Stripe webhook endpoint here and set the `STRIPE_WEBHOOK_SECRET` */

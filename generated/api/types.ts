@@ -216,6 +216,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/wallet/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Creates a Stripe Checkout Session that tops up the calling tenant's wallet, and records it:
+         *     the Stripe webhook (`POST /v1/webhooks/stripe`) credits only sessions created here, to the
+         *     tenant and for the amount recorded here, whatever the session's metadata says. Needs the
+         *     `STRIPE_SECRET_KEY` secret (403 until it is set). Send the payer to `url`.
+         */
+        post: operations["createCheckoutSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wallet/ledger": {
         parameters: {
             query?: never;
@@ -247,18 +269,27 @@ export interface paths {
          *     secret to its signing secret (`whsec_…`); until then deliveries get 403.
          *
          *     The body is Stripe's event JSON, verified byte for byte before it is parsed (at most
-         *     1 MiB, else 413): `Stripe-Signature: t=<unix seconds>,v1=<hex>` must carry a `v1` equal to
-         *     the hex HMAC-SHA256 of `<t>.<raw body>` under the secret (any one of several `v1` values
-         *     may match, as during a secret roll), with `t` within 5 minutes of the server's clock either
-         *     way. A missing, malformed, wrong or stale signature is a 400 and changes nothing.
+         *     1 MiB, else 413): `Stripe-Signature: t=<unix seconds>,v1=<hex>` (at most 1,024 characters)
+         *     must carry a `v1` equal to the hex HMAC-SHA256 of `<t>.<raw body>` under the secret (any
+         *     one of at most 4 `v1` values may match, as during a secret roll), with `t` within 5 minutes
+         *     of the server's clock either way. A missing, malformed, wrong or stale signature is a 400
+         *     and changes nothing.
          *
+         *     Only events whose `livemode` matches the deployment (live when `ENVIRONMENT=production`,
+         *     test mode otherwise) and that carry no `account` (Connect) are acted on.
          *     `checkout.session.completed` (and `checkout.session.async_payment_succeeded`) with
-         *     `metadata.tenant_id`, `currency: "usd"` and `payment_status: "paid"` credits `amount_total`
-         *     cents (× 10,000 micro-dollars) to that tenant's wallet, once per event id however often
-         *     Stripe delivers it (ledger ref `stripe:<event id>`). Verified events Gatehouse does not act
-         *     on — other types, unpaid sessions, other currencies, a missing or unknown tenant — are
-         *     answered 200 with `ignored: true` and a `reason` (and logged), because Stripe would
-         *     otherwise retry them for days to no effect.
+         *     `currency: "usd"` and `payment_status: "paid"`, for a session created through
+         *     `POST /v1/wallet/checkout`, credits `amount_total` cents (× 10,000 micro-dollars, equal to
+         *     the amount recorded at creation) to the tenant it was created for, once per session however
+         *     often and under whatever event ids Stripe delivers it (ledger ref `stripe:<session id>`).
+         *     `charge.refunded` and `charge.dispute.created` for such a session's payment intent debit
+         *     the tenant what was refunded or disputed (ledger refs
+         *     `stripe:refund:<charge id>:<micro-dollars debited before>` and `stripe:<dispute id>`), once
+         *     each, even below a zero balance: the
+         *     money has already left. Verified events Gatehouse does not act on — other types, unpaid
+         *     sessions, other currencies or modes, sessions it did not create, amounts that differ from
+         *     the record — are answered 200 with `ignored: true` and a `reason` (and logged), because
+         *     Stripe would otherwise retry them for days to no effect.
          */
         post: operations["receiveStripeWebhook"];
         delete?: never;
@@ -506,6 +537,18 @@ export interface components {
              */
             total_tokens: number;
         };
+        /** @description A Checkout Session created for the calling tenant. */
+        CheckoutSession: {
+            /**
+             * Format: int64
+             * @description The amount the wallet is credited once the session is paid, in micro-dollars.
+             */
+            amount_micros: number;
+            /** @description Stripe's Checkout Session id (`cs_…`). */
+            id: string;
+            /** @description The Stripe-hosted payment page: send the payer here. */
+            url: string;
+        };
         /** @description A vendor integration end users can connect their own account to. */
         ConnectorSummary: {
             /** @description How end users authenticate to the vendor. */
@@ -531,6 +574,21 @@ export interface components {
             name: string;
             /** @description True when the tool only reads. */
             read_only: boolean;
+        };
+        /** @description A top-up to pay through Stripe Checkout. */
+        CreateCheckoutRequest: {
+            /**
+             * Format: double
+             * @description The amount to add to the wallet, in US dollars: whole cents from 0.50 (Stripe's minimum) to 10,000.
+             */
+            amount_usd: number;
+            /** @description Where Stripe sends the payer who gives up: an absolute URL (https in production), at most 2,048 characters. */
+            cancel_url: string;
+            /**
+             * @description Where Stripe sends the payer after paying: an absolute URL (https in production), at most
+             *     2,048 characters. Stripe replaces `{CHECKOUT_SESSION_ID}` in it with the session id.
+             */
+            success_url: string;
         };
         /** @description A newly created key: the only time `secret` is shown. */
         CreatedApiKey: {
@@ -731,7 +789,7 @@ export interface components {
          * @description What a ledger line records.
          * @enum {string}
          */
-        LedgerEntryType: "credit" | "charge" | "expired_charge";
+        LedgerEntryType: "credit" | "charge" | "expired_charge" | "debit";
         /** @description A page of ledger entries, oldest first. */
         LedgerPage: {
             /** @description The entries. */
@@ -961,9 +1019,14 @@ export interface components {
              * @description The amount of the top-up, in micro-dollars.
              */
             credited_micros?: number;
-            /** @description True when this event had been applied before: nothing was credited again. */
+            /**
+             * Format: int64
+             * @description What a refund or dispute took back from the wallet by this delivery, in micro-dollars.
+             */
+            debited_micros?: number;
+            /** @description True when this session's top-up (or this refund or dispute) had been applied before: nothing changed. */
             duplicate?: boolean;
-            /** @description True when Gatehouse took no action (another event type, an unpaid session, an unknown tenant, …). */
+            /** @description True when Gatehouse took no action (another event type, an unpaid session, a session it did not create, …). */
             ignored: boolean;
             /** @description Why the event was ignored, when it was. */
             reason?: string;
@@ -972,7 +1035,9 @@ export interface components {
              * @enum {boolean}
              */
             received: true;
-            /** @description The tenant credited, for a top-up. */
+            /** @description The Checkout Session the event concerns (`cs_…`). */
+            session_id?: string;
+            /** @description The tenant the event concerns: the one its Checkout Session was created for. */
             tenant_id?: string;
         };
     };
@@ -2016,6 +2081,98 @@ export interface operations {
             };
         };
     };
+    createCheckoutSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount_usd": 20,
+                 *       "success_url": "https://app.example.com/billing?paid={CHECKOUT_SESSION_ID}",
+                 *       "cancel_url": "https://app.example.com/billing"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description A created resource. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "cs_test_a1B2c3D4e5F6g7H8",
+                     *       "url": "https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4e5F6g7H8",
+                     *       "amount_micros": 20000000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CheckoutSession"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 502: Stripe could not be reached or refused the request; the details are in Gatehouse's logs. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     listLedger: {
         parameters: {
             query?: {
@@ -2124,7 +2281,9 @@ export interface operations {
                      *       "received": true,
                      *       "ignored": false,
                      *       "tenant_id": "acme",
-                     *       "credited_micros": 20000000
+                     *       "session_id": "cs_test_a1B2c3D4e5F6g7H8",
+                     *       "credited_micros": 20000000,
+                     *       "duplicate": false
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookReceipt"];
@@ -2141,6 +2300,15 @@ export interface operations {
             };
             /** @description 403: the key's scope does not allow this operation. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 409: the resource already exists. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

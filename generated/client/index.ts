@@ -21,6 +21,7 @@ const ROUTES = {
   listModels: { method: "GET", path: "/v1/models" },
   getUsage: { method: "GET", path: "/v1/usage" },
   getWallet: { method: "GET", path: "/v1/wallet" },
+  createCheckoutSession: { method: "POST", path: "/v1/wallet/checkout" },
   listLedger: { method: "GET", path: "/v1/wallet/ledger" },
   receiveStripeWebhook: { method: "POST", path: "/v1/webhooks/stripe" },
 } as const;
@@ -109,6 +110,11 @@ export class Gatehouse extends BaseClient<operations> {
   /** Current balance and the amount reserved for requests in flight. (`GET /v1/wallet`) */
   getWallet(args?: Args<operations["getWallet"]>, options?: RequestOptions): Promise<Result<operations["getWallet"]>> {
     return this.call("getWallet", args, options);
+  }
+
+  /** Creates a Stripe Checkout Session that tops up the calling tenant's wallet, and records it: (`POST /v1/wallet/checkout`) */
+  createCheckoutSession(args: Args<operations["createCheckoutSession"]>, options?: RequestOptions): Promise<Result<operations["createCheckoutSession"]>> {
+    return this.call("createCheckoutSession", args, options);
   }
 
   /** The wallet's ledger, oldest first, one page at a time: every credit and every charge. (`GET /v1/wallet/ledger`) */

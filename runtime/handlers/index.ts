@@ -1,5 +1,6 @@
 import type { AppHandlers } from "../router";
 import { adminHandlers } from "./admin";
+import { billingHandlers } from "./billing";
 import { gatewayHandlers } from "./gateway";
 import { keyHandlers } from "./keys";
 import { metaHandlers } from "./meta";
@@ -14,6 +15,7 @@ export const handlers: AppHandlers = {
   ...walletHandlers,
   ...usageHandlers,
   ...webhookHandlers,
+  ...billingHandlers,
   ...adminHandlers,
   ...gatewayHandlers,
 };

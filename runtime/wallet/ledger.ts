@@ -24,6 +24,7 @@ import type { KeyRow, LeaseRow, LedgerStore, NewLedgerEntry, ReservationRow } fr
 import type {
   AuditReport,
   CreditResult,
+  DebitResult,
   ExpireResult,
   KeyState,
   LeaseDraw,
@@ -464,6 +465,42 @@ export class Ledger {
     };
     this.store.putReservation(closed);
     return toSettlement(closed);
+  }
+
+  /**
+   * Takes back money that has already left (a refunded or disputed top-up): applied whatever
+   * the balance, which may go below zero (the next credit pays the debt first) and whatever is
+   * reserved. Idempotent on `ref` like `credit`; a ref debited before with another amount is
+   * returned as `ref_conflict`, not thrown: two refund events of one charge may race to it.
+   */
+  debit(amountMicros: number, ref: string, note?: string | null): DebitResult {
+    const amount = assertPositiveMicros("amountMicros", amountMicros);
+    const debitRef = assertId("ref", ref);
+    const text = assertNote("note", note);
+    return this.store.transaction((): DebitResult => {
+      const existing = this.store.debitByRef(debitRef);
+      if (existing !== null && existing.amount_micros !== 0 - amount) {
+        const message = `ref ${JSON.stringify(debitRef)} was already debited ${0 - existing.amount_micros} micro-dollars, not ${amount}`;
+        return { ok: false, type: "ref_conflict", message, entry: existing };
+      }
+      if (existing !== null) return { ok: true, applied: false, entry: existing, balance: toBalance(this.store.totals()) };
+      const totals = this.store.totals();
+      const balanceAfter = safeSum("the wallet balance", totals.balance_micros, 0 - amount);
+      const entry = this.store.appendEntry({
+        type: "debit",
+        amount_micros: 0 - amount,
+        waived_micros: 0,
+        ref: debitRef,
+        key_id: null,
+        request_id: null,
+        balance_after_micros: balanceAfter,
+        created_at: this.now(),
+        note: text,
+      });
+      const next = { ...totals, balance_micros: balanceAfter };
+      this.store.setTotals(next);
+      return { ok: true, applied: true, entry, balance: toBalance(next) };
+    });
   }
 }
 

@@ -21,6 +21,7 @@ export class MemoryLedgerStore implements LedgerStore {
   private readonly leaseRows = new Map<string, LeaseRow>();
   private readonly entryRows: LedgerEntry[] = [];
   private readonly creditRefs = new Map<string, LedgerEntry>();
+  private readonly debitRefs = new Map<string, LedgerEntry>();
   private lastEntryId = 0;
   /** Undo steps of the running transaction, newest last; `null` outside a transaction. */
   private journal: Array<() => void> | null = null;
@@ -94,17 +95,24 @@ export class MemoryLedgerStore implements LedgerStore {
     return entry === undefined ? null : { ...entry };
   }
 
+  debitByRef(ref: string): LedgerEntry | null {
+    const entry = this.debitRefs.get(ref);
+    return entry === undefined ? null : { ...entry };
+  }
+
   appendEntry(entry: NewLedgerEntry): LedgerEntry {
     const lastId = this.lastEntryId;
     this.record(() => {
       this.entryRows.pop();
       this.lastEntryId = lastId;
       if (entry.type === "credit") this.creditRefs.delete(entry.ref);
+      if (entry.type === "debit") this.debitRefs.delete(entry.ref);
     });
     this.lastEntryId = lastId + 1;
     const stored: LedgerEntry = { id: this.lastEntryId, ...entry };
     this.entryRows.push(stored);
     if (stored.type === "credit") this.creditRefs.set(stored.ref, stored);
+    if (stored.type === "debit") this.debitRefs.set(stored.ref, stored);
     return { ...stored };
   }
 

@@ -83,7 +83,7 @@ const SCHEMA = [
      ON wallet_reservations (deadline_at) WHERE status = 'open'`,
   `CREATE TABLE IF NOT EXISTS wallet_ledger (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
-     type TEXT NOT NULL CHECK (type IN ('credit', 'charge', 'expired_charge')),
+     type TEXT NOT NULL CHECK (type IN ('credit', 'charge', 'expired_charge', 'debit')),
      amount_micros INTEGER NOT NULL,
      waived_micros INTEGER NOT NULL,
      ref TEXT NOT NULL,
@@ -95,6 +95,8 @@ const SCHEMA = [
    )`,
   // Credits are idempotent on their ref; charges are idempotent through their reservation.
   `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_credit_ref ON wallet_ledger (ref) WHERE type = 'credit'`,
+  // Debits (a refunded or disputed top-up taken back) are idempotent on their ref too.
+  `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_debit_ref ON wallet_ledger (ref) WHERE type = 'debit'`,
   // Reservations that are leases (ledger.ts leaseGrow): their batch counter and in-flight holds.
   `CREATE TABLE IF NOT EXISTS wallet_leases (
      lease_id TEXT PRIMARY KEY,
@@ -251,6 +253,11 @@ export class SqlLedgerStore implements LedgerStore {
     return row === undefined ? null : toEntry(row);
   }
 
+  debitByRef(ref: string): LedgerEntry | null {
+    const row = this.sql.exec<EntryDbRow>(`SELECT ${ENTRY_COLUMNS} FROM wallet_ledger WHERE type = 'debit' AND ref = ?`, ref).toArray()[0];
+    return row === undefined ? null : toEntry(row);
+  }
+
   appendEntry(entry: NewLedgerEntry): LedgerEntry {
     return this.appendEntries([entry])[0] as LedgerEntry;
   }
@@ -334,6 +341,6 @@ function parseStatus(value: string): ReservationStatus {
 }
 
 function parseEntryType(value: string): LedgerEntryType {
-  if (value === "credit" || value === "charge" || value === "expired_charge") return value;
+  if (value === "credit" || value === "charge" || value === "expired_charge" || value === "debit") return value;
   throw new Error(`wallet_ledger.type holds unknown value ${JSON.stringify(value)}`);
 }

@@ -86,6 +86,8 @@ export interface LedgerStore {
 
   /** The credit entry with this ref, if any. */
   creditByRef(ref: string): LedgerEntry | null;
+  /** The debit entry with this ref, if any. */
+  debitByRef(ref: string): LedgerEntry | null;
   /** Appends and returns the entry with its newly assigned, strictly increasing id. */
   appendEntry(entry: NewLedgerEntry): LedgerEntry;
   /** Appends several in order (their ids ascend in that order) and returns them with their ids. */

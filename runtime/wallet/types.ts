@@ -20,7 +20,8 @@ export interface KeyState {
   revoked: boolean;
 }
 
-export type LedgerEntryType = "credit" | "charge" | "expired_charge";
+/** `debit`: money taken back that had already left (a refunded or disputed Stripe top-up). */
+export type LedgerEntryType = "credit" | "charge" | "expired_charge" | "debit";
 
 /**
  * One line of the append-only ledger. `amount_micros` is signed (credits positive,
@@ -62,6 +63,17 @@ export interface CreditResult {
   entry: LedgerEntry;
   balance: WalletBalance;
 }
+
+/** A ref debited before with another amount is `ref_conflict`: two refund events of one charge raced. */
+export type DebitResult =
+  | {
+      ok: true;
+      /** `false` when this ref was debited before; `entry` is then the original entry. */
+      applied: boolean;
+      entry: LedgerEntry;
+      balance: WalletBalance;
+    }
+  | { ok: false; type: "ref_conflict"; message: string; entry: LedgerEntry };
 
 export type ReservationStatus = "open" | "settled" | "expired";
 

@@ -12,6 +12,7 @@ import { WriteBehindStore } from "./write-behind-store";
 import type {
   AuditReport,
   CreditResult,
+  DebitResult,
   KeyState,
   LeaseDraw,
   LeaseGrowResult,
@@ -51,6 +52,11 @@ export class Wallet extends DurableObject<Env> {
 
   async credit(amountMicros: number, ref: string, note?: string): Promise<CreditResult> {
     return this.book.credit(amountMicros, ref, note);
+  }
+
+  /** Takes back a refunded or disputed top-up (ledger.ts `debit`); may leave the balance below zero. */
+  async debit(amountMicros: number, ref: string, note?: string): Promise<DebitResult> {
+    return this.book.debit(amountMicros, ref, note);
   }
 
   async upsertKey(keyId: string, capMicros: number | null): Promise<KeyState> {

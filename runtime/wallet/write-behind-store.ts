@@ -126,6 +126,9 @@ export class WriteBehindStore implements LedgerStore {
   creditByRef(ref: string): LedgerEntry | null {
     return this.direct().creditByRef(ref);
   }
+  debitByRef(ref: string): LedgerEntry | null {
+    return this.direct().debitByRef(ref);
+  }
   appendEntry(entry: NewLedgerEntry): LedgerEntry {
     return this.direct().appendEntry(entry);
   }

@@ -1,42 +1,40 @@
 import type { components } from "../../generated/api/types";
 import { walletFor } from "../wallet/stub";
+import type { StripeDecision } from "./stripe-event";
+import { findCheckoutSession, markCheckoutSessionCredited, recordProcessedEvent } from "./stripe-records";
 
 type WebhookReceipt = components["schemas"]["WebhookReceipt"];
+type TopUp = Extract<StripeDecision, { kind: "top_up" }>;
 
-/** The ledger ref of an event's credit: the Wallet applies a ref once, ever. */
-export const stripeRef = (eventId: string) => `stripe:${eventId}`;
+/** The ledger ref of a session's credit: the Wallet applies a ref once, ever. */
+export const topUpRef = (sessionId: string) => `stripe:${sessionId}`;
 
 /**
- * Credits a verified top-up exactly once per event id, however often and however
- * concurrently Stripe delivers it:
+ * Credits a paid Checkout Session exactly once, however often, concurrently and under however
+ * many event ids Stripe delivers it (`checkout.session.completed` then
+ * `async_payment_succeeded`, a re-sent event): the credit's ref is the session's, and the
+ * Wallet applies a ref once. Only sessions Gatehouse created are credited, to the tenant and
+ * for the amount it recorded then; anything else is acknowledged without credit.
  *
- * 1. processed_webhooks already has the event → a duplicate; nothing to do.
- * 2. Credit the wallet with ref `stripe:<event id>`. The Wallet is idempotent on the ref, so
- *    concurrent deliveries (all past step 1) and a retry after a crash all credit once.
- * 3. Record the event in processed_webhooks (INSERT OR IGNORE).
- *
- * The record is written after the credit, never before: a crash between 2 and 3 leaves
- * no record, so Stripe's retry reaches step 2 again, where the ref makes it a no-op.
- * Recording first would let such a crash lose the money.
+ * The session's credited mark and the event log are written after the credit, never before: a
+ * crash in between leaves them unwritten, Stripe retries, and the ref makes the credit a no-op.
  */
-export async function applyStripeTopUp(
-  env: Env,
-  top: { eventId: string; tenantId: string; amountMicros: number; note: string },
-): Promise<WebhookReceipt> {
-  const done = await env.DB.prepare("SELECT tenant_id, amount_micros FROM processed_webhooks WHERE id = ? AND source = 'stripe'")
-    .bind(top.eventId)
-    .first<{ tenant_id: string | null; amount_micros: number | null }>();
-  if (done) {
-    return { received: true, ignored: false, duplicate: true, tenant_id: done.tenant_id ?? top.tenantId, credited_micros: done.amount_micros ?? 0 };
+export async function applyStripeTopUp(env: Env, top: TopUp, nowMs: number): Promise<WebhookReceipt> {
+  const session = await findCheckoutSession(env.DB, top.sessionId);
+  if (!session) {
+    return ignored(top, `checkout session ${top.sessionId} was not created through POST /v1/wallet/checkout on this deployment; nothing credited`);
   }
-  const tenant = await env.DB.prepare("SELECT id FROM tenants WHERE id = ?").bind(top.tenantId).first();
-  if (!tenant) {
-    console.warn(`stripe ${top.eventId}: metadata.tenant_id ${top.tenantId} is not a tenant here; acknowledged without credit`);
-    return { received: true, ignored: true, reason: `no tenant ${top.tenantId} in this deployment` };
+  if (session.amount_micros !== top.amountMicros) {
+    return ignored(top, `amount_total (${top.amountMicros} micro-dollars) differs from the ${session.amount_micros} recorded for session ${session.id}; nothing credited`);
   }
-  const result = await walletFor(env.WALLET, top.tenantId).credit(top.amountMicros, stripeRef(top.eventId), top.note);
-  await env.DB.prepare("INSERT OR IGNORE INTO processed_webhooks (id, source, tenant_id, amount_micros, created_at) VALUES (?, 'stripe', ?, ?, ?)")
-    .bind(top.eventId, top.tenantId, top.amountMicros, Date.now())
-    .run();
-  return { received: true, ignored: false, duplicate: !result.applied, tenant_id: top.tenantId, credited_micros: top.amountMicros };
+  const result = await walletFor(env.WALLET, session.tenant_id).credit(session.amount_micros, topUpRef(session.id), top.note);
+  await markCheckoutSessionCredited(env.DB, session.id, top.paymentIntent, nowMs);
+  await recordProcessedEvent(env.DB, top.eventId, session.tenant_id, session.amount_micros, nowMs);
+  return { received: true, ignored: false, duplicate: !result.applied, tenant_id: session.tenant_id, session_id: session.id, credited_micros: session.amount_micros };
+}
+
+/** A verified event that changes nothing: logged for the operator, 200 so Stripe stops retrying. */
+export function ignored(event: { eventId: string }, reason: string): WebhookReceipt {
+  console.warn(`stripe ${event.eventId}: ignored, ${reason}`);
+  return { received: true, ignored: true, reason };
 }
