@@ -199,3 +199,41 @@ describe("the cap's worst case is an upper bound of what the provider bills", ()
     expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
   });
 });
+
+/**
+ * Per cost-raising effect: a request that uses a field with it, and the most usage a host
+ * could report for that request (as sent upstream). Every non-neutral field of the table
+ * must have one, so a field added to the table without a scenario fails here.
+ */
+/** As many input tokens as the forwarded body has bytes: the most a text request can be read as. */
+const bodyTokens = (c: RecordedCall) => JSON.stringify(c.body).length;
+const MEDIA = [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/a.png" } }] }];
+const hostile: Record<string, { surface: "anthropic" | "openai"; model: string; body: Record<string, unknown>; reply: (c: RecordedCall) => Scenario }> = {
+  output_limit: { surface: "openai", model: "openai/gpt-4o", body: { max_tokens: 16000, max_completion_tokens: 1 }, reply: (c) => openaiMax(c, bodyTokens(c)) },
+  choices: { surface: "openai", model: "openai/gpt-4o", body: { n: 128, max_completion_tokens: 100 }, reply: (c) => openaiMax(c, bodyTokens(c)) },
+  service_tier: { surface: "openai", model: "openai/gpt-4o", body: { service_tier: "priority", max_tokens: 100 }, reply: (c) => openaiMax(c, bodyTokens(c)) },
+  content: { surface: "openai", model: "openai/gpt-4o", body: { messages: MEDIA, max_tokens: 100 }, reply: (c) => openaiMax(c, 128_000) },
+  tools: { surface: "anthropic", model: "anthropic/claude-opus-4-5", body: { tools: [{ type: "web_search_20250305", name: "web_search" }], max_tokens: 100 }, reply: (c) => anthropicMax(c, { input_tokens: 200_000, server_tool_use: { web_search_requests: 5 } }) },
+  server_tool: { surface: "openai", model: "openai/gpt-4o", body: { web_search_options: {}, max_tokens: 100 }, reply: (c) => openaiMax(c, 128_000) },
+  fallback_models: { surface: "openai", model: "openrouter/openai/gpt-4o-mini", body: { models: ["anthropic/claude-sonnet-4.5"], max_tokens: 100 }, reply: (c) => openaiMax(c, bodyTokens(c), { model: "anthropic/claude-sonnet-4.5" }) },
+  prediction: { surface: "openai", model: "openai/gpt-4o", body: { prediction: { type: "content", content: "p".repeat(3000) }, max_tokens: 100 }, reply: (c) => openaiMax(c, 0, { usage: { prompt_tokens: bodyTokens(c), completion_tokens: 3100, total_tokens: bodyTokens(c) + 3100 } }) },
+  whole_context: { surface: "openai", model: "openai/gpt-4o", body: { modalities: ["text", "audio"], max_tokens: 100 }, reply: (c) => openaiMax(c, 128_000) },
+};
+
+describe("zero overshoots for every documented field", () => {
+  const fields = Object.entries(requestFields).flatMap(([surface, table]) =>
+    Object.entries(table ?? {}).filter(([, rule]) => rule.effect !== "neutral").map(([field, rule]) => [surface, field, rule.effect] as const),
+  );
+  it.each(fields)("%s %s (%s): actual ≤ reserved when the host reports the most it allows", async (surface, field, effect) => {
+    const s = hostile[effect];
+    expect(s, `no hostile scenario for the effect ${effect}`).toBeDefined();
+    if (!s) return;
+    up.setDefault(s.reply);
+    const body = { model: s.model, messages: ask, ...s.body };
+    if (!(field in body)) body[field as keyof typeof body] = (surface === "anthropic" ? { max_tokens: 100, messages: MEDIA, system: MEDIA[0]?.content, container: "c1", mcp_servers: [{ type: "url", url: "https://mcp.example" }] } : { max_tokens: 100, max_completion_tokens: 100, functions: [{ name: "f" }], audio: { voice: "alloy", format: "wav" }, plugins: [{ id: "web" }] })[field as never];
+    const r = await run(s.surface, body);
+    expect(r.status).toBe(200);
+    expect(r.draw).toBeDefined();
+    expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
+  });
+});
