@@ -3,10 +3,15 @@ const CR = 0x0d;
 const EMPTY = new Uint8Array(0);
 
 export interface SseFramer {
-  /** Takes upstream bytes; returns the bytes up to the last complete event (possibly none). */
-  push(chunk: Uint8Array): Uint8Array;
+  /**
+   * Takes upstream bytes; returns the bytes up to the last complete event (possibly none),
+   * or null when the unfinished event has grown past the cap (the stream must end).
+   */
+  push(chunk: Uint8Array): Uint8Array | null;
   /** Returns and forgets the bytes of an unfinished last event. */
   rest(): Uint8Array;
+  /** Bytes examined so far: each pushed byte once (tests and benches check the scan is linear). */
+  readonly scanned: number;
 }
 
 /**
@@ -14,49 +19,84 @@ export interface SseFramer {
  * wait for the rest of their event, so when the upstream is cut mid-event the gateway's
  * error event starts on a fresh line instead of being glued onto half a `data:` line
  * (which clients would parse as one broken event). Bytes are never altered.
+ *
+ * Each byte is examined once: the line-end state at the end of the unfinished event is
+ * carried over, so a large event arriving in many pieces costs linear time, and its pieces
+ * are kept apart and joined once, when the event completes (or is given up at the cap).
+ * Chunks must not be reused by the caller after push (the stream pump's are fresh copies).
  */
-export function createSseFramer(): SseFramer {
-  let tail = EMPTY;
-  return {
+export function createSseFramer(maxEventBytes: number): SseFramer {
+  let pieces: Uint8Array[] = [];
+  let tailBytes = 0;
+  // Consecutive line ends at the end of what was scanned (0 or 1: 2 completes an event).
+  let lineEnds = 0;
+  // The last byte scanned was a CR: an LF first in the next chunk belongs to it.
+  let afterCR = false;
+  let scanned = 0;
+
+  const framer: SseFramer = {
     push(chunk) {
-      const buf = tail.length === 0 ? chunk : concat(tail, chunk);
-      const end = lastEventEnd(buf);
-      tail = buf.slice(end);
-      return buf.subarray(0, end);
+      scanned += chunk.length;
+      let end = -1;
+      let i = 0;
+      if (afterCR && chunk.length > 0) {
+        afterCR = false;
+        if (chunk[0] === LF) i = 1; // the CRLF's second half: one line end, already counted
+        if (i === 1 && lineEnds === 0) end = 1; // (lineEnds was reset by a completed event)
+      }
+      for (; i < chunk.length; i++) {
+        const b = chunk[i];
+        if (b !== LF && b !== CR) {
+          lineEnds = 0;
+          continue;
+        }
+        if (b === CR) {
+          if (i + 1 === chunk.length) afterCR = true;
+          else if (chunk[i + 1] === LF) i++;
+        }
+        if (++lineEnds === 2) {
+          end = i + 1;
+          lineEnds = 0;
+        }
+      }
+      if (end < 0) {
+        tailBytes += chunk.length;
+        if (tailBytes > maxEventBytes) return overflow();
+        if (chunk.length > 0) pieces.push(chunk);
+        return EMPTY;
+      }
+      const whole = tailBytes === 0 ? chunk.subarray(0, end) : join(pieces, tailBytes, chunk.subarray(0, end));
+      const rest = chunk.subarray(end);
+      pieces = rest.length > 0 ? [rest] : [];
+      tailBytes = rest.length; // at most one chunk: the cap is checked when the next piece comes
+      return whole;
     },
     rest() {
-      const r = tail;
-      tail = EMPTY;
+      const r = tailBytes === 0 ? EMPTY : join(pieces, tailBytes, EMPTY);
+      pieces = [];
+      tailBytes = 0;
       return r;
     },
+    get scanned() {
+      return scanned;
+    },
   };
-}
 
-/** The offset just past the last blank line in `buf` (0 if none); lines end in LF, CR or CRLF. */
-function lastEventEnd(buf: Uint8Array): number {
-  let end = 0;
-  let lineEnds = 0;
-  for (let i = 0; i < buf.length; i++) {
-    const b = buf[i];
-    if (b !== LF && b !== CR) {
-      lineEnds = 0;
-      continue;
-    }
-    if (b === CR) {
-      if (i + 1 === buf.length) break; // a CRLF may be split across chunks: decide on the next push
-      if (buf[i + 1] === LF) i++;
-    }
-    if (++lineEnds === 2) {
-      end = i + 1;
-      lineEnds = 0;
-    }
+  function overflow(): null {
+    pieces = [];
+    tailBytes = 0;
+    return null;
   }
-  return end;
+  return framer;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+function join(pieces: Uint8Array[], bytes: number, last: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes + last.length);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  out.set(last, at);
   return out;
 }

@@ -1,6 +1,9 @@
 import type { WireFormat } from "../../generated/providers/catalog";
 import { createStreamTranslator, createUsageTap, renderErrorBody, type ResponseOptions, type StreamObservations, type UpstreamError } from "../translate";
+import { byteReader } from "./byte-reader";
 import { createSseFramer } from "./sse-framer";
+import { watchStream } from "./stream-deadline";
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from "./stream-limits";
 
 /** How a stream ended, for settlement. */
 export interface StreamEnd {
@@ -8,6 +11,10 @@ export interface StreamEnd {
   /** Upstream SSE data events after the first content: a stand-in for output tokens when usage never arrived. */
   contentEvents: number;
   clientGone: boolean;
+  /** Why Gatehouse cut the stream itself (a deadline, an oversized event); the client got an error event. */
+  cut?: string;
+  /** The upstream's stream itself carried an error (an error event, or junk), before it ended. */
+  errorInStream: boolean;
 }
 
 export type StreamStart =
@@ -27,6 +34,8 @@ export function sseError(shape: WireFormat, type: string, message: string): stri
  * a tap reads usage; other shape: the translator. Output is held back only until the first
  * content (or the end): an overloaded/rate-limit error before then is returned as `retry`
  * so the caller can fall back; after it, failures become an error event, never a splice.
+ * Deadlines and caps (`limits`) end a stream with an error event too, never a clean end;
+ * `clientSignal` (the request's) stops the upstream as soon as the client is gone.
  */
 export async function startStream(
   upstream: ReadableStream<Uint8Array>,
@@ -35,21 +44,36 @@ export async function startStream(
   opts: ResponseOptions,
   canRetry: boolean,
   abortUpstream: () => void,
+  limits: StreamLimits = DEFAULT_STREAM_LIMITS,
+  clientSignal?: AbortSignal,
 ): Promise<StreamStart> {
   const passThrough = from === to;
-  const tap = passThrough ? createUsageTap(from, opts) : null;
-  const tr = passThrough ? null : createStreamTranslator(from, to, opts);
-  const framer = passThrough ? createSseFramer() : null;
+  const tap = passThrough ? createUsageTap(from, opts, limits.maxEventBytes) : null;
+  const tr = passThrough ? null : createStreamTranslator(from, to, opts, limits.maxEventBytes);
+  const framer = passThrough ? createSseFramer(limits.maxEventBytes) : null;
   const obs: StreamObservations = (tap ?? tr) as StreamObservations;
   const reader = byteReader(upstream);
   let contentEvents = 0;
   let ended = false;
+  let cut: string | undefined;
+  let errorInStream = false;
+  /** Gatehouse gives up on the upstream: the pending read ends, and feed(null) writes the error event. */
+  const giveUp = (reason: string) => {
+    cut ??= reason;
+    abortUpstream();
+    reader.cancel().catch(() => {});
+  };
+  const deadline = watchStream(limits, giveUp);
 
   /** Feeds one upstream chunk (or the end) and returns what to send to the client. */
   const feed = (chunk: Uint8Array | null): Uint8Array | null => {
     if (chunk === null) {
       ended = true;
+      deadline.stop();
+      // Cut by Gatehouse before the answer was complete: whole events only, then our error.
+      if (cut !== undefined && !obs.done) return enc.encode(sseError(to, "api_error", cut));
       const hadError = obs.upstreamError !== undefined;
+      errorInStream = hadError;
       const rest = tap ? tap.end() : (tr as NonNullable<typeof tr>).end();
       // Pass-through cannot ask the tap to write: a cut stream gets its error event here,
       // in place of the unfinished event it was cut in.
@@ -60,6 +84,7 @@ export async function startStream(
       if (unfinished && unfinished.length > 0) return unfinished;
       return rest ? enc.encode(rest) : null;
     }
+    deadline.sawBytes();
     const out = relay(chunk);
     // Counted after the chunk is read, so the chunk carrying the first content counts too.
     if (obs.sawContent) contentEvents += countData(chunk);
@@ -70,6 +95,13 @@ export async function startStream(
     if (tap && framer) {
       const before = obs.upstreamError;
       const whole = framer.push(tap.push(chunk));
+      if (whole === null) {
+        // One event outgrew the cap: everything relayed so far is whole events, our error follows.
+        ended = true;
+        deadline.stop();
+        giveUp(`upstream sent an event larger than ${limits.maxEventBytes} bytes (STREAM_MAX_EVENT_BYTES)`);
+        return enc.encode(sseError(to, "api_error", cut as string));
+      }
       const now = obs.upstreamError as UpstreamError | undefined; // push() may have set it
       if (!before && now && !isErrorEvent(to, whole)) {
         // The tap could not parse what the upstream sent (junk, not an error event of its
@@ -95,15 +127,22 @@ export async function startStream(
   };
 
   // Phase 1: until content starts, keep output back so a retryable failure can fall back.
+  // What is held is capped like one event: an upstream that sends only preamble cannot grow it.
   const held: Uint8Array[] = [];
+  let heldBytes = 0;
   while (!obs.sawContent && !ended) {
     const out = feed(await read());
     if (obs.upstreamError?.retryable && canRetry) {
+      deadline.stop();
       abortUpstream();
       await reader.cancel().catch(() => {});
       return { kind: "retry", reason: `${obs.upstreamError.type}: ${obs.upstreamError.message}`, status: 529 };
     }
-    if (out) held.push(out);
+    if (out) {
+      held.push(out);
+      heldBytes += out.length;
+      if (heldBytes > limits.maxEventBytes && !ended) giveUp(`upstream sent more than ${limits.maxEventBytes} bytes before any content (STREAM_MAX_EVENT_BYTES)`);
+    }
   }
 
   // Phase 2: commit. The client gets what was held, then the rest as it arrives.
@@ -117,9 +156,21 @@ export async function startStream(
     const gone = () => {
       clientGone = true;
     };
+    // The request's signal tells of a hang-up while the upstream is quiet, when no write
+    // would fail yet: stop the upstream at once instead of at its next byte.
+    const hungUp = () => {
+      gone();
+      abortUpstream();
+      reader.cancel().catch(() => {});
+    };
+    // A client that left before any content reached it (during phase 1): the upstream has
+    // done the costly part already, so read on for its usage, within the limits, writing
+    // nothing, instead of billing the accepted work as nothing.
+    const draining = clientSignal?.aborted === true;
+    if (!draining) clientSignal?.addEventListener("abort", hungUp, { once: true });
     // One write in flight while the next upstream chunk is read: reading and relaying overlap.
     let inFlight: Promise<void> | undefined;
-    for (const h of held) {
+    for (const h of draining ? [] : held) {
       if (inFlight) await inFlight;
       inFlight = writer.write(h).then(undefined, gone);
     }
@@ -134,19 +185,21 @@ export async function startStream(
         chunk = null; // a cut connection ends the stream; feed(null) turns it into an error event
       }
       const out = feed(chunk);
-      if (out) {
+      if (out && !draining) {
         if (inFlight) await inFlight;
         inFlight = writer.write(out).then(undefined, gone);
       }
     }
     if (inFlight) await inFlight;
+    deadline.stop();
+    clientSignal?.removeEventListener("abort", hungUp);
     if (clientGone) {
       abortUpstream();
       await reader.cancel().catch(() => {});
     } else {
       await writer.close().catch(() => {});
     }
-    return { obs, contentEvents, clientGone };
+    return { obs, contentEvents, clientGone: clientGone || draining, errorInStream, ...(cut !== undefined ? { cut } : {}) };
   })();
   return { kind: "response", body: readable, pump };
 }
@@ -171,53 +224,6 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-const READ_BYTES = 16 * 1024;
-
-interface ByteReader {
-  /** The raw read: pass a chunk it returns through `take`. */
-  next(): Promise<ReadableStreamReadResult<Uint8Array>>;
-  /** The chunk as the relay may keep it (null at the end). */
-  take(value: Uint8Array | undefined): Uint8Array | null;
-  cancel(): Promise<void>;
-}
-
-/**
- * Reads whatever bytes have arrived, up to 16 KiB at a time, into one reused buffer (BYOB,
- * fetch bodies in workerd); plain reads for other streams (the in-process mock). Measured:
- * a 50-event stream written back to back still arrives as 82–99 reads, one or two per event,
- * however large the buffer (bench/README.md).
- */
-function byteReader(stream: ReadableStream<Uint8Array>): ByteReader {
-  let byob: ReadableStreamBYOBReader | undefined;
-  try {
-    byob = stream.getReader({ mode: "byob" });
-  } catch {
-    byob = undefined; // not a byte stream (the in-process mock): plain reads
-  }
-  if (byob) {
-    const r = byob;
-    // One buffer for every read (a read hands it back as value.buffer): what arrived is
-    // copied out, usually a few hundred bytes, instead of allocating 16 KiB per read.
-    let buf = new ArrayBuffer(READ_BYTES);
-    const take = (value: Uint8Array | undefined): Uint8Array | null => {
-      if (!value) return null;
-      buf = value.buffer as ArrayBuffer;
-      return value.slice();
-    };
-    return {
-      next: () => r.read(new Uint8Array(buf)),
-      take,
-      cancel: () => r.cancel(),
-    };
-  }
-  const r = stream.getReader();
-  return {
-    next: () => r.read(),
-    take: (value) => value ?? null,
-    cancel: () => r.cancel(),
-  };
 }
 
 const USAGE_ONLY = new TextEncoder().encode('"choices":[]');

@@ -5,9 +5,19 @@
 // skipped (so a whitespace-only line ends an event), and at end of input a pending event
 // is dispatched even without its blank line; the consumer decides whether it is whole.
 // Memory: only the current unfinished line and event are kept; a long line arriving in
-// many pieces is joined once, when its end arrives.
+// many pieces is joined once, when its end arrives. Both are capped (`maxEventChars`): an
+// upstream that never ends its line or event must not grow a stream's memory without bound.
 
 export type SseHandler = (event: string, data: string) => void;
+
+export interface SseParserOptions {
+  /** The most characters the unfinished line and event may hold together (default 4 Mi). */
+  maxEventChars?: number;
+  /** Called once when an event outgrows the cap; the parser then ignores the rest of the input. */
+  onOverflow?: () => void;
+}
+
+export const DEFAULT_MAX_EVENT_CHARS = 4 * 1024 * 1024;
 
 const LF = 10;
 const SPACE = 32;
@@ -17,18 +27,25 @@ const COLON = 58;
 export class SseParser {
   /** Pieces of the unfinished line; joined only once its line end arrives (linear time). */
   private pending: string[] = [];
+  private pendingChars = 0;
+  private overflowed = false;
   private data = "";
   private hasData = false;
   private event = "";
   private skipLeadingLF = false;
   private decoder: TextDecoder | undefined;
   private readonly onEvent: SseHandler;
+  private readonly maxEventChars: number;
+  private readonly onOverflow: (() => void) | undefined;
 
-  constructor(onEvent: SseHandler) {
+  constructor(onEvent: SseHandler, opts: SseParserOptions = {}) {
     this.onEvent = onEvent;
+    this.maxEventChars = opts.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS;
+    this.onOverflow = opts.onOverflow;
   }
 
   push(chunk: Uint8Array | string): void {
+    if (this.overflowed) return;
     let text: string;
     if (typeof chunk === "string") {
       text = chunk;
@@ -43,18 +60,20 @@ export class SseParser {
     }
     if (this.pending.length > 0) {
       if (text.indexOf("\n") === -1 && text.indexOf("\r") === -1) {
-        this.pending.push(text);
+        this.keep(text);
         return;
       }
       this.pending.push(text);
       text = this.pending.join("");
       this.pending = [];
+      this.pendingChars = 0;
     }
     this.scan(text);
   }
 
   /** Flushes the decoder, a last unterminated line and a pending event. */
   end(): void {
+    if (this.overflowed) return;
     if (this.decoder !== undefined) {
       const rest = this.decoder.decode();
       if (rest.length > 0) this.push(rest);
@@ -62,6 +81,7 @@ export class SseParser {
     if (this.pending.length > 0) {
       const line = this.pending.join("");
       this.pending = [];
+      this.pendingChars = 0;
       this.line(line, 0, line.length);
     }
     this.dispatch();
@@ -89,10 +109,27 @@ export class SseParser {
       this.line(s, pos, lf);
       pos = lf + 1;
     }
-    if (pos < len) this.pending.push(s.slice(pos));
+    if (pos < len && !this.overflowed) this.keep(s.slice(pos));
+  }
+
+  /** Keeps a piece of the unfinished line, unless line and event together outgrow the cap. */
+  private keep(piece: string): void {
+    this.pendingChars += piece.length;
+    if (this.pendingChars + this.data.length > this.maxEventChars) this.overflow();
+    else this.pending.push(piece);
+  }
+
+  private overflow(): void {
+    this.overflowed = true;
+    this.pending = [];
+    this.pendingChars = 0;
+    this.data = "";
+    this.hasData = false;
+    this.onOverflow?.();
   }
 
   private line(s: string, start: number, end: number): void {
+    if (this.overflowed) return;
     let c = s.charCodeAt(start);
     while (start < end && (c === SPACE || c === TAB)) c = s.charCodeAt(++start);
     if (start >= end) {
@@ -110,6 +147,7 @@ export class SseParser {
       if (this.hasData) this.data += `\n${value}`;
       else this.data = value;
       this.hasData = true;
+      if (this.data.length > this.maxEventChars) this.overflow();
     } else if (fieldLen === 5 && s.startsWith("event", start)) {
       this.event = valueStart < end ? s.slice(valueStart, end) : "";
     }

@@ -5,7 +5,7 @@ import { AnthropicStreamParser } from "./anthropic/stream-to-ir";
 import type { IrEmit, IrStreamEvent } from "./ir";
 import { OpenAIStreamRenderer } from "./openai/ir-to-stream";
 import { OpenAIStreamParser } from "./openai/stream-to-ir";
-import { SseParser } from "./sse-parser";
+import { DEFAULT_MAX_EVENT_CHARS, SseParser } from "./sse-parser";
 import type { ResponseOptions } from "./response-options";
 import { StreamState } from "./stream-state";
 import type { StreamObservations } from "./stream-state";
@@ -59,6 +59,11 @@ function createRenderer(to: WireShape, opts: ResponseOptions): { render(event: I
   }
 }
 
+/** The IR error for an upstream event over the cap: the stream ends with it (memory stays bounded). */
+function oversizedEvent(maxEventChars: number): IrStreamEvent {
+  return { type: "error", error: { type: "api_error", message: `upstream sent an event larger than ${maxEventChars} characters` } };
+}
+
 /** Getters shared by the translator and the tap, reading the live StreamState. */
 class Observed implements StreamObservations {
   protected readonly state = new StreamState();
@@ -86,19 +91,21 @@ class Translator extends Observed implements StreamTranslator {
   private out = "";
   private readonly parser: Parser;
   private readonly sse: SseParser;
+  private overflowed = false;
 
-  constructor(from: WireShape, to: WireShape, opts: ResponseOptions) {
+  constructor(from: WireShape, to: WireShape, opts: ResponseOptions, maxEventChars: number) {
     super();
     const renderer = createRenderer(to, opts);
-    this.parser = createParser(
-      from,
-      (event) => {
-        this.state.observe(event);
-        this.out += renderer.render(event);
-      },
-      opts,
-    );
-    this.sse = new SseParser((event, data) => this.parser.onEvent(event, data));
+    const emit = (event: IrStreamEvent) => {
+      this.state.observe(event);
+      this.out += renderer.render(event);
+    };
+    this.parser = createParser(from, emit, opts);
+    const onOverflow = () => {
+      this.overflowed = true;
+      emit(oversizedEvent(maxEventChars));
+    };
+    this.sse = new SseParser((event, data) => this.parser.onEvent(event, data), { maxEventChars, onOverflow });
   }
 
   push(chunk: Uint8Array | string): string {
@@ -108,7 +115,7 @@ class Translator extends Observed implements StreamTranslator {
 
   end(): string {
     this.sse.end();
-    this.parser.end();
+    if (!this.overflowed) this.parser.end(); // the stream already ended with the overflow's error
     return this.take();
   }
 
@@ -122,11 +129,16 @@ class Translator extends Observed implements StreamTranslator {
 class Tap extends Observed implements UsageTap {
   private readonly parser: Parser;
   private readonly sse: SseParser;
+  private overflowed = false;
 
-  constructor(shape: WireShape, opts: ResponseOptions) {
+  constructor(shape: WireShape, opts: ResponseOptions, maxEventChars: number) {
     super();
     this.parser = createParser(shape, this.state.observe, opts);
-    this.sse = new SseParser((event, data) => this.parser.onEvent(event, data));
+    const onOverflow = () => {
+      this.overflowed = true;
+      this.state.observe(oversizedEvent(maxEventChars));
+    };
+    this.sse = new SseParser((event, data) => this.parser.onEvent(event, data), { maxEventChars, onOverflow });
   }
 
   push<T extends Uint8Array | string>(chunk: T): T {
@@ -136,7 +148,7 @@ class Tap extends Observed implements UsageTap {
 
   end(): string {
     this.sse.end();
-    this.parser.end();
+    if (!this.overflowed) this.parser.end();
     return "";
   }
 }
@@ -146,11 +158,11 @@ class Tap extends Observed implements UsageTap {
  * stream is still parsed and re-rendered (normalizing provider quirks); use
  * createUsageTap to pass bytes through untouched instead.
  */
-export function createStreamTranslator(from: WireShape, to: WireShape, opts: ResponseOptions = {}): StreamTranslator {
-  return new Translator(from, to, opts);
+export function createStreamTranslator(from: WireShape, to: WireShape, opts: ResponseOptions = {}, maxEventChars = DEFAULT_MAX_EVENT_CHARS): StreamTranslator {
+  return new Translator(from, to, opts, maxEventChars);
 }
 
 /** Observes a same-shape stream (usage, stop, errors) while passing its bytes through. */
-export function createUsageTap(shape: WireShape, opts: ResponseOptions = {}): UsageTap {
-  return new Tap(shape, opts);
+export function createUsageTap(shape: WireShape, opts: ResponseOptions = {}, maxEventChars = DEFAULT_MAX_EVENT_CHARS): UsageTap {
+  return new Tap(shape, opts, maxEventChars);
 }

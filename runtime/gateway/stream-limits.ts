@@ -1,0 +1,42 @@
+import { envString } from "./upstream-target";
+
+/** How long and how large an upstream answer may be before Gatehouse gives up on it. */
+export interface StreamLimits {
+  /** No upstream byte for this long ends a stream with an error event (STREAM_IDLE_TIMEOUT_MS). */
+  idleMs: number;
+  /** A stream still running after this long ends with an error event (STREAM_TOTAL_TIMEOUT_MS). */
+  totalMs: number;
+  /** The largest single SSE event relayed or parsed (STREAM_MAX_EVENT_BYTES). */
+  maxEventBytes: number;
+  /** The largest non-streamed answer read (UPSTREAM_MAX_BODY_BYTES). */
+  maxBodyBytes: number;
+}
+
+/**
+ * Defaults: reasoning models may think silently for a minute or two before their first
+ * byte; the total stays under the 10-minute reservation TTL, so a request is settled before
+ * its hold expires; one event or answer never needs more than a few MiB of memory.
+ */
+export const DEFAULT_STREAM_LIMITS: StreamLimits = {
+  idleMs: 120_000,
+  totalMs: 540_000,
+  maxEventBytes: 4 * 1024 * 1024,
+  maxBodyBytes: 16 * 1024 * 1024,
+};
+
+const VARS: Record<keyof StreamLimits, string> = {
+  idleMs: "STREAM_IDLE_TIMEOUT_MS",
+  totalMs: "STREAM_TOTAL_TIMEOUT_MS",
+  maxEventBytes: "STREAM_MAX_EVENT_BYTES",
+  maxBodyBytes: "UPSTREAM_MAX_BODY_BYTES",
+};
+
+/** The limits as configured; a var that is not a positive integer keeps its default. */
+export function streamLimits(env: Env): StreamLimits {
+  const out = { ...DEFAULT_STREAM_LIMITS };
+  for (const k of Object.keys(VARS) as (keyof StreamLimits)[]) {
+    const n = Number(envString(env, VARS[k]));
+    if (Number.isSafeInteger(n) && n > 0) out[k] = n;
+  }
+  return out;
+}
