@@ -3,6 +3,7 @@ import * as bodyValidators from "../generated/api/body-validators.js";
 import * as queryValidators from "../generated/api/query-validators.js";
 import { routes, type Handlers, type Input, type OperationId, type Reply, type RouteDef } from "../generated/api/routes";
 import { authenticate } from "./auth/authenticate";
+import { configOf } from "./config";
 import { ApiError, badRequest, errorResponse, toApiError, type Surface } from "./errors";
 import type { RequestContext } from "./http/context";
 import { readJsonBody } from "./http/read-body";
@@ -35,6 +36,8 @@ export function buildRouter(handlers: AppHandlers) {
     const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
     let res: Response | undefined;
     try {
+      // Before anything else: a misconfigured deployment answers every request with the reason.
+      configOf(env);
       res = (await router.fetch(Object.assign(req, { requestId }), env, exec, startedAt)) as Response | undefined;
       if (!res) {
         const url = new URL(req.url);
@@ -44,7 +47,9 @@ export function buildRouter(handlers: AppHandlers) {
         );
       }
     } catch (e) {
-      res = errorResponse(toApiError(e), surfaceOfPath(new URL(req.url).pathname));
+      const err = toApiError(e);
+      if (err.kind === "internal") console.error(err.message);
+      res = errorResponse(err, surfaceOfPath(new URL(req.url).pathname));
     }
     return finish(res, requestId, startedAt);
   };

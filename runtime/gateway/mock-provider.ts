@@ -6,6 +6,10 @@
 //               result, answers in text ("parallel" in the prompt calls two tools)
 //   mock/flaky  injects failures named in the last user text: "status=503", "cut",
 //               "garbage", "slow=20"; with none of them it answers 529 overloaded
+// Fault injection exists for tests and local development. In production (`faults: false`)
+// mock/flaky answers like mock/echo and "slow=" is ignored: a deployed Gatehouse must not let
+// a caller fake upstream failures (which trigger fallback and error paths) or hold a request
+// open for as long as it likes.
 import type { WireFormat } from "../../generated/providers/catalog";
 import {
   anthropicRequestToOpenAI,
@@ -24,10 +28,16 @@ interface MockPlan {
 
 const CREATED = 1_763_900_000;
 
-export async function mockFetch(shape: WireFormat, model: string, body: Record<string, unknown>, signal: AbortSignal): Promise<Response> {
+export interface MockOptions {
+  /** mock/flaky's failures and "slow=" delays; off in production. */
+  faults: boolean;
+}
+
+export async function mockFetch(shape: WireFormat, model: string, body: Record<string, unknown>, signal: AbortSignal, options: MockOptions): Promise<Response> {
   const req = (shape === "anthropic" ? anthropicRequestToOpenAI(body) : body) as ChatCompletionRequest;
   const lastUser = lastUserText(req);
-  if (model === "flaky") {
+  const flaky = model === "flaky" && options.faults;
+  if (flaky) {
     const status = /status=(\d{3})/.exec(lastUser)?.[1];
     if (status || !/\b(cut|garbage|slow=\d+)\b/.test(lastUser)) {
       const code = Number(status ?? 529);
@@ -64,8 +74,8 @@ export async function mockFetch(shape: WireFormat, model: string, body: Record<s
     return Response.json(out);
   }
   const chunks = streamChunks(id, `mock/${model}`, plan);
-  const cut = model === "flaky" && /\bcut\b/.test(lastUser);
-  const delay = Number(/slow=(\d+)/.exec(lastUser)?.[1] ?? 0);
+  const cut = flaky && /\bcut\b/.test(lastUser);
+  const delay = options.faults ? Number(/slow=(\d+)/.exec(lastUser)?.[1] ?? 0) : 0;
   const translator = shape === "anthropic" ? createStreamTranslator("openai", "anthropic", { model: `mock/${model}` }) : null;
   const enc = new TextEncoder();
   const parts = cut ? chunks.slice(0, Math.max(2, Math.floor(chunks.length / 2))) : chunks;

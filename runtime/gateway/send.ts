@@ -1,6 +1,7 @@
 import type { WireFormat } from "../../generated/providers/catalog";
 import type { RequestContext } from "../http/context";
 import { TranslateError } from "../translate";
+import { configOf, numberVar } from "../config";
 import { mockFetch } from "./mock-provider";
 import { workersAiFetch, type AiRunner } from "./workers-ai";
 import type { Candidate } from "./resolve-model";
@@ -21,12 +22,12 @@ export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: Wir
   const controller = new AbortController();
   const abort = () => controller.abort();
   ctx.req.signal?.addEventListener("abort", abort, { once: true });
-  const timeoutMs = Number(envString(ctx.env, "UPSTREAM_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = numberVar(ctx.env, "UPSTREAM_TIMEOUT_MS", DEFAULT_TIMEOUT_MS);
   const timer = setTimeout(() => controller.abort(new Error("timeout")), timeoutMs);
   try {
     switch (c.provider.transport) {
       case "builtin":
-        return { kind: "ok", response: await mockFetch(shape, c.model, body, controller.signal), abort };
+        return { kind: "ok", response: await mockFetch(shape, c.model, body, controller.signal, { faults: !configOf(ctx.env).production }), abort };
       case "binding": {
         // The AI binding has no local simulator: it exists only when deployed (env.production).
         if (!ctx.env.AI) return { kind: "failed", reason: `${c.provider.id} needs the AI binding, which only exists when deployed` };

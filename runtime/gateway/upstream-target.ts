@@ -1,4 +1,5 @@
 import type { ProviderEntry, WireFormat } from "../../generated/providers/catalog";
+import { urlOverride } from "../config";
 
 export const DEFAULT_AI_GATEWAY_URL = "https://gateway.ai.cloudflare.com/v1";
 
@@ -26,8 +27,9 @@ export function envString(env: Env, name: string): string | undefined {
 
 /**
  * Where an HTTP provider's request goes and with which headers: through Cloudflare AI
- * Gateway when `AI_GATEWAY_ACCOUNT_ID` and `AI_GATEWAY_ID` are set, else direct (base URL
- * overridable per provider with `UPSTREAM_<ID>_URL`, which is how tests reach local servers).
+ * Gateway when `AI_GATEWAY_ACCOUNT_ID` and `AI_GATEWAY_ID` are set, else direct. Outside
+ * production the roots can be overridden (`AI_GATEWAY_URL`, `UPSTREAM_<ID>_URL`: how tests
+ * reach local servers); production ignores them and calls the catalog's https URLs only.
  */
 export function upstreamTarget(
   env: Env,
@@ -45,14 +47,14 @@ export function upstreamTarget(
   const account = envString(env, "AI_GATEWAY_ACCOUNT_ID");
   const gateway = envString(env, "AI_GATEWAY_ID");
   if (account && gateway) {
-    const root = (envString(env, "AI_GATEWAY_URL") ?? DEFAULT_AI_GATEWAY_URL).replace(/\/+$/, "");
+    const root = (urlOverride(env, "AI_GATEWAY_URL") ?? DEFAULT_AI_GATEWAY_URL).replace(/\/+$/, "");
     headers.set("cf-aig-metadata", JSON.stringify(meta));
     headers.set("cf-aig-custom-cost", JSON.stringify({ per_token_in: perTokenUsd.in, per_token_out: perTokenUsd.out }));
     const token = envString(env, "AI_GATEWAY_TOKEN");
     if (token) headers.set("cf-aig-authorization", `Bearer ${token}`);
     return { url: `${root}/${account}/${gateway}/${provider.ai_gateway}${PATHS[shape]}`, headers, via: "ai-gateway" };
   }
-  const base = (envString(env, provider.url_override_var) ?? provider.base_url ?? "").replace(/\/+$/, "");
+  const base = (urlOverride(env, provider.url_override_var) ?? provider.base_url ?? "").replace(/\/+$/, "");
   return { url: `${base}${PATHS[shape]}`, headers, via: "direct" };
 }
 

@@ -40,6 +40,17 @@ describe("invalid provider catalog", () => {
     expect(d?.hint).toContain(firstLine);
   });
 
+  it("a base_url that is not https is refused (production calls it as written)", { timeout: 60_000 }, async () => {
+    const before = "base_url: https://api.openai.com/v1";
+    expect(original).toContain(before);
+    const text = original.replace(before, "base_url: http://api.openai.com/v1");
+    const line = lineOf(text, "base_url: http://api.openai.com/v1");
+    const diagnostics = await diagnosticsWith(text);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ file: "spec/providers.yaml", line, jsonPath: expect.stringMatching(/^\$\.providers\[\d+\]\.base_url$/) });
+    expect(diagnostics[0]?.message).toContain('provider "openai" has a base_url that is not https');
+  });
+
   it("an alias target that is no provider/model points at that target", { timeout: 60_000 }, async () => {
     const target = "groq/llama-3.3-70b-versatile";
     expect(original).toContain(`      - ${target}\n`);

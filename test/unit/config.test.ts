@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { readConfig } from "../../runtime/config";
+import { ApiError } from "../../runtime/errors";
+
+function refusal(env: Record<string, unknown>): ApiError {
+  try {
+    readConfig(env);
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error("the config was accepted");
+}
+
+describe("numeric vars are validated when read, never silently NaN", () => {
+  it.each(["abc", "-1", "0", "1e3", "0x10", "12.5", "Infinity", "NaN", "99999999999999999999", "600001"])("UPSTREAM_TIMEOUT_MS=%j fails naming the var and what it must be", (value) => {
+    const err = refusal({ ENVIRONMENT: "development", UPSTREAM_TIMEOUT_MS: value });
+    expect(err.status).toBe(500);
+    expect(err.message).toContain("UPSTREAM_TIMEOUT_MS must be a whole number of milliseconds from 1 to 600000");
+    expect(err.message).toContain(JSON.stringify(value));
+  });
+
+  it("reads good values and leaves unset ones to their reader's default", () => {
+    expect(readConfig({ UPSTREAM_TIMEOUT_MS: " 60000 ", STREAM_MAX_EVENT_BYTES: "" }).numbers).toEqual({ UPSTREAM_TIMEOUT_MS: 60000 });
+  });
+
+  it("checks every numeric var it knows", () => {
+    expect(refusal({ STREAM_IDLE_TIMEOUT_MS: "2m" }).message).toContain("STREAM_IDLE_TIMEOUT_MS must be");
+  });
+});
+
+describe("ENVIRONMENT", () => {
+  it("is development when unset, production when it says so", () => {
+    expect(readConfig({}).production).toBe(false);
+    expect(readConfig({ ENVIRONMENT: "production" }).production).toBe(true);
+  });
+
+  it.each(["prod", "Production", "staging"])("%j is refused rather than taken for development", (value) => {
+    expect(refusal({ ENVIRONMENT: value }).message).toMatch(/ENVIRONMENT must be "development" or "production"/);
+  });
+});
+
+describe("URL overrides", () => {
+  const overrides = { UPSTREAM_OPENAI_URL: "http://127.0.0.1:9/openai/v1", AI_GATEWAY_URL: "http://127.0.0.1:9/aig" };
+
+  it("are honoured outside production (tests reach local servers through them)", () => {
+    expect(Object.fromEntries(readConfig({ ENVIRONMENT: "development", ...overrides }).urlOverrides)).toEqual(overrides);
+  });
+
+  it("are ignored in production, and named for the operator's log", () => {
+    const config = readConfig({ ENVIRONMENT: "production", ...overrides });
+    expect(config.urlOverrides.size).toBe(0);
+    expect(config.ignored).toEqual(["AI_GATEWAY_URL", "UPSTREAM_OPENAI_URL"]);
+  });
+
+  it("must be absolute http(s) URLs, and a bad one is not echoed (it may carry credentials)", () => {
+    const err = refusal({ UPSTREAM_OPENAI_URL: "ftp://user:secret@host" });
+    expect(err.message).toContain("UPSTREAM_OPENAI_URL must be an absolute http(s):// URL");
+    expect(err.message).not.toContain("secret");
+  });
+});
