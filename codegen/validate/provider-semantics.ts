@@ -7,6 +7,9 @@ export interface ProviderModelView {
   input_usd_per_mtok: number;
   output_usd_per_mtok: number;
   cached_input_usd_per_mtok?: number;
+  cache_write_usd_per_mtok?: number;
+  cache_write_1h_usd_per_mtok?: number;
+  priority?: { input_usd_per_mtok: number; output_usd_per_mtok: number; cached_input_usd_per_mtok?: number };
   max_output_tokens: number;
   context_window?: number;
 }
@@ -20,6 +23,7 @@ export interface ProviderView {
   auth?: { header: string; prefix?: string; secret: string };
   headers?: Record<string, string>;
   max_tokens_field?: "max_tokens" | "max_completion_tokens";
+  server_tools?: { type: string; usd_per_use: number; default_max_uses: number; sets_max_uses: boolean }[];
   models: ProviderModelView[];
 }
 export interface CatalogView {
@@ -54,6 +58,15 @@ export function checkProviderSemantics(src: YamlSource, c: CatalogView): Diagnos
       if (own.has(m.id)) report(["providers", i, "models", j, "id"], `duplicate model "${m.id}" in provider "${p.id}"`, "list each model once");
       own.add(m.id);
       models.add(`${p.id}/${m.id}`);
+      // The worst case prices cached input at the dearest write rate; a write cheaper than a plain read would make that wrong.
+      const write5m = m.cache_write_usd_per_mtok ?? m.input_usd_per_mtok;
+      if (write5m < m.input_usd_per_mtok) report(["providers", i, "models", j, "cache_write_usd_per_mtok"], `model "${m.id}": a cache write cannot cost less than plain input`, "set cache_write_usd_per_mtok ≥ input_usd_per_mtok, or leave it out");
+      if ((m.cache_write_1h_usd_per_mtok ?? write5m) < write5m) report(["providers", i, "models", j, "cache_write_1h_usd_per_mtok"], `model "${m.id}": a 1-hour cache write cannot cost less than a 5-minute one`, "set cache_write_1h_usd_per_mtok ≥ cache_write_usd_per_mtok, or leave it out");
+    });
+    const tools = new Set<string>();
+    (p.server_tools ?? []).forEach((t, j) => {
+      if (tools.has(t.type)) report(["providers", i, "server_tools", j, "type"], `duplicate server tool "${t.type}" in provider "${p.id}"`, "list each server tool once");
+      tools.add(t.type);
     });
   });
   (c.aliases ?? []).forEach((a, i) => {
