@@ -773,17 +773,18 @@ export interface components {
             key_id: string | null;
             /** @description A human note (model and tokens for charges, the top-up's note for credits). */
             note: string | null;
+            /**
+             * Format: int64
+             * @description How much of this charge was above the request's reservation (the estimate was low):
+             *     charged in full like the rest, never waived; the note gives the cause.
+             */
+            overshoot_micros: number;
             /** @description Credits: the idempotency ref (e.g. `stripe:evt_…`). Charges: the request id. */
             ref: string;
             /** @description The request a charge belongs to (`x-qlaud-request-id`); null for credits. */
             request_id: string | null;
             /** @description Credit, charge or expired charge. */
             type: components["schemas"]["LedgerEntryType"];
-            /**
-             * Format: int64
-             * @description Usage above the request's reservation that was not charged (the estimate was low).
-             */
-            waived_micros: number;
         };
         /**
          * @description What a ledger line records.
@@ -869,7 +870,7 @@ export interface components {
         UsageByDay: {
             /**
              * Format: int64
-             * @description What the wallet charged for them, in micro-dollars.
+             * @description What the wallet charged for them, in micro-dollars (overshoots included).
              */
             cost_micros: number;
             /** @description The day, `YYYY-MM-DD` in UTC. */
@@ -886,6 +887,16 @@ export interface components {
             output_tokens: number;
             /**
              * Format: int64
+             * @description The sum of those costs above their reservations, in micro-dollars.
+             */
+            overshoot_micros: number;
+            /**
+             * Format: int64
+             * @description Requests whose cost was above what was reserved for them (charged in full all the same).
+             */
+            overshoots: number;
+            /**
+             * Format: int64
              * @description Billable gateway requests (one per request id, whatever its outcome).
              */
             requests: number;
@@ -894,7 +905,7 @@ export interface components {
         UsageByKey: {
             /**
              * Format: int64
-             * @description What the wallet charged for them, in micro-dollars.
+             * @description What the wallet charged for them, in micro-dollars (overshoots included).
              */
             cost_micros: number;
             /** @description The end user the key acted for, if any. */
@@ -913,6 +924,16 @@ export interface components {
             output_tokens: number;
             /**
              * Format: int64
+             * @description The sum of those costs above their reservations, in micro-dollars.
+             */
+            overshoot_micros: number;
+            /**
+             * Format: int64
+             * @description Requests whose cost was above what was reserved for them (charged in full all the same).
+             */
+            overshoots: number;
+            /**
+             * Format: int64
              * @description Billable gateway requests (one per request id, whatever its outcome).
              */
             requests: number;
@@ -921,7 +942,7 @@ export interface components {
         UsageByModel: {
             /**
              * Format: int64
-             * @description What the wallet charged for them, in micro-dollars.
+             * @description What the wallet charged for them, in micro-dollars (overshoots included).
              */
             cost_micros: number;
             /**
@@ -938,6 +959,16 @@ export interface components {
             output_tokens: number;
             /**
              * Format: int64
+             * @description The sum of those costs above their reservations, in micro-dollars.
+             */
+            overshoot_micros: number;
+            /**
+             * Format: int64
+             * @description Requests whose cost was above what was reserved for them (charged in full all the same).
+             */
+            overshoots: number;
+            /**
+             * Format: int64
              * @description Billable gateway requests (one per request id, whatever its outcome).
              */
             requests: number;
@@ -946,7 +977,7 @@ export interface components {
         UsageCounts: {
             /**
              * Format: int64
-             * @description What the wallet charged for them, in micro-dollars.
+             * @description What the wallet charged for them, in micro-dollars (overshoots included).
              */
             cost_micros: number;
             /**
@@ -959,6 +990,16 @@ export interface components {
              * @description Output tokens.
              */
             output_tokens: number;
+            /**
+             * Format: int64
+             * @description The sum of those costs above their reservations, in micro-dollars.
+             */
+            overshoot_micros: number;
+            /**
+             * Format: int64
+             * @description Requests whose cost was above what was reserved for them (charged in full all the same).
+             */
+            overshoots: number;
             /**
              * Format: int64
              * @description Billable gateway requests (one per request id, whatever its outcome).
@@ -1006,6 +1047,17 @@ export interface components {
              * @enum {string}
              */
             currency: "usd";
+            /**
+             * Format: int64
+             * @description The sum of those charges' amounts above their reservations, in micro-dollars.
+             */
+            overshoot_micros: number;
+            /**
+             * Format: int64
+             * @description How many charges were above their request's reservation (the worst case was
+             *     under-estimated). Each was charged in full and flagged on its ledger entry.
+             */
+            overshoots: number;
             /**
              * Format: int64
              * @description Held for requests in flight, in micro-dollars.
@@ -1729,7 +1781,9 @@ export interface operations {
                      *           "requests": 12,
                      *           "input_tokens": 3400,
                      *           "output_tokens": 5100,
-                     *           "cost_micros": 14600
+                     *           "cost_micros": 14600,
+                     *           "overshoots": 0,
+                     *           "overshoot_micros": 0
                      *         }
                      *       ]
                      *     }
@@ -1989,7 +2043,9 @@ export interface operations {
                      *         "requests": 12,
                      *         "input_tokens": 3400,
                      *         "output_tokens": 5100,
-                     *         "cost_micros": 14600
+                     *         "cost_micros": 14600,
+                     *         "overshoots": 0,
+                     *         "overshoot_micros": 0
                      *       },
                      *       "by_key": [],
                      *       "by_model": [
@@ -1998,7 +2054,9 @@ export interface operations {
                      *           "requests": 12,
                      *           "input_tokens": 3400,
                      *           "output_tokens": 5100,
-                     *           "cost_micros": 14600
+                     *           "cost_micros": 14600,
+                     *           "overshoots": 0,
+                     *           "overshoot_micros": 0
                      *         }
                      *       ],
                      *       "by_day": []
@@ -2055,7 +2113,9 @@ export interface operations {
                      * @example {
                      *       "balance_micros": 5000000,
                      *       "reserved_micros": 0,
-                     *       "currency": "usd"
+                     *       "currency": "usd",
+                     *       "overshoots": 0,
+                     *       "overshoot_micros": 0
                      *     }
                      */
                     "application/json": components["schemas"]["WalletBalance"];
@@ -2201,7 +2261,7 @@ export interface operations {
                      *           "id": 1,
                      *           "type": "credit",
                      *           "amount_micros": 5000000,
-                     *           "waived_micros": 0,
+                     *           "overshoot_micros": 0,
                      *           "ref": "stripe:evt_1QXYZabc",
                      *           "key_id": null,
                      *           "request_id": null,
@@ -2213,7 +2273,7 @@ export interface operations {
                      *           "id": 2,
                      *           "type": "charge",
                      *           "amount_micros": -1230,
-                     *           "waived_micros": 0,
+                     *           "overshoot_micros": 0,
                      *           "ref": "req_5f0c8a9e2b7d4c1a9e3f6b2d8c0a4e71",
                      *           "key_id": "key_01JD2Q3R4S5T6V7W8X9Y0Z1A2B",
                      *           "request_id": "req_5f0c8a9e2b7d4c1a9e3f6b2d8c0a4e71",

@@ -30,10 +30,11 @@ export function reserve(
  * wallet/usage-outbox.ts) without what the key and the Wallet fill in. `outcome`: ok,
  * client_disconnected, upstream_error, no_provider, …
  */
-export type UsageRecord = Omit<UsageEvent, "request_id" | "tenant_id" | "key_id" | "end_user_id" | "cost_micros" | "created_at">;
+export type UsageRecord = Omit<UsageEvent, "request_id" | "tenant_id" | "key_id" | "end_user_id" | "cost_micros" | "overshoot_micros" | "created_at">;
 
 /**
- * Settles the request at its actual cost (at most what was set aside; the excess is waived).
+ * Settles the request at its actual cost, in full: above what was set aside too (charged and
+ * flagged as an overshoot, never waived).
  * The Wallet records the usage row in the same commit as the charge, with the amount really
  * charged, and copies it to D1 in batches: ledger and usage always agree. A promise comes
  * back when this call scheduled the batch that carries the charge: hand it to waitUntil.
@@ -49,6 +50,11 @@ export function settle(env: Env, key: KeyRecord, hold: Hold, actualMicros: numbe
 /** Before reading a tenant's money: this isolate's queued charges reach the Wallet first. */
 export function settleQueued(env: Env, tenantId: string): Promise<void> {
   return leases.flushTenant(env, tenantId);
+}
+
+/** Before a standard key reads its own usage: only that key's queued charges are sent. */
+export function settleQueuedKey(env: Env, tenantId: string, keyId: string): Promise<void> {
+  return leases.flushKey(env, tenantId, keyId);
 }
 
 /** After a key is revoked or its cap changed here: stop spending from this isolate's lease at once. */

@@ -21,14 +21,20 @@
 //   reserved until the lease closes, FLUSH_MS after the key's last request here); near a cap
 //   that can refuse a request another isolate's room could have covered. The Wallet grants at
 //   most half of what is left, which bounds it.
-// - a revocation reaches an isolate that holds a lease at its next re-check (in the
-//   background from RECHECK_MS / 2, at the latest RECHECK_MS after the last one); the
-//   isolate that handled the revocation drops its lease at once.
+// - a revocation or a cap cut bumps the key's epoch, which every Wallet reply carries: an
+//   isolate that sees a newer one stops spending its room at once and re-checks before the
+//   next request (so within one batch while its requests end, at the latest RECHECK_MS after
+//   its last check); the isolate that handled the change drops its lease at once. A lease's
+//   free room is bounded by the key's recent demand (wallet/lease-rules.ts), which bounds
+//   what an isolate can admit before it hears.
 // - charges reach the ledger FLUSH_MS after the request ends; reads through this isolate
 //   (wallet, usage, keys) flush first, so they always see their own requests.
-// - an isolate that dies with charges unsent: the lease expires after the reservation TTL
-//   and charges what was in flight at its last report; requests that ended after that
-//   report (at most FLUSH_MS of them) go uncharged.
+// - while requests run, the lease sends a heartbeat (an empty batch) every HEARTBEAT_MS,
+//   which keeps it from expiring under a long request. An isolate that dies: the lease
+//   expires after the reservation TTL, charged its whole hold; a batch that still arrives
+//   is settled against that charge (nothing twice, nothing lost).
+// - every charge is the request's actual cost in full, above its worst case too (an
+//   overshoot, flagged); a malformed one (negative, NaN, …) is charged the worst case.
 
 import type { KeyRecord } from "../auth/key-store";
 import { ApiError } from "../errors";
@@ -38,6 +44,8 @@ import type { ChargedUsage } from "../wallet/usage-outbox";
 
 /** How long an isolate spends from its lease before asking the Wallet again (revocations land within this). */
 const RECHECK_MS = 2_000;
+/** Between heartbeats of a lease whose requests run (far below the Wallet's 10-minute TTL). */
+const HEARTBEAT_MS = 60_000;
 /** How long ended requests gather before their charges go to the Wallet together. */
 const FLUSH_MS = 20;
 /** How long a request may wait for its turn at the Wallet. */
@@ -80,8 +88,12 @@ class Lease {
   running = 0;
   /** When the Wallet last confirmed the key (grant or re-check); 0 = never. */
   checkedAt = 0;
-  /** Bumped when the key changed here (forgetKey): a background check sent before does not count. */
+  /** Bumped when the key changed (forgetKey, or a newer key epoch): a background check sent before does not count. */
   epoch = 0;
+  /** The key's epoch as the Wallet last reported it (-1: no reply yet). */
+  keyEpoch = -1;
+  /** The heartbeat timer while requests run. */
+  beat: ReturnType<typeof setTimeout> | undefined;
   /** A request started here since the last batch: the lease is busy, keep it open. */
   busy = false;
   closing = false;
@@ -115,8 +127,18 @@ export interface Hold {
   settled: boolean;
 }
 
+export interface LeaseBookOptions {
+  /** Between heartbeats of a lease with requests running (default HEARTBEAT_MS). */
+  heartbeatMs?: number;
+}
+
 export class LeaseBook {
   private readonly leases = new Map<string, Lease>();
+  private readonly heartbeatMs: number;
+
+  constructor(options: LeaseBookOptions = {}) {
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  }
 
   /**
    * Sets `worstMicros` aside for a request, growing the key's lease when its room is short.
@@ -164,6 +186,7 @@ export class LeaseBook {
           const topping = this.topUp(env, lease, amount);
           keepAlive?.(topping);
         }
+        this.heartbeat(env, lease);
         return { lease, requestId, worstMicros: amount, settled: false };
       }
       // Short or stale while a top-up is on its way: its answer may be all this request needs.
@@ -190,21 +213,27 @@ export class LeaseBook {
         amount = coverable;
         continue;
       }
-      throw refusalError(refusal);
+      throw refusalError(refusal, key.scope);
     }
     throw new ApiError("overloaded", `could not set this request's worst case aside within ${GIVE_UP_MS / 1000} s; retry the request`);
   }
 
   /**
-   * Returns what the request did not use to the lease and queues its charge (≤ its worst
-   * case; any excess is recorded as waived). Returns the promise of the flush that will
-   * carry the charge when this call scheduled it — hand it to waitUntil — and undefined when
-   * a flush already scheduled (and kept alive by the request that scheduled it) carries it.
+   * Returns what the request did not use to the lease and queues its charge: its actual cost
+   * in full (the Wallet charges any excess over the worst case from the balance and flags it
+   * as an overshoot). A malformed cost (negative, NaN, Infinity, fractional) must neither be
+   * sent as is — the Wallet would quarantine it anyway — nor go uncharged: the request is
+   * charged its worst case, with a note. Returns the promise of the flush that will carry the
+   * charge when this call scheduled it — hand it to waitUntil — and undefined when a flush
+   * already scheduled (and kept alive by the request that scheduled it) carries it.
    */
-  settle(env: Env, hold: Hold, actualMicros: number, note: string, usage: ChargedUsage | undefined): Promise<void> | undefined {
+  settle(env: Env, hold: Hold, actualCost: number, text: string, usage: ChargedUsage | undefined): Promise<void> | undefined {
     if (hold.settled) return undefined;
     hold.settled = true;
     const { lease, worstMicros } = hold;
+    const wellFormed = Number.isSafeInteger(actualCost) && actualCost >= 0;
+    const actualMicros = wellFormed ? actualCost : worstMicros;
+    const note = wellFormed ? text : `${text}; malformed cost ${String(actualCost)} quarantined: charged the worst case`;
     const charged = Math.min(actualMicros, worstMicros);
     lease.inflight -= worstMicros;
     lease.running -= 1;
@@ -222,6 +251,14 @@ export class LeaseBook {
     await Promise.all(mine.map((l) => this.flush(env, l, true)));
   }
 
+  /** Sends one key's queued charges now (a standard key reading its own usage flushes nothing else). */
+  async flushKey(env: Env, tenantId: string, keyId: string): Promise<void> {
+    const lease = this.leases.get(slotOf(tenantId, keyId));
+    if (lease === undefined) return;
+    await lease.topping;
+    await this.flush(env, lease, true);
+  }
+
   /** The isolate that revokes a key or changes its cap stops spending from its lease at once. */
   forgetKey(tenantId: string, keyId: string): void {
     const lease = this.leases.get(slotOf(tenantId, keyId));
@@ -235,10 +272,9 @@ export class LeaseBook {
    * Asks for more room and re-checks the key without stopping anyone: requests keep spending
    * the room while the call is out. So it must not take room back — it reports no room and
    * no request of its own (worst 0), for which the Wallet grants 0 or more and refuses only a
-   * revoked key. Whatever else needs a decision — a refusal, or nothing granted (the wallet
-   * or the key's cap is exhausted, or a lowered cap left the lease over-committed) — marks
-   * the lease unchecked, so the next request asks the Wallet itself and waits, exactly as
-   * it would have without this.
+   * revoked key. A refusal or a newer key epoch (a revocation or a cap cut, which may have
+   * left the lease over-committed) marks the lease unchecked, so the next request asks the
+   * Wallet itself with its real room and waits, exactly as it would have without this.
    */
   private topUp(env: Env, lease: Lease, worstMicros: number): Promise<void> {
     const sentAt = Date.now();
@@ -249,10 +285,14 @@ export class LeaseBook {
     const topping = (async () => {
       try {
         const res = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, 0, 0, want);
+        this.heardEpoch(lease, res.epoch);
         if (res.ok) {
           lease.room += res.granted_micros;
           lease.starved = res.granted_micros < want;
-          if (lease.epoch === epoch) lease.checkedAt = res.granted_micros > 0 ? Math.max(lease.checkedAt, sentAt) : 0;
+          // Granted or not (the wallet, the cap or the lease's free-room bound may leave nothing
+          // to add), the key is confirmed: a cap cut or a revocation would have come back as a
+          // newer epoch or a refusal.
+          if (lease.epoch === epoch) lease.checkedAt = Math.max(lease.checkedAt, sentAt);
         } else if (res.type === "lease_closed") {
           this.drop(lease);
         } else {
@@ -270,6 +310,33 @@ export class LeaseBook {
     return topping;
   }
 
+  /**
+   * A Wallet reply carried the key's epoch: a newer one (a revocation or a cap cut anywhere)
+   * means stop spending the room now and re-check before the next request.
+   */
+  private heardEpoch(lease: Lease, epoch: number): void {
+    if (epoch <= lease.keyEpoch) return;
+    if (lease.keyEpoch >= 0) {
+      lease.checkedAt = 0;
+      lease.epoch += 1;
+    }
+    lease.keyEpoch = epoch;
+  }
+
+  /**
+   * While requests run on the lease, an empty batch every heartbeatMs tells the Wallet the
+   * lease is alive (its deadline moves on) and what is in flight, and brings the key's epoch.
+   */
+  private heartbeat(env: Env, lease: Lease): void {
+    if (lease.beat !== undefined) return;
+    lease.beat = setTimeout(() => {
+      lease.beat = undefined;
+      if (lease.running === 0 || lease.closing) return;
+      if (lease.draws.length === 0) lease.cut(false);
+      void this.flush(env, lease, false).then(() => this.heartbeat(env, lease));
+    }, this.heartbeatMs);
+  }
+
   /** Forgets a lease that is closed (or closing), unless a newer one has taken its slot. */
   private drop(lease: Lease): void {
     const slot = slotOf(lease.tenantId, lease.keyId);
@@ -280,6 +347,8 @@ export class LeaseBook {
   private async grow(env: Env, lease: Lease, worstMicros: number): Promise<ReserveRefusal | undefined> {
     const want = wantFor(worstMicros);
     const res: LeaseGrowResult = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, worstMicros, lease.room, want);
+    // This call is itself the re-check, with the real room: a newer epoch is taken as seen.
+    lease.keyEpoch = Math.max(lease.keyEpoch, res.epoch);
     if (res.ok) {
       lease.room += res.granted_micros; // negative when the Wallet took room back
       lease.starved = res.granted_micros < want;
@@ -336,6 +405,7 @@ export class LeaseBook {
         const b = lease.unsent[0] as Batch;
         try {
           const res = await wallet.leaseSettle(lease.id, b.seq, b.draws, b.inflight, b.close);
+          this.heardEpoch(lease, res.epoch);
           if (!res.ok) console.error(`lease ${lease.id} batch ${b.seq} (${b.draws.length} charges) not applied: ${res.message}`);
         } catch (e) {
           // Unknown whether it landed: kept, and re-sent with the same number by the next flush.
@@ -354,11 +424,19 @@ export class LeaseBook {
   }
 }
 
-/** The contract's error for a Wallet refusal: 402 for the cap or the funds, 401 for a revoked key. */
-function refusalError(res: ReserveRefusal): ApiError {
+/**
+ * The contract's error for a Wallet refusal: 402 for the cap or the funds, 401 for a revoked
+ * key. The wallet's figures are the tenant's business: a standard key (an end user's) hears
+ * only that the app's wallet cannot cover the request; a master key gets the figures.
+ */
+function refusalError(res: ReserveRefusal, scope: KeyRecord["scope"]): ApiError {
   const extra = { needed_micros: res.needed_micros, available_micros: res.available_micros };
   switch (res.type) {
     case "insufficient_funds":
+      if (scope !== "master") {
+        const message = "this app's wallet cannot cover this request right now; ask the app's operator to top it up, or send a smaller request (lower max_tokens)";
+        return new ApiError("insufficient_funds", message, undefined, { needed_micros: res.needed_micros });
+      }
       return new ApiError("insufficient_funds", res.message, undefined, extra);
     case "cap_exceeded":
       return new ApiError("cap_exceeded", res.message, undefined, extra);

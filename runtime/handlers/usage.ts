@@ -3,7 +3,7 @@ import { callerKey } from "../http/context";
 import type { AppHandlers } from "../router";
 import { keyUsageByModel, usageReport } from "../usage/report";
 import { resolveWindow } from "../usage/window";
-import { settleQueued } from "../gateway/billing";
+import { settleQueued, settleQueuedKey } from "../gateway/billing";
 import { walletFor } from "../wallet/stub";
 
 export const usageHandlers: Pick<AppHandlers, "getUsage" | "getKeyUsage"> = {
@@ -26,7 +26,9 @@ export const usageHandlers: Pick<AppHandlers, "getUsage" | "getKeyUsage"> = {
     const key = await ctx.env.DB.prepare("SELECT id FROM api_keys WHERE id = ? AND tenant_id = ?").bind(params.id, me.tenant_id).first();
     if (!key) throw notFound(`no key ${params.id} in this tenant`);
     const wallet = walletFor(ctx.env.WALLET, me.tenant_id);
-    await settleQueued(ctx.env, me.tenant_id);
+    // A standard key (an end user's) makes this isolate send its own key's charges only: its
+    // reads must not flush, close or delay the tenant's other leases.
+    await (me.scope === "master" ? settleQueued(ctx.env, me.tenant_id) : settleQueuedKey(ctx.env, me.tenant_id, me.id));
     await wallet.flushUsage();
     const [state, byModel] = await Promise.all([wallet.keyState(params.id), keyUsageByModel(ctx.env.DB, me.tenant_id, params.id)]);
     const sum = (pick: (m: (typeof byModel)[number]) => number) => byModel.reduce((n, m) => n + pick(m), 0);

@@ -8,7 +8,8 @@ type UsageByModel = components["schemas"]["UsageByModel"];
 // Every rollup sums the same columns of usage_events (one row per gateway request).
 const COUNTS =
   "COUNT(*) AS requests, COALESCE(SUM(input_tokens), 0) AS input_tokens, " +
-  "COALESCE(SUM(output_tokens), 0) AS output_tokens, COALESCE(SUM(cost_micros), 0) AS cost_micros";
+  "COALESCE(SUM(output_tokens), 0) AS output_tokens, COALESCE(SUM(cost_micros), 0) AS cost_micros, " +
+  "COALESCE(SUM(overshoot_micros > 0), 0) AS overshoots, COALESCE(SUM(overshoot_micros), 0) AS overshoot_micros";
 const IN_WINDOW = "tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3";
 
 const counts = (r: UsageCounts): UsageCounts => ({
@@ -16,6 +17,8 @@ const counts = (r: UsageCounts): UsageCounts => ({
   input_tokens: r.input_tokens,
   output_tokens: r.output_tokens,
   cost_micros: r.cost_micros,
+  overshoots: r.overshoots,
+  overshoot_micros: r.overshoot_micros,
 });
 
 /**
@@ -49,7 +52,7 @@ export async function usageReport(db: D1Database, tenantId: string, w: UsageWind
   return {
     from_ms: w.from_ms,
     to_ms: w.to_ms,
-    totals: totals ? counts(totals) : { requests: 0, input_tokens: 0, output_tokens: 0, cost_micros: 0 },
+    totals: totals ? counts(totals) : { requests: 0, input_tokens: 0, output_tokens: 0, cost_micros: 0, overshoots: 0, overshoot_micros: 0 },
     by_key: byKey.map((r) => ({ key_id: r.key_id, end_user_id: r.end_user_id, ...counts(r) })),
     by_model: byModel.map((r) => ({ model: r.model, ...counts(r) })),
     by_day: byDay.map((r) => ({ day: r.day, ...counts(r) })),

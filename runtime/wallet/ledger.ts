@@ -18,9 +18,10 @@ import {
   formatUsd,
   safeSum,
 } from "./money";
+import { chargeNote, expireLease, growLease, keyOf, settleLease } from "./ledger-lease";
 import { refusalFor } from "./refusal";
 import { emptyKey, toBalance, toKeyState, toReservation, toSettlement } from "./rows";
-import type { KeyRow, LeaseRow, LedgerStore, NewLedgerEntry, ReservationRow } from "./store";
+import type { KeyRow, LedgerStore, ReservationRow } from "./store";
 import type {
   AuditReport,
   CreditResult,
@@ -78,7 +79,7 @@ export class Ledger {
       const entry = this.store.appendEntry({
         type: "credit",
         amount_micros: amount,
-        waived_micros: 0,
+        overshoot_micros: 0,
         ref: creditRef,
         key_id: null,
         request_id: null,
@@ -94,13 +95,16 @@ export class Ledger {
 
   /**
    * Sets a key's cap (`null` = uncapped). Takes effect on the next reserve; in-flight
-   * reservations keep what they hold. Does not un-revoke a revoked key.
+   * reservations keep what they hold. Does not un-revoke a revoked key. A lower cap bumps the
+   * key's epoch, so every isolate's lease hears of it at its next reply.
    */
   upsertKey(keyId: string, capMicros: number | null): KeyState {
     const id = assertId("keyId", keyId);
     const cap = capMicros === null ? null : assertMicros("capMicros", capMicros);
     return this.store.transaction(() => {
-      const row: KeyRow = { ...(this.store.key(id) ?? emptyKey(id)), cap_micros: cap, updated_at: this.now() };
+      const current = this.store.key(id) ?? emptyKey(id);
+      const lowered = cap !== null && (current.cap_micros === null || cap < current.cap_micros);
+      const row: KeyRow = { ...current, cap_micros: cap, updated_at: this.now(), epoch: current.epoch + (lowered ? 1 : 0) };
       this.store.putKey(row);
       return toKeyState(row);
     });
@@ -112,7 +116,7 @@ export class Ledger {
     return this.store.transaction(() => {
       const current = this.store.key(id) ?? emptyKey(id);
       if (current.revoked) return toKeyState(current);
-      const row: KeyRow = { ...current, revoked: true, updated_at: this.now() };
+      const row: KeyRow = { ...current, revoked: true, updated_at: this.now(), epoch: current.epoch + 1 };
       this.store.putKey(row);
       return toKeyState(row);
     });
@@ -153,7 +157,7 @@ export class Ledger {
         status: "open",
         actual_micros: null,
         charged_micros: null,
-        waived_micros: null,
+        overshoot_micros: null,
         entry_id: null,
         balance_after_micros: null,
         settled_at: null,
@@ -196,7 +200,7 @@ export class Ledger {
     return this.store.transaction(() => {
       const expired = this.store.overdue(now, EXPIRE_BATCH).map((row) => {
         const lease = this.store.lease(row.request_id);
-        return lease === null ? this.close(row, null, now, null) : this.expireLease(row, lease, now);
+        return lease === null ? this.close(row, null, now, null) : expireLease(this.store, row, lease, now);
       });
       return { expired, next_deadline_ms: this.store.nextDeadline() };
     });
@@ -206,14 +210,14 @@ export class Ledger {
    * Opens or tops up a lease: one hold that a gateway isolate then splits among many requests
    * itself (runtime/gateway/leases.ts), so most requests need no call to this object.
    * `worst` is the request that needs more; `room` what the isolate still has unassigned in
-   * this lease. The request is refused exactly as `reserve` would refuse it (revoked, cap,
-   * funds — counting the lease's room as available to it); otherwise the lease grows by
-   * what the request lacks and, beyond that, by up to `want`, but never by more than half of
-   * what is left, so one isolate cannot starve the others; when the key or the wallet is
+   * this lease. The request is refused as `reserve` would refuse it (revoked, cap, funds —
+   * counting the lease's room as available to it) and when it would take the key past its
+   * share of the wallet; otherwise the lease grows by what the request lacks and, beyond
+   * that, by up to `want`, never by more than half of what is left nor past the free room
+   * the key's recent demand justifies (ledger-lease.ts); when the key or the wallet is
    * over-committed (a cap lowered while the lease held room) the grant is negative: the
-   * lease shrinks to what this request needs. Leases obey every rule a
-   * reservation does — their holds count against the balance and the key's cap — so no
-   * amount of concurrency can overdraw either. `worst = 0` re-checks the key (revocation).
+   * lease shrinks to what this request needs. `worst = 0` re-checks the key. Every reply
+   * carries the key's epoch.
    */
   leaseGrow(
     leaseId: string,
@@ -227,122 +231,29 @@ export class Ledger {
     const id = assertId("leaseId", leaseId);
     const kId = assertId("keyId", keyId);
     const worst = assertMicros("worstMicros", worstMicros);
+    const room = assertMicros("roomMicros", roomMicros);
     const want = assertMicros("wantMicros", wantMicros);
     const now = assertMillis("nowMs", nowMs);
-    const ttl = assertMillis("ttlMs", ttlMs);
-    const deadline = safeSum("nowMs + ttlMs", now, ttl);
-    return this.store.transaction((): LeaseGrowResult => {
-      const existing = this.store.reservation(id);
-      if (existing !== null && (existing.status !== "open" || existing.key_id !== kId || this.store.lease(id) === null)) {
-        return { ok: false, type: "lease_closed", message: `lease ${JSON.stringify(id)} is closed or is not a lease of key ${kId}` };
-      }
-      // The isolate's unassigned room is part of this lease's hold; never trust more than that.
-      const room = Math.min(assertMicros("roomMicros", roomMicros), existing ? existing.amount_micros - (existing.charged_micros ?? 0) : 0);
-      const key = this.store.key(kId) ?? emptyKey(kId);
-      const totals = this.store.totals();
-      const refusal = refusalFor(
-        { ...key, reserved_micros: key.reserved_micros - room },
-        { ...totals, reserved_micros: totals.reserved_micros - room },
-        worst,
-      );
-      if (refusal !== null) return refusal;
-      const need = Math.max(0, worst - room);
-      const headroom = Math.min(
-        totals.balance_micros - totals.reserved_micros,
-        key.cap_micros === null ? Number.MAX_SAFE_INTEGER : key.cap_micros - key.spent_micros - key.reserved_micros,
-      );
-      // Over-committed (a cap was lowered under the lease): give back all the room this request
-      // does not need. Otherwise add what it lacks and up to `want` more, at most half of what is left.
-      const grant = headroom < 0 ? Math.max(headroom, worst - room) : Math.max(need, Math.min(want, Math.floor(headroom / 2)));
-      const row: ReservationRow = existing
-        ? { ...existing, amount_micros: existing.amount_micros + grant, deadline_at: Math.max(existing.deadline_at, deadline) }
-        : {
-            request_id: id,
-            key_id: kId,
-            amount_micros: grant,
-            created_at: now,
-            deadline_at: deadline,
-            status: "open",
-            actual_micros: null,
-            charged_micros: 0,
-            waived_micros: null,
-            entry_id: null,
-            balance_after_micros: null,
-            settled_at: null,
-          };
-      this.store.putReservation(row);
-      if (!existing) this.store.putLease({ lease_id: id, last_seq: 0, inflight_micros: 0 });
-      if (grant !== 0) {
-        this.store.putKey({ ...key, reserved_micros: key.reserved_micros + grant });
-        this.store.setTotals({ ...totals, reserved_micros: totals.reserved_micros + grant });
-      }
-      return { ok: true, granted_micros: grant, held_micros: row.amount_micros - (row.charged_micros ?? 0), deadline_at: row.deadline_at };
-    });
+    const deadline = safeSum("nowMs + ttlMs", now, assertMillis("ttlMs", ttlMs));
+    return this.store.transaction(() => growLease(this.store, { id, keyId: kId, worst, room, want, now, deadline }));
   }
 
   /**
    * Charges a batch of a lease's finished requests, each as its own `charge` entry (ref and
-   * request id = the request's), at `min(actual, its reservation, what the lease still
-   * holds)`; usage above that is waived, as with `settle`. Batches are numbered from 1 by
-   * the isolate: a batch at or below the last applied number is a retry and changes nothing.
-   * `inflight` (the worst cases still running) is what an expiry would charge; `close`
-   * releases the rest of the hold.
+   * request id = the request's), at its actual cost in full: the part within its reservation
+   * from the lease's hold, any overshoot from the balance, recorded on the entry with its
+   * cause. A malformed draw is charged its reservation (quarantined), never failing the
+   * batch. Batches are numbered from 1 by the isolate: a batch at or below the last applied
+   * number is a retry and changes nothing. A batch for an expired lease is still booked,
+   * settled against the expiry's charge first. `inflight` (the worst cases still running)
+   * is reported for the record (a heartbeat is a batch without draws: it extends the
+   * deadline); `close` releases the rest of the hold.
    */
   leaseSettle(leaseId: string, seq: number, draws: readonly LeaseDraw[], inflightMicros: number, close: boolean, nowMs: number, ttlMs: number): LeaseSettleResult {
     const id = assertId("leaseId", leaseId);
     const now = assertMillis("nowMs", nowMs);
-    const inflight = assertMicros("inflightMicros", inflightMicros);
     const deadline = safeSum("nowMs + ttlMs", now, assertMillis("ttlMs", ttlMs));
-    if (!Number.isSafeInteger(seq) || seq < 1) throw new LedgerInputError(`seq must be a whole number ≥ 1, got ${String(seq)}`);
-    const checked = draws.map((d) => ({
-      request_id: assertId("draws[].request_id", d.request_id),
-      reserved: assertMicros("draws[].reserved_micros", d.reserved_micros),
-      actual: assertMicros("draws[].actual_micros", d.actual_micros),
-      note: assertNote("draws[].note", d.note),
-    }));
-    return this.store.transaction((): LeaseSettleResult => {
-      const row = this.store.reservation(id);
-      const lease = this.store.lease(id);
-      if (row === null || lease === null) return { ok: false, type: "unknown_lease", message: `no lease ${JSON.stringify(id)}` };
-      if (seq <= lease.last_seq) return { ok: true, applied: false, charged_micros: [], closed: row.status !== "open" };
-      if (row.status !== "open") return { ok: false, type: "lease_closed", message: `lease ${JSON.stringify(id)} was ${row.status} before batch ${seq}` };
-      const key = this.keyOf(row);
-      const totals = this.store.totals();
-      let balance = totals.balance_micros;
-      let drawn = row.charged_micros ?? 0;
-      const entries: NewLedgerEntry[] = [];
-      const charged = checked.map((d) => {
-        const charge = Math.min(d.actual, d.reserved, row.amount_micros - drawn);
-        const waived = d.actual - charge;
-        balance -= charge;
-        drawn += charge;
-        entries.push({
-          type: "charge",
-          amount_micros: 0 - charge,
-          waived_micros: waived,
-          ref: d.request_id,
-          key_id: row.key_id,
-          request_id: d.request_id,
-          balance_after_micros: balance,
-          created_at: now,
-          note: chargeNote(d.reserved, d.actual, waived, d.note),
-        });
-        return charge;
-      });
-      const lastEntry = this.store.appendEntries(entries).at(-1)?.id ?? row.entry_id;
-      // Charged money leaves the hold; closing also releases what is left of it.
-      const total = totals.balance_micros - balance;
-      const released = total + (close ? row.amount_micros - drawn : 0);
-      this.store.putKey({ ...key, spent_micros: key.spent_micros + total, reserved_micros: key.reserved_micros - released });
-      this.store.setTotals({ balance_micros: balance, reserved_micros: totals.reserved_micros - released });
-      this.store.putLease({ ...lease, last_seq: seq, inflight_micros: close ? 0 : Math.min(inflight, row.amount_micros - drawn) });
-      this.store.putReservation(
-        close
-          ? { ...row, status: "settled", actual_micros: drawn, charged_micros: drawn, waived_micros: 0, entry_id: lastEntry ?? 0, balance_after_micros: balance, settled_at: now }
-          : { ...row, charged_micros: drawn, entry_id: lastEntry, deadline_at: Math.max(row.deadline_at, deadline) },
-      );
-      return { ok: true, applied: true, charged_micros: charged, closed: close };
-    });
+    return this.store.transaction(() => settleLease(this.store, { id, seq, draws, inflight: inflightMicros, close, now, deadline }));
   }
 
   balance(): WalletBalance {
@@ -375,74 +286,28 @@ export class Ledger {
   }
 
   /**
-   * A lease past its deadline: its isolate stopped reporting. What it said was still in flight
-   * is charged (as an expired reservation would be), the rest of the hold is released.
-   */
-  private expireLease(row: ReservationRow, lease: LeaseRow, now: number): Settlement {
-    const key = this.keyOf(row);
-    const drawn = row.charged_micros ?? 0;
-    const held = row.amount_micros - drawn;
-    const charge = Math.min(lease.inflight_micros, held);
-    const totals = this.store.totals();
-    const balanceAfter = totals.balance_micros - charge;
-    const entry = this.store.appendEntry({
-      type: "expired_charge",
-      amount_micros: 0 - charge,
-      waived_micros: 0,
-      ref: row.request_id,
-      key_id: row.key_id,
-      request_id: row.request_id,
-      balance_after_micros: balanceAfter,
-      created_at: now,
-      note: `lease expired: charged the ${formatUsd(charge)} its requests still had in flight, released ${formatUsd(held - charge)}`,
-    });
-    this.store.putKey({ ...key, spent_micros: key.spent_micros + charge, reserved_micros: key.reserved_micros - held });
-    this.store.setTotals({ balance_micros: balanceAfter, reserved_micros: totals.reserved_micros - held });
-    this.store.putLease({ ...lease, inflight_micros: 0 });
-    const closed: ReservationRow = {
-      ...row,
-      status: "expired",
-      actual_micros: null,
-      charged_micros: drawn + charge,
-      waived_micros: 0,
-      entry_id: entry.id,
-      balance_after_micros: balanceAfter,
-      settled_at: now,
-    };
-    this.store.putReservation(closed);
-    return toSettlement(closed);
-  }
-
-  /** The key row of an open reservation or lease (reserve/leaseGrow always write it). */
-  private keyOf(row: ReservationRow): KeyRow {
-    const key = this.store.key(row.key_id);
-    // Reaching this means the storage was edited by hand.
-    if (key === null) throw new Error(`wallet storage is inconsistent: reservation ${row.request_id} names unknown key ${row.key_id}`);
-    return key;
-  }
-
-  /**
    * Closes an open reservation: `actual === null` means expiry (charge the full hold).
-   * Never charges more than was reserved, so neither the balance nor a cap can overshoot;
-   * usage above the hold is recorded as waived on the entry instead.
+   * Usage above the hold is charged in full too — from the balance, past the key's cap if it
+   * must be — and recorded as an overshoot on the entry: work done is never waived.
    */
   private close(row: ReservationRow, actual: number | null, now: number, note: string | null): Settlement {
     const expired = actual === null;
-    const charged = actual === null ? row.amount_micros : Math.min(actual, row.amount_micros);
-    const waived = actual === null ? 0 : actual - charged;
-    const key = this.keyOf(row);
+    const fromHold = actual === null ? row.amount_micros : Math.min(actual, row.amount_micros);
+    const over = actual === null ? 0 : actual - fromHold;
+    const charged = fromHold + over;
+    const key = keyOf(this.store, row);
     const totals = this.store.totals();
     const balanceAfter = totals.balance_micros - charged;
     const entry = this.store.appendEntry({
       type: expired ? "expired_charge" : "charge",
       amount_micros: 0 - charged, // `0 - x`, not `-x`: a zero charge must be +0, not -0
-      waived_micros: waived,
+      overshoot_micros: over,
       ref: row.request_id,
       key_id: row.key_id,
       request_id: row.request_id,
       balance_after_micros: balanceAfter,
       created_at: now,
-      note: chargeNote(row.amount_micros, actual, waived, note),
+      note: chargeNote(row.amount_micros, actual, over, note),
     });
     this.store.putKey({
       ...key,
@@ -450,15 +315,18 @@ export class Ledger {
       reserved_micros: key.reserved_micros - row.amount_micros,
     });
     this.store.setTotals({
+      ...totals,
       balance_micros: balanceAfter,
       reserved_micros: totals.reserved_micros - row.amount_micros,
+      overshoots: totals.overshoots + (over > 0 ? 1 : 0),
+      overshoot_micros: totals.overshoot_micros + over,
     });
     const closed: ReservationRow = {
       ...row,
       status: expired ? "expired" : "settled",
       actual_micros: actual,
-      charged_micros: charged,
-      waived_micros: waived,
+      charged_micros: fromHold,
+      overshoot_micros: over,
       entry_id: entry.id,
       balance_after_micros: balanceAfter,
       settled_at: now,
@@ -489,7 +357,7 @@ export class Ledger {
       const entry = this.store.appendEntry({
         type: "debit",
         amount_micros: 0 - amount,
-        waived_micros: 0,
+        overshoot_micros: 0,
         ref: debitRef,
         key_id: null,
         request_id: null,
@@ -502,15 +370,4 @@ export class Ledger {
       return { ok: true, applied: true, entry, balance: toBalance(next) };
     });
   }
-}
-
-function chargeNote(reservedMicros: number, actual: number | null, waived: number, note: string | null): string | null {
-  const parts: string[] = [];
-  if (note !== null) parts.push(note);
-  if (actual === null) {
-    parts.push(`expired: no settle by the deadline, charged the full ${formatUsd(reservedMicros)} reservation`);
-  } else if (waived > 0) {
-    parts.push(`usage ${formatUsd(actual)} exceeded the ${formatUsd(reservedMicros)} reservation; ${formatUsd(waived)} waived`);
-  }
-  return parts.length === 0 ? null : parts.join("; ");
 }

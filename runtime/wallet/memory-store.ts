@@ -15,7 +15,7 @@ import type {
 import type { LedgerEntry } from "./types";
 
 export class MemoryLedgerStore implements LedgerStore {
-  private totalsRow: TotalsRow = { balance_micros: 0, reserved_micros: 0 };
+  private totalsRow: TotalsRow = { balance_micros: 0, reserved_micros: 0, overshoots: 0, overshoot_micros: 0 };
   private readonly keyRows = new Map<string, KeyRow>();
   private readonly reservationRows = new Map<string, ReservationRow>();
   private readonly leaseRows = new Map<string, LeaseRow>();

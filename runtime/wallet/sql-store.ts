@@ -47,14 +47,34 @@ export interface SqlBackend {
   transactionSync<T>(closure: () => T): T;
 }
 
-// Additive only: these run on every object start against existing data. Changing a
-// table needs a versioned migration step here, not an edit of these statements.
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS wallet_totals (
+// Table definitions as they are now, for a new object. An object created before a change gets
+// there through MIGRATIONS below (CREATE TABLE IF NOT EXISTS leaves an existing table alone):
+// both run on every object start, so each step checks whether it is still needed.
+const WALLET_TOTALS = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
      id INTEGER PRIMARY KEY CHECK (id = 1),
-     balance_micros INTEGER NOT NULL CHECK (balance_micros >= 0),
-     reserved_micros INTEGER NOT NULL CHECK (reserved_micros >= 0 AND reserved_micros <= balance_micros)
-   )`,
+     balance_micros INTEGER NOT NULL,
+     reserved_micros INTEGER NOT NULL CHECK (reserved_micros >= 0),
+     overshoots INTEGER NOT NULL DEFAULT 0 CHECK (overshoots >= 0),
+     overshoot_micros INTEGER NOT NULL DEFAULT 0 CHECK (overshoot_micros >= 0)
+   )`;
+// The balance may go below zero only through overshoots, which are charged in full (a debt the
+// next top-up pays): no CHECK on it or on balance_after_micros any more.
+const WALLET_LEDGER = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     type TEXT NOT NULL CHECK (type IN ('credit', 'charge', 'expired_charge', 'debit')),
+     amount_micros INTEGER NOT NULL,
+     overshoot_micros INTEGER NOT NULL CHECK (overshoot_micros >= 0),
+     ref TEXT NOT NULL,
+     key_id TEXT,
+     request_id TEXT,
+     balance_after_micros INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     note TEXT
+   )`;
+const LEDGER_CREDIT_REF = `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_credit_ref ON wallet_ledger (ref) WHERE type = 'credit'`;
+
+const SCHEMA = [
+  WALLET_TOTALS("wallet_totals"),
   `INSERT OR IGNORE INTO wallet_totals (id, balance_micros, reserved_micros) VALUES (1, 0, 0)`,
   `CREATE TABLE IF NOT EXISTS wallet_keys (
      key_id TEXT PRIMARY KEY,
@@ -62,7 +82,10 @@ const SCHEMA = [
      spent_micros INTEGER NOT NULL CHECK (spent_micros >= 0),
      reserved_micros INTEGER NOT NULL CHECK (reserved_micros >= 0),
      revoked INTEGER NOT NULL CHECK (revoked IN (0, 1)),
-     updated_at INTEGER NOT NULL
+     updated_at INTEGER NOT NULL,
+     epoch INTEGER NOT NULL DEFAULT 0,
+     recent_drawn_micros INTEGER NOT NULL DEFAULT 0,
+     recent_at INTEGER NOT NULL DEFAULT 0
    )`,
   `CREATE TABLE IF NOT EXISTS wallet_reservations (
      request_id TEXT PRIMARY KEY,
@@ -73,7 +96,7 @@ const SCHEMA = [
      status TEXT NOT NULL CHECK (status IN ('open', 'settled', 'expired')),
      actual_micros INTEGER,
      charged_micros INTEGER CHECK (charged_micros IS NULL OR charged_micros <= amount_micros),
-     waived_micros INTEGER,
+     overshoot_micros INTEGER,
      entry_id INTEGER,
      balance_after_micros INTEGER,
      settled_at INTEGER
@@ -81,31 +104,61 @@ const SCHEMA = [
   // Partial index: the alarm only ever looks at open reservations, by deadline.
   `CREATE INDEX IF NOT EXISTS wallet_reservations_open_deadline
      ON wallet_reservations (deadline_at) WHERE status = 'open'`,
-  `CREATE TABLE IF NOT EXISTS wallet_ledger (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     type TEXT NOT NULL CHECK (type IN ('credit', 'charge', 'expired_charge', 'debit')),
-     amount_micros INTEGER NOT NULL,
-     waived_micros INTEGER NOT NULL,
-     ref TEXT NOT NULL,
-     key_id TEXT,
-     request_id TEXT,
-     balance_after_micros INTEGER NOT NULL CHECK (balance_after_micros >= 0),
-     created_at INTEGER NOT NULL,
-     note TEXT
-   )`,
+  WALLET_LEDGER("wallet_ledger"),
   // Credits are idempotent on their ref; charges are idempotent through their reservation.
-  `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_credit_ref ON wallet_ledger (ref) WHERE type = 'credit'`,
+  LEDGER_CREDIT_REF,
   // Debits (a refunded or disputed top-up taken back) are idempotent on their ref too.
   `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_debit_ref ON wallet_ledger (ref) WHERE type = 'debit'`,
   // Reservations that are leases (ledger.ts leaseGrow): their batch counter and in-flight holds.
   `CREATE TABLE IF NOT EXISTS wallet_leases (
      lease_id TEXT PRIMARY KEY,
      last_seq INTEGER NOT NULL CHECK (last_seq >= 0),
-     inflight_micros INTEGER NOT NULL CHECK (inflight_micros >= 0)
+     inflight_micros INTEGER NOT NULL CHECK (inflight_micros >= 0),
+     expiry_left_micros INTEGER NOT NULL DEFAULT 0 CHECK (expiry_left_micros >= 0)
    )`,
 ];
 
-type TotalsDbRow = { balance_micros: number; reserved_micros: number };
+/** The columns a table has now. */
+function columnsOf(sql: SqlStorage, table: string): Set<string> {
+  return new Set(sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray().map((r) => r.name));
+}
+
+/** Replaces a table by its new definition, copying `columns` (old → new by position). */
+function rebuild(sql: SqlStorage, table: string, create: (name: string) => string, from: string, to: string): void {
+  sql.exec(create(`${table}_next`));
+  sql.exec(`INSERT INTO ${table}_next (${to}) SELECT ${from} FROM ${table}`);
+  sql.exec(`DROP TABLE ${table}`);
+  sql.exec(`ALTER TABLE ${table}_next RENAME TO ${table}`);
+}
+
+/**
+ * Brings an object created by an older version to the current tables. Issue 12: excess usage
+ * is charged (an overshoot), never waived — `waived_micros` became `overshoot_micros` (old
+ * waived amounts were not charged: 0), the balance may go negative, keys carry an epoch and
+ * their recent demand, an expired lease remembers what late draws may settle against.
+ */
+function migrate(sql: SqlStorage): void {
+  const totals = columnsOf(sql, "wallet_totals");
+  if (!totals.has("overshoots")) rebuild(sql, "wallet_totals", WALLET_TOTALS, "id, balance_micros, reserved_micros", "id, balance_micros, reserved_micros");
+  const ledger = columnsOf(sql, "wallet_ledger");
+  if (ledger.has("waived_micros")) {
+    const kept = "type, amount_micros, ref, key_id, request_id, balance_after_micros, created_at, note";
+    rebuild(sql, "wallet_ledger", WALLET_LEDGER, `id, 0, ${kept}`, `id, overshoot_micros, ${kept}`);
+    sql.exec(LEDGER_CREDIT_REF);
+  }
+  if (columnsOf(sql, "wallet_reservations").has("waived_micros")) {
+    sql.exec("ALTER TABLE wallet_reservations RENAME COLUMN waived_micros TO overshoot_micros");
+  }
+  const keys = columnsOf(sql, "wallet_keys");
+  for (const column of ["epoch", "recent_drawn_micros", "recent_at"]) {
+    if (!keys.has(column)) sql.exec(`ALTER TABLE wallet_keys ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
+  }
+  if (!columnsOf(sql, "wallet_leases").has("expiry_left_micros")) {
+    sql.exec("ALTER TABLE wallet_leases ADD COLUMN expiry_left_micros INTEGER NOT NULL DEFAULT 0 CHECK (expiry_left_micros >= 0)");
+  }
+}
+
+type TotalsDbRow = { balance_micros: number; reserved_micros: number; overshoots: number; overshoot_micros: number };
 type KeyDbRow = {
   key_id: string;
   cap_micros: number | null;
@@ -113,21 +166,24 @@ type KeyDbRow = {
   reserved_micros: number;
   revoked: number;
   updated_at: number;
+  epoch: number;
+  recent_drawn_micros: number;
+  recent_at: number;
 };
 type ReservationDbRow = Omit<ReservationRow, "status"> & { status: string };
 type EntryDbRow = Omit<LedgerEntry, "type"> & { type: string };
-type LeaseDbRow = { lease_id: string; last_seq: number; inflight_micros: number };
+type LeaseDbRow = { lease_id: string; last_seq: number; inflight_micros: number; expiry_left_micros: number };
 type SumRow = { key_id: string; micros: number };
 
 const RESERVATION_COLUMNS =
   "request_id, key_id, amount_micros, created_at, deadline_at, status, actual_micros, " +
-  "charged_micros, waived_micros, entry_id, balance_after_micros, settled_at";
+  "charged_micros, overshoot_micros, entry_id, balance_after_micros, settled_at";
 const ENTRY_COLUMNS =
-  "id, type, amount_micros, waived_micros, ref, key_id, request_id, balance_after_micros, created_at, note";
+  "id, type, amount_micros, overshoot_micros, ref, key_id, request_id, balance_after_micros, created_at, note";
 const NEW_ENTRY_COLUMNS = [
   "type",
   "amount_micros",
-  "waived_micros",
+  "overshoot_micros",
   "ref",
   "key_id",
   "request_id",
@@ -145,6 +201,7 @@ export class SqlLedgerStore implements LedgerStore {
     this.sql = backend.sql;
     backend.transactionSync(() => {
       for (const statement of SCHEMA) this.sql.exec(statement);
+      migrate(this.sql);
     });
   }
 
@@ -153,14 +210,18 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   totals(): TotalsRow {
-    return this.sql.exec<TotalsDbRow>("SELECT balance_micros, reserved_micros FROM wallet_totals WHERE id = 1").one();
+    return this.sql
+      .exec<TotalsDbRow>("SELECT balance_micros, reserved_micros, overshoots, overshoot_micros FROM wallet_totals WHERE id = 1")
+      .one();
   }
 
   setTotals(row: TotalsRow): void {
     this.sql.exec(
-      "UPDATE wallet_totals SET balance_micros = ?, reserved_micros = ? WHERE id = 1",
+      "UPDATE wallet_totals SET balance_micros = ?, reserved_micros = ?, overshoots = ?, overshoot_micros = ? WHERE id = 1",
       row.balance_micros,
       row.reserved_micros,
+      row.overshoots,
+      row.overshoot_micros,
     );
   }
 
@@ -172,14 +233,18 @@ export class SqlLedgerStore implements LedgerStore {
 
   putKey(row: KeyRow): void {
     this.sql.exec(
-      "INSERT OR REPLACE INTO wallet_keys (key_id, cap_micros, spent_micros, reserved_micros, revoked, updated_at) " +
-        "VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO wallet_keys " +
+        "(key_id, cap_micros, spent_micros, reserved_micros, revoked, updated_at, epoch, recent_drawn_micros, recent_at) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       row.key_id,
       row.cap_micros,
       row.spent_micros,
       row.reserved_micros,
       row.revoked ? 1 : 0,
       row.updated_at,
+      row.epoch,
+      row.recent_drawn_micros,
+      row.recent_at,
     );
   }
 
@@ -206,7 +271,7 @@ export class SqlLedgerStore implements LedgerStore {
       row.status,
       row.actual_micros,
       row.charged_micros,
-      row.waived_micros,
+      row.overshoot_micros,
       row.entry_id,
       row.balance_after_micros,
       row.settled_at,
@@ -232,16 +297,19 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   lease(leaseId: string): LeaseRow | null {
-    const rows = this.sql.exec<LeaseDbRow>("SELECT lease_id, last_seq, inflight_micros FROM wallet_leases WHERE lease_id = ?", leaseId).toArray();
+    const rows = this.sql
+      .exec<LeaseDbRow>("SELECT lease_id, last_seq, inflight_micros, expiry_left_micros FROM wallet_leases WHERE lease_id = ?", leaseId)
+      .toArray();
     return rows[0] ?? null;
   }
 
   putLease(row: LeaseRow): void {
     this.sql.exec(
-      "INSERT OR REPLACE INTO wallet_leases (lease_id, last_seq, inflight_micros) VALUES (?, ?, ?)",
+      "INSERT OR REPLACE INTO wallet_leases (lease_id, last_seq, inflight_micros, expiry_left_micros) VALUES (?, ?, ?, ?)",
       row.lease_id,
       row.last_seq,
       row.inflight_micros,
+      row.expiry_left_micros,
     );
   }
 

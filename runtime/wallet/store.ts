@@ -9,8 +9,12 @@
 import type { LedgerEntry, ReservationStatus } from "./types";
 
 export interface TotalsRow {
+  /** Negative only after overshoots (charged in full) outran the balance: a debt the next credit pays. */
   balance_micros: number;
   reserved_micros: number;
+  /** Charges above their reservation: how many, and the sum above. */
+  overshoots: number;
+  overshoot_micros: number;
 }
 
 export interface KeyRow {
@@ -20,6 +24,12 @@ export interface KeyRow {
   reserved_micros: number;
   revoked: boolean;
   updated_at: number;
+  /** Bumped by a revocation and by a cap decrease; every lease reply carries it. */
+  epoch: number;
+  /** Worst cases the key's requests set aside lately (decaying, see lease-rules.ts): bounds a lease's free room. */
+  recent_drawn_micros: number;
+  /** When `recent_drawn_micros` was last updated, epoch ms. */
+  recent_at: number;
 }
 
 /** A reservation plus, once closed, how it was settled (kept forever as the idempotency record). */
@@ -31,8 +41,10 @@ export interface ReservationRow {
   deadline_at: number;
   status: ReservationStatus;
   actual_micros: number | null;
+  /** Drawn from the hold (≤ amount_micros): a lease's draws so far, a closed reservation's charge up to its amount. */
   charged_micros: number | null;
-  waived_micros: number | null;
+  /** A closed plain reservation: what was charged above its amount (a lease's overshoots are on its entries). */
+  overshoot_micros: number | null;
   entry_id: number | null;
   balance_after_micros: number | null;
   settled_at: number | null;
@@ -47,8 +59,13 @@ export interface LeaseRow {
   lease_id: string;
   /** The last applied settle batch: a repeated batch is recognised and skipped. */
   last_seq: number;
-  /** Worst cases of the lease's requests in flight at the last batch: what an expiry charges. */
+  /** Worst cases of the lease's requests in flight at the last batch or heartbeat. */
   inflight_micros: number;
+  /**
+   * After an expiry: what the expiry charged (the whole hold) that draws reported late have
+   * not yet been settled against. A late draw uses this first and is charged only beyond it.
+   */
+  expiry_left_micros: number;
 }
 
 export type NewLedgerEntry = Omit<LedgerEntry, "id">;

@@ -8,6 +8,9 @@ export interface WalletBalance {
   /** Sum of every outstanding (open) reservation: money promised to in-flight requests. */
   reserved_micros: number;
   currency: "usd";
+  /** Charges above their request's reservation, all charged in full: how many, and how much above. */
+  overshoots: number;
+  overshoot_micros: number;
 }
 
 /** One end-user key's budget as the wallet sees it. */
@@ -32,8 +35,11 @@ export interface LedgerEntry {
   id: number;
   type: LedgerEntryType;
   amount_micros: number;
-  /** Usage above the reservation that was not charged (the gateway under-estimated). */
-  waived_micros: number;
+  /**
+   * How much of this charge was above the request's reservation (the worst case was
+   * under-estimated). Charged in full like the rest; the note says why.
+   */
+  overshoot_micros: number;
   /** Credits: the caller's idempotency ref (e.g. a Stripe event id). Charges: the request id. */
   ref: string;
   key_id: string | null;
@@ -115,8 +121,10 @@ export interface Settlement {
   reserved_micros: number;
   /** What the gateway reported; `null` for an expiry, where it is unknown. */
   actual_micros: number | null;
+  /** Everything charged, the overshoot included. */
   charged_micros: number;
-  waived_micros: number;
+  /** The part of `charged_micros` above the reservation. */
+  overshoot_micros: number;
   released_micros: number;
   entry_id: number;
   balance_after_micros: number;
@@ -158,25 +166,44 @@ export interface LeaseDraw {
   note?: string;
 }
 
-export type LeaseGrowResult =
-  | {
-      ok: true;
-      /** Added to the lease by this call (0 for a pure re-check). */
-      granted_micros: number;
-      /** The lease's live hold after this call: granted in all − drawn. */
-      held_micros: number;
-      deadline_at: number;
-    }
-  | ReserveRefusal
-  | { ok: false; type: "lease_closed"; message: string };
+/**
+ * Every lease reply carries the key's epoch: bumped by a revocation and by a cap decrease, so
+ * an isolate that sees a newer one stops spending its lease and re-checks before the next
+ * request (0 when the key is unknown).
+ */
+export interface KeyEpoch {
+  epoch: number;
+}
 
-export type LeaseSettleResult =
-  | {
-      ok: true;
-      /** `false` when this batch (by seq) was applied before. */
-      applied: boolean;
-      /** Per draw, in order: what was charged (≤ its reservation, ≤ what the lease held). */
-      charged_micros: number[];
-      closed: boolean;
-    }
-  | { ok: false; type: "unknown_lease" | "lease_closed"; message: string };
+export type LeaseGrowResult = KeyEpoch &
+  (
+    | {
+        ok: true;
+        /** Added to the lease by this call (0 for a pure re-check). */
+        granted_micros: number;
+        /** The lease's live hold after this call: granted in all − drawn. */
+        held_micros: number;
+        deadline_at: number;
+      }
+    | ReserveRefusal
+    | { ok: false; type: "lease_closed"; message: string }
+  );
+
+export type LeaseSettleResult = KeyEpoch &
+  (
+    | {
+        ok: true;
+        /** `false` when this batch (by seq) was applied before. */
+        applied: boolean;
+        /**
+         * Per draw, in order: what this request cost the wallet — its actual cost in full,
+         * overshoot included (a malformed one: its reservation); for a lease that expired,
+         * only what its expiry charge did not already cover.
+         */
+        charged_micros: number[];
+        /** Per draw, in order: how much of its cost was above its reservation. */
+        overshoot_micros: number[];
+        closed: boolean;
+      }
+    | { ok: false; type: "unknown_lease" | "lease_closed"; message: string }
+  );

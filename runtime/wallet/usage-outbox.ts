@@ -18,6 +18,8 @@ export interface UsageEvent {
   output_tokens: number;
   cached_tokens: number;
   cost_micros: number;
+  /** The part of cost_micros above the request's reservation (charged all the same). */
+  overshoot_micros: number;
   outcome: string;
   created_at: number;
 }
@@ -34,12 +36,13 @@ const COLUMNS = [
   "output_tokens",
   "cached_tokens",
   "cost_micros",
+  "overshoot_micros",
   "outcome",
   "created_at",
 ] as const satisfies readonly (keyof UsageEvent)[];
 
 /** What a caller hands the Wallet with a charge: the row minus what the Wallet fills in. */
-export type ChargedUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "created_at">;
+export type ChargedUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "overshoot_micros" | "created_at">;
 
 const BATCH = 200;
 const COLUMN_LIST = COLUMNS.join(", ");
@@ -54,6 +57,9 @@ export class UsageOutbox {
     private readonly db: D1Database,
   ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS usage_outbox (${COLUMNS.map((c) => (c === "request_id" ? `${c} TEXT PRIMARY KEY` : c)).join(", ")})`);
+    // An outbox created before overshoot_micros existed gains the column (rows queued then: 0).
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(usage_outbox)").toArray();
+    if (!columns.some((c) => c.name === "overshoot_micros")) sql.exec("ALTER TABLE usage_outbox ADD COLUMN overshoot_micros DEFAULT 0");
   }
 
   /**

@@ -8,7 +8,6 @@ import { DurableObject } from "cloudflare:workers";
 import { Ledger } from "./ledger";
 import { SqlLedgerStore } from "./sql-store";
 import { UsageOutbox, type ChargedUsage } from "./usage-outbox";
-import { WriteBehindStore } from "./write-behind-store";
 import type {
   AuditReport,
   CreditResult,
@@ -33,16 +32,14 @@ const FLUSH_RETRY_MS = 30_000;
 
 export class Wallet extends DurableObject<Env> {
   private readonly book: Ledger;
-  private readonly store: WriteBehindStore;
   private readonly outbox: UsageOutbox;
-  private holdFlushQueued = false;
   private flushing: Promise<number> | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new WriteBehindStore(new SqlLedgerStore(ctx.storage));
-    this.book = new Ledger(this.store);
+    // Every write is committed before the reply leaves: a granted hold is never forgotten.
+    this.book = new Ledger(new SqlLedgerStore(ctx.storage));
     this.outbox = new UsageOutbox(ctx.storage.sql, env.DB);
   }
 
@@ -73,12 +70,8 @@ export class Wallet extends DurableObject<Env> {
     worstCaseMicros: number,
     ttlMs: number = DEFAULT_RESERVATION_TTL_MS,
   ): Promise<ReserveResult> {
-    // Decided now against all state (pending holds included); written just after answering.
-    const result = this.store.deferWrites(() => this.book.reserve(requestId, keyId, worstCaseMicros, Date.now(), ttlMs));
-    if (result.ok && result.applied) {
-      this.queueHoldFlush();
-      await this.armAlarm(result.reservation.deadline_at);
-    }
+    const result = this.book.reserve(requestId, keyId, worstCaseMicros, Date.now(), ttlMs);
+    if (result.ok && result.applied) await this.armAlarm(result.reservation.deadline_at);
     return result;
   }
 
@@ -94,7 +87,8 @@ export class Wallet extends DurableObject<Env> {
     const now = Date.now();
     const result = this.book.settle(requestId, actualMicros, now, meta);
     if (result.ok && result.applied && meta?.usage) {
-      this.outbox.add({ ...meta.usage, request_id: requestId, cost_micros: result.settlement.charged_micros, created_at: now });
+      const { charged_micros, overshoot_micros } = result.settlement;
+      this.outbox.add({ ...meta.usage, request_id: requestId, cost_micros: charged_micros, overshoot_micros, created_at: now });
       this.scheduleFlush();
     }
     return result;
@@ -122,7 +116,9 @@ export class Wallet extends DurableObject<Env> {
     const result = this.book.leaseSettle(leaseId, seq, draws, inflightMicros, close, now, DEFAULT_RESERVATION_TTL_MS);
     if (result.ok && result.applied) {
       const usage = draws.flatMap((d, i) =>
-        d.usage ? [{ ...d.usage, request_id: d.request_id, cost_micros: result.charged_micros[i] ?? 0, created_at: now }] : [],
+        d.usage
+          ? [{ ...d.usage, request_id: d.request_id, cost_micros: result.charged_micros[i] ?? 0, overshoot_micros: result.overshoot_micros[i] ?? 0, created_at: now }]
+          : [],
       );
       if (usage.length > 0) {
         this.outbox.add(...usage);
@@ -141,16 +137,6 @@ export class Wallet extends DurableObject<Env> {
     while (this.flushing) await this.flushing.catch(() => 0);
     this.flushing = this.outbox.flush().finally(() => (this.flushing = undefined));
     return this.flushing;
-  }
-
-  /** Persists granted holds on the next tick (any other operation persists them first anyway). */
-  private queueHoldFlush(): void {
-    if (this.holdFlushQueued) return;
-    this.holdFlushQueued = true;
-    setTimeout(() => {
-      this.holdFlushQueued = false;
-      this.store.flush();
-    }, 0);
   }
 
   /** Batches the D1 copy: many settles within FLUSH_DELAY_MS share one D1 write. */

@@ -24,7 +24,7 @@ describe("credit", () => {
     const result = ledger.credit(5 * USD, "evt_1", "stripe top-up");
     expect(result.applied).toBe(true);
     expect(result.entry).toMatchObject({ id: 1, type: "credit", amount_micros: 5 * USD, ref: "evt_1", note: "stripe top-up" });
-    expect(result.balance).toEqual({ balance_micros: 5 * USD, reserved_micros: 0, currency: "usd" });
+    expect(result.balance).toEqual({ balance_micros: 5 * USD, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     expectHealthy();
   });
 
@@ -69,7 +69,7 @@ describe("reserve", () => {
       applied: true,
       reservation: { request_id: "r1", key_id: "k1", amount_micros: 500_000, created_at: T0, deadline_at: T0 + TTL, status: "open" },
     });
-    expect(ledger.balance()).toEqual({ balance_micros: 10 * USD, reserved_micros: 500_000, currency: "usd" });
+    expect(ledger.balance()).toEqual({ balance_micros: 10 * USD, reserved_micros: 500_000, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     expect(ledger.keyState("k1")).toEqual({ key_id: "k1", cap_micros: 2 * USD, spent_micros: 0, reserved_micros: 500_000, revoked: false });
     expectHealthy();
   });
@@ -176,14 +176,14 @@ describe("settle", () => {
         reserved_micros: 2 * USD,
         actual_micros: 750_000,
         charged_micros: 750_000,
-        waived_micros: 0,
+        overshoot_micros: 0,
         released_micros: 1_250_000,
         entry_id: 2,
         balance_after_micros: 9_250_000,
         settled_at: T0 + 100,
       },
     });
-    expect(ledger.balance()).toEqual({ balance_micros: 9_250_000, reserved_micros: 0, currency: "usd" });
+    expect(ledger.balance()).toEqual({ balance_micros: 9_250_000, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     expect(ledger.keyState("k1")).toMatchObject({ spent_micros: 750_000, reserved_micros: 0 });
     expect(ledger.ledger().data[1]).toMatchObject({
       type: "charge",
@@ -196,13 +196,15 @@ describe("settle", () => {
     expectHealthy();
   });
 
-  it("never charges more than was reserved and records the excess as waived", () => {
-    const result = ledger.settle("r1", 2_500_000, T0 + 1);
-    expect(result).toMatchObject({ ok: true, settlement: { charged_micros: 2 * USD, waived_micros: 500_000, released_micros: 0 } });
+  it("usage above the reservation (an under-estimated worst case) is charged in full and recorded as an overshoot, never waived", () => {
+    const result = ledger.settle("r1", 2_500_000, T0 + 1, { note: "gpt-4o n=8 (ok)" });
+    expect(result).toMatchObject({ ok: true, settlement: { charged_micros: 2_500_000, overshoot_micros: 500_000, released_micros: 0 } });
     const entry = ledger.ledger().data[1];
-    expect(entry).toMatchObject({ amount_micros: -2 * USD, waived_micros: 500_000 });
-    expect(entry?.note).toContain("$0.50 waived");
-    expect(ledger.keyState("k1").spent_micros).toBe(2 * USD);
+    expect(entry).toMatchObject({ amount_micros: -2_500_000, overshoot_micros: 500_000 });
+    expect(entry?.note).toContain("gpt-4o n=8 (ok)");
+    expect(entry?.note).toContain("exceeded the $2.00 reservation by $0.50, charged in full");
+    expect(ledger.keyState("k1").spent_micros).toBe(2_500_000);
+    expect(ledger.balance()).toMatchObject({ balance_micros: 10 * USD - 2_500_000, overshoots: 1, overshoot_micros: 500_000 });
     expectHealthy();
   });
 
@@ -251,7 +253,7 @@ describe("expire", () => {
     ]);
     expect(result.next_deadline_ms).toBe(T0 + 5_000);
     expect(ledger.ledger().data.at(-1)).toMatchObject({ type: "expired_charge", amount_micros: -USD, key_id: "k1" });
-    expect(ledger.balance()).toEqual({ balance_micros: 9 * USD, reserved_micros: 2 * USD, currency: "usd" });
+    expect(ledger.balance()).toEqual({ balance_micros: 9 * USD, reserved_micros: 2 * USD, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     expect(ledger.expire(T0 + 10_000).next_deadline_ms).toBeNull();
     expectHealthy();
   });

@@ -20,7 +20,8 @@ export interface SimulationStats {
   settled: number;
   replayedSettles: number;
   unknownSettles: number;
-  waived: number;
+  /** Settles above their reservation: charged in full, recorded as overshoots. */
+  overshoots: number;
   expired: number;
   credits: number;
   replayedCredits: number;
@@ -33,6 +34,8 @@ interface ModelKey {
   revoked: boolean;
   /** spent + reserved when the cap was last set: a lowered cap may sit below it, nothing may rise above. */
   committedAtUpsert: number;
+  /** Charged above reservations (overshoots, charged in full): the only way past the cap. */
+  overshot: number;
 }
 
 interface ModelReservation {
@@ -61,7 +64,7 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
     settled: 0,
     replayedSettles: 0,
     unknownSettles: 0,
-    waived: 0,
+    overshoots: 0,
     expired: 0,
     credits: 0,
     replayedCredits: 0,
@@ -74,7 +77,7 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
   const creditRefs = new Map<string, number>();
   const history: string[] = [];
   const modelKey = (id: string): ModelKey =>
-    keys.get(id) ?? { cap: null, spent: 0, reserved: 0, revoked: false, committedAtUpsert: 0 };
+    keys.get(id) ?? { cap: null, spent: 0, reserved: 0, revoked: false, committedAtUpsert: 0, overshot: 0 };
 
   const fail = (step: number, why: string): never => {
     throw new Error(`seed ${seed}, step ${step}: ${why}\nlast operations:\n  ${history.slice(-8).join("\n  ")}`);
@@ -136,7 +139,7 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
       if (prior !== undefined) expected = "replay";
       else if (key.revoked) expected = "key_revoked";
       else if (key.cap !== null && Math.max(0, key.cap - key.spent - key.reserved) < worst) expected = "cap_exceeded";
-      else if (walletRoom < worst) expected = "insufficient_funds";
+      else if (Math.max(0, walletRoom) < worst) expected = "insufficient_funds";
       else expected = "ok";
 
       const got = result.ok ? (result.applied ? "ok" : "replay") : result.type;
@@ -164,11 +167,12 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
         same(step, "replayed settle", [result.applied, result.settlement.charged_micros], [false, r.charged]);
         stats.replayedSettles++;
       } else {
-        const charged = Math.min(actual, r.amount);
-        same(step, "settle charge", [result.applied, result.settlement.charged_micros, result.settlement.waived_micros], [true, charged, actual - charged]);
-        closeInModel(requestId, r, charged, "settled");
+        // Charged in full: above the reservation too (an overshoot), never waived.
+        const over = Math.max(0, actual - r.amount);
+        same(step, "settle charge", [result.applied, result.settlement.charged_micros, result.settlement.overshoot_micros], [true, actual, over]);
+        closeInModel(requestId, r, actual, "settled", over);
         stats.settled++;
-        if (actual > r.amount) stats.waived++;
+        if (over > 0) stats.overshoots++;
       }
     } else {
       now += int(6_000);
@@ -190,9 +194,9 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
   checkLedgerSum(steps);
   return stats;
 
-  function closeInModel(id: string, r: ModelReservation, charged: number, status: "settled" | "expired"): void {
+  function closeInModel(id: string, r: ModelReservation, charged: number, status: "settled" | "expired", over = 0): void {
     const key = modelKey(r.key);
-    keys.set(r.key, { ...key, spent: key.spent + charged, reserved: key.reserved - r.amount });
+    keys.set(r.key, { ...key, spent: key.spent + charged, reserved: key.reserved - r.amount, overshot: key.overshot + over });
     reservations.set(id, { ...r, status, charged });
     balance -= charged;
     reservedTotal -= r.amount;
@@ -200,14 +204,15 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
 
   function checkInvariants(step: number): void {
     const b = ledger.balance();
-    if (b.balance_micros < 0) fail(step, `balance went negative: ${b.balance_micros}`);
-    if (b.reserved_micros > b.balance_micros) fail(step, `reservations ${b.reserved_micros} exceed balance ${b.balance_micros}`);
+    // Only an overshoot (charged in full whatever is left) may take the balance below the holds.
+    if (b.overshoot_micros === 0 && b.balance_micros < 0) fail(step, `balance went negative: ${b.balance_micros}`);
+    if (b.overshoot_micros === 0 && b.reserved_micros > b.balance_micros) fail(step, `reservations ${b.reserved_micros} exceed balance ${b.balance_micros}`);
     same(step, "balance", [b.balance_micros, b.reserved_micros], [balance, reservedTotal]);
     for (const [id, key] of keys) {
       const state = ledger.keyState(id);
       same(step, `key ${id}`, [state.cap_micros, state.spent_micros, state.reserved_micros, state.revoked], [key.cap, key.spent, key.reserved, key.revoked]);
       const committed = state.spent_micros + state.reserved_micros;
-      if (state.cap_micros !== null && committed > Math.max(state.cap_micros, key.committedAtUpsert)) {
+      if (state.cap_micros !== null && committed > Math.max(state.cap_micros, key.committedAtUpsert) + key.overshot) {
         fail(step, `key ${id} overshot its cap: spent ${state.spent_micros} + reserved ${state.reserved_micros} > cap ${state.cap_micros}`);
       }
     }
