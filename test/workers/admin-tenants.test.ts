@@ -20,7 +20,7 @@ const keyRows = async (id: string) => (await env.DB.prepare("SELECT COUNT(*) AS 
 const balanceOf = async (id: string) => (await walletFor(env.WALLET, id).balance()).balance_micros;
 
 /** The real Wallet namespace, except that the first `credit` call fails as a lost connection would. */
-function walletsFailingFirstCredit(): DurableObjectNamespace {
+function walletsFailingFirstCredit(): Env["WALLET"] {
   let failed = false;
   const real = env.WALLET;
   return {
@@ -38,7 +38,7 @@ function walletsFailingFirstCredit(): DurableObjectNamespace {
         },
       });
     },
-  } as unknown as DurableObjectNamespace;
+  } as unknown as Env["WALLET"];
 }
 
 describe("admin credit refs", () => {
@@ -60,7 +60,7 @@ describe("admin credit refs", () => {
 describe("a tenant and its initial credit are created together", () => {
   it("an initial credit that fails leaves no tenant behind, and the retry creates it credited once", async () => {
     const id = `tn-atomic-${crypto.randomUUID().slice(0, 8)}`;
-    const first = await admin("/v1/admin/tenants", { id, name: "Acme", initial_credit_micros: 7_000_000 }, { WALLET: walletsFailingFirstCredit() as Env["WALLET"] });
+    const first = await admin("/v1/admin/tenants", { id, name: "Acme", initial_credit_micros: 7_000_000 }, { WALLET: walletsFailingFirstCredit() });
     expect(first.status).toBe(500);
     expect(await tenantRows(id)).toBe(0);
     expect(await keyRows(id)).toBe(0);
