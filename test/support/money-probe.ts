@@ -6,7 +6,7 @@ export interface LedgerLine {
   id: number;
   type: "credit" | "charge" | "expired_charge";
   amount_micros: number;
-  waived_micros: number;
+  overshoot_micros: number;
   ref: string;
   key_id: string | null;
   request_id: string | null;

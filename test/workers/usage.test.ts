@@ -8,12 +8,12 @@ const D1 = Date.UTC(2025, 0, 10, 12); // 2025-01-10 noon UTC
 let seq = 0;
 
 /** Writes a usage event as the gateway would, with chosen numbers and time. */
-async function event(tenantId: string, keyId: string, model: string, at: number, cost: number, tokens: [number, number] = [10, 20]) {
+async function event(tenantId: string, keyId: string, model: string, at: number, cost: number, tokens: [number, number] = [10, 20], overshoot = 0) {
   await env.DB.prepare(
     `INSERT INTO usage_events (request_id, tenant_id, key_id, end_user_id, model, provider, surface, input_tokens, output_tokens,
-       cached_tokens, cost_micros, outcome, created_at) VALUES (?, ?, ?, ?, ?, 'mock', 'openai', ?, ?, 0, ?, 'ok', ?)`,
+       cached_tokens, cost_micros, overshoot_micros, outcome, created_at) VALUES (?, ?, ?, ?, ?, 'mock', 'openai', ?, ?, 0, ?, ?, 'ok', ?)`,
   )
-    .bind(`req_seeded_${++seq}`, tenantId, keyId, `eu_${keyId}`, model, tokens[0], tokens[1], cost, at)
+    .bind(`req_seeded_${++seq}`, tenantId, keyId, `eu_${keyId}`, model, tokens[0], tokens[1], cost, overshoot, at)
     .run();
 }
 
@@ -27,11 +27,11 @@ type Report = {
 };
 
 describe("GET /v1/usage", () => {
-  it("rolls up the caller's tenant only: totals, per key, per model, per UTC day, within [from_ms, to_ms)", async () => {
+  it("rolls up the caller's tenant only: totals, per key, per model, per UTC day, within [from_ms, to_ms), overshoots counted", async () => {
     const a = await seedTenant();
     const b = await seedTenant();
     await event(a.tenantId, "key_a1", "mock/echo", D1, 100);
-    await event(a.tenantId, "key_a1", "openai/gpt-4o-mini", D1 + 1000, 300, [5, 5]);
+    await event(a.tenantId, "key_a1", "openai/gpt-4o-mini", D1 + 1000, 300, [5, 5], 120); // 120 of it above its reservation
     await event(a.tenantId, "key_a2", "mock/echo", D1 + DAY, 50);
     await event(a.tenantId, "key_a2", "mock/echo", D1 + 3 * DAY, 999_999); // at to_ms: outside
     await event(a.tenantId, "key_a2", "mock/echo", D1 - DAY, 999_999); // before from_ms
@@ -43,23 +43,23 @@ describe("GET /v1/usage", () => {
     expect(r).toEqual({
       from_ms: D1 - 1000,
       to_ms: D1 + 3 * DAY,
-      totals: { requests: 3, input_tokens: 25, output_tokens: 45, cost_micros: 450 },
+      totals: { requests: 3, input_tokens: 25, output_tokens: 45, cost_micros: 450, overshoots: 1, overshoot_micros: 120 },
       by_key: [
-        { key_id: "key_a1", end_user_id: "eu_key_a1", requests: 2, input_tokens: 15, output_tokens: 25, cost_micros: 400 },
-        { key_id: "key_a2", end_user_id: "eu_key_a2", requests: 1, input_tokens: 10, output_tokens: 20, cost_micros: 50 },
+        { key_id: "key_a1", end_user_id: "eu_key_a1", requests: 2, input_tokens: 15, output_tokens: 25, cost_micros: 400, overshoots: 1, overshoot_micros: 120 },
+        { key_id: "key_a2", end_user_id: "eu_key_a2", requests: 1, input_tokens: 10, output_tokens: 20, cost_micros: 50, overshoots: 0, overshoot_micros: 0 },
       ],
       by_model: [
-        { model: "openai/gpt-4o-mini", requests: 1, input_tokens: 5, output_tokens: 5, cost_micros: 300 },
-        { model: "mock/echo", requests: 2, input_tokens: 20, output_tokens: 40, cost_micros: 150 },
+        { model: "openai/gpt-4o-mini", requests: 1, input_tokens: 5, output_tokens: 5, cost_micros: 300, overshoots: 1, overshoot_micros: 120 },
+        { model: "mock/echo", requests: 2, input_tokens: 20, output_tokens: 40, cost_micros: 150, overshoots: 0, overshoot_micros: 0 },
       ],
       by_day: [
-        { day: "2025-01-10", requests: 2, input_tokens: 15, output_tokens: 25, cost_micros: 400 },
-        { day: "2025-01-11", requests: 1, input_tokens: 10, output_tokens: 20, cost_micros: 50 },
+        { day: "2025-01-10", requests: 2, input_tokens: 15, output_tokens: 25, cost_micros: 400, overshoots: 1, overshoot_micros: 120 },
+        { day: "2025-01-11", requests: 1, input_tokens: 10, output_tokens: 20, cost_micros: 50, overshoots: 0, overshoot_micros: 0 },
       ],
     });
 
     const rb = await (await call("GET", `/v1/usage?from_ms=${D1 - 1000}&to_ms=${D1 + 3 * DAY}`, b.masterKey)).json<Report>();
-    expect(rb.totals).toEqual({ requests: 1, input_tokens: 10, output_tokens: 20, cost_micros: 777_777 });
+    expect(rb.totals).toEqual({ requests: 1, input_tokens: 10, output_tokens: 20, cost_micros: 777_777, overshoots: 0, overshoot_micros: 0 });
     expect(rb.by_key.map((k) => k.key_id)).toEqual(["key_b1"]);
   });
 

@@ -18,26 +18,27 @@ const usage = (tenant: string) => ({
 const rowsFor = async (requestId: string) =>
   (await env.DB.prepare("SELECT cost_micros, outcome FROM usage_events WHERE request_id = ?").bind(requestId).all()).results;
 
-it("queues the usage row in the settle's own commit, with the charged amount, and copies it to D1 on flush", async () => {
+it("queues the usage row in the settle's own commit, with the charged amount and its overshoot, and copies it to D1 on flush", async () => {
   const tenant = `outbox-${Date.now()}`;
   const stub = walletFor(env.WALLET, tenant);
   await stub.credit(1_000_000, "seed");
   await stub.reserve("req-a", "key-1", 300);
   await runInDurableObject(stub, async (wallet: Wallet, state) => {
-    // Settle above the reservation: the row must carry what was charged (300), not 900.
+    // Settle above the reservation: charged in full (900), 600 of it an overshoot, on the row too.
     const res = await wallet.settle("req-a", 900, { usage: usage(tenant) });
-    expect(res.ok && res.settlement.charged_micros).toBe(300);
-    const queued = state.storage.sql.exec("SELECT request_id, cost_micros FROM usage_outbox").toArray();
-    expect(queued).toEqual([{ request_id: "req-a", cost_micros: 300 }]);
+    expect(res.ok && res.settlement.charged_micros).toBe(900);
+    const queued = state.storage.sql.exec("SELECT request_id, cost_micros, overshoot_micros FROM usage_outbox").toArray();
+    expect(queued).toEqual([{ request_id: "req-a", cost_micros: 900, overshoot_micros: 600 }]);
     expect(await wallet.flushUsage()).toBe(1);
     expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM usage_outbox").one().n).toBe(0);
   });
-  expect(await rowsFor("req-a")).toEqual([{ cost_micros: 300, outcome: "ok" }]);
+  expect(await rowsFor("req-a")).toEqual([{ cost_micros: 900, outcome: "ok" }]);
   // Every column arrives with its type (numbers stay numbers through the copy).
   expect(await env.DB.prepare("SELECT * FROM usage_events WHERE request_id = 'req-a'").first()).toEqual({
     ...usage(tenant),
     request_id: "req-a",
-    cost_micros: 300,
+    cost_micros: 900,
+    overshoot_micros: 600,
     created_at: expect.any(Number) as number,
   });
 

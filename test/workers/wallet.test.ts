@@ -47,14 +47,14 @@ describe("Wallet Durable Object under concurrency", () => {
     expect(results.filter((r) => r.ok)).toHaveLength(50);
     const refusals = results.filter((r) => !r.ok);
     expect(refusals.every((r) => !r.ok && r.type === "insufficient_funds" && r.available_micros === 0)).toBe(true);
-    expect(await wallet.balance()).toEqual({ balance_micros: 1_500_000, reserved_micros: 1_500_000, currency: "usd" });
+    expect(await wallet.balance()).toEqual({ balance_micros: 1_500_000, reserved_micros: 1_500_000, currency: "usd", overshoots: 0, overshoot_micros: 0 });
 
     // Settle every granted request at full cost, concurrently: the balance lands on exactly 0.
     const settled = await Promise.all(
       results.flatMap((r) => (r.ok ? [wallet.settle(r.reservation.request_id, 30_000)] : [])),
     );
     expect(settled.every((s) => s.ok && s.applied)).toBe(true);
-    expect(await wallet.balance()).toEqual({ balance_micros: 0, reserved_micros: 0, currency: "usd" });
+    expect(await wallet.balance()).toEqual({ balance_micros: 0, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     expect(await wallet.reserve("one-more", "key-0", 1)).toMatchObject({ ok: false, type: "insufficient_funds" });
     expect(await wallet.audit()).toEqual({ ok: true, problems: [] });
   });
@@ -124,7 +124,7 @@ describe("Wallet alarm", () => {
     await sleep(20);
     expect(await runDurableObjectAlarm(wallet)).toBe(true);
 
-    expect(await wallet.balance()).toEqual({ balance_micros: 700_000, reserved_micros: 200_000, currency: "usd" });
+    expect(await wallet.balance()).toEqual({ balance_micros: 700_000, reserved_micros: 200_000, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     const entries = (await wallet.ledger()).data;
     expect(entries.at(-1)).toMatchObject({ type: "expired_charge", amount_micros: -300_000, request_id: "forgotten" });
     expect(await wallet.settle("forgotten", 1)).toMatchObject({ ok: true, applied: false, settlement: { status: "expired" } });
@@ -205,14 +205,52 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
       expect(() => failing.settle("r1", 100_000, Date.now())).toThrow(/simulated failure/);
     });
     expect((await wallet.ledger()).data).toHaveLength(1);
-    expect(await wallet.balance()).toEqual({ balance_micros: USD, reserved_micros: 400_000, currency: "usd" });
+    expect(await wallet.balance()).toEqual({ balance_micros: USD, reserved_micros: 400_000, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     expect(await wallet.settle("r1", 100_000)).toMatchObject({ ok: true, applied: true });
     expect(await wallet.audit()).toEqual({ ok: true, problems: [] });
   });
 
-  it("the schema itself refuses a negative balance", async () => {
+  it("the schema itself refuses a negative reserved total (the balance may go negative: overshoots are charged in full)", async () => {
     await runInDurableObject(freshWallet("check"), (_instance, state) => {
-      expect(() => state.storage.sql.exec("UPDATE wallet_totals SET balance_micros = -1 WHERE id = 1")).toThrow(/CHECK/);
+      expect(() => state.storage.sql.exec("UPDATE wallet_totals SET reserved_micros = -1 WHERE id = 1")).toThrow(/CHECK/);
+      expect(() => state.storage.sql.exec("UPDATE wallet_totals SET balance_micros = -1 WHERE id = 1")).not.toThrow();
+    });
+  });
+
+  it("an object created before overshoots (waived_micros, balance CHECKs) is migrated in place, its money intact", async () => {
+    await runInDurableObject(freshWallet("migrate"), (_instance, state) => {
+      const sql = state.storage.sql;
+      for (const t of ["wallet_totals", "wallet_ledger", "wallet_reservations", "wallet_keys", "wallet_leases"]) sql.exec(`DROP TABLE ${t}`);
+      // The tables as the previous version created them.
+      sql.exec(`CREATE TABLE wallet_totals (id INTEGER PRIMARY KEY CHECK (id = 1), balance_micros INTEGER NOT NULL CHECK (balance_micros >= 0),
+        reserved_micros INTEGER NOT NULL CHECK (reserved_micros >= 0 AND reserved_micros <= balance_micros))`);
+      sql.exec("INSERT INTO wallet_totals VALUES (1, 700, 200)");
+      sql.exec(`CREATE TABLE wallet_keys (key_id TEXT PRIMARY KEY, cap_micros INTEGER, spent_micros INTEGER NOT NULL,
+        reserved_micros INTEGER NOT NULL, revoked INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
+      sql.exec("INSERT INTO wallet_keys VALUES ('k1', NULL, 300, 200, 0, 1)");
+      sql.exec(`CREATE TABLE wallet_reservations (request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, amount_micros INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, deadline_at INTEGER NOT NULL, status TEXT NOT NULL, actual_micros INTEGER, charged_micros INTEGER,
+        waived_micros INTEGER, entry_id INTEGER, balance_after_micros INTEGER, settled_at INTEGER)`);
+      sql.exec("INSERT INTO wallet_reservations VALUES ('r1', 'k1', 300, 1, 2, 'settled', 350, 300, 50, 2, 700, 2)");
+      sql.exec("INSERT INTO wallet_reservations VALUES ('r2', 'k1', 200, 1, 9999999999999, 'open', NULL, NULL, NULL, NULL, NULL, NULL)");
+      sql.exec(`CREATE TABLE wallet_ledger (id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, amount_micros INTEGER NOT NULL,
+        waived_micros INTEGER NOT NULL, ref TEXT NOT NULL, key_id TEXT, request_id TEXT,
+        balance_after_micros INTEGER NOT NULL CHECK (balance_after_micros >= 0), created_at INTEGER NOT NULL, note TEXT)`);
+      sql.exec("INSERT INTO wallet_ledger VALUES (1, 'credit', 1000, 0, 'seed', NULL, NULL, 1000, 1, NULL)");
+      sql.exec("INSERT INTO wallet_ledger VALUES (2, 'charge', -300, 50, 'r1', 'k1', 'r1', 700, 2, 'old: $0.00005 waived')");
+      sql.exec("CREATE TABLE wallet_leases (lease_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, inflight_micros INTEGER NOT NULL)");
+
+      const ledger = new Ledger(new SqlLedgerStore(state.storage));
+      expect(ledger.audit()).toEqual({ ok: true, problems: [] });
+      expect(ledger.balance()).toEqual({ balance_micros: 700, reserved_micros: 200, currency: "usd", overshoots: 0, overshoot_micros: 0 });
+      // Waived amounts were never charged: they are not overshoots.
+      expect(ledger.ledger().data.map((e) => [e.id, e.amount_micros, e.overshoot_micros])).toEqual([[1, 1000, 0], [2, -300, 0]]);
+      expect(ledger.settle("r2", 900, 3)).toMatchObject({ ok: true, settlement: { charged_micros: 900, overshoot_micros: 700 } });
+      expect(ledger.balance()).toMatchObject({ balance_micros: -200, overshoots: 1, overshoot_micros: 700 });
+      expect(ledger.credit(500, "next")).toMatchObject({ entry: { id: 4 } });
+      expect(ledger.audit()).toEqual({ ok: true, problems: [] });
+      // Starting again over the migrated tables changes nothing.
+      expect(new Ledger(new SqlLedgerStore(state.storage)).balance()).toMatchObject({ balance_micros: 300 });
     });
   });
 });
