@@ -429,7 +429,7 @@ export interface components {
             max_spend_usd: number | null;
             /** @description Your label for the key. */
             name: string;
-            /** @description The first characters of the secret, to recognise it (e.g. `qlk_live_AbCd`). */
+            /** @description The first characters of the secret, to recognise it (e.g. `qlk_test_EXAM`). */
             prefix: string;
             /** @description What the key may do. */
             scope: components["schemas"]["KeyScope"];
@@ -607,7 +607,7 @@ export interface components {
             max_spend_usd: number | null;
             /** @description Your label for the key. */
             name: string;
-            /** @description The first characters of the secret, to recognise it (e.g. `qlk_live_AbCd`). */
+            /** @description The first characters of the secret, to recognise it (e.g. `qlk_test_EXAM`). */
             prefix: string;
             /** @description What the key may do. */
             scope: components["schemas"]["KeyScope"];
@@ -1560,8 +1560,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "key_01JD2Q3R4S5T6V7W8X9Y0Z1A2B",
-                     *       "secret": "qlk_live_3hT9cQ2mXvR8kL1pZ6wN4bY7sD0fG5jA",
-                     *       "prefix": "qlk_live_3hT9",
+                     *       "secret": "qlk_test_EXAMPLEkeyEXAMPLEkeyEXAMPLEkey",
+                     *       "prefix": "qlk_test_EXAM",
                      *       "name": "alice",
                      *       "scope": "standard",
                      *       "end_user_id": "user_123",

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 import { ROOT } from "./project-copy";
 
 // The README's deploy step bundles: `wrangler deploy --env production` with --dry-run (no
@@ -25,3 +26,15 @@ it("wrangler deploy --env production --dry-run bundles the Worker with its produ
     await rm(out, { recursive: true, force: true });
   }
 }, 120_000);
+
+// A bare `wrangler deploy` (no --env) deploys the top-level config: were its Worker named like
+// production's, one forgotten flag would replace production with a development build (mock
+// faults on, URL overrides honoured, the local placeholder bindings).
+it("the development and production Workers have different names", () => {
+  const dev = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
+  const production = unstable_readConfig({ config: join(ROOT, "wrangler.toml"), env: "production" });
+  expect(production.name).toBe("gatehouse");
+  expect(dev.name).toBe("gatehouse-dev");
+  expect(dev.vars.ENVIRONMENT).toBe("development");
+  expect(production.vars.ENVIRONMENT).toBe("production");
+});
