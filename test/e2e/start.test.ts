@@ -40,7 +40,7 @@ describe("npm start on a fresh copy", () => {
     expect(models.data.some((m) => m.id === "mock/echo")).toBe(true);
     const connectors = await gh.listConnectors();
     expect(connectors.data.map((c) => c.id)).toEqual(expect.arrayContaining(["github", "linear", "stripe"]));
-    expect(await gh.getWallet()).toEqual({ balance_micros: 10_000_000, reserved_micros: 0, currency: "usd" });
+    expect(await gh.getWallet()).toEqual({ balance_micros: 10_000_000, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
   });
 
   it("mints a standard key (secret once), which is refused admin routes and dies when revoked", async () => {

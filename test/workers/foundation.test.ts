@@ -162,7 +162,7 @@ describe("wallet", () => {
   it("shows the tenant's own balance", async () => {
     const t = await seedTenant({ creditMicros: 5_000_000 });
     const res = await call("GET", "/v1/wallet", t.masterKey);
-    expect(await res.json()).toEqual({ balance_micros: 5_000_000, reserved_micros: 0, currency: "usd" });
+    expect(await res.json()).toEqual({ balance_micros: 5_000_000, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     const other = await seedTenant();
     expect(await (await call("GET", "/v1/wallet", other.masterKey)).json()).toMatchObject({ balance_micros: 0 });
   });

@@ -86,7 +86,7 @@ describe("tenant isolation", () => {
     const spent = await chat(ka.secret);
     expect(spent.status).toBe(200);
     await usageRow(spent.requestId);
-    expect(await (await call("GET", "/v1/wallet", b.masterKey)).json()).toEqual({ balance_micros: 3_000_000, reserved_micros: 0, currency: "usd" });
+    expect(await (await call("GET", "/v1/wallet", b.masterKey)).json()).toEqual({ balance_micros: 3_000_000, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     const walletA = await (await call("GET", "/v1/wallet", a.masterKey)).json<{ balance_micros: number }>();
     expect(walletA.balance_micros).toBeLessThan(2_000_000);
 
