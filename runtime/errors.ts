@@ -81,7 +81,10 @@ export function errorBody(err: ApiError, surface: Surface): unknown {
 }
 
 export function errorResponse(err: ApiError, surface: Surface, headers?: Record<string, string>): Response {
-  return Response.json(errorBody(err, surface), { status: err.status, headers });
+  // A 429 says when to come back, in the body and in the header clients' retry logic reads.
+  const retryAfter = err.extra?.["retry_after_seconds"];
+  const all = typeof retryAfter === "number" ? { ...headers, "retry-after": String(retryAfter) } : headers;
+  return Response.json(errorBody(err, surface), { status: err.status, headers: all });
 }
 
 /** Anything thrown that is not an ApiError becomes a 500 with no details leaked. */

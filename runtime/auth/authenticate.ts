@@ -2,6 +2,7 @@ import type { AuthLevel } from "../../generated/api/routes";
 import { ApiError } from "../errors";
 import { checkKeyShape } from "./key-material";
 import { findKeyBySecret, type KeyRecord } from "./key-store";
+import { clientAddress, countFailure, countKeyRequest, refuseBlockedAddress } from "./rate-limits";
 
 /** Who is calling. `key` is null only on routes that need no key. */
 export interface Caller {
@@ -19,6 +20,20 @@ export function extractSecret(req: Request): string | null {
 
 export async function authenticate(req: Request, env: Env, ctx: ExecutionContext, level: AuthLevel): Promise<Caller> {
   if (level === "none") return { key: null };
+  const address = clientAddress(req);
+  refuseBlockedAddress(address);
+  try {
+    const caller = await identify(req, env, ctx, level);
+    if (caller.key) await countKeyRequest(env, caller.key);
+    return caller;
+  } catch (e) {
+    // Every 401 counts against the address; a flood of them meets the limit (429).
+    if (e instanceof ApiError && e.kind === "authentication") throw (await countFailure(env, address)) ?? e;
+    throw e;
+  }
+}
+
+async function identify(req: Request, env: Env, ctx: ExecutionContext, level: Exclude<AuthLevel, "none">): Promise<Caller> {
   if (level === "admin") {
     const token = extractSecret(req);
     if (!env.ADMIN_TOKEN) throw new ApiError("permission", "admin routes are disabled: set the ADMIN_TOKEN secret to enable them");
