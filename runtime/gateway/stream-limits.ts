@@ -1,4 +1,4 @@
-import { envString } from "./upstream-target";
+import { numberVar, type NumericVar } from "../config";
 
 /** How long and how large an upstream answer may be before Gatehouse gives up on it. */
 export interface StreamLimits {
@@ -24,19 +24,16 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   maxBodyBytes: 16 * 1024 * 1024,
 };
 
-const VARS: Record<keyof StreamLimits, string> = {
+const VARS: Record<keyof StreamLimits, NumericVar> = {
   idleMs: "STREAM_IDLE_TIMEOUT_MS",
   totalMs: "STREAM_TOTAL_TIMEOUT_MS",
   maxEventBytes: "STREAM_MAX_EVENT_BYTES",
   maxBodyBytes: "UPSTREAM_MAX_BODY_BYTES",
 };
 
-/** The limits as configured; a var that is not a positive integer keeps its default. */
+/** The limits as configured; an unset var keeps its default, a bad one fails loudly (runtime/config.ts). */
 export function streamLimits(env: Env): StreamLimits {
   const out = { ...DEFAULT_STREAM_LIMITS };
-  for (const k of Object.keys(VARS) as (keyof StreamLimits)[]) {
-    const n = Number(envString(env, VARS[k]));
-    if (Number.isSafeInteger(n) && n > 0) out[k] = n;
-  }
+  for (const k of Object.keys(VARS) as (keyof StreamLimits)[]) out[k] = numberVar(env, VARS[k], DEFAULT_STREAM_LIMITS[k]);
   return out;
 }

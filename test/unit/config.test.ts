@@ -59,3 +59,11 @@ describe("URL overrides", () => {
     expect(err.message).not.toContain("secret");
   });
 });
+
+describe("the stream limits read through the config", () => {
+  it("a bad STREAM_TOTAL_TIMEOUT_MS fails naming it instead of silently keeping the default", async () => {
+    const { streamLimits } = await import("../../runtime/gateway/stream-limits");
+    expect(() => streamLimits({ STREAM_TOTAL_TIMEOUT_MS: "9 minutes" } as unknown as Env)).toThrow(/STREAM_TOTAL_TIMEOUT_MS must be a whole number of milliseconds/);
+    expect(streamLimits({ STREAM_TOTAL_TIMEOUT_MS: "1000" } as unknown as Env).totalMs).toBe(1000);
+  });
+});
