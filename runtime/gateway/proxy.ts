@@ -62,10 +62,15 @@ export async function proxy(request: GatewayRequest): Promise<Response> {
   const plans = new Map(bounds.map((p) => [p.candidate, { ...p, outputLimit: affordableOutput(p, hold.worstMicros) }]));
   const call: GatewayCall = { ...request, plans };
 
+  // The invocation is kept until the request is settled: a client that hangs up must not
+  // end it while Gatehouse still reads the upstream's usage (README "Work that goes unbilled").
+  let markSettled = () => {};
+  ctx.exec.waitUntil(new Promise<void>((done) => (markSettled = done)));
   let settled = false;
   const finish: Finish = (micros, usage) => {
     if (settled) return;
     settled = true;
+    markSettled();
     const flushing = settle(ctx.env, call.key, hold, micros, usage);
     if (flushing) ctx.exec.waitUntil(flushing);
   };

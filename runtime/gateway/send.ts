@@ -9,19 +9,22 @@ import { envString, hasCredentials, upstreamTarget, type RequestMeta } from "./u
 
 export type Sent =
   | { kind: "ok"; response: Response; abort: () => void }
+  /** `reason` is for the operator's logs: it may name secrets to set or carry raw network errors. */
   | { kind: "failed"; reason: string };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * Sends one request to a provider: the built-in mock in-process, Workers AI through its
- * binding, anyone else over HTTP. The upstream call is aborted when the client goes away,
- * and when no response headers arrive within UPSTREAM_TIMEOUT_MS.
+ * binding, anyone else over HTTP. Nothing is sent for a client that is already gone. The
+ * call is aborted when no response headers arrive within UPSTREAM_TIMEOUT_MS, and by the
+ * caller through `abort` — not by the client's hang-up: once sent, the provider works and
+ * bills, so Gatehouse reads its answer for the usage (README "Work that goes unbilled").
  */
 export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: WireFormat, body: Record<string, unknown>, meta: RequestMeta): Promise<Sent> {
+  if (ctx.req.signal?.aborted) return { kind: "failed", reason: "client disconnected" };
   const controller = new AbortController();
   const abort = () => controller.abort();
-  ctx.req.signal?.addEventListener("abort", abort, { once: true });
   const timeoutMs = numberVar(ctx.env, "UPSTREAM_TIMEOUT_MS", DEFAULT_TIMEOUT_MS);
   const timer = setTimeout(() => controller.abort(new Error("timeout")), timeoutMs);
   try {
@@ -51,7 +54,7 @@ export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: Wir
   } catch (e) {
     // The mock translates in-process: a request it cannot express is the caller's 400, not a failed connection.
     if (e instanceof TranslateError) throw e;
-    const reason = controller.signal.aborted ? (ctx.req.signal?.aborted ? "client disconnected" : `no response within ${timeoutMs} ms`) : `connection failed (${(e as Error).message})`;
+    const reason = controller.signal.aborted ? `no response within ${timeoutMs} ms` : `connection failed (${(e as Error).message})`;
     return { kind: "failed", reason };
   } finally {
     clearTimeout(timer);

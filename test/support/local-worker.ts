@@ -4,7 +4,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { build, type Plugin } from "esbuild";
-import { Miniflare } from "miniflare";
+import { Miniflare, type WorkerOptions } from "miniflare";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const ADMIN_TOKEN = "adm_local_worker_admin_token_for_tests_only";
@@ -62,10 +62,19 @@ export async function migrationStatements(): Promise<string[]> {
 }
 
 export async function startLocalWorker(
-  opts: { bindings?: Record<string, string>; creditMicros?: number; port?: number; /** A bundle to run instead of runtime/index.ts (benchmarks). */ script?: string } = {},
+  opts: {
+    bindings?: Record<string, string>;
+    creditMicros?: number;
+    port?: number;
+    /** A bundle to run instead of runtime/index.ts (benchmarks). */
+    script?: string;
+    /** More Workers beside Gatehouse (named "gatehouse" for their service bindings), reached with mf.getWorker(name). */
+    workers?: WorkerOptions[];
+  } = {},
 ): Promise<LocalWorker> {
   const script = opts.script ?? (await bundleWorker());
-  const mf = new Miniflare({
+  const gatehouse: WorkerOptions = {
+    name: "gatehouse",
     modules: [{ type: "ESModule", path: join(ROOT, "runtime/index.js"), contents: script }],
     compatibilityDate: "2026-04-26",
     compatibilityFlags: ["nodejs_compat", "enable_request_signal"],
@@ -73,6 +82,9 @@ export async function startLocalWorker(
     kvNamespaces: { KEY_CACHE: "key-cache-local" },
     durableObjects: { WALLET: { className: "Wallet", useSQLite: true } },
     bindings: { ENVIRONMENT: "development", ADMIN_TOKEN, UPSTREAM_TIMEOUT_MS: "10000", ...opts.bindings },
+  };
+  const mf = new Miniflare({
+    workers: [gatehouse, ...(opts.workers ?? [])],
     host: "127.0.0.1",
     port: opts.port ?? 0,
     cf: false,
