@@ -35,9 +35,14 @@ export function resolveModel(requested: string): Candidate[] {
   if (out.length === 0) {
     throw new ApiError(
       "not_found",
-      `model "${requested}" not found: use provider/model or an alias from GET /v1/models (e.g. mock/echo)`,
+      `model ${quoted(requested)} not found: use provider/model or an alias from GET /v1/models (e.g. mock/echo)`,
       "model",
     );
   }
   return out;
+}
+
+/** The requested name for an error message, cut short: a body may carry a 1 MiB model name. */
+function quoted(name: string): string {
+  return name.length > 120 ? `"${name.slice(0, 120)}…" (${name.length} characters)` : `"${name}"`;
 }

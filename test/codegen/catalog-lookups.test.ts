@@ -37,6 +37,17 @@ describe("resolveModel with names that are Object.prototype members", () => {
     expect((thrown as ApiError).message).toMatch(/not found/);
   });
 
+  it("a 100 KB model name is a 404 whose message does not echo it whole", () => {
+    const name = `mock/${"x".repeat(100_000)}`;
+    expect(() => resolveModel(name)).toThrow(ApiError);
+    try {
+      resolveModel(name);
+    } catch (e) {
+      expect((e as ApiError).message.length).toBeLessThan(400);
+      expect((e as ApiError).message).toContain("mock/xxxx");
+    }
+  });
+
   it("resolves real names as before", () => {
     expect(resolveModel("mock/echo").map((c) => `${c.provider.id}/${c.model}`)).toEqual(["mock/echo"]);
   });

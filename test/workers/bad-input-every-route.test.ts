@@ -215,6 +215,20 @@ describe("hostile values in every body field", () => {
     }
   });
 
+  // Inside the gateway's messages, where the translator and the worst-case estimate read values.
+  const gateway = withBody.filter((r) => bodyFields(r.operationId).includes("messages"));
+  it.each(gateway.map((r) => [`${r.method} ${r.path} messages[0]`, r] as const))("%s", async (_name, route) => {
+    const t = await seedTenant({ creditMicros: 1_000_000 });
+    const { send } = setup(route, t);
+    const base = JSON.stringify({ ...BASE_BODIES[route.operationId], messages: undefined }).slice(1, -1);
+    for (const value of HOSTILE_JSON) {
+      for (const messages of [`[${value}]`, `[{"role":"user","content":${value}}]`, `[{"role":${value},"content":"hi"}]`, `[{"role":"user","content":[${value}]}]`, `[{"role":"user","content":[{"type":"text","text":${value}}]}]`]) {
+        const res = await send(`{${base},"messages":${messages}}`);
+        await expectNo5xx(route, res, `${route.operationId} messages = ${messages.slice(0, 60)}`);
+      }
+    }
+  });
+
   it("money beyond what micro-dollars can hold exactly is a 400 naming the field, and nothing is credited", async () => {
     const t = await seedTenant({ creditMicros: 1_000_000 });
     const before = await snapshot(t.tenantId);
