@@ -53,6 +53,12 @@ describe("URL overrides", () => {
     expect(config.ignored).toEqual(["AI_GATEWAY_URL", "UPSTREAM_OPENAI_URL"]);
   });
 
+  it("include STRIPE_API_URL", () => {
+    expect(readConfig({ STRIPE_API_URL: "http://127.0.0.1:9/stripe" }).urlOverrides.get("STRIPE_API_URL")).toBe("http://127.0.0.1:9/stripe");
+    expect(refusal({ STRIPE_API_URL: "not a url" }).message).toContain("STRIPE_API_URL must be an absolute http(s):// URL");
+    expect(readConfig({ ENVIRONMENT: "production", STRIPE_API_URL: "http://127.0.0.1:9/stripe" }).ignored).toEqual(["STRIPE_API_URL"]);
+  });
+
   it("must be absolute http(s) URLs, and a bad one is not echoed (it may carry credentials)", () => {
     const err = refusal({ UPSTREAM_OPENAI_URL: "ftp://user:secret@host" });
     expect(err.message).toContain("UPSTREAM_OPENAI_URL must be an absolute http(s):// URL");
