@@ -130,6 +130,10 @@ describe("a body that is not JSON is a 415 on every route with a JSON body", () 
     }
     const missing = await send(body, null);
     expect(missing.status, "a body without a content type").toBe(415);
+    // No body and no content type: as before, the route says the body is required.
+    const empty = await send("", null);
+    expect(empty.status).toBe(route.bodyRequired ? 400 : 200);
+    if (route.bodyRequired) expect(errorOf(route.surface, await empty.json()).message).toMatch(/body is required/);
     expect(await snapshot(t.tenantId)).toEqual(before);
     // What clients really send is read: JSON with a charset, and the +json suffix.
     for (const type of ["application/json; charset=utf-8", "Application/JSON;charset=UTF-8", "application/vnd.gatehouse+json"]) {
