@@ -30,8 +30,10 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
   let tailBytes = 0;
   // Consecutive line ends at the end of what was scanned (0 or 1: 2 completes an event).
   let lineEnds = 0;
-  // The last byte scanned was a CR: an LF first in the next chunk belongs to it.
+  // The last byte scanned was a CR: an LF first in the next chunk belongs to it. When that
+  // CR ends an event, the event is released with the next push, so it ends with its CRLF.
   let afterCR = false;
+  let crEndsEvent = false;
   let scanned = 0;
 
   const framer: SseFramer = {
@@ -41,8 +43,12 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
       let i = 0;
       if (afterCR && chunk.length > 0) {
         afterCR = false;
-        if (chunk[0] === LF) i = 1; // the CRLF's second half: one line end, already counted
-        if (i === 1 && lineEnds === 0) end = 1; // (lineEnds was reset by a completed event)
+        if (chunk[0] === LF) i = 1; // the CRLF's second half: its line end is already counted
+        if (crEndsEvent) {
+          crEndsEvent = false;
+          end = i; // the held event ends here, with or without that LF
+          lineEnds = 0;
+        }
       }
       for (; i < chunk.length; i++) {
         const b = chunk[i];
@@ -51,8 +57,13 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
           continue;
         }
         if (b === CR) {
-          if (i + 1 === chunk.length) afterCR = true;
-          else if (chunk[i + 1] === LF) i++;
+          if (i + 1 === chunk.length) {
+            afterCR = true;
+            if (lineEnds === 1) {
+              crEndsEvent = true; // decided on the next push (a CRLF may be split across chunks)
+              break;
+            }
+          } else if (chunk[i + 1] === LF) i++;
         }
         if (++lineEnds === 2) {
           end = i + 1;
@@ -75,6 +86,9 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
       const r = tailBytes === 0 ? EMPTY : join(pieces, tailBytes, EMPTY);
       pieces = [];
       tailBytes = 0;
+      lineEnds = 0;
+      afterCR = false;
+      crEndsEvent = false;
       return r;
     },
     get scanned() {

@@ -113,7 +113,16 @@ export async function startStream(
       const relayed = opts.includeUsage === false && to === "openai" ? withoutUsageOnlyChunk(whole) : whole;
       return relayed.length > 0 ? relayed : null;
     }
+    const before = obs.upstreamError;
     const text = (tr as NonNullable<typeof tr>).push(chunk);
+    if (!before && obs.upstreamError) {
+      // The translated stream ended in an error (the upstream's, or an oversized event): the
+      // client has its error event, the upstream is not read any further.
+      ended = true;
+      deadline.stop();
+      abortUpstream();
+      reader.cancel().catch(() => {});
+    }
     return text ? enc.encode(text) : null;
   };
 
@@ -162,6 +171,7 @@ export async function startStream(
       gone();
       abortUpstream();
       reader.cancel().catch(() => {});
+      writer.abort().catch(() => {}); // a write waiting on the gone client fails instead of hanging
     };
     // A client that left before any content reached it (during phase 1): the upstream has
     // done the costly part already, so read on for its usage, within the limits, writing
@@ -185,7 +195,7 @@ export async function startStream(
         chunk = null; // a cut connection ends the stream; feed(null) turns it into an error event
       }
       const out = feed(chunk);
-      if (out && !draining) {
+      if (out && !draining && !clientGone) {
         if (inFlight) await inFlight;
         inFlight = writer.write(out).then(undefined, gone);
       }

@@ -96,3 +96,25 @@ describe("SseParser on long lines", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+describe("SseParser caps what an upstream can make it hold", () => {
+  it("a line that never ends, past maxEventChars: onOverflow once, the rest ignored, nothing kept", () => {
+    const events: string[] = [];
+    let overflows = 0;
+    const p = new SseParser((_e, data) => events.push(data), { maxEventChars: 10_000, onOverflow: () => overflows++ });
+    p.push("data: ok\n\n");
+    p.push("data: ");
+    for (let i = 0; i < 100; i++) p.push("z".repeat(1000));
+    p.push("\n\ndata: after\n\n");
+    p.end();
+    expect(events).toEqual(["ok"]);
+    expect(overflows).toBe(1);
+  });
+
+  it("an event of many data lines, past maxEventChars: overflow", () => {
+    let overflows = 0;
+    const p = new SseParser(() => {}, { maxEventChars: 5_000, onOverflow: () => overflows++ });
+    for (let i = 0; i < 100; i++) p.push(`data: ${"w".repeat(100)}\n`);
+    expect(overflows).toBe(1);
+  });
+});

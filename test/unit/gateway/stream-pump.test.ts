@@ -1,0 +1,121 @@
+// The relay's own deadlines and caps, driven in-process with upstreams that stall, never end
+// or send oversized events: each ends the client's stream with an error event (never a
+// clean end), stops the upstream, and keeps memory bounded.
+import { describe, expect, it } from "vitest";
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from "../../../runtime/gateway/stream-limits";
+import { startStream, type StreamEnd } from "../../../runtime/gateway/stream-pump";
+import { sseFromChunks } from "../../support/upstream-streams";
+
+const enc = new TextEncoder();
+
+/** An upstream body the test writes to; `aborted` once the relay stops it. */
+function upstream() {
+  let ctl!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      ctl = c;
+    },
+    cancel: () => {
+      state.cancelled = true;
+    },
+  });
+  const state = { cancelled: false, aborted: false };
+  return {
+    body,
+    state,
+    send: (text: string) => ctl.enqueue(enc.encode(text)),
+    close: () => ctl.close(),
+    abort: () => {
+      state.aborted = true;
+    },
+  };
+}
+
+const limits = (l: Partial<StreamLimits>): StreamLimits => ({ ...DEFAULT_STREAM_LIMITS, ...l });
+const openaiEvents = (n: number) => sseFromChunks("openai", n, { includeUsage: false }).split(/(?<=\n\n)/);
+
+async function run(shape: { from: "openai" | "anthropic"; to: "openai" | "anthropic" }, up: ReturnType<typeof upstream>, l: StreamLimits, signal?: AbortSignal) {
+  const started = await startStream(up.body, shape.from, shape.to, { model: "m", includeUsage: true }, false, up.abort, l, signal);
+  if (started.kind !== "response") throw new Error("unexpected retry");
+  const text = new Response(started.body).text();
+  return { text: await text, end: await started.pump };
+}
+
+const lastEvent = (text: string) => text.trim().split(/\n\n/).at(-1) ?? "";
+
+describe.each([
+  ["pass-through", { from: "openai", to: "openai" }],
+  ["translated", { from: "openai", to: "anthropic" }],
+] as const)("stream deadlines and caps (%s)", (_name, shape) => {
+  it("headers, one content event, then silence: the idle deadline ends it with an error event and stops the upstream", async () => {
+    const up = upstream();
+    for (const e of openaiEvents(3).slice(0, 2)) up.send(e);
+    const { text, end } = await run(shape, up, limits({ idleMs: 150 }));
+    expect(lastEvent(text)).toMatch(/error/);
+    expect(lastEvent(text)).toContain("STREAM_IDLE_TIMEOUT_MS");
+    expect(text).not.toContain("[DONE]");
+    expect(text).not.toContain("message_stop");
+    expect(up.state.aborted).toBe(true);
+    expect(end.cut).toContain("sent nothing for 150 ms");
+  });
+
+  it("an upstream that keeps sending forever: the total deadline ends it with an error event", async () => {
+    const up = upstream();
+    const events = openaiEvents(1);
+    up.send(events[0] ?? "");
+    const ticker = setInterval(() => up.send(events[1] ?? ""), 20);
+    const { text, end } = await run(shape, up, limits({ idleMs: 1_000, totalMs: 300 }));
+    clearInterval(ticker);
+    expect(lastEvent(text)).toContain("STREAM_TOTAL_TIMEOUT_MS");
+    expect(up.state.aborted).toBe(true);
+    expect(end.cut).toContain("ran longer than 300 ms");
+  });
+
+  it("one event larger than the cap, sent in pieces: an error event, the upstream stopped, the event not relayed", async () => {
+    const up = upstream();
+    for (const e of openaiEvents(2).slice(0, 2)) up.send(e);
+    up.send('data: {"choices":[{"index":0,"delta":{"content":"');
+    for (let i = 0; i < 40; i++) up.send("x".repeat(1_000));
+    const { text } = await run(shape, up, limits({ maxEventBytes: 16_000 }));
+    expect(lastEvent(text)).toMatch(/larger than 16000/);
+    expect(text).not.toContain("x".repeat(1_000));
+    expect(up.state.aborted).toBe(true);
+  });
+
+  it.runIf(shape.to === shape.from)("endless preamble without content: the held bytes are capped too", async () => {
+    const up = upstream();
+    for (let i = 0; i < 100; i++) up.send(": keep-alive comment that carries nothing\n\n");
+    const { text } = await run(shape, up, limits({ maxEventBytes: 2_000 }));
+    expect(lastEvent(text)).toMatch(/before any content/);
+    expect(up.state.aborted).toBe(true);
+  });
+});
+
+describe("a client that leaves", () => {
+  it("after content, while the upstream is quiet: the request signal stops the upstream at once", async () => {
+    const up = upstream();
+    for (const e of openaiEvents(3).slice(0, 2)) up.send(e);
+    const client = new AbortController();
+    const started = await startStream(up.body, "openai", "openai", { model: "m" }, false, up.abort, DEFAULT_STREAM_LIMITS, client.signal);
+    if (started.kind !== "response") throw new Error("unexpected retry");
+    const reader = started.body.getReader();
+    await reader.read(); // the client has the first content, then hangs up
+    client.abort();
+    const end: StreamEnd = await started.pump;
+    expect(end.clientGone).toBe(true);
+    expect(up.state.aborted).toBe(true);
+  });
+
+  it("before any content: the stream is read on to its usage, and nothing is written", async () => {
+    const up = upstream();
+    const client = new AbortController();
+    client.abort();
+    for (const e of sseFromChunks("openai", 3, { inputTokens: 120_000, outputTokens: 3 }).split(/(?<=\n\n)/)) up.send(e);
+    up.close();
+    const { text, end } = await run({ from: "openai", to: "openai" }, up, DEFAULT_STREAM_LIMITS, client.signal);
+    expect(text).toBe("");
+    expect(end.obs.usage).toMatchObject({ input_tokens: 120_000, output_tokens: 3 });
+    expect(end.clientGone).toBe(true);
+    expect(up.state.aborted).toBe(false);
+  });
+});
