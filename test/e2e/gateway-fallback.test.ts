@@ -77,13 +77,15 @@ describe.skipIf(!recordingsAvailable())("fallback before the first byte (alias l
     expect(paths()).toEqual(["/together/v1/chat/completions"]);
   });
 
-  it("when every provider fails, the caller gets one error in its shape naming each attempt", async () => {
+  it("when every provider fails, the caller gets one error in its shape naming the model, not the operator's setup", async () => {
     gw.up.setDefault({ status: 503, json: { error: { message: "busy" } } });
     const res = await post(gw.worker, "/v1/chat/completions", { model: "llama-3.3-70b", messages: ask });
     expect(res.status).toBe(503);
     const body = (await res.json()) as { error: { message: string; type: string } };
     expect(body.error.type).toBe("api_error");
-    for (const p of ["together", "fireworks", "deepinfra", "groq", "workers-ai"]) expect(body.error.message).toContain(`${p}/`);
+    expect(body.error.message).toBe("no provider could serve llama-3.3-70b right now; try again later");
+    // workers-ai's missing AI binding is the operator's business (logs), not the caller's.
+    expect(body.error.message).not.toMatch(/workers-ai|binding|together/);
     expect(paths()).toHaveLength(4); // workers-ai needs the AI binding: no HTTP call
   });
 });
@@ -166,5 +168,59 @@ describe.skipIf(!recordingsAvailable())("a failure after the first byte: an erro
     expect(partial.length).toBeGreaterThan(0);
     expect(streamText(loadRecording("anthropic/text-stream.sse")).startsWith(partial)).toBe(true);
     expect(paths()).toEqual(["/anthropic/v1/messages"]);
+  });
+});
+
+// What only the operator can fix stays in the operator's logs: a refused provider key (whose
+// error text may quote the key), a missing secret, a raw network error.
+describe("errors that are the operator's, not the caller's", () => {
+  const KEY_ECHO = "Incorrect API key provided: sk-openai-te**st. You can find your API key at https://platform.openai.com/account/api-keys.";
+
+  it("openai answers 401 to the operator's key → 502 'upstream authentication failed', the upstream's text not relayed", async () => {
+    gw.up.enqueue({ path: "/openai/", status: 401, json: { error: { message: KEY_ECHO, type: "invalid_request_error", code: "invalid_api_key" } } });
+    const res = await post(gw.worker, "/v1/chat/completions", { model: "openai/gpt-4o-mini", messages: ask });
+    expect(res.status).toBe(502);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { type: "api_error", message: expect.stringContaining("upstream authentication failed") } });
+    expect(text).not.toContain("API key");
+    expect(text).not.toContain("sk-");
+  });
+
+  it("anthropic answers 403 on a streaming request (Anthropic SDK shape) → 502, no upstream text", async () => {
+    gw.up.enqueue({ path: "/anthropic/", status: 403, json: { type: "error", error: { type: "permission_error", message: "Your API key sk-ant-xyz does not have permission" } } });
+    const res = await post(gw.worker, "/v1/messages", { model: "anthropic/claude-haiku-4-5", max_tokens: 50, stream: true, messages: ask });
+    expect(res.status).toBe(502);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ type: "error", error: { type: "api_error", message: expect.stringContaining("upstream authentication failed") } });
+    expect(text).not.toContain("sk-ant");
+  });
+
+  it("a 401 from the first provider of an alias falls back to the next one", async () => {
+    gw.up.enqueue({ path: "/together/", status: 401, json: { error: { message: "invalid key" } } }, { path: "/fireworks/", json: openaiCompletion("Lima.", { inputTokens: 9, outputTokens: 2 }) });
+    const res = await post(gw.worker, "/v1/chat/completions", { model: "llama-3.3-70b", messages: ask });
+    expect(res.status).toBe(200);
+    expect(paths()).toEqual(["/together/v1/chat/completions", "/fireworks/v1/chat/completions"]);
+  });
+
+  it("a refused connection on the only provider → a message naming the model, no raw fetch error", async () => {
+    gw.up.enqueue({ path: "/openai/", refuse: true });
+    const res = await post(gw.worker, "/v1/chat/completions", { model: "openai/gpt-4o-mini", messages: ask });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toBe("no provider could serve openai/gpt-4o-mini right now; try again later");
+  });
+
+  it("no key configured for the provider → a message naming the model, not the secret to set", async () => {
+    const bare = await startGateway({ up: gw.up, bindings: { OPENAI_API_KEY: "" } });
+    try {
+      const res = await post(bare.worker, "/v1/chat/completions", { model: "openai/gpt-4o-mini", messages: ask });
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ error: { message: "no provider could serve openai/gpt-4o-mini right now; try again later" } });
+      expect(text).not.toMatch(/OPENAI_API_KEY|secret|no key/);
+      expect(paths()).toEqual([]);
+    } finally {
+      await bare.dispose();
+    }
   });
 });
