@@ -8,8 +8,12 @@ import { errorTypeFromOpenAI } from "../errors";
 import type { IrEmit, IrStop } from "../ir";
 import { isRecord, str } from "../json";
 import { stopFromOpenAI } from "../map-finish-reason";
+import { DEFAULT_MAX_EVENT_CHARS } from "../sse-parser";
 import { usageFromOpenAI } from "../usage";
 import { addReasoningDetails, addContentParts } from "./reasoning";
+
+/** Parallel tool calls one answer may make: far above any model's, bounding what is kept per call. */
+const MAX_TOOL_CALLS = 1024;
 
 export interface OpenAIStreamParseOptions {
   stopSequences?: readonly string[];
@@ -170,6 +174,8 @@ export class OpenAIStreamParser {
       tool = undefined;
     }
     if (tool === undefined) {
+      // Each call is kept until the stream ends: an upstream must not grow that without bound.
+      if (this.tools.size >= MAX_TOOL_CALLS) return this.fail("api_error", `upstream sent more than ${MAX_TOOL_CALLS} tool calls`);
       tool = { id: "", name: "", block: -1, pending: "" };
       this.tools.set(key, tool);
     }
@@ -179,6 +185,7 @@ export class OpenAIStreamParser {
     if (tool.block < 0) {
       if (tool.id === "" || tool.name === "") {
         tool.pending += args;
+        if (tool.pending.length > DEFAULT_MAX_EVENT_CHARS) this.fail("api_error", `upstream sent over ${DEFAULT_MAX_EVENT_CHARS} characters of tool arguments before the call's id and name`);
         return;
       }
       this.openToolBlock(tool);

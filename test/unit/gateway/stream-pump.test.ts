@@ -119,3 +119,15 @@ describe("a client that leaves", () => {
     expect(up.state.aborted).toBe(false);
   });
 });
+
+describe("what the translator keeps per tool call is bounded too", () => {
+  it("tool arguments that never get their call's id and name, past 4 Mi characters: an error event, the upstream stopped", async () => {
+    const up = upstream();
+    const args = "a".repeat(64 * 1024);
+    for (let i = 0; i < 70; i++) up.send(`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"${args}"}}]}}]}\n\n`);
+    const { text, end } = await run({ from: "openai", to: "anthropic" }, up, DEFAULT_STREAM_LIMITS);
+    expect(lastEvent(text)).toMatch(/event: error[\s\S]*tool arguments before the call's id and name/);
+    expect(end.obs.upstreamError?.type).toBe("api_error");
+    expect(up.state.aborted).toBe(true);
+  });
+});
