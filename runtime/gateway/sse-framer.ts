@@ -26,7 +26,7 @@ export interface SseFramer {
  * Chunks must not be reused by the caller after push (the stream pump's are fresh copies).
  */
 export function createSseFramer(maxEventBytes: number): SseFramer {
-  let pieces: Uint8Array[] = [];
+  const pieces: Uint8Array[] = [];
   let tailBytes = 0;
   // Consecutive line ends at the end of what was scanned (0 or 1: 2 completes an event).
   let lineEnds = 0;
@@ -76,15 +76,16 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
         if (chunk.length > 0) pieces.push(chunk);
         return EMPTY;
       }
-      const whole = tailBytes === 0 ? chunk.subarray(0, end) : join(pieces, tailBytes, chunk.subarray(0, end));
-      const rest = chunk.subarray(end);
-      pieces = rest.length > 0 ? [rest] : [];
-      tailBytes = rest.length; // at most one chunk: the cap is checked when the next piece comes
+      // The usual read ends on an event boundary: the chunk itself, no allocation.
+      const whole = tailBytes > 0 ? join(pieces, tailBytes, chunk.subarray(0, end)) : end === chunk.length ? chunk : chunk.subarray(0, end);
+      pieces.length = 0;
+      tailBytes = chunk.length - end; // at most one chunk: the cap is checked when the next piece comes
+      if (tailBytes > 0) pieces.push(chunk.subarray(end));
       return whole;
     },
     rest() {
       const r = tailBytes === 0 ? EMPTY : join(pieces, tailBytes, EMPTY);
-      pieces = [];
+      pieces.length = 0;
       tailBytes = 0;
       lineEnds = 0;
       afterCR = false;
@@ -97,7 +98,7 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
   };
 
   function overflow(): null {
-    pieces = [];
+    pieces.length = 0;
     tailBytes = 0;
     return null;
   }
