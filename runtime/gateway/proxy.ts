@@ -155,7 +155,8 @@ async function attempt(
       if (answer.kind !== "whole") throw new Error(answer.kind);
       parsed = JSON.parse(answer.text);
     } catch {
-      if (!isLast) return { kind: "retry", reason: `unreadable answer (${answer.kind})`, status: 502 };
+      // Another provider may serve a client still there; a gone client's request ends here, billed.
+      if (!isLast && !ctx.req.signal?.aborted) return { kind: "retry", reason: `unreadable answer (${answer.kind})`, status: 502 };
       // Accepted, but what it consumed cannot be read: only the bound held is known to cover it.
       finish(holdMicros, record(call, c, zeroUsage(), "upstream_error"));
       const why = answer.kind === "too_large" ? `an answer larger than ${limits.maxBodyBytes} bytes (UPSTREAM_MAX_BODY_BYTES)` : "an answer that is not whole JSON";

@@ -24,6 +24,13 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   maxBodyBytes: 16 * 1024 * 1024,
 };
 
+/**
+ * How long a stream is read on for its usage after the client left before its first content:
+ * the runtime keeps work alive only ≈ 30 s after a disconnect (waitUntil), so the read stops
+ * before and the estimate is billed, instead of the hold when the runtime ends it unsettled.
+ */
+export const AFTER_HANGUP_MS = 25_000;
+
 const VARS: Record<keyof StreamLimits, NumericVar> = {
   idleMs: "STREAM_IDLE_TIMEOUT_MS",
   totalMs: "STREAM_TOTAL_TIMEOUT_MS",

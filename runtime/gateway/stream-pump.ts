@@ -3,7 +3,7 @@ import { createStreamTranslator, createUsageTap, renderErrorBody, type ResponseO
 import { byteReader } from "./byte-reader";
 import { createSseFramer } from "./sse-framer";
 import { watchStream } from "./stream-deadline";
-import { DEFAULT_STREAM_LIMITS, type StreamLimits } from "./stream-limits";
+import { AFTER_HANGUP_MS, DEFAULT_STREAM_LIMITS, type StreamLimits } from "./stream-limits";
 
 /** How a stream ended, for settlement. */
 export interface StreamEnd {
@@ -178,6 +178,7 @@ export async function startStream(
     // nothing, instead of billing the accepted work as nothing.
     const draining = clientSignal?.aborted === true;
     if (!draining) clientSignal?.addEventListener("abort", hungUp, { once: true });
+    const drainTimer = draining ? setTimeout(() => giveUp(`the client left and the answer did not end within ${AFTER_HANGUP_MS} ms`), AFTER_HANGUP_MS) : undefined;
     // One write in flight while the next upstream chunk is read: reading and relaying overlap.
     let inFlight: Promise<void> | undefined;
     for (const h of draining ? [] : held) {
@@ -202,6 +203,7 @@ export async function startStream(
     }
     if (inFlight) await inFlight;
     deadline.stop();
+    clearTimeout(drainTimer);
     clientSignal?.removeEventListener("abort", hungUp);
     if (clientGone) {
       abortUpstream();

@@ -131,3 +131,21 @@ describe("what the translator keeps per tool call is bounded too", () => {
     expect(up.state.aborted).toBe(true);
   });
 });
+
+describe("reading on after a hang-up is bounded", () => {
+  it("the client left before content and the upstream never ends: the read stops at the deadline, cut, with what was seen", async () => {
+    const up = upstream();
+    const client = new AbortController();
+    client.abort();
+    const events = openaiEvents(1);
+    up.send(events[0] ?? "");
+    up.send(events[1] ?? "");
+    const ticker = setInterval(() => up.send(events[1] ?? ""), 20);
+    const { text, end } = await run({ from: "openai", to: "openai" }, up, limits({ totalMs: 300 }), client.signal);
+    clearInterval(ticker);
+    expect(text).toBe("");
+    expect(end.cut).toContain("ran longer than 300 ms");
+    expect(end.contentEvents).toBeGreaterThan(3);
+    expect(up.state.aborted).toBe(true);
+  });
+});
