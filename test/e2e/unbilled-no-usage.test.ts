@@ -3,7 +3,7 @@
 // deadlines and caps through the real Worker: an error event for the client, the upstream
 // stopped, and a charge for what the upstream was asked to do.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chargeFor, expectedCostMicros, parseSse, post, startGateway, type Gateway } from "../support/gateway-harness";
+import { chargeFor, expectedCostMicros, parseSse, post, startGateway, waitFor, type Gateway } from "../support/gateway-harness";
 import { usageEvents } from "../support/money-probe";
 import { openaiCompletion, sseFromChunks } from "../support/upstream-streams";
 
@@ -24,7 +24,8 @@ async function send(body: Record<string, unknown>) {
   const text = await res.text();
   const requestId = res.headers.get("x-qlaud-request-id") ?? "";
   const charge = await chargeFor(gw.worker, requestId);
-  const event = (await usageEvents(gw.worker, gw.worker.tenantId)).find((e) => e.request_id === requestId);
+  // Usage rows reach D1 in batches after the charge.
+  const event = await waitFor(async () => (await usageEvents(gw.worker, gw.worker.tenantId)).find((e) => e.request_id === requestId), `the usage row of ${requestId}`);
   return { res, text, charged: -charge.amount_micros, event };
 }
 
