@@ -107,6 +107,8 @@ export async function startStream(
         // The tap could not parse what the upstream sent (junk, not an error event of its
         // own): the client gets our error event, and the rest of the junk is not relayed.
         ended = true;
+        if (tap.overflowed) cut ??= now.message;
+        else errorInStream = true;
         abortUpstream();
         return concatBytes(whole, enc.encode(sseError(to, "api_error", `upstream sent an unreadable event: ${now.message}`)));
       }
@@ -115,10 +117,13 @@ export async function startStream(
     }
     const before = obs.upstreamError;
     const text = (tr as NonNullable<typeof tr>).push(chunk);
-    if (!before && obs.upstreamError) {
+    const now = obs.upstreamError as UpstreamError | undefined; // push() may have set it
+    if (!before && now) {
       // The translated stream ended in an error (the upstream's, or an oversized event): the
       // client has its error event, the upstream is not read any further.
       ended = true;
+      if ((tr as NonNullable<typeof tr>).overflowed) cut ??= now.message;
+      else errorInStream = true;
       deadline.stop();
       abortUpstream();
       reader.cancel().catch(() => {});

@@ -15,6 +15,8 @@ export type { StreamObservations } from "./stream-state";
 export type WireShape = "openai" | "anthropic";
 
 export interface StreamTranslator extends StreamObservations {
+  /** True once an upstream event outgrew the cap (the error is then the gateway's, not the upstream's). */
+  readonly overflowed: boolean;
   /** Feeds upstream bytes (any split); returns the SSE text to send now, possibly "". */
   push(chunk: Uint8Array | string): string;
   /** Ends the upstream; returns the rest, including an error event if it was cut short. */
@@ -22,6 +24,8 @@ export interface StreamTranslator extends StreamObservations {
 }
 
 export interface UsageTap extends StreamObservations {
+  /** True once an upstream event outgrew the cap (the error is then the gateway's, not the upstream's). */
+  readonly overflowed: boolean;
   /** Observes upstream bytes and returns them untouched. */
   push<T extends Uint8Array | string>(chunk: T): T;
   /** Ends the upstream; always "" (pass-through adds nothing). */
@@ -91,7 +95,7 @@ class Translator extends Observed implements StreamTranslator {
   private out = "";
   private readonly parser: Parser;
   private readonly sse: SseParser;
-  private overflowed = false;
+  overflowed = false;
 
   constructor(from: WireShape, to: WireShape, opts: ResponseOptions, maxEventChars: number) {
     super();
@@ -129,7 +133,7 @@ class Translator extends Observed implements StreamTranslator {
 class Tap extends Observed implements UsageTap {
   private readonly parser: Parser;
   private readonly sse: SseParser;
-  private overflowed = false;
+  overflowed = false;
 
   constructor(shape: WireShape, opts: ResponseOptions, maxEventChars: number) {
     super();

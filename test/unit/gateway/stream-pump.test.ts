@@ -2,6 +2,7 @@
 // or send oversized events: each ends the client's stream with an error event (never a
 // clean end), stops the upstream, and keeps memory bounded.
 import { describe, expect, it } from "vitest";
+import { streamUsage } from "../../../runtime/gateway/consumed-usage";
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from "../../../runtime/gateway/stream-limits";
 import { startStream, type StreamEnd } from "../../../runtime/gateway/stream-pump";
 import { sseFromChunks } from "../../support/upstream-streams";
@@ -147,5 +148,27 @@ describe("reading on after a hang-up is bounded", () => {
     expect(end.cut).toContain("ran longer than 300 ms");
     expect(end.contentEvents).toBeGreaterThan(3);
     expect(up.state.aborted).toBe(true);
+  });
+});
+
+describe("who ended a translated stream decides what is billed (consumed-usage.ts)", () => {
+  it("the upstream's own error event before any content: an error in the stream, billed nothing", async () => {
+    const up = upstream();
+    up.send(openaiEvents(1)[0] ?? "");
+    up.send('data: {"error":{"type":"server_error","message":"The server had an error"}}\n\n');
+    const { text, end } = await run({ from: "openai", to: "anthropic" }, up, DEFAULT_STREAM_LIMITS);
+    expect(lastEvent(text)).toMatch(/event: error/);
+    expect(end).toMatchObject({ errorInStream: true });
+    expect(end.cut).toBeUndefined();
+    expect(streamUsage(end, 3_000)).toMatchObject({ input_tokens: 0, output_tokens: 0 });
+  });
+
+  it("an oversized event is Gatehouse's cut, not the upstream's error: billed the estimate", async () => {
+    const up = upstream();
+    up.send(openaiEvents(1)[0] ?? "");
+    up.send(`data: {"choices":[{"index":0,"delta":{"content":"${"x".repeat(20_000)}`);
+    const { end } = await run({ from: "openai", to: "anthropic" }, up, limits({ maxEventBytes: 10_000 }));
+    expect(end).toMatchObject({ errorInStream: false, cut: expect.stringContaining("larger than 10000") });
+    expect(streamUsage(end, 3_000)).toMatchObject({ input_tokens: 1_000 });
   });
 });
