@@ -90,7 +90,8 @@ async function readInput(route: RouteDef, req: IRequest): Promise<Input<Operatio
   }
   let body: unknown;
   if (route.body) {
-    body = await readJsonBody(req);
+    // Gatehouse's own routes take JSON only (415); the provider-shaped surfaces read what the providers read.
+    body = await readJsonBody(req, { anyContentType: surfaceOfPath(new URL(req.url).pathname) !== "gatehouse" });
     if (body === undefined) {
       if (route.bodyRequired) throw badRequest("a JSON request body is required", "body");
     } else {

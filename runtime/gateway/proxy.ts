@@ -218,7 +218,7 @@ function planOf(call: GatewayCall, c: Candidate): UpstreamPlan {
 function buildUpstreamBody(call: GatewayCall, native: WireFormat, c: Candidate): Record<string, unknown> {
   const { surface, body } = call;
   const model = c.model;
-  const limit = (out: Record<string, unknown>) => limitUpstream(out, native, planOf(call, c).outputLimit, c.provider);
+  const limit = (out: Record<string, unknown>) => limitUpstream(out, native, planOf(call, c).outputLimit, c.provider, c.price.max_output_tokens);
   if (surface === native) {
     const out: Record<string, unknown> = { ...body, model };
     // Usage in OpenAI streams only comes when asked for; we always need it to bill.

@@ -14,13 +14,21 @@ const LIMIT_FIELDS: Readonly<Record<WireFormat, readonly string[]>> = {
 
 /**
  * `body` (already in the native shape) with `outputLimit` in each limit field it carries —
- * or, when it carries none, in the one the provider reads — and `max_uses` on provider-run
- * tools that set none. The body given is not changed.
+ * or, when it carries none, in the one the provider reads, unless the limit is the model's own
+ * maximum (then the model stops there anyway and the body keeps its shape) — and `max_uses` on
+ * provider-run tools that set none. The body given is not changed.
  */
-export function limitUpstream(body: Record<string, unknown>, native: WireFormat, outputLimit: number, provider: ProviderEntry): Record<string, unknown> {
+export function limitUpstream(
+  body: Record<string, unknown>,
+  native: WireFormat,
+  outputLimit: number,
+  provider: ProviderEntry,
+  modelMaxOutput: number,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body };
   const present = LIMIT_FIELDS[native].filter((f) => out[f] !== undefined && out[f] !== null);
-  const fields = present.length > 0 ? present : [native === "anthropic" ? "max_tokens" : provider.max_tokens_field];
+  const needed = present.length > 0 || outputLimit < modelMaxOutput;
+  const fields = present.length > 0 ? present : needed ? [native === "anthropic" ? "max_tokens" : provider.max_tokens_field] : [];
   for (const f of fields) out[f] = outputLimit;
   if (Array.isArray(out.tools)) out.tools = out.tools.map((t: unknown) => withMaxUses(t, provider));
   return out;

@@ -15,13 +15,15 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
  * Reads a JSON body of at most 1 MiB. A Content-Length over the limit is refused without
  * keeping any of it; a chunked body is counted as it streams, so memory stays bounded.
  * A body sent as anything but JSON is a 415 (read first, so the client hears the answer
- * instead of a reset); no body at all needs no content type.
+ * instead of a reset); no body at all needs no content type. `anyContentType` (the gateway
+ * surfaces) reads the body as JSON whatever its label: the providers do, and a client that
+ * works against them must work here.
  */
-export async function readJsonBody(req: Request): Promise<unknown> {
+export async function readJsonBody(req: Request, opts: { anyContentType?: boolean } = {}): Promise<unknown> {
   const bytes = await readRawBody(req);
   if (bytes.byteLength === 0) return undefined;
   const type = req.headers.get("content-type");
-  if (!isJsonContentType(type)) {
+  if (opts.anyContentType !== true && !isJsonContentType(type)) {
     throw new ApiError(
       "unsupported_media_type",
       `request body must be JSON: send content-type: application/json (got ${type === null ? "no content-type" : JSON.stringify(type.slice(0, 100))})`,

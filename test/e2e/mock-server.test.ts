@@ -36,7 +36,7 @@ describe("npm run mock (Prism)", () => {
     const key = { "x-api-key": "qlk_test_example", "content-type": "application/json" };
     const created = await fetch(`${base}/v1/keys`, { method: "POST", headers: key, body: JSON.stringify({ name: "alice" }) });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ secret: expect.stringMatching(/^qlk_live_/), scope: "standard" });
+    expect(await created.json()).toMatchObject({ secret: expect.stringMatching(/^qlk_(live|test)_/), scope: "standard" });
     const invalid = await fetch(`${base}/v1/keys`, { method: "POST", headers: key, body: JSON.stringify({ name: 42 }) });
     expect(invalid.status).toBe(400); // the spec declares 400 for bad bodies
     expect((await fetch(`${base}/v1/models`)).status).toBe(401);
