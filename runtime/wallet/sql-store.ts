@@ -72,6 +72,7 @@ const WALLET_LEDGER = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
      note TEXT
    )`;
 const LEDGER_CREDIT_REF = `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_credit_ref ON wallet_ledger (ref) WHERE type = 'credit'`;
+const LEDGER_DEBIT_REF = `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_debit_ref ON wallet_ledger (ref) WHERE type = 'debit'`;
 
 const SCHEMA = [
   WALLET_TOTALS("wallet_totals"),
@@ -108,7 +109,7 @@ const SCHEMA = [
   // Credits are idempotent on their ref; charges are idempotent through their reservation.
   LEDGER_CREDIT_REF,
   // Debits (a refunded or disputed top-up taken back) are idempotent on their ref too.
-  `CREATE UNIQUE INDEX IF NOT EXISTS wallet_ledger_debit_ref ON wallet_ledger (ref) WHERE type = 'debit'`,
+  LEDGER_DEBIT_REF,
   // Reservations that are leases (ledger.ts leaseGrow): their batch counter and in-flight holds.
   `CREATE TABLE IF NOT EXISTS wallet_leases (
      lease_id TEXT PRIMARY KEY,
@@ -144,7 +145,9 @@ function migrate(sql: SqlStorage): void {
   if (ledger.has("waived_micros")) {
     const kept = "type, amount_micros, ref, key_id, request_id, balance_after_micros, created_at, note";
     rebuild(sql, "wallet_ledger", WALLET_LEDGER, `id, 0, ${kept}`, `id, overshoot_micros, ${kept}`);
+    // The rebuild dropped the old table's indexes with it.
     sql.exec(LEDGER_CREDIT_REF);
+    sql.exec(LEDGER_DEBIT_REF);
   }
   if (columnsOf(sql, "wallet_reservations").has("waived_micros")) {
     sql.exec("ALTER TABLE wallet_reservations RENAME COLUMN waived_micros TO overshoot_micros");

@@ -248,6 +248,10 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
       expect(ledger.settle("r2", 900, 3)).toMatchObject({ ok: true, settlement: { charged_micros: 900, overshoot_micros: 700 } });
       expect(ledger.balance()).toMatchObject({ balance_micros: -200, overshoots: 1, overshoot_micros: 700 });
       expect(ledger.credit(500, "next")).toMatchObject({ entry: { id: 4 } });
+      // The rebuilt ledger keeps the debit refs unique from its first start (its old indexes went with the old table).
+      const indexes = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'wallet_ledger'").toArray().map((r) => r.name);
+      expect(indexes).toEqual(expect.arrayContaining(["wallet_ledger_credit_ref", "wallet_ledger_debit_ref"]));
+      expect(() => sql.exec("INSERT INTO wallet_ledger (type, amount_micros, overshoot_micros, ref, balance_after_micros, created_at) VALUES ('debit', -1, 0, 'd', 0, 4), ('debit', -1, 0, 'd', 0, 4)")).toThrow(/UNIQUE/);
       expect(ledger.audit()).toEqual({ ok: true, problems: [] });
       // Starting again over the migrated tables changes nothing.
       expect(new Ledger(new SqlLedgerStore(state.storage)).balance()).toMatchObject({ balance_micros: 300 });
