@@ -1,6 +1,6 @@
 import { callerKey } from "../http/context";
 import type { AppHandlers } from "../router";
-import { createStripeCheckoutSession, type StripeEnv } from "../webhooks/stripe-api";
+import { createStripeCheckoutSession } from "../webhooks/stripe-api";
 import { planCheckout } from "../webhooks/stripe-checkout";
 import { recordCheckoutSession } from "../webhooks/stripe-records";
 
@@ -11,7 +11,7 @@ export const billingHandlers: Pick<AppHandlers, "createCheckoutSession"> = {
    */
   async createCheckoutSession({ body }, ctx) {
     const me = callerKey(ctx);
-    const env: Env & StripeEnv = ctx.env;
+    const env = ctx.env;
     const production = env.ENVIRONMENT === "production";
     const plan = planCheckout(body, production);
     const session = await createStripeCheckoutSession(env, plan, me.tenant_id, ctx.requestId);

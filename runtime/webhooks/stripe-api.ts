@@ -1,35 +1,23 @@
 // The one call Gatehouse makes to Stripe: creating a Checkout Session.
 
+import { urlOverride } from "../config";
 import { ApiError } from "../errors";
 import { STRIPE_API_URL, checkoutForm, readCreatedSession, stripeUnavailable, type CheckoutPlan } from "./stripe-checkout";
 
-/** Secrets and vars this module reads (not yet in wrangler.toml's generated Env). */
-export interface StripeEnv {
-  ENVIRONMENT: string;
-  STRIPE_SECRET_KEY?: string;
-  /** Tests point it at a local fake; ignored in production, where Stripe is always api.stripe.com. */
-  STRIPE_API_URL?: string;
-}
-
 const TIMEOUT_MS = 10_000;
 
-/** Where Stripe is: its own URL in production whatever the vars say; elsewhere STRIPE_API_URL when set. */
-export function stripeBaseUrl(env: StripeEnv): string {
-  const override = env.STRIPE_API_URL ?? "";
-  if (env.ENVIRONMENT === "production" || override === "") return STRIPE_API_URL;
-  let url: URL;
-  try {
-    url = new URL(override);
-  } catch {
-    throw new ApiError("internal", `STRIPE_API_URL must be an http(s) URL, got ${JSON.stringify(override)}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ApiError("internal", `STRIPE_API_URL must be an http(s) URL, got ${url.protocol}`);
-  return override.replace(/\/+$/, "");
+/**
+ * Where Stripe is: api.stripe.com, or STRIPE_API_URL outside production (tests point it at a
+ * local fake). The override is read and checked with the other URL vars (config.ts), so a bad
+ * one fails loudly and production never sends the secret key anywhere else.
+ */
+export function stripeBaseUrl(env: Env): string {
+  return (urlOverride(env, "STRIPE_API_URL") ?? STRIPE_API_URL).replace(/\/+$/, "");
 }
 
 /** Creates the session; anything but a session for exactly this plan is a 502 (details logged). */
 export async function createStripeCheckoutSession(
-  env: StripeEnv,
+  env: Env,
   plan: CheckoutPlan,
   tenantId: string,
   idempotencyKey: string,
