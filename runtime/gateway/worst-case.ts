@@ -13,8 +13,6 @@ import type { Candidate } from "./resolve-model";
 export const SHORT_REPLY_TOKENS = 1024;
 /** Context window of a model the catalog gives none: the largest window of any catalog model. */
 const UNKNOWN_CONTEXT_TOKENS = 2_000_000;
-/** OpenAI's own bound on `n`; hosts that take more are reserved at what was asked. */
-const MAX_CHOICES = 128;
 
 /** What the body says about cost, before any candidate is known. */
 export interface RequestShape {
@@ -73,7 +71,9 @@ export function readRequestShape(surface: WireFormat, body: Record<string, unkno
         if (typeof value === "number" && Number.isFinite(value)) shape.outputLimit = Math.max(shape.outputLimit ?? 0, Math.ceil(value));
         break;
       case "choices":
-        if (typeof value === "number" && Number.isFinite(value)) shape.choices = Math.max(1, Math.min(Math.ceil(value), MAX_CHOICES));
+        // Reserved at what was asked, however large (OpenAI refuses n > 128 at no cost; a host
+        // that takes more generates that many): capping it here would let the rest through unheld.
+        if (typeof value === "number" && !Number.isNaN(value)) shape.choices = Math.max(1, Math.ceil(value));
         break;
       case "service_tier":
         shape.tier = tierOf(value);
@@ -190,7 +190,9 @@ function dearer(a: ModelPrice, b: ModelPrice): boolean {
 
 /** The most this candidate can cost when each choice may write `outputPerChoice` tokens. */
 export function planMicros(plan: CandidatePlan, outputPerChoice: number): number {
-  return boundMicros(plan.inputTokens, outputPerChoice * plan.choices + plan.extraOutputTokens, plan.cacheWrites, plan.price, plan.terms);
+  const micros = boundMicros(plan.inputTokens, outputPerChoice * plan.choices + plan.extraOutputTokens, plan.cacheWrites, plan.price, plan.terms);
+  // An absurd `n` or limit saturates (no wallet holds 2^53 µ$, so it is a 402), never NaN or Infinity.
+  return Number.isFinite(micros) ? Math.min(micros, Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
 }
 
 /** The least a request without an output limit must be able to pay with this candidate: a short reply. */

@@ -113,6 +113,20 @@ describe("the cap's worst case is an upper bound of what the provider bills", ()
     expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
   });
 
+  it("n=1000 (more than OpenAI's 128, to a host that takes it): every choice asked for is held, none waved through", async () => {
+    up.setDefault((c) => openaiMax(c, 20));
+    const r = await run("openai", { model: "openai/gpt-4o", n: 1000, max_completion_tokens: 10, messages: ask });
+    expect(r.status).toBe(200);
+    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 10_000, cache_read_input_tokens: 0 }, priceOf("openai/gpt-4o")));
+    expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
+  });
+
+  it("an astronomical n is refused with a 402 before any upstream call, never a 500", async () => {
+    const r = await run("openai", { model: "openai/gpt-4o", n: 1e300, max_completion_tokens: 10, messages: ask });
+    expect(r.status).toBe(402);
+    expect(up.calls).toHaveLength(0);
+  });
+
   it("max_completion_tokens:1 + max_tokens:16000: one limit goes upstream in both fields, and it is the one held", async () => {
     up.setDefault((c) => openaiMax(c, 20)); // a host that honours the largest field
     const r = await run("openai", { model: "openai/gpt-4o", max_completion_tokens: 1, max_tokens: 16000, messages: ask });
