@@ -24,9 +24,11 @@
 // - a revocation or a cap cut bumps the key's epoch, which every Wallet reply carries: an
 //   isolate that sees a newer one stops spending its room at once and re-checks before the
 //   next request (so within one batch while its requests end, at the latest RECHECK_MS after
-//   its last check); the isolate that handled the change drops its lease at once. A lease's
-//   free room is bounded by the key's recent demand (wallet/lease-rules.ts), which bounds
-//   what an isolate can admit before it hears.
+//   its last check: every Wallet reply with an unchanged epoch — a batch's too — counts as a
+//   check, and a request that finds the last one RECHECK_MS old waits for a fresh one); the
+//   isolate that handled the change drops its lease at once. A lease's free room is bounded
+//   by the key's recent demand (wallet/lease-rules.ts), which bounds what an isolate can
+//   admit before it hears.
 // - charges reach the ledger FLUSH_MS after the request ends; reads through this isolate
 //   (wallet, usage, keys) flush first, so they always see their own requests.
 // - while requests run, the lease sends a heartbeat (an empty batch) every HEARTBEAT_MS,
@@ -42,8 +44,13 @@ import { walletFor } from "../wallet/stub";
 import type { LeaseDraw, LeaseGrowResult, ReserveRefusal } from "../wallet/types";
 import type { ChargedUsage } from "../wallet/usage-outbox";
 
-/** How long an isolate spends from its lease before asking the Wallet again (revocations land within this). */
-const RECHECK_MS = 2_000;
+/**
+ * How long an isolate spends from its lease without hearing from the Wallet (revocations and cap
+ * cuts land everywhere within this: the contract's 100 ms). Under load the lease's batches
+ * (every FLUSH_MS) are the checks; a lease whose requests start but do not end re-checks in
+ * the background from RECHECK_MS / 2.
+ */
+const RECHECK_MS = 100;
 /** Between heartbeats of a lease whose requests run (far below the Wallet's 10-minute TTL). */
 const HEARTBEAT_MS = 60_000;
 /** How long ended requests gather before their charges go to the Wallet together. */
@@ -130,14 +137,18 @@ export interface Hold {
 export interface LeaseBookOptions {
   /** Between heartbeats of a lease with requests running (default HEARTBEAT_MS). */
   heartbeatMs?: number;
+  /** How old the Wallet's last word on the key may be before a request waits for a new one (default RECHECK_MS). */
+  recheckMs?: number;
 }
 
 export class LeaseBook {
   private readonly leases = new Map<string, Lease>();
   private readonly heartbeatMs: number;
+  private readonly recheckMs: number;
 
   constructor(options: LeaseBookOptions = {}) {
     this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    this.recheckMs = options.recheckMs ?? RECHECK_MS;
   }
 
   /**
@@ -176,13 +187,13 @@ export class LeaseBook {
         continue;
       }
       const age = Date.now() - lease.checkedAt;
-      if (lease.room >= amount && age < RECHECK_MS) {
+      if (lease.room >= amount && age < this.recheckMs) {
         lease.room -= amount;
         lease.inflight += amount;
         lease.running += 1;
         lease.busy = true;
         const low = !lease.starved && lease.room < amount * LOW_WATER_WORST_CASES;
-        if (!lease.topping && (low || age > RECHECK_MS / 2)) {
+        if (!lease.topping && (low || age > this.recheckMs / 2)) {
           const topping = this.topUp(env, lease, amount);
           keepAlive?.(topping);
         }
@@ -403,9 +414,14 @@ export class LeaseBook {
       const wallet = walletFor(env.WALLET, lease.tenantId);
       while (lease.unsent.length > 0) {
         const b = lease.unsent[0] as Batch;
+        const sentAt = Date.now();
+        const epoch = lease.epoch;
         try {
           const res = await wallet.leaseSettle(lease.id, b.seq, b.draws, b.inflight, b.close);
           this.heardEpoch(lease, res.epoch);
+          // An unchanged epoch says the key was neither revoked nor cut since the last check:
+          // the batch's reply is a check too, so a busy lease needs no re-checks of its own.
+          if (res.ok && lease.epoch === epoch && lease.checkedAt > 0) lease.checkedAt = Math.max(lease.checkedAt, sentAt);
           if (!res.ok) console.error(`lease ${lease.id} batch ${b.seq} (${b.draws.length} charges) not applied: ${res.message}`);
         } catch (e) {
           // Unknown whether it landed: kept, and re-sent with the same number by the next flush.

@@ -221,6 +221,7 @@ describe("LeaseBook", () => {
   });
 
   it("a check older than half its limit is renewed in the background, and requests do not wait for it", async () => {
+    book = new LeaseBook({ recheckMs: 2_000 }); // seconds, so the margins below hold on a slow machine
     vi.useFakeTimers({ toFake: ["Date"] }); // timers stay real: only the clock is moved
     try {
       const open = await book.reserve(env, key, "open", 10_000);
@@ -350,6 +351,29 @@ describe("LeaseBook across isolates (two books, one Wallet)", () => {
     void book.settle(env, open, 10_000, "", usage);
     await book.flushTenant(env, "t1");
     expect(wallet.ledger.keyState("key_1")).toMatchObject({ spent_micros: 20_000, reserved_micros: 0 });
+  });
+
+  it("a revocation made elsewhere is refused here within 100 ms, even while this isolate's requests run and none ends (no batch flows)", async () => {
+    const open = await book.reserve(env, key, "open", 10_000); // a long request: the lease stays open, nothing is settled
+    wallet.ledger.revokeKey("key_1"); // elsewhere: this isolate is not told, and sends no batch
+    await sleep(110);
+    await expect(book.reserve(env, key, "after", 10_000)).rejects.toMatchObject({ kind: "authentication" });
+    void book.settle(env, open, 1_000, "", usage);
+    await book.flushTenant(env, "t1");
+    expect(charges().map((e) => e.request_id)).toEqual(["open"]); // admitted before the revoke: billed
+  });
+
+  it("a busy lease's batches count as checks: requests that end steadily need no re-checks of their own", async () => {
+    book = new LeaseBook({ recheckMs: 400 }); // wide margins: a background re-check would start at 200 ms
+    const open = await book.reserve(env, key, "open", 10_000);
+    for (let i = 0; i < 8; i++) {
+      await book.settle(env, await book.reserve(env, key, `r${i}`, 10_000), 1_000, "", usage); // one batch each
+      await sleep(60);
+    }
+    // 8 × 80 ms ≫ 400 ms since the grant, yet every request was served from the lease without a grow or a top-up.
+    expect(wallet.calls).toMatchObject({ grow: 1, topUp: 0 });
+    void book.settle(env, open, 1_000, "", usage);
+    await book.flushTenant(env, "t1");
   });
 
   it("before it hears of a revocation, an isolate can admit at most its lease's free room: bounded by the key's recent demand (floor $0.50)", async () => {
