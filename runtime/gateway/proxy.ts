@@ -176,11 +176,19 @@ async function attempt(
   const started = await startStream(res.body, native, surface, respOpts, !isLast, sent.abort, limits, ctx.req.signal);
   if (started.kind === "retry") return started;
   ctx.exec.waitUntil(
-    started.pump.then((end) => {
-      const usage = streamUsage(end, call.bodyBytes);
-      const outcome = end.clientGone || ctx.req.signal?.aborted ? "client_disconnected" : end.obs.upstreamError || end.cut ? "upstream_error" : "ok";
-      finish(billedMicros(planOf(call, c), usage), record(call, c, usage, outcome));
-    }),
+    started.pump.then(
+      (end) => {
+        const usage = streamUsage(end, call.bodyBytes);
+        const outcome = end.clientGone || ctx.req.signal?.aborted ? "client_disconnected" : end.obs.upstreamError || end.cut ? "upstream_error" : "ok";
+        finish(billedMicros(planOf(call, c), usage), record(call, c, usage, outcome));
+      },
+      (e: unknown) => {
+        // The relay itself failed (a bug, not the upstream): the provider accepted the request and
+        // what it consumed is unknown, so the bound held is charged — never nothing, never a hold left open.
+        console.error(`gatehouse ${ctx.requestId}: stream relay failed: ${(e as Error).message}`);
+        finish(holdMicros, record(call, c, zeroUsage(), "relay_failed"));
+      },
+    ),
   );
   headers["server-timing"] = `upstream;dur=${(performance.now() - t0).toFixed(2)}`;
   return {

@@ -14,12 +14,13 @@ export interface StreamLimits {
 
 /**
  * Defaults: reasoning models may think silently for a minute or two before their first
- * byte; the total stays under the 10-minute reservation TTL, so a request is settled before
- * its hold expires; one event or answer never needs more than a few MiB of memory.
+ * byte; a whole answer may be long (64k output tokens at 40 tokens/s is 27 minutes — the
+ * lease's heartbeat keeps its hold alive that long); one event or answer never needs more
+ * than a few MiB of memory.
  */
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   idleMs: 120_000,
-  totalMs: 540_000,
+  totalMs: 1_800_000,
   maxEventBytes: 4 * 1024 * 1024,
   maxBodyBytes: 16 * 1024 * 1024,
 };
