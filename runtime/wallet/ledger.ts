@@ -31,6 +31,7 @@ import type {
   LeaseDraw,
   LeaseGrowResult,
   LeaseSettleResult,
+  LedgerEntry,
   LedgerPage,
   LedgerPageOptions,
   ReserveResult,
@@ -74,22 +75,7 @@ export class Ledger {
         }
         return { applied: false, entry: existing, balance: toBalance(this.store.totals()) };
       }
-      const totals = this.store.totals();
-      const balanceAfter = safeSum("the wallet balance", totals.balance_micros, amount);
-      const entry = this.store.appendEntry({
-        type: "credit",
-        amount_micros: amount,
-        overshoot_micros: 0,
-        ref: creditRef,
-        key_id: null,
-        request_id: null,
-        balance_after_micros: balanceAfter,
-        created_at: this.now(),
-        note: text,
-      });
-      const next = { ...totals, balance_micros: balanceAfter };
-      this.store.setTotals(next);
-      return { applied: true, entry, balance: toBalance(next) };
+      return { applied: true, ...this.moveMoney("credit", amount, creditRef, text) };
     });
   }
 
@@ -352,22 +338,27 @@ export class Ledger {
         return { ok: false, type: "ref_conflict", message, entry: existing };
       }
       if (existing !== null) return { ok: true, applied: false, entry: existing, balance: toBalance(this.store.totals()) };
-      const totals = this.store.totals();
-      const balanceAfter = safeSum("the wallet balance", totals.balance_micros, 0 - amount);
-      const entry = this.store.appendEntry({
-        type: "debit",
-        amount_micros: 0 - amount,
-        overshoot_micros: 0,
-        ref: debitRef,
-        key_id: null,
-        request_id: null,
-        balance_after_micros: balanceAfter,
-        created_at: this.now(),
-        note: text,
-      });
-      const next = { ...totals, balance_micros: balanceAfter };
-      this.store.setTotals(next);
-      return { ok: true, applied: true, entry, balance: toBalance(next) };
+      return { ok: true, applied: true, ...this.moveMoney("debit", 0 - amount, debitRef, text) };
     });
+  }
+
+  /** Books money in or out of the wallet (not a request's charge): one entry, the new balance. Inside a transaction. */
+  private moveMoney(type: "credit" | "debit", signedMicros: number, ref: string, note: string | null): { entry: LedgerEntry; balance: WalletBalance } {
+    const totals = this.store.totals();
+    const balanceAfter = safeSum("the wallet balance", totals.balance_micros, signedMicros);
+    const entry = this.store.appendEntry({
+      type,
+      amount_micros: signedMicros,
+      overshoot_micros: 0,
+      ref,
+      key_id: null,
+      request_id: null,
+      balance_after_micros: balanceAfter,
+      created_at: this.now(),
+      note,
+    });
+    const next = { ...totals, balance_micros: balanceAfter };
+    this.store.setTotals(next);
+    return { entry, balance: toBalance(next) };
   }
 }
