@@ -4,16 +4,11 @@
 // keep their status in the caller's shape; garbage bodies become a clean 502 or error event.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseSse, post, startGateway, waitFor, walletBalance, type Gateway } from "../support/gateway-harness";
+import { describe, expect, it } from "vitest";
+import { parseSse, post, useGateway, waitFor, walletBalance } from "../support/gateway-harness";
 import { loadRecording, recordingsAvailable } from "../support/upstream-server";
 
-let gw: Gateway;
-beforeAll(async () => {
-  gw = await startGateway();
-}, 120_000);
-afterAll(() => gw?.dispose());
-beforeEach(() => gw.up.reset());
+const gw = useGateway();
 
 const ask = [{ role: "user", content: "hi" }];
 type Surface = "anthropic" | "openai";

@@ -2,17 +2,12 @@
 // on a retryable failure (5xx, 529, refused connection, an overloaded error event) as long as
 // nothing reached the client; once content has flowed, a failure is an error event at the
 // end of that one answer, never a second answer spliced on.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseSse, post, providerKey, startGateway, streamText, type Gateway } from "../support/gateway-harness";
+import { describe, expect, it } from "vitest";
+import { parseSse, post, providerKey, startGateway, streamText, useGateway } from "../support/gateway-harness";
 import { loadRecording, recordingsAvailable, type Scenario } from "../support/upstream-server";
 import { anthropicMessage, openaiCompletion, sseFromChunks } from "../support/upstream-streams";
 
-let gw: Gateway;
-beforeAll(async () => {
-  gw = await startGateway();
-}, 120_000);
-afterAll(() => gw?.dispose());
-beforeEach(() => gw.up.reset());
+const gw = useGateway();
 
 const paths = () => gw.up.calls.map((c) => c.path);
 const models = () => gw.up.calls.map((c) => (c.body as { model?: string }).model);

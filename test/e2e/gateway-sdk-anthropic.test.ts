@@ -2,16 +2,11 @@
 // the real Worker. Anthropic passes through; OpenAI-shaped providers are translated both
 // ways; upstream bodies are the real recorded corpus replayed by a local upstream.
 import type Anthropic from "@anthropic-ai/sdk";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expectGatewayHeaders, expectedCostMicros, providerKey, startGateway, streamText, type Gateway } from "../support/gateway-harness";
+import { describe, expect, it } from "vitest";
+import { expectedCostMicros, expectGatewayHeaders, providerKey, streamText, useGateway } from "../support/gateway-harness";
 import { loadRecording, recordingsAvailable } from "../support/upstream-server";
 
-let gw: Gateway;
-beforeAll(async () => {
-  gw = await startGateway();
-}, 120_000);
-afterAll(() => gw?.dispose());
-beforeEach(() => gw.up.reset());
+const gw = useGateway();
 
 const WEATHER: Anthropic.Tool = {
   name: "weather",

@@ -1,16 +1,11 @@
 // Streams and money: a complete stream is charged exactly its usage × the catalog price; a
 // stream the upstream cuts ends with an error event and is still charged for what was
 // consumed; a client that hangs up aborts the upstream call and is charged for what it got.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chargeFor, expectedCostMicros, parseSse, post, startGateway, streamText, waitFor, walletBalance, type Gateway } from "../support/gateway-harness";
+import { describe, expect, it } from "vitest";
+import { chargeFor, expectedCostMicros, parseSse, post, streamText, useGateway, waitFor, walletBalance } from "../support/gateway-harness";
 import { loadRecording, recordingsAvailable } from "../support/upstream-server";
 
-let gw: Gateway;
-beforeAll(async () => {
-  gw = await startGateway();
-}, 120_000);
-afterAll(() => gw?.dispose());
-beforeEach(() => gw.up.reset());
+const gw = useGateway();
 
 const ask = [{ role: "user", content: "What's the weather like?" }];
 

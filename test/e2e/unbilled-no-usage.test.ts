@@ -2,17 +2,12 @@
 // had to cut) but that carries no usage is charged an estimate, never $0. Also the stream
 // deadlines and caps through the real Worker: an error event for the client, the upstream
 // stopped, and a charge for what the upstream was asked to do.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chargeFor, expectedCostMicros, parseSse, post, startGateway, waitFor, type Gateway } from "../support/gateway-harness";
+import { describe, expect, it } from "vitest";
+import { chargeFor, expectedCostMicros, parseSse, post, useGateway, waitFor } from "../support/gateway-harness";
 import { usageEvents } from "../support/money-probe";
 import { openaiCompletion, sseFromChunks } from "../support/upstream-streams";
 
-let gw: Gateway;
-beforeAll(async () => {
-  gw = await startGateway({ bindings: { STREAM_IDLE_TIMEOUT_MS: "400", STREAM_MAX_EVENT_BYTES: "65536", UPSTREAM_MAX_BODY_BYTES: "65536" } });
-}, 120_000);
-afterAll(() => gw?.dispose());
-beforeEach(() => gw.up.reset());
+const gw = useGateway({ bindings: { STREAM_IDLE_TIMEOUT_MS: "400", STREAM_MAX_EVENT_BYTES: "65536", UPSTREAM_MAX_BODY_BYTES: "65536" } });
 
 const MODEL = "openai/gpt-4o-mini";
 const request = (more: Record<string, unknown> = {}) => ({ model: MODEL, max_tokens: 100, messages: [{ role: "user", content: "Name a llama" }], ...more });

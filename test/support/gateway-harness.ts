@@ -4,7 +4,7 @@
 // changed, and helpers to read SSE, the wallet ledger, catalog prices and gateway headers.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { providers, type ModelPrice } from "../../generated/providers/catalog";
 import type { LedgerEntry, LedgerPage, WalletBalance } from "../../runtime/wallet/types";
 import { startLocalWorker, type LocalWorker } from "./local-worker";
@@ -32,8 +32,15 @@ export function providerBindings(upstreamUrl: string): Record<string, string> {
   return out;
 }
 
+export interface GatewayOptions {
+  /** An upstream to share (the caller closes it); otherwise one is started and closed with the gateway. */
+  up?: Upstream;
+  /** Extra worker bindings (vars), over the provider bindings. */
+  bindings?: Record<string, string>;
+}
+
 /** Starts a local upstream (unless given one) and a worker whose providers all point at it. */
-export async function startGateway(opts: { up?: Upstream; bindings?: Record<string, string> } = {}): Promise<Gateway> {
+export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const up = opts.up ?? (await startUpstream());
   const worker = await startLocalWorker({ bindings: { ...providerBindings(up.url), ...opts.bindings } });
   return {
@@ -46,6 +53,22 @@ export async function startGateway(opts: { up?: Upstream; bindings?: Record<stri
       if (!opts.up) await up.close();
     },
   };
+}
+
+/**
+ * The e2e setup every gateway test file shares: one gateway for the file (started before its
+ * first test, disposed after its last), its upstream's script and calls reset before each test.
+ * Returns the gateway to use in tests; its fields are filled in once `beforeAll` has run.
+ */
+export function useGateway(opts: GatewayOptions = {}): Gateway {
+  // Filled in place (not returned later) so test files keep one `const gw` at the top.
+  const gw = {} as Gateway;
+  beforeAll(async () => {
+    Object.assign(gw, await startGateway(opts));
+  }, 120_000);
+  afterAll(() => gw.dispose?.());
+  beforeEach(() => gw.up.reset());
+  return gw;
 }
 
 /** POST a JSON (or raw string) body to the worker with its master key. */
