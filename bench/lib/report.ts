@@ -1,5 +1,5 @@
 // Turns bench:gateway's measured cells into its one table (text for the terminal, Markdown
-// for bench/README.md), the Server-Timing gw distribution, and the verdict on the targets.
+// for bench/gateway.md), the Server-Timing gw distribution, and the verdict on the targets.
 import { ascending, percentile, type CellResult } from "./load";
 import type { Runtime, TargetId } from "./targets";
 

@@ -12,7 +12,7 @@ export interface ByteReader {
  * Reads whatever bytes have arrived, up to 16 KiB at a time, into one reused buffer (BYOB,
  * fetch bodies in workerd); plain reads for other streams (the in-process mock). Measured:
  * a 50-event stream written back to back still arrives as 82–99 reads, one or two per event,
- * however large the buffer (bench/README.md).
+ * however large the buffer (bench/gateway.md).
  */
 export function byteReader(stream: ReadableStream<Uint8Array>): ByteReader {
   let byob: ReadableStreamBYOBReader | undefined;
