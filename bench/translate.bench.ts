@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createStreamTranslator } from "../runtime/translate";
-import type { WireShape } from "../runtime/translate";
+import type { WireFormat } from "../runtime/translate";
 
 /** Seconds per direction (split between translator and baseline). */
 const SECONDS_PER_MEASURE = Number(process.env["BENCH_SECONDS"] ?? 4);
@@ -63,7 +63,7 @@ function corpus(): { source: string; openai: Recording[]; anthropic: Recording[]
 
 let sink = 0;
 
-function translateOnce(from: WireShape, to: WireShape, recordings: Recording[]): void {
+function translateOnce(from: WireFormat, to: WireFormat, recordings: Recording[]): void {
   for (const r of recordings) {
     const t = createStreamTranslator(from, to, { messageId: "bench", created: 1 });
     for (const e of r.events) sink += t.push(e).length;
@@ -112,7 +112,7 @@ function p99(timings: Float64Array): number {
 }
 
 /** Per-chunk timings (ns) over `rounds` passes; each timing covers one push or one parse+stringify. */
-function timeTranslatorChunks(from: WireShape, to: WireShape, recordings: Recording[], rounds: number): Float64Array {
+function timeTranslatorChunks(from: WireFormat, to: WireFormat, recordings: Recording[], rounds: number): Float64Array {
   const out: number[] = [];
   for (let k = 0; k < rounds; k++) {
     for (const r of recordings) {
@@ -153,7 +153,7 @@ function main(): void {
   console.log(`Translator benchmark: node ${process.version}, corpus ${source}`);
   console.log(`  ${openai.length} OpenAI-shaped streams (${count(openai)} chunks), ${anthropic.length} Anthropic streams (${count(anthropic)} chunks), ${SECONDS_PER_MEASURE}s per measurement\n`);
 
-  const directions: Array<[string, WireShape, WireShape, Recording[]]> = [
+  const directions: Array<[string, WireFormat, WireFormat, Recording[]]> = [
     ["openai→anthropic", "openai", "anthropic", openai],
     ["anthropic→openai", "anthropic", "openai", anthropic],
   ];

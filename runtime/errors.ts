@@ -3,6 +3,9 @@
  * caller's surface shape; messages say what to fix and never carry stack traces or
  * upstream secrets.
  */
+import type { WireFormat } from "../generated/providers/catalog";
+import { ERROR_TYPES, type ErrorType } from "./translate/error-types";
+
 export type ErrorKind =
   | "invalid_request"
   | "authentication"
@@ -18,31 +21,33 @@ export type ErrorKind =
   | "overloaded"
   | "internal";
 
-/** Which API shape the caller speaks; errors are rendered in it. */
-export type Surface = "gatehouse" | "anthropic" | "openai";
+/**
+ * The shape an error is rendered in: a gateway surface's (the caller's wire format), or
+ * Gatehouse's own `{error:{type,message}}` for its other routes.
+ */
+export type ErrorShape = WireFormat | "gatehouse";
 
 interface KindInfo {
-  status: number;
-  /** Gatehouse / Anthropic error type. */
-  type: string;
-  /** OpenAI error type. */
-  openai: string;
+  /** The error type (Gatehouse and Anthropic shapes); its OpenAI type is in the one table, ERROR_TYPES. */
+  type: ErrorType;
+  /** When not the type's own status. */
+  status?: number;
 }
 
 const KINDS: Record<ErrorKind, KindInfo> = {
-  invalid_request: { status: 400, type: "invalid_request_error", openai: "invalid_request_error" },
-  authentication: { status: 401, type: "authentication_error", openai: "invalid_request_error" },
-  permission: { status: 403, type: "permission_error", openai: "invalid_request_error" },
-  not_found: { status: 404, type: "not_found_error", openai: "invalid_request_error" },
-  conflict: { status: 409, type: "conflict_error", openai: "invalid_request_error" },
-  payload_too_large: { status: 413, type: "payload_too_large_error", openai: "invalid_request_error" },
-  unsupported_media_type: { status: 415, type: "unsupported_media_type_error", openai: "invalid_request_error" },
-  insufficient_funds: { status: 402, type: "insufficient_funds", openai: "insufficient_quota" },
-  cap_exceeded: { status: 402, type: "cap_exceeded", openai: "insufficient_quota" },
-  rate_limited: { status: 429, type: "rate_limit_error", openai: "rate_limit_error" },
-  upstream: { status: 502, type: "api_error", openai: "api_error" },
-  overloaded: { status: 529, type: "overloaded_error", openai: "server_error" },
-  internal: { status: 500, type: "api_error", openai: "server_error" },
+  invalid_request: { type: "invalid_request_error" },
+  authentication: { type: "authentication_error" },
+  permission: { type: "permission_error" },
+  not_found: { type: "not_found_error" },
+  conflict: { type: "conflict_error" },
+  payload_too_large: { type: "payload_too_large_error" },
+  unsupported_media_type: { type: "unsupported_media_type_error" },
+  insufficient_funds: { type: "insufficient_funds" },
+  cap_exceeded: { type: "cap_exceeded" },
+  rate_limited: { type: "rate_limit_error" },
+  upstream: { type: "api_error", status: 502 },
+  overloaded: { type: "overloaded_error" },
+  internal: { type: "api_error" },
 };
 
 export class ApiError extends Error {
@@ -56,7 +61,8 @@ export class ApiError extends Error {
     status?: number,
   ) {
     super(message);
-    this.status = status ?? KINDS[kind].status;
+    const info = KINDS[kind];
+    this.status = status ?? info.status ?? ERROR_TYPES[info.type].status;
   }
 }
 
@@ -64,13 +70,13 @@ export const badRequest = (message: string, param?: string) => new ApiError("inv
 export const notFound = (message: string) => new ApiError("not_found", message);
 
 /** The JSON body of an error in the caller's shape. */
-export function errorBody(err: ApiError, surface: Surface): unknown {
+export function errorBody(err: ApiError, surface: ErrorShape): unknown {
   const info = KINDS[err.kind];
   switch (surface) {
     case "anthropic":
       return { type: "error", error: { type: info.type, message: err.message, ...err.extra } };
     case "openai":
-      return { error: { message: err.message, type: info.openai, code: info.type, param: err.param ?? null, ...err.extra } };
+      return { error: { message: err.message, type: ERROR_TYPES[info.type].openai, code: info.type, param: err.param ?? null, ...err.extra } };
     case "gatehouse":
       return { error: { type: info.type, message: err.message, ...(err.param ? { param: err.param } : {}), ...err.extra } };
     default: {
@@ -80,7 +86,7 @@ export function errorBody(err: ApiError, surface: Surface): unknown {
   }
 }
 
-export function errorResponse(err: ApiError, surface: Surface, headers?: Record<string, string>): Response {
+export function errorResponse(err: ApiError, surface: ErrorShape, headers?: Record<string, string>): Response {
   // A 429 says when to come back, in the body and in the header clients' retry logic reads.
   const retryAfter = err.extra?.["retry_after_seconds"];
   const all = typeof retryAfter === "number" ? { ...headers, "retry-after": String(retryAfter) } : headers;

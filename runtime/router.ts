@@ -4,7 +4,7 @@ import * as queryValidators from "../generated/api/query-validators.js";
 import { routes, type Handlers, type Input, type OperationId, type Reply, type RouteDef } from "../generated/api/routes";
 import { authenticate } from "./auth/authenticate";
 import { configOf } from "./config";
-import { ApiError, badRequest, errorResponse, toApiError, type Surface } from "./errors";
+import { ApiError, badRequest, errorResponse, toApiError, type ErrorShape } from "./errors";
 import type { RequestContext } from "./http/context";
 import { readJsonBody } from "./http/read-body";
 import { validationError, type ValidationError } from "./http/validation";
@@ -130,7 +130,7 @@ function readQuery(search: URLSearchParams): Record<string, unknown> {
   return Object.fromEntries(search);
 }
 
-function surfaceOfPath(path: string): Surface {
+function surfaceOfPath(path: string): ErrorShape {
   if (path.startsWith("/v1/messages")) return "anthropic";
   if (path.startsWith("/v1/chat/completions")) return "openai";
   return "gatehouse";

@@ -14,7 +14,7 @@ import {
   openAIResponseToAnthropic,
   translateErrorBody,
 } from "../runtime/translate";
-import type { ResponseOptions, WireShape } from "../runtime/translate";
+import type { ResponseOptions, WireFormat } from "../runtime/translate";
 
 const USAGE = `usage: npm run -s translate -- --from <openai|anthropic> --to <openai|anthropic> [options] < input
 
@@ -33,7 +33,7 @@ options:
 
 class UsageError extends Error {}
 
-function shape(value: string | undefined, flag: string): WireShape {
+function shape(value: string | undefined, flag: string): WireFormat {
   if (value === "openai" || value === "anthropic") return value;
   throw new UsageError(`${flag} must be "openai" or "anthropic"${value === undefined ? "" : `, got "${value}"`}`);
 }
@@ -60,8 +60,8 @@ function isErrorBody(body: Record<string, unknown>): boolean {
 }
 
 function translateJson(
-  from: WireShape,
-  to: WireShape,
+  from: WireFormat,
+  to: WireFormat,
   body: Record<string, unknown>,
   values: Values,
   opts: ResponseOptions,
@@ -84,7 +84,7 @@ function translateJson(
   return 0;
 }
 
-function translateSse(from: WireShape, to: WireShape, text: string, opts: ResponseOptions): number {
+function translateSse(from: WireFormat, to: WireFormat, text: string, opts: ResponseOptions): number {
   if (!text.includes("data:")) throw new UsageError("stdin is neither a JSON body nor an SSE stream (no `data:` lines)");
   const translator = createStreamTranslator(from, to, opts);
   process.stdout.write(translator.push(text));

@@ -11,6 +11,7 @@
 // a caller fake upstream failures (which trigger fallback and error paths) or hold a request
 // open for as long as it likes.
 import type { WireFormat } from "../../generated/providers/catalog";
+import { errorTypeForStatus } from "../translate/error-types";
 import {
   anthropicRequestToOpenAI,
   createStreamTranslator,
@@ -41,8 +42,7 @@ export async function mockFetch(shape: WireFormat, model: string, body: Record<s
     const status = /status=(\d{3})/.exec(lastUser)?.[1];
     if (status || !/\b(cut|garbage|slow=\d+)\b/.test(lastUser)) {
       const code = Number(status ?? 529);
-      const type = code === 529 ? "overloaded_error" : code === 429 ? "rate_limit_error" : code >= 500 ? "api_error" : "invalid_request_error";
-      return new Response(renderErrorBody(shape, { type, message: `mock/flaky injected HTTP ${code}` }), {
+      return new Response(renderErrorBody(shape, { type: errorTypeForStatus(code), message: `mock/flaky injected HTTP ${code}` }), {
         status: code,
         headers: { "content-type": "application/json" },
       });

@@ -1,9 +1,5 @@
 import type { ModelPrice, TierPrice } from "../../generated/providers/catalog";
-import type { Usage } from "../translate";
-
-/** Token counts as the translator normalizes them (Anthropic vocabulary): the one usage type. */
-export type TokenUsage = Pick<Usage, "input_tokens" | "output_tokens" | "cache_read_input_tokens"> &
-  Partial<Pick<Usage, "cache_creation_input_tokens" | "cache_creation_1h_input_tokens" | "server_tool_uses">>;
+import type { TokenUsage } from "../translate";
 
 export type ServiceTier = "standard" | "priority";
 
@@ -40,7 +36,7 @@ export function tierPrice(price: ModelPrice, tier: ServiceTier): TierPrice {
  */
 export function costMicros(usage: TokenUsage, price: ModelPrice, terms: BillingTerms = STANDARD_TERMS): number {
   const p = tierPrice(price, terms.tier);
-  const writes = usage.cache_creation_input_tokens ?? 0;
+  const writes = usage.cache_creation_input_tokens;
   const oneHour = Math.min(usage.cache_creation_1h_input_tokens ?? 0, writes);
   const scaled =
     usage.input_tokens * p.input_micros_per_mtok +
@@ -65,7 +61,7 @@ export type CacheWrites = "none" | "5m" | "1h";
  */
 export function boundMicros(inputTokens: number, outputTokens: number, cacheWrites: CacheWrites, price: ModelPrice, terms: BillingTerms): number {
   const server_tool_uses = Object.fromEntries(terms.serverTools.map((t) => [t.type, t.maxUses]));
-  const base = { output_tokens: outputTokens, cache_read_input_tokens: 0, server_tool_uses };
+  const base = { output_tokens: outputTokens, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, server_tool_uses };
   const plain = costMicros({ ...base, input_tokens: inputTokens }, price, terms);
   if (cacheWrites === "none") return plain;
   const written = { ...base, input_tokens: 0, cache_creation_input_tokens: inputTokens, cache_creation_1h_input_tokens: cacheWrites === "1h" ? inputTokens : 0 };

@@ -11,7 +11,7 @@ import {
   translateErrorBody,
   TranslateError,
   UpstreamFormatError,
-  type Usage,
+  type TokenUsage as Usage,
 } from "../translate";
 import { reserve, settle, type UsageRecord } from "./billing";
 import { resolveModel, type Candidate } from "./resolve-model";

@@ -5,6 +5,7 @@
 import type { ModelPrice, WireFormat } from "../../generated/providers/catalog";
 import { badRequest } from "../errors";
 import { isRecord } from "../translate/json";
+import type { TokenUsage } from "../translate";
 import { boundMicros, costMicros, inputTokenBound, type BillingTerms, type CacheWrites, type ServerToolTerms, type ServiceTier } from "./pricing";
 import { CLIENT_TOOL_TYPES, contentParts, requestFields, type FieldTable } from "./request-cost-fields";
 import type { Candidate } from "./resolve-model";
@@ -219,7 +220,7 @@ export function affordableOutput(plan: CandidatePlan, heldMicros: number): numbe
  * fallback list was sent and the response names the model that answered — at that model's
  * price (a stream, which does not say, is billed at the dearest listed, the price held).
  */
-export function billedMicros(plan: CandidatePlan, usage: Parameters<typeof costMicros>[0], response?: unknown): number {
+export function billedMicros(plan: CandidatePlan, usage: TokenUsage, response?: unknown): number {
   const answered = isRecord(response) && typeof response["model"] === "string" ? plan.fallbackPrices.get(response["model"]) : undefined;
   const price = answered ?? (plan.fallbackPrices.size > 0 ? plan.price : plan.candidate.price);
   return costMicros(usage, price, plan.terms);

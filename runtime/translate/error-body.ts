@@ -1,12 +1,13 @@
 // Non-streaming upstream error bodies: classify them (for fallback decisions) and
 // render them in the client's shape. The HTTP status decides the error class; the
 // body supplies the message (and the class when the status is not an error status).
-import { errorTypeForStatus, errorTypeFromOpenAI, isRetryableType, openAIErrorType } from "./errors";
+import { errorTypeFromOpenAI, isRetryableType } from "./errors";
+import { errorTypeForStatus, openAIErrorType } from "./error-types";
 import type { UpstreamError } from "./errors";
 import { isRecord, str } from "./json";
-import type { WireShape } from "./stream-translator";
+import type { WireFormat } from "./wire-format";
 
-function bodyError(from: WireShape, body: unknown): { type: string | undefined; message: string | undefined } {
+function bodyError(from: WireFormat, body: unknown): { type: string | undefined; message: string | undefined } {
   if (!isRecord(body)) return { type: undefined, message: undefined };
   const error = body["error"];
   if (typeof error === "string") return { type: undefined, message: error };
@@ -17,7 +18,7 @@ function bodyError(from: WireShape, body: unknown): { type: string | undefined; 
 }
 
 /** Classifies an upstream error response. `body` may be raw text or parsed JSON. */
-export function parseUpstreamError(from: WireShape, status: number, body: unknown): UpstreamError {
+export function parseUpstreamError(from: WireFormat, status: number, body: unknown): UpstreamError {
   let parsed = body;
   if (typeof body === "string") {
     try {
@@ -34,7 +35,7 @@ export function parseUpstreamError(from: WireShape, status: number, body: unknow
 }
 
 /** An error body in the given shape: Anthropic `{type:"error",error}` or OpenAI `{error}`. */
-export function renderErrorBody(to: WireShape, error: { type: string; message: string }): string {
+export function renderErrorBody(to: WireFormat, error: { type: string; message: string }): string {
   if (to === "anthropic") {
     return JSON.stringify({ type: "error", error: { type: error.type, message: error.message } });
   }
@@ -45,8 +46,8 @@ export function renderErrorBody(to: WireShape, error: { type: string; message: s
 
 /** Translates an upstream error response for the client; the status is kept. */
 export function translateErrorBody(
-  from: WireShape,
-  to: WireShape,
+  from: WireFormat,
+  to: WireFormat,
   status: number,
   body: unknown,
 ): { status: number; body: string; error: UpstreamError } {

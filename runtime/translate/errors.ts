@@ -1,5 +1,6 @@
-// Errors the translator raises, and the one vocabulary for upstream errors
-// (Anthropic's error types) with its mappings to and from HTTP status and OpenAI codes.
+// Errors the translator raises, and how an OpenAI-shaped error names its type (the
+// status ⇄ type ⇄ OpenAI type table itself is error-types.ts).
+import { errorTypeForStatus } from "./error-types";
 
 /** The client's request cannot be expressed in the target shape. Message says what to fix. */
 export class TranslateError extends Error {
@@ -43,60 +44,6 @@ export function isRetryableType(type: string): boolean {
   return RETRYABLE_TYPES.has(type);
 }
 
-/** The Anthropic error type for an HTTP status. */
-export function errorTypeForStatus(status: number): string {
-  switch (status) {
-    case 400:
-      return "invalid_request_error";
-    case 401:
-      return "authentication_error";
-    case 402:
-      return "billing_error";
-    case 403:
-      return "permission_error";
-    case 404:
-      return "not_found_error";
-    case 408:
-    case 504:
-      return "timeout_error";
-    case 413:
-      return "request_too_large";
-    case 429:
-      return "rate_limit_error";
-    case 503:
-    case 529:
-      return "overloaded_error";
-    default:
-      return status >= 500 ? "api_error" : "invalid_request_error";
-  }
-}
-
-/** The HTTP status matching an Anthropic error type (for rendering error bodies). */
-export function statusForErrorType(type: string): number {
-  switch (type) {
-    case "invalid_request_error":
-      return 400;
-    case "authentication_error":
-      return 401;
-    case "billing_error":
-      return 402;
-    case "permission_error":
-      return 403;
-    case "not_found_error":
-      return 404;
-    case "request_too_large":
-      return 413;
-    case "rate_limit_error":
-      return 429;
-    case "timeout_error":
-      return 504;
-    case "overloaded_error":
-      return 529;
-    default:
-      return 500;
-  }
-}
-
 const OPENAI_CODE_TO_TYPE: Readonly<Record<string, string>> = {
   invalid_request_error: "invalid_request_error",
   invalid_api_key: "authentication_error",
@@ -132,20 +79,4 @@ export function errorTypeFromOpenAI(type: unknown, code: unknown, status: number
   }
   if (status !== undefined && status >= 400) return errorTypeForStatus(status);
   return "api_error";
-}
-
-/** The OpenAI error `type` used when rendering an Anthropic-typed error for OpenAI clients. */
-export function openAIErrorType(type: string): string {
-  switch (type) {
-    case "api_error":
-    case "overloaded_error":
-    case "timeout_error":
-      return "server_error";
-    case "rate_limit_error":
-      return "rate_limit_exceeded";
-    case "request_too_large":
-      return "invalid_request_error";
-    default:
-      return type;
-  }
 }

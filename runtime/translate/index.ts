@@ -5,7 +5,7 @@ import { parseAnthropicRequest } from "./anthropic/parse-request";
 import { parseAnthropicResponse } from "./anthropic/parse-response";
 import { renderAnthropicRequest } from "./anthropic/render-request";
 import { renderAnthropicResponse } from "./anthropic/render-response";
-import type { IrUsage } from "./ir";
+import type { TokenUsage } from "./ir";
 import { zeroUsage } from "./ir";
 import { isRecord } from "./json";
 import { parseOpenAIRequest } from "./openai/parse-request";
@@ -14,7 +14,7 @@ import { renderOpenAIRequest } from "./openai/render-request";
 import { renderOpenAIResponse } from "./openai/render-response";
 import type { ToAnthropicOptions, ToOpenAIOptions } from "./request-options";
 import type { ResponseOptions } from "./response-options";
-import type { WireShape } from "./stream-translator";
+import type { WireFormat } from "./wire-format";
 import { usageFromAnthropic, usageFromOpenAI } from "./usage";
 import type { AnthropicMessage, AnthropicMessagesRequest } from "./wire/anthropic";
 import type { ChatCompletion, ChatCompletionRequest } from "./wire/openai";
@@ -23,11 +23,13 @@ export type * from "./wire/anthropic";
 export type * from "./wire/openai";
 export { TranslateError, UpstreamFormatError } from "./errors";
 export type { UpstreamError } from "./errors";
-export type { IrStopReason as StopReason, IrUsage as Usage } from "./ir";
+export type { IrStopReason as StopReason, IrStreamEvent, TokenUsage } from "./ir";
+export { zeroUsage } from "./ir";
 export type { RequestOptions, ToAnthropicOptions, ToOpenAIOptions } from "./request-options";
 export type { ResponseOptions } from "./response-options";
 export { createStreamTranslator, createUsageTap } from "./stream-translator";
-export type { StreamObservations, StreamTranslator, UsageTap, WireShape } from "./stream-translator";
+export type { StreamObservations, StreamTranslator, UsageTap } from "./stream-translator";
+export type { WireFormat } from "./wire-format";
 export { translateStream } from "./transform-stream";
 export type { TranslatingStream } from "./transform-stream";
 export { parseUpstreamError, renderErrorBody, translateErrorBody } from "./error-body";
@@ -66,7 +68,7 @@ export function anthropicResponseToOpenAI(res: Body<AnthropicMessage>, ctx: Resp
 }
 
 /** Normalized usage of a non-streaming response body of either shape (zeros if absent). */
-export function responseUsage(shape: WireShape, res: unknown): IrUsage {
+export function responseUsage(shape: WireFormat, res: unknown): TokenUsage {
   const usage = isRecord(res) ? res["usage"] : undefined;
   if (!isRecord(usage)) return zeroUsage();
   return shape === "openai" ? usageFromOpenAI(usage) : usageFromAnthropic(usage);

@@ -1,14 +1,14 @@
 // Folds IR stream events into a complete response: used to build non-streaming
 // responses with the same block rules as streams, and by tests and the CLI.
 import { UpstreamFormatError } from "./errors";
-import type { IrAssistantBlock, IrError, IrStop, IrStreamEvent, IrUsage } from "./ir";
+import type { IrAssistantBlock, IrError, IrStop, IrStreamEvent, TokenUsage } from "./ir";
 import { isRecord } from "./json";
 
 export class IrAssembler {
   readonly blocks: IrAssistantBlock[] = [];
   id: string | undefined;
   model: string | undefined;
-  usage: IrUsage | undefined;
+  usage: TokenUsage | undefined;
   stop: IrStop | undefined;
   error: IrError | undefined;
   ended = false;

@@ -18,8 +18,11 @@ export interface IrStop {
   sequence: string | null;
 }
 
-/** Normalized token usage. `input_tokens` excludes cached reads and cache writes. */
-export interface IrUsage {
+/**
+ * Token usage, normalized (Anthropic vocabulary): the one usage type, what the parsers report
+ * and what the gateway bills (pricing.ts). `input_tokens` excludes cached reads and cache writes.
+ */
+export interface TokenUsage {
   input_tokens: number;
   output_tokens: number;
   cache_read_input_tokens: number;
@@ -111,7 +114,7 @@ export interface IrResponse {
   created: number | undefined;
   content: IrAssistantBlock[];
   stop: IrStop | undefined;
-  usage: IrUsage;
+  usage: TokenUsage;
 }
 
 /** How a streamed block begins; its content follows as deltas. */
@@ -134,20 +137,20 @@ export interface IrError {
  * or `error`.
  */
 export type IrStreamEvent =
-  | { type: "message_start"; id: string | undefined; model: string | undefined; usage: IrUsage | undefined }
+  | { type: "message_start"; id: string | undefined; model: string | undefined; usage: TokenUsage | undefined }
   | { type: "block_start"; index: number; block: IrBlockHead }
   | { type: "text_delta"; index: number; text: string }
   | { type: "thinking_delta"; index: number; thinking: string }
   | { type: "signature_delta"; index: number; signature: string }
   | { type: "tool_input_delta"; index: number; partialJson: string }
   | { type: "block_stop"; index: number }
-  | { type: "usage"; usage: IrUsage }
+  | { type: "usage"; usage: TokenUsage }
   | { type: "finish"; stop: IrStop }
   | { type: "message_end" }
   | { type: "error"; error: IrError };
 
 export type IrEmit = (event: IrStreamEvent) => void;
 
-export function zeroUsage(): IrUsage {
+export function zeroUsage(): TokenUsage {
   return { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
 }

@@ -3,12 +3,12 @@
 // the client (fallback is only possible before), and a reported upstream error.
 import { isRetryableType } from "./errors";
 import type { UpstreamError } from "./errors";
-import type { IrStopReason, IrStreamEvent, IrUsage } from "./ir";
+import type { IrStopReason, IrStreamEvent, TokenUsage } from "./ir";
 import { zeroUsage } from "./ir";
 
 export interface StreamObservations {
   /** Normalized usage as seen so far (zeros until the upstream reports any). */
-  readonly usage: IrUsage;
+  readonly usage: TokenUsage;
   /** Anthropic-vocabulary stop reason once known. */
   readonly stopReason: IrStopReason | undefined;
   /** The stop sequence that ended generation, when `stopReason` is stop_sequence. */
@@ -22,7 +22,7 @@ export interface StreamObservations {
 }
 
 export class StreamState implements StreamObservations {
-  usage: IrUsage = zeroUsage();
+  usage: TokenUsage = zeroUsage();
   stopReason: IrStopReason | undefined;
   stopSequence: string | null = null;
   sawContent = false;

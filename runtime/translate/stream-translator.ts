@@ -9,10 +9,10 @@ import { DEFAULT_MAX_EVENT_CHARS, SseParser } from "./sse-parser";
 import type { ResponseOptions } from "./response-options";
 import { StreamState } from "./stream-state";
 import type { StreamObservations } from "./stream-state";
+import type { WireFormat } from "./wire-format";
 
 export type { StreamObservations } from "./stream-state";
 
-export type WireShape = "openai" | "anthropic";
 
 export interface StreamTranslator extends StreamObservations {
   /** True once an upstream event outgrew the cap (the error is then the gateway's, not the upstream's). */
@@ -37,7 +37,7 @@ interface Parser {
   end(): void;
 }
 
-function createParser(from: WireShape, emit: IrEmit, opts: ResponseOptions): Parser {
+function createParser(from: WireFormat, emit: IrEmit, opts: ResponseOptions): Parser {
   switch (from) {
     case "openai":
       return new OpenAIStreamParser(emit, { stopSequences: opts.stopSequences ?? [] });
@@ -50,7 +50,7 @@ function createParser(from: WireShape, emit: IrEmit, opts: ResponseOptions): Par
   }
 }
 
-function createRenderer(to: WireShape, opts: ResponseOptions): { render(event: IrStreamEvent): string } {
+function createRenderer(to: WireFormat, opts: ResponseOptions): { render(event: IrStreamEvent): string } {
   switch (to) {
     case "openai":
       return new OpenAIStreamRenderer(opts);
@@ -97,7 +97,7 @@ class Translator extends Observed implements StreamTranslator {
   private readonly sse: SseParser;
   overflowed = false;
 
-  constructor(from: WireShape, to: WireShape, opts: ResponseOptions, maxEventChars: number) {
+  constructor(from: WireFormat, to: WireFormat, opts: ResponseOptions, maxEventChars: number) {
     super();
     const renderer = createRenderer(to, opts);
     const emit = (event: IrStreamEvent) => {
@@ -135,7 +135,7 @@ class Tap extends Observed implements UsageTap {
   private readonly sse: SseParser;
   overflowed = false;
 
-  constructor(shape: WireShape, opts: ResponseOptions, maxEventChars: number) {
+  constructor(shape: WireFormat, opts: ResponseOptions, maxEventChars: number) {
     super();
     this.parser = createParser(shape, this.state.observe, opts);
     const onOverflow = () => {
@@ -162,11 +162,11 @@ class Tap extends Observed implements UsageTap {
  * stream is still parsed and re-rendered (normalizing provider quirks); use
  * createUsageTap to pass bytes through untouched instead.
  */
-export function createStreamTranslator(from: WireShape, to: WireShape, opts: ResponseOptions = {}, maxEventChars = DEFAULT_MAX_EVENT_CHARS): StreamTranslator {
+export function createStreamTranslator(from: WireFormat, to: WireFormat, opts: ResponseOptions = {}, maxEventChars = DEFAULT_MAX_EVENT_CHARS): StreamTranslator {
   return new Translator(from, to, opts, maxEventChars);
 }
 
 /** Observes a same-shape stream (usage, stop, errors) while passing its bytes through. */
-export function createUsageTap(shape: WireShape, opts: ResponseOptions = {}, maxEventChars = DEFAULT_MAX_EVENT_CHARS): UsageTap {
+export function createUsageTap(shape: WireFormat, opts: ResponseOptions = {}, maxEventChars = DEFAULT_MAX_EVENT_CHARS): UsageTap {
   return new Tap(shape, opts, maxEventChars);
 }

@@ -1,7 +1,8 @@
 // The streaming translator as a Web-standard TransformStream over bytes.
 import type { ResponseOptions } from "./response-options";
 import { createStreamTranslator } from "./stream-translator";
-import type { StreamObservations, WireShape } from "./stream-translator";
+import type { StreamObservations } from "./stream-translator";
+import type { WireFormat } from "./wire-format";
 
 export interface TranslatingStream {
   readable: ReadableStream<Uint8Array>;
@@ -10,7 +11,7 @@ export interface TranslatingStream {
   state: StreamObservations;
 }
 
-export function translateStream(from: WireShape, to: WireShape, opts: ResponseOptions = {}): TranslatingStream {
+export function translateStream(from: WireFormat, to: WireFormat, opts: ResponseOptions = {}): TranslatingStream {
   const translator = createStreamTranslator(from, to, opts);
   const encoder = new TextEncoder();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>({

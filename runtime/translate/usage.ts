@@ -2,7 +2,7 @@
 // OpenAI: prompt_tokens includes cached reads (and, on OpenRouter, cache writes);
 // completion_tokens includes reasoning tokens (xAI is the exception, see below).
 // Anthropic: input_tokens excludes cache reads and writes, which are reported apart.
-import type { IrUsage } from "./ir";
+import type { TokenUsage } from "./ir";
 import { isRecord, num } from "./json";
 
 /**
@@ -39,7 +39,7 @@ function serverToolUses(value: unknown): Record<string, number> | undefined {
 }
 
 /** IR usage from an OpenAI-shaped usage object (also Groq's x_groq.usage, DeepSeek's). */
-export function usageFromOpenAI(u: Record<string, unknown>): IrUsage {
+export function usageFromOpenAI(u: Record<string, unknown>): TokenUsage {
   const prompt = count(u["prompt_tokens"]);
   const completion = count(u["completion_tokens"]);
   const promptDetails = isRecord(u["prompt_tokens_details"]) ? u["prompt_tokens_details"] : undefined;
@@ -55,7 +55,7 @@ export function usageFromOpenAI(u: Record<string, unknown>): IrUsage {
   // Anthropic's output_tokens (and billing) include thinking, so add it back.
   const total = num(u["total_tokens"]);
   if (reasoning > 0 && total !== undefined && total === prompt + completion + reasoning) output = Math.min(output + reasoning, MAX_REPORTED_TOKENS);
-  const usage: IrUsage = {
+  const usage: TokenUsage = {
     input_tokens: prompt - cached - cacheWrite,
     output_tokens: output,
     cache_read_input_tokens: cached,
@@ -66,10 +66,10 @@ export function usageFromOpenAI(u: Record<string, unknown>): IrUsage {
 }
 
 /** IR usage from an Anthropic usage object, on top of what was known before (`base`). */
-export function usageFromAnthropic(u: Record<string, unknown>, base?: IrUsage): IrUsage {
+export function usageFromAnthropic(u: Record<string, unknown>, base?: TokenUsage): TokenUsage {
   const pick = (key: "input_tokens" | "output_tokens" | "cache_read_input_tokens" | "cache_creation_input_tokens"): number =>
     countIfSent(u[key]) ?? base?.[key] ?? 0;
-  const usage: IrUsage = {
+  const usage: TokenUsage = {
     input_tokens: pick("input_tokens"),
     output_tokens: pick("output_tokens"),
     cache_read_input_tokens: pick("cache_read_input_tokens"),
@@ -88,7 +88,7 @@ export function usageFromAnthropic(u: Record<string, unknown>, base?: IrUsage): 
 }
 
 /** OpenAI usage object (key order as OpenAI sends it). */
-export function usageToOpenAI(u: IrUsage): {
+export function usageToOpenAI(u: TokenUsage): {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
@@ -107,7 +107,7 @@ export function usageToOpenAI(u: IrUsage): {
 }
 
 /** Anthropic usage object (key order as Anthropic sends it; thinking tokens when known). */
-export function usageToAnthropic(u: IrUsage): {
+export function usageToAnthropic(u: TokenUsage): {
   input_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;

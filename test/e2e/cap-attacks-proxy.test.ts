@@ -109,7 +109,7 @@ describe("the cap's worst case is an upper bound of what the provider bills", ()
     up.setDefault((c) => openaiMax(c, 20));
     const r = await run("openai", { model: "openai/gpt-4o", n: 8, max_completion_tokens: 1000, messages: ask });
     expect(r.status).toBe(200);
-    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 8000, cache_read_input_tokens: 0 }, priceOf("openai/gpt-4o")));
+    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 8000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, priceOf("openai/gpt-4o")));
     expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
   });
 
@@ -117,7 +117,7 @@ describe("the cap's worst case is an upper bound of what the provider bills", ()
     up.setDefault((c) => openaiMax(c, 20));
     const r = await run("openai", { model: "openai/gpt-4o", n: 1000, max_completion_tokens: 10, messages: ask });
     expect(r.status).toBe(200);
-    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 10_000, cache_read_input_tokens: 0 }, priceOf("openai/gpt-4o")));
+    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 10_000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, priceOf("openai/gpt-4o")));
     expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
   });
 
@@ -131,7 +131,7 @@ describe("the cap's worst case is an upper bound of what the provider bills", ()
     up.setDefault((c) => openaiMax(c, 20)); // a host that honours the largest field
     const r = await run("openai", { model: "openai/gpt-4o", max_completion_tokens: 1, max_tokens: 16000, messages: ask });
     expect(r.sent?.max_tokens).toBe(r.sent?.max_completion_tokens);
-    expect(r.draw?.actual_micros).toBeGreaterThanOrEqual(costMicros({ input_tokens: 0, output_tokens: 16000, cache_read_input_tokens: 0 }, priceOf("openai/gpt-4o")));
+    expect(r.draw?.actual_micros).toBeGreaterThanOrEqual(costMicros({ input_tokens: 0, output_tokens: 16000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, priceOf("openai/gpt-4o")));
     expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
   });
 
@@ -152,7 +152,7 @@ describe("the cap's worst case is an upper bound of what the provider bills", ()
     const r = await run("anthropic", { model: "anthropic/claude-opus-4-5", max_tokens: 1024, tools: [{ type: "web_search_20250305", name: "web_search" }], messages: ask });
     const uses = (r.sent?.tools as { max_uses?: number }[])[0]?.max_uses;
     expect(uses).toBe(providers.anthropic?.server_tools.web_search?.default_max_uses);
-    const tokens = costMicros({ input_tokens: 200_000, output_tokens: 1024, cache_read_input_tokens: 0 }, priceOf("anthropic/claude-opus-4-5"));
+    const tokens = costMicros({ input_tokens: 200_000, output_tokens: 1024, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, priceOf("anthropic/claude-opus-4-5"));
     expect(r.draw?.actual_micros).toBe(tokens + (uses ?? 0) * 10_000); // $10 per 1,000 searches
     expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
   });
@@ -161,8 +161,8 @@ describe("the cap's worst case is an upper bound of what the provider bills", ()
     up.setDefault((c) => openaiMax(c, 20, { service_tier: "priority" }));
     const r = await run("openai", { model: "openai/gpt-4o", service_tier: "priority", max_completion_tokens: 1000, messages: ask });
     const p = priceOf("openai/gpt-4o");
-    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 1000, cache_read_input_tokens: 0 }, p, { tier: "priority", serverTools: [] }));
-    expect(r.draw?.actual_micros).toBeGreaterThan(costMicros({ input_tokens: 20, output_tokens: 1000, cache_read_input_tokens: 0 }, p));
+    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 1000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, p, { tier: "priority", serverTools: [] }));
+    expect(r.draw?.actual_micros).toBeGreaterThan(costMicros({ input_tokens: 20, output_tokens: 1000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, p));
     expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
   });
 
@@ -170,7 +170,7 @@ describe("the cap's worst case is an upper bound of what the provider bills", ()
     up.setDefault((c) => openaiMax(c, 20, { model: "anthropic/claude-sonnet-4.5" }));
     const body = { model: "openrouter/openai/gpt-4o-mini", models: ["anthropic/claude-sonnet-4.5"], route: "fallback", max_tokens: 1000, messages: ask };
     const r = await run("openai", body);
-    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 1000, cache_read_input_tokens: 0 }, priceOf("openrouter/anthropic/claude-sonnet-4.5")));
+    expect(r.draw?.actual_micros).toBe(costMicros({ input_tokens: 20, output_tokens: 1000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, priceOf("openrouter/anthropic/claude-sonnet-4.5")));
     expect(r.draw?.actual_micros).toBeLessThanOrEqual(r.draw?.reserved_micros ?? 0);
   });
 

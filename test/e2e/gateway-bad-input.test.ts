@@ -139,7 +139,8 @@ describe("upstream garbage → a clean error", () => {
     gw.up.enqueue({ text: "<html><body>502 Bad Gateway</body></html>" });
     const res = await post(gw.worker, PATH[surface], { model, max_tokens: 5, messages: ask });
     expect(res.status).toBe(502);
-    expect((await errorOf(res, surface)).type).toBe("api_error");
+    // OpenAI names a 5xx "server_error" (the one error-type table, translate/error-types.ts).
+    expect((await errorOf(res, surface)).type).toBe(surface === "openai" ? "server_error" : "api_error");
   });
 
   it("a JSON 200 that is not a completion, translated → 502, not a 500", async () => {

@@ -77,7 +77,7 @@ describe.skipIf(!recordingsAvailable())("fallback before the first byte (alias l
     const res = await post(gw.worker, "/v1/chat/completions", { model: "llama-3.3-70b", messages: ask });
     expect(res.status).toBe(503);
     const body = (await res.json()) as { error: { message: string; type: string } };
-    expect(body.error.type).toBe("api_error");
+    expect(body.error.type).toBe("server_error"); // OpenAI's name for a 5xx (translate/error-types.ts)
     expect(body.error.message).toBe("no provider could serve llama-3.3-70b right now; try again later");
     // workers-ai's missing AI binding is the operator's business (logs), not the caller's.
     expect(body.error.message).not.toMatch(/workers-ai|binding|together/);
@@ -176,7 +176,7 @@ describe("errors that are the operator's, not the caller's", () => {
     const res = await post(gw.worker, "/v1/chat/completions", { model: "openai/gpt-4o-mini", messages: ask });
     expect(res.status).toBe(502);
     const text = await res.text();
-    expect(JSON.parse(text)).toMatchObject({ error: { type: "api_error", message: expect.stringContaining("upstream authentication failed") } });
+    expect(JSON.parse(text)).toMatchObject({ error: { type: "server_error", code: "api_error", message: expect.stringContaining("upstream authentication failed") } });
     expect(text).not.toContain("API key");
     expect(text).not.toContain("sk-");
   });

@@ -63,7 +63,7 @@ async function fire(key: string, model: string): Promise<Outcome[]> {
 /** Bounds on how many requests can pass, from the catalog price and the gateway's worst-case formula. */
 function expectedWinners(budget: number, price: ModelPrice, model: string) {
   const worst = Array.from({ length: N }, (_, i) => worstCaseMicros(requestBody(i, model).json.length, MAX_TOKENS, price));
-  const actual = costMicros({ input_tokens: INPUT_TOKENS, output_tokens: MAX_TOKENS, cache_read_input_tokens: 0 }, price);
+  const actual = costMicros({ input_tokens: INPUT_TOKENS, output_tokens: MAX_TOKENS, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, price);
   // At least budget / (largest hold) pass; at most budget / (smallest charge) can ever be charged.
   return { min: Math.floor(budget / Math.max(...worst)), max: Math.floor(budget / Math.min(actual, ...worst)), worst: Math.max(...worst) };
 }

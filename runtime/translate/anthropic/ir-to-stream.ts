@@ -3,7 +3,7 @@
 // final usage) and message_stop at the end; an `error` event on failure.
 // Deltas are written by hand so key order matches Anthropic byte for byte:
 // {"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}.
-import type { IrStop, IrStreamEvent, IrUsage } from "../ir";
+import type { IrStop, IrStreamEvent, TokenUsage } from "../ir";
 import { zeroUsage } from "../ir";
 import { sseEvent } from "../sse-writer";
 import { anthropicMessageId } from "../response-options";
@@ -17,7 +17,7 @@ export class AnthropicStreamRenderer {
   private readonly opts: ResponseOptions;
   private started = false;
   private ended = false;
-  private usage: IrUsage = zeroUsage();
+  private usage: TokenUsage = zeroUsage();
   private stop: IrStop | undefined;
   private upstreamUsage = false;
 

@@ -3,7 +3,7 @@
 // skips block kinds the IR has no place for (server tool blocks), and is lenient about
 // a missing content_block_start (a delta implicitly opens its block).
 import { BlockWriter } from "../block-writer";
-import type { IrEmit, IrStop, IrUsage } from "../ir";
+import type { IrEmit, IrStop, TokenUsage } from "../ir";
 import { isRecord, num, str } from "../json";
 import { stopReasonFromAnthropic } from "../map-finish-reason";
 import { usageFromAnthropic } from "../usage";
@@ -13,7 +13,7 @@ export class AnthropicStreamParser {
   private readonly blocks: BlockWriter;
   private started = false;
   private done = false;
-  private usage: IrUsage | undefined;
+  private usage: TokenUsage | undefined;
   private stop: IrStop | undefined;
   /** Upstream index of the open (or skipped) block. */
   private upstreamIndex = -1;

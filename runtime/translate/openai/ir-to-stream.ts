@@ -3,8 +3,8 @@
 // `choices: []` follows (as include_usage does), then `data: [DONE]`. On failure an
 // `{"error":{...}}` chunk ends the stream without [DONE], which OpenAI SDKs raise.
 // Chunks are assembled from a precomputed prefix so a delta costs one JSON.stringify.
-import { openAIErrorType } from "../errors";
-import type { IrStop, IrStreamEvent, IrUsage } from "../ir";
+import { openAIErrorType } from "../error-types";
+import type { IrStop, IrStreamEvent, TokenUsage } from "../ir";
 import { finishToOpenAI } from "../map-finish-reason";
 import { SSE_DONE, sseData } from "../sse-writer";
 import { openAICompletionId } from "../response-options";
@@ -19,7 +19,7 @@ export class OpenAIStreamRenderer {
   private head = "";
   private ended = false;
   private finished = false;
-  private usage: IrUsage | undefined;
+  private usage: TokenUsage | undefined;
   private toolCount = 0;
   private toolIndex = -1;
   private toolBlock = -1;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { answerUsage, streamUsage } from "../../../runtime/gateway/consumed-usage";
 import type { StreamEnd } from "../../../runtime/gateway/stream-pump";
-import type { StreamObservations, Usage } from "../../../runtime/translate";
+import type { StreamObservations, TokenUsage } from "../../../runtime/translate";
 
-const usage = (input: number, output: number): Usage => ({ input_tokens: input, output_tokens: output, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+const usage = (input: number, output: number): TokenUsage => ({ input_tokens: input, output_tokens: output, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
 const NONE = usage(0, 0);
 
 function end(obs: Partial<StreamObservations>, more: Partial<StreamEnd> = {}): StreamEnd {

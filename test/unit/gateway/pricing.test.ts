@@ -14,13 +14,13 @@ describe("cost of what the provider reports", () => {
   });
 
   it('service_tier "priority" bills the priority price list', () => {
-    const usage = { input_tokens: 1_000_000, output_tokens: 1_000_000, cache_read_input_tokens: 0 };
+    const usage = { input_tokens: 1_000_000, output_tokens: 1_000_000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
     expect(costMicros(usage, gpt4o)).toBe(12_500_000);
     expect(costMicros(usage, gpt4o, { tier: "priority", serverTools: [] })).toBe(21_250_000);
   });
 
   it("server-tool fees: uses reported when the provider reports them, the bound when it does not", () => {
-    const usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, server_tool_uses: { web_search: 3 } };
+    const usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, server_tool_uses: { web_search: 3 } };
     expect(costMicros(usage, sonnet, { tier: "standard", serverTools: [{ type: "web_search", microsPerUse: 10_000, maxUses: 5, reported: true }] })).toBe(30_000);
     expect(costMicros(usage, gpt4o, { tier: "standard", serverTools: [{ type: "web_search", microsPerUse: 25_000, maxUses: 1, reported: false }] })).toBe(25_000);
   });

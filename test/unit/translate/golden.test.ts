@@ -13,16 +13,16 @@ import {
   openAIRequestToAnthropic,
   openAIResponseToAnthropic,
 } from "../../../runtime/translate";
-import type { ResponseOptions, StreamTranslator, WireShape } from "../../../runtime/translate";
+import type { ResponseOptions, StreamTranslator, WireFormat } from "../../../runtime/translate";
 import { checkAnthropicOutput, checkOpenAIOutput, randomSplits } from "./helpers";
 
 const ROOT = fileURLToPath(new URL("../../../fixtures/translate/", import.meta.url));
 const UPDATE = process.env["UPDATE_GOLDENS"] === "1";
 const DEFAULTS: ResponseOptions = { messageId: "golden-id", created: 1_700_000_000 };
 
-function pair(dir: string): [WireShape, WireShape] {
+function pair(dir: string): [WireFormat, WireFormat] {
   const [from, to] = dir.split("-to-");
-  const shape = (s: string | undefined): WireShape => {
+  const shape = (s: string | undefined): WireFormat => {
     if (s === "openai" || s === "anthropic") return s;
     throw new Error(`fixture folder ${dir} must be named <openai|anthropic>-to-<openai|anthropic>`);
   };
@@ -76,7 +76,7 @@ describe.each(streamDirs)("stream goldens %s", (dir) => {
   });
 });
 
-function translateRequest(from: WireShape, body: Record<string, unknown>, opts: Record<string, unknown>): unknown {
+function translateRequest(from: WireFormat, body: Record<string, unknown>, opts: Record<string, unknown>): unknown {
   try {
     return from === "anthropic" ? anthropicRequestToOpenAI(body, opts) : openAIRequestToAnthropic(body, opts);
   } catch (err) {

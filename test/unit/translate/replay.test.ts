@@ -11,7 +11,7 @@ import {
   openAIResponseToAnthropic,
   translateErrorBody,
 } from "../../../runtime/translate";
-import type { WireShape } from "../../../runtime/translate";
+import type { WireFormat } from "../../../runtime/translate";
 import { checkAnthropicOutput, checkOpenAIOutput, randomSplits } from "./helpers";
 import {
   ANTHROPIC_TO_OPENAI_FINISH,
@@ -31,7 +31,7 @@ function listFiles(dir: string): string[] {
   );
 }
 
-function translate(from: WireShape, to: WireShape, input: Uint8Array | string | Uint8Array[]): string {
+function translate(from: WireFormat, to: WireFormat, input: Uint8Array | string | Uint8Array[]): string {
   const t = createStreamTranslator(from, to, OPTS);
   let out = "";
   for (const piece of Array.isArray(input) ? input : [input]) out += t.push(piece);
@@ -41,7 +41,7 @@ function translate(from: WireShape, to: WireShape, input: Uint8Array | string | 
 const present = existsSync(CORPUS);
 const files = present ? listFiles(CORPUS) : [];
 const streams = files.filter((f) => f.endsWith(".sse"));
-const shapeOf = (file: string): WireShape => (relative(CORPUS, file).startsWith("anthropic") ? "anthropic" : "openai");
+const shapeOf = (file: string): WireFormat => (relative(CORPUS, file).startsWith("anthropic") ? "anthropic" : "openai");
 
 (present ? describe : describe.skip)(
   present ? "replay of recorded upstream responses" : "replay: ../shared/fixtures/upstream/ is absent, so the replay suite is skipped",
@@ -228,7 +228,7 @@ const shapeOf = (file: string): WireShape => (relative(CORPUS, file).startsWith(
       ["azure/content-filter-error-400.json", 400, "invalid_request_error", false],
     ] as const)("classifies and translates the error body %s", (rel, status, type, retryable) => {
       const from = shapeOf(join(CORPUS, rel));
-      const to: WireShape = from === "openai" ? "anthropic" : "openai";
+      const to: WireFormat = from === "openai" ? "anthropic" : "openai";
       const raw = readFileSync(join(CORPUS, rel), "utf8");
       const body = json(rel) as { error: { message: string } };
       const result = translateErrorBody(from, to, status, raw);
