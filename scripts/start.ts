@@ -1,8 +1,10 @@
 // npm start: gen → local D1 migrations → seed the dev tenant and key → wrangler dev.
 // Everything runs locally in workerd; no network and no telemetry.
 import { spawn, type SpawnOptions } from "node:child_process";
-import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
+import { tenantWithMasterKey } from "../runtime/db/tenants";
+import { sqlScript } from "../runtime/db/statements";
+import { newTenant } from "../runtime/keys/tenant-creation";
 import { ensureDevVars } from "./lib/dev-vars";
 
 const root = resolve(import.meta.dirname, "..");
@@ -34,8 +36,6 @@ function run(cmd: string, argv: string[], quiet = true, opts: SpawnOptions = {})
   });
 }
 
-const sql = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 async function main() {
   let t0 = performance.now();
   await run(process.execPath, ["--import", "tsx", join(root, "codegen/cli.ts")], false);
@@ -50,13 +50,10 @@ async function main() {
   step("migrate", "local D1 migrations applied", t0);
 
   t0 = performance.now();
-  const now = Date.now();
-  const hash = createHash("sha256").update(masterKey).digest("hex");
-  const seed = [
-    `INSERT INTO tenants (id, name, created_at) VALUES (${sql(DEV_TENANT)}, 'Dev tenant', ${now}) ON CONFLICT(id) DO NOTHING;`,
-    `INSERT INTO api_keys (id, tenant_id, hash, prefix, name, scope, created_at) VALUES ('key_dev_master', ${sql(DEV_TENANT)}, ${sql(hash)}, ${sql(masterKey.slice(0, 13))}, 'dev master', 'master', ${now})`,
-    `  ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, prefix = excluded.prefix, revoked_at = NULL;`,
-  ].join("\n");
+  // The same statements the Worker writes a tenant with (runtime/db/tenants.ts), in their
+  // re-seed form: the tenant is kept, its master key takes .dev.vars' secret again.
+  const devTenant = newTenant({ id: DEV_TENANT, name: "Dev tenant", secret: masterKey, nowMs: Date.now(), keyId: "key_dev_master", keyName: "dev master" });
+  const seed = sqlScript(tenantWithMasterKey(devTenant.tenant, devTenant.master, "reseed"));
   await run(process.execPath, [wrangler, "d1", "execute", "DB", "--local", "--command", seed]);
   step("seed", `tenant "${DEV_TENANT}" and its master key`, t0);
 

@@ -1,5 +1,5 @@
 import { reconcile } from "../keys/key-authority";
-import { findActiveKeyByHash, touchLastUsed, writeKeyCopy, type KeyRecord } from "../keys/key-rows";
+import { findActiveKeyByHash, touchLastUsed, writeKeyCopy, type KeyRecord } from "../db/api-keys";
 import { walletFor } from "../wallet/stub";
 import { hashSecret } from "./key-material";
 import { TtlCache } from "./ttl-cache";
@@ -78,7 +78,7 @@ export async function findKeyBySecret(
     ctx.waitUntil(
       Promise.all([
         env.KEY_CACHE.put(cacheKey(hash), JSON.stringify(record), { expirationTtl: KEY_CACHE_TTL_SECONDS }),
-        touchLastUsed(env.DB, row.id, Date.now()),
+        touchLastUsed(env.DB, row.tenant_id, row.id, Date.now()),
       ]),
     );
   }

@@ -3,7 +3,7 @@
 // standard key (a hostile end user). Master keys are the tenant's own servers: their volume
 // is the tenant's business and is billed to it, so they are not limited per key.
 import { ApiError } from "../errors";
-import type { KeyRecord } from "../keys/key-rows";
+import type { KeyRecord } from "../db/api-keys";
 import { TtlCache } from "./ttl-cache";
 
 /** The `period` of both bindings in wrangler.toml, sent as Retry-After. */

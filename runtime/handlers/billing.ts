@@ -2,7 +2,7 @@ import { callerKey } from "../http/context";
 import type { AppHandlers } from "../router";
 import { createStripeCheckoutSession } from "../webhooks/stripe-api";
 import { planCheckout } from "../webhooks/stripe-checkout";
-import { recordCheckoutSession } from "../webhooks/stripe-records";
+import { recordCheckoutSession } from "../db/stripe-checkout-sessions";
 
 export const billingHandlers: Pick<AppHandlers, "createCheckoutSession"> = {
   /**
@@ -15,7 +15,7 @@ export const billingHandlers: Pick<AppHandlers, "createCheckoutSession"> = {
     const production = env.ENVIRONMENT === "production";
     const plan = planCheckout(body, production);
     const session = await createStripeCheckoutSession(env, plan, me.tenant_id, ctx.requestId);
-    await recordCheckoutSession(env.DB, { id: session.id, tenantId: me.tenant_id, amountMicros: plan.amountMicros, livemode: production, createdAt: Date.now() });
+    await recordCheckoutSession(env.DB, me.tenant_id, { id: session.id, amountMicros: plan.amountMicros, livemode: production, createdAt: Date.now() });
     return { status: 201, body: { id: session.id, url: session.url, amount_micros: plan.amountMicros } };
   },
 };

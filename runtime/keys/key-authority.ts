@@ -4,7 +4,7 @@
 // state wins, and the copy is rewritten by whoever notices: a retried edit, the next
 // edit of the key, or the next time authentication reads the key from D1.
 import type { KeyState } from "../wallet/types";
-import type { KeyCopy } from "./key-rows";
+import type { KeyCopy } from "../db/api-keys";
 
 /** The key as it really is, and whether the D1 copy must be rewritten to say so. */
 export interface ReconciledKey extends KeyCopy {

@@ -3,19 +3,12 @@
 // key-authority.ts). A copy that cannot be written answers 503 after the change is in
 // force; repeating the edit is safe and completes it.
 import { forgetKey } from "../auth/key-store";
-import { hashSecret, newId, newSecret, secretPrefix, type KeyMode } from "../auth/key-material";
+import { findTenantKey, insertKey, writeKeyCopy, type KeyRow } from "../db/api-keys";
 import { ApiError, notFound } from "../errors";
 import { keyChanged } from "../gateway/billing";
 import { walletFor } from "../wallet/stub";
 import { reconcile, withRetries } from "./key-authority";
-import { findTenantKey, insertKey, writeKeyCopy, type KeyRow } from "./key-rows";
-
-export interface NewKey {
-  name: string;
-  scope: "master" | "standard";
-  end_user_id: string | null;
-  max_spend_micros: number | null;
-}
+import { keyModeFor, mintKey, type NewKey } from "./key-mint";
 
 /** The edit of PATCH: `undefined` leaves a field as it is; a cap of `null` removes it. */
 export interface KeyEdit {
@@ -23,17 +16,8 @@ export interface KeyEdit {
   max_spend_micros?: number | null;
 }
 
-export async function createKey(env: Env, tenantId: string, mode: KeyMode, key: NewKey): Promise<{ row: KeyRow; secret: string }> {
-  const secret = newSecret(mode);
-  const row: KeyRow = {
-    ...key,
-    id: newId("key"),
-    hash: hashSecret(secret),
-    prefix: secretPrefix(secret),
-    created_at: Date.now(),
-    last_used_at: null,
-    revoked_at: null,
-  };
+export async function createKey(env: Env, tenantId: string, key: NewKey): Promise<{ row: KeyRow; secret: string }> {
+  const { row, secret } = mintKey(keyModeFor(env.ENVIRONMENT), key, Date.now());
   // The wallet learns the cap first: a key must never exist in D1 without its cap in force.
   // If the insert fails, the Wallet knows a key no secret was ever shown for: harmless.
   await walletFor(env.WALLET, tenantId).upsertKey(row.id, row.max_spend_micros);

@@ -2,7 +2,8 @@ import type { components } from "../../generated/api/types";
 import { ApiError } from "../errors";
 import { walletFor } from "../wallet/stub";
 import type { StripeDecision } from "./stripe-event";
-import { findCheckoutSessionByPaymentIntent, raiseRefunded, recordProcessedEvent, type CheckoutSessionRecord } from "./stripe-records";
+import { findCheckoutSessionByPaymentIntent, raiseRefunded, type CheckoutSessionRecord } from "../db/stripe-checkout-sessions";
+import { recordProcessedEvent } from "../db/processed-webhooks";
 import { ignored } from "./stripe-top-up";
 
 type WebhookReceipt = components["schemas"]["WebhookReceipt"];
@@ -28,8 +29,8 @@ export async function applyStripeReversal(env: Env, reversal: Refund | Dispute, 
     // the other's debit recorded and take only what is left.
     throw new ApiError("conflict", `${result.message}; Stripe retries this delivery`);
   }
-  if (reversal.kind === "refund") await raiseRefunded(env.DB, session.id, reversal.refundedMicros);
-  await recordProcessedEvent(env.DB, reversal.eventId, session.tenant_id, 0 - debit.amountMicros, nowMs);
+  if (reversal.kind === "refund") await raiseRefunded(env.DB, session.tenant_id, session.id, reversal.refundedMicros);
+  await recordProcessedEvent(env.DB, session.tenant_id, reversal.eventId, 0 - debit.amountMicros, nowMs);
   return receipt(session, debit.amountMicros, !result.applied);
 }
 

@@ -1,7 +1,8 @@
 import type { components } from "../../generated/api/types";
 import { walletFor } from "../wallet/stub";
 import type { StripeDecision } from "./stripe-event";
-import { findCheckoutSession, markCheckoutSessionCredited, recordProcessedEvent } from "./stripe-records";
+import { findCheckoutSession, markCheckoutSessionCredited } from "../db/stripe-checkout-sessions";
+import { recordProcessedEvent } from "../db/processed-webhooks";
 
 type WebhookReceipt = components["schemas"]["WebhookReceipt"];
 type TopUp = Extract<StripeDecision, { kind: "top_up" }>;
@@ -28,8 +29,8 @@ export async function applyStripeTopUp(env: Env, top: TopUp, nowMs: number): Pro
     return ignored(top, `amount_total (${top.amountMicros} micro-dollars) differs from the ${session.amount_micros} recorded for session ${session.id}; nothing credited`);
   }
   const result = await walletFor(env.WALLET, session.tenant_id).credit(session.amount_micros, topUpRef(session.id), top.note);
-  await markCheckoutSessionCredited(env.DB, session.id, top.paymentIntent, nowMs);
-  await recordProcessedEvent(env.DB, top.eventId, session.tenant_id, session.amount_micros, nowMs);
+  await markCheckoutSessionCredited(env.DB, session.tenant_id, session.id, top.paymentIntent, nowMs);
+  await recordProcessedEvent(env.DB, session.tenant_id, top.eventId, session.amount_micros, nowMs);
   return { received: true, ignored: false, duplicate: !result.applied, tenant_id: session.tenant_id, session_id: session.id, credited_micros: session.amount_micros };
 }
 

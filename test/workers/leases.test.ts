@@ -13,7 +13,7 @@ describe("budget leases in the Worker", () => {
     const k = await mintKey(t.masterKey, { max_spend_usd: 1 });
     const results = await Promise.all(Array.from({ length: 12 }, () => chat(k.secret)));
     expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
-    for (const r of results) await usageRow(r.requestId);
+    for (const r of results) await usageRow(t.tenantId, r.requestId);
 
     // GET /v1/wallet sends this isolate's queued charges and closes the idle lease first.
     const wallet = (await (await call("GET", "/v1/wallet", t.masterKey)).json()) as { balance_micros: number; reserved_micros: number };

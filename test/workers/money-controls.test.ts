@@ -32,7 +32,7 @@ describe("cap changes take effect on the next request", () => {
     expect((await call("PATCH", `/v1/keys/${k.id}`, t.masterKey, { max_spend_usd: null })).status).toBe(200);
     const uncapped = await chat(k.secret, { surface: "anthropic" });
     expect(uncapped.status).toBe(200);
-    await usageRow(uncapped.requestId);
+    await usageRow(t.tenantId, uncapped.requestId);
     // Refused requests were never charged or recorded.
     for (const refused of [openai, anthropic]) {
       expect((await ledgerOf(t.tenantId)).some((e) => e.request_id === refused.requestId)).toBe(false);
@@ -59,7 +59,7 @@ describe("revocation", () => {
     const k = await mintKey(t.masterKey, { end_user_id: "bob" });
     const ok = await chat(k.secret); // authenticates through D1 and fills the cache
     expect(ok.status).toBe(200);
-    await usageRow(ok.requestId);
+    await usageRow(t.tenantId, ok.requestId);
     const before = await ledgerOf(t.tenantId);
 
     expect((await call("DELETE", `/v1/keys/${k.id}`, t.masterKey)).status).toBe(200);
@@ -85,7 +85,7 @@ describe("tenant isolation", () => {
     // A's key spends A's money only.
     const spent = await chat(ka.secret);
     expect(spent.status).toBe(200);
-    await usageRow(spent.requestId);
+    await usageRow(a.tenantId, spent.requestId);
     expect(await (await call("GET", "/v1/wallet", b.masterKey)).json()).toEqual({ balance_micros: 3_000_000, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     const walletA = await (await call("GET", "/v1/wallet", a.masterKey)).json<{ balance_micros: number }>();
     expect(walletA.balance_micros).toBeLessThan(2_000_000);

@@ -89,7 +89,7 @@ describe("GET /v1/usage", () => {
     const k = await mintKey(a.masterKey, { end_user_id: "alice" });
     const { status, requestId } = await chat(k.secret);
     expect(status).toBe(200);
-    const row = await usageRow(requestId);
+    const row = await usageRow(a.tenantId, requestId);
     const r = await (await call("GET", "/v1/usage", a.masterKey)).json<Report>();
     const charge = (await ledgerOf(a.tenantId)).find((e) => e.request_id === requestId);
     expect(r.totals.cost_micros).toBe(row.cost_micros);
@@ -125,7 +125,7 @@ describe("GET /v1/keys/{id}/usage", () => {
     const k = await mintKey(a.masterKey, { max_spend_usd: 0.5 });
     const first = await chat(k.secret);
     const second = await chat(k.secret, { surface: "anthropic" });
-    const rows = [await usageRow(first.requestId), await usageRow(second.requestId)];
+    const rows = [await usageRow(a.tenantId, first.requestId), await usageRow(a.tenantId, second.requestId)];
     const res = await call("GET", `/v1/keys/${k.id}/usage`, a.masterKey);
     expect(res.status).toBe(200);
     const u = await res.json<Record<string, unknown>>();
@@ -174,7 +174,7 @@ describe("GET /v1/wallet/ledger", () => {
     const a = await seedTenant({ creditMicros: 1_000_000 });
     const k = await mintKey(a.masterKey, {});
     const { requestId } = await chat(k.secret);
-    await usageRow(requestId);
+    await usageRow(a.tenantId, requestId);
     const p1 = await (await call("GET", "/v1/wallet/ledger?limit=1", a.masterKey)).json<Record<string, unknown>>();
     expect(p1).toMatchObject({ object: "list", has_more: true, data: [{ type: "credit", amount_micros: 1_000_000, ref: `seed:${a.tenantId}` }] });
     const p2 = await (await call("GET", `/v1/wallet/ledger?limit=1&after=${String(p1.next_after)}`, a.masterKey)).json<Record<string, unknown>>();

@@ -6,7 +6,7 @@ import { authenticate } from "../../../runtime/auth/authenticate";
 import { checkKeyShape, crc32, hashSecret, keyChecksum, newSecret, randomBase62 } from "../../../runtime/auth/key-material";
 import { findKeyBySecret, forgetKey } from "../../../runtime/auth/key-store";
 import { ApiError } from "../../../runtime/errors";
-import type { KeyRecord } from "../../../runtime/keys/key-rows";
+import type { KeyRecord } from "../../../runtime/db/api-keys";
 import { crc32 as zlibCrc32 } from "node:zlib";
 
 interface Recorder {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Ledger } from "../../../runtime/wallet/ledger";
 import { MemoryLedgerStore } from "../../../runtime/wallet/memory-store";
 import { refundDebit } from "../../../runtime/webhooks/stripe-reversal";
-import type { CheckoutSessionRecord } from "../../../runtime/webhooks/stripe-records";
+import type { CheckoutSessionRecord } from "../../../runtime/db/stripe-checkout-sessions";
 
 const USD = 1_000_000;
 const session = (refunded: number): CheckoutSessionRecord => ({

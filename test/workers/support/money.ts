@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { findUsageEvent } from "../../../runtime/db/usage-events";
 import { walletFor } from "../../../runtime/wallet/stub";
 import type { LedgerEntry } from "../../../runtime/wallet/types";
 import { call } from "./seed";
@@ -16,11 +17,11 @@ export async function chat(key: string, opts: { surface?: "openai" | "anthropic"
   return { status: res.status, body, requestId };
 }
 
-/** Waits for the request's settlement to land in D1 (it runs in waitUntil after the response). */
-export async function usageRow(requestId: string, timeoutMs = 5_000) {
+/** Waits for the request's settlement to land in the tenant's D1 rows (it runs in waitUntil after the response). */
+export async function usageRow(tenantId: string, requestId: string, timeoutMs = 5_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const row = await env.DB.prepare("SELECT * FROM usage_events WHERE request_id = ?").bind(requestId).first<Record<string, unknown>>();
+    const row = await findUsageEvent(env.DB, tenantId, requestId);
     if (row) return row;
     if (Date.now() > until) throw new Error(`no usage_events row for ${requestId} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));

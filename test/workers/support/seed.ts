@@ -1,5 +1,7 @@
 import { env } from "cloudflare:test";
-import { hashSecret, newId, newSecret, secretPrefix } from "../../../runtime/auth/key-material";
+import { newId, newSecret } from "../../../runtime/auth/key-material";
+import { insertTenantWithMasterKey } from "../../../runtime/db/tenants";
+import { newTenant } from "../../../runtime/keys/tenant-creation";
 import { walletFor } from "../../../runtime/wallet/stub";
 
 export interface SeededTenant {
@@ -8,20 +10,17 @@ export interface SeededTenant {
   masterKeyId: string;
 }
 
-/** Creates a tenant with a master key (and optional credit) straight in D1 and its wallet. */
+/**
+ * Creates a tenant with its master key the way every tenant is made (keys/tenant-creation.ts),
+ * straight in D1, then credits its wallet (ref `seed:<tenant>`) when asked.
+ */
 export async function seedTenant(opts: { creditMicros?: number; tenantId?: string } = {}): Promise<SeededTenant> {
   const tenantId = opts.tenantId ?? newId("tn").toLowerCase();
   const secret = newSecret("test");
-  const keyId = newId("key");
-  const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)").bind(tenantId, `tenant ${tenantId}`, now),
-    env.DB.prepare(
-      "INSERT INTO api_keys (id, tenant_id, hash, prefix, name, scope, created_at) VALUES (?, ?, ?, ?, 'master', 'master', ?)",
-    ).bind(keyId, tenantId, await hashSecret(secret), secretPrefix(secret), now),
-  ]);
+  const { tenant, master } = newTenant({ id: tenantId, name: `tenant ${tenantId}`, secret, nowMs: Date.now() });
+  if ((await insertTenantWithMasterKey(env.DB, tenant, master)) === "exists") throw new Error(`tenant ${tenantId} is already seeded`);
   if (opts.creditMicros) await walletFor(env.WALLET, tenantId).credit(opts.creditMicros, `seed:${tenantId}`);
-  return { tenantId, masterKey: secret, masterKeyId: keyId };
+  return { tenantId, masterKey: secret, masterKeyId: master.id };
 }
 
 export const BASE = "http://gatehouse.test";

@@ -1,7 +1,8 @@
-// The data layer of api_keys in D1: every query of the table lives here and every
-// query but the secret lookup takes the tenant. D1 holds what describes a key (name,
-// prefix, scope, end user) and a copy of its cap and revocation, whose authority is
-// the tenant's Wallet (see key-authority.ts).
+// D1 `api_keys`: every statement on the table. Every query takes the tenant but the secret
+// lookup, which is how a request finds its tenant. D1 holds what describes a key (name,
+// prefix, scope, end user) and a copy of its cap and revocation, whose authority is the
+// tenant's Wallet (see keys/key-authority.ts).
+import type { SqlStatement } from "./statements";
 
 /** A key as the runtime needs it for authorisation (never the secret). */
 export interface KeyRecord {
@@ -26,9 +27,18 @@ export interface KeyRow {
   revoked_at: number | null;
 }
 
+/** What D1 copies from the Wallet: the cap, and the revocation (which never goes back). */
+export interface KeyCopy {
+  max_spend_micros: number | null;
+  revoked: boolean;
+}
+
 const COLUMNS = "id, hash, prefix, name, scope, end_user_id, max_spend_micros, created_at, last_used_at, revoked_at";
 
-/** The active key with this secret hash, of any tenant (the one query without a tenant: it finds the tenant). */
+/**
+ * The active key with this secret hash, of any tenant: the one query without a tenant,
+ * because it is how a request finds its tenant.
+ */
 export function findActiveKeyByHash(db: D1Database, hash: string): Promise<KeyRecord | null> {
   return db
     .prepare("SELECT id, tenant_id, scope, end_user_id, max_spend_micros FROM api_keys WHERE hash = ? AND revoked_at IS NULL")
@@ -49,19 +59,25 @@ export async function listActiveKeys(db: D1Database, tenantId: string): Promise<
   return results;
 }
 
-export async function insertKey(db: D1Database, tenantId: string, row: KeyRow): Promise<void> {
-  await db
-    .prepare(
-      "INSERT INTO api_keys (id, tenant_id, hash, prefix, name, scope, end_user_id, max_spend_micros, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(row.id, tenantId, row.hash, row.prefix, row.name, row.scope, row.end_user_id, row.max_spend_micros, row.created_at)
-    .run();
+/**
+ * The statement that writes a new key. `reseed` (npm start's dev master key, whose secret is
+ * kept in .dev.vars across runs) rewrites the secret of a key that already has this id in
+ * this tenant and un-revokes it; `fail` refuses any existing id or hash.
+ */
+export function keyInsert(tenantId: string, row: KeyRow, onExisting: "fail" | "reseed"): SqlStatement {
+  const insert =
+    "INSERT INTO api_keys (id, tenant_id, hash, prefix, name, scope, end_user_id, max_spend_micros, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  const reseed =
+    " ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, prefix = excluded.prefix, revoked_at = NULL WHERE api_keys.tenant_id = excluded.tenant_id";
+  return {
+    sql: onExisting === "reseed" ? insert + reseed : insert,
+    params: [row.id, tenantId, row.hash, row.prefix, row.name, row.scope, row.end_user_id, row.max_spend_micros, row.created_at],
+  };
 }
 
-/** What D1 copies from the Wallet: the cap, and the revocation (which never goes back). */
-export interface KeyCopy {
-  max_spend_micros: number | null;
-  revoked: boolean;
+export async function insertKey(db: D1Database, tenantId: string, row: KeyRow): Promise<void> {
+  const s = keyInsert(tenantId, row, "fail");
+  await db.prepare(s.sql).bind(...s.params).run();
 }
 
 /**
@@ -77,6 +93,6 @@ export async function writeKeyCopy(db: D1Database, tenantId: string, id: string,
     .run();
 }
 
-export async function touchLastUsed(db: D1Database, id: string, at: number): Promise<void> {
-  await db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").bind(at, id).run();
+export async function touchLastUsed(db: D1Database, tenantId: string, id: string, at: number): Promise<void> {
+  await db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND tenant_id = ?").bind(at, id, tenantId).run();
 }
