@@ -1,5 +1,9 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { ENV_TYPES_IN_GENERATED } from "./env-types";
+
+/** Files in generated/ that another generator writes (`npm run cf-typegen`), so gen neither flags nor removes them. */
+const WRITTEN_ELSEWHERE: ReadonlySet<string> = new Set([ENV_TYPES_IN_GENERATED]);
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -13,7 +17,7 @@ async function listFiles(dir: string): Promise<string[]> {
     for (const e of entries) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else out.push(relative(dir, p));
+      else if (!WRITTEN_ELSEWHERE.has(relative(dir, p))) out.push(relative(dir, p));
     }
   };
   await walk(dir);

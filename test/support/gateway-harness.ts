@@ -155,7 +155,9 @@ interface WalletRpc {
 
 /** Every ledger entry of the worker's tenant, read from its Wallet Durable Object over RPC. */
 export async function ledger(worker: LocalWorker): Promise<LedgerEntry[]> {
-  const ns = await worker.mf.getDurableObjectNamespace("WALLET");
+  // Typed by the Workers runtime types in generated/env/: miniflare's own .d.ts names
+  // @cloudflare/workers-types, which this project does not install.
+  const ns = (await worker.mf.getDurableObjectNamespace("WALLET")) as unknown as DurableObjectNamespace;
   const wallet = ns.get(ns.idFromName(worker.tenantId)) as unknown as WalletRpc;
   const all: LedgerEntry[] = [];
   let after = 0;

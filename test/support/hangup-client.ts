@@ -42,7 +42,8 @@ export async function callThenHangUp(
   worker: LocalWorker,
   req: { path: string; key: string; body: unknown; hangUpAfterText?: string },
 ): Promise<HangupCall> {
-  const client = await worker.mf.getWorker(HANGUP_CLIENT);
+  // A Fetcher of the Workers runtime types (generated/env/); miniflare's .d.ts names a package not installed here.
+  const client = (await worker.mf.getWorker(HANGUP_CLIENT)) as unknown as Fetcher;
   const id = crypto.randomUUID();
   const post = (action: string, body: unknown) =>
     client.fetch(`http://client/${action}`, { method: "POST", body: JSON.stringify(body) }) as unknown as Promise<Response>;
