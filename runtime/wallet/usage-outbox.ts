@@ -3,7 +3,7 @@
 // batches. One D1 write per batch instead of one per request, and ledger and usage can never
 // disagree: a charge without its usage row (or the reverse) cannot be committed.
 
-import { copyUsageEvents } from "../db/usage-events";
+import { copyUsageEvents, USAGE_EVENT_COLUMNS } from "../db/usage-events";
 import { insertRows } from "./sql-store";
 
 /** One request's usage as recorded in D1 `usage_events` (cost is what the Wallet charged). */
@@ -25,22 +25,8 @@ export interface UsageEvent {
   created_at: number;
 }
 
-const COLUMNS = [
-  "request_id",
-  "tenant_id",
-  "key_id",
-  "end_user_id",
-  "model",
-  "provider",
-  "surface",
-  "input_tokens",
-  "output_tokens",
-  "cached_tokens",
-  "cost_micros",
-  "overshoot_micros",
-  "outcome",
-  "created_at",
-] as const satisfies readonly (keyof UsageEvent)[];
+/** The outbox holds rows of D1 `usage_events`, column for column. */
+const COLUMNS = USAGE_EVENT_COLUMNS satisfies readonly (keyof UsageEvent)[];
 
 /** What a caller hands the Wallet with a charge: the row minus what the Wallet fills in. */
 export type ChargedUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "overshoot_micros" | "created_at">;
