@@ -2,7 +2,7 @@
 // memory-store or types directly: this file also exports the Durable Object class,
 // which needs the `cloudflare:workers` module.
 
-export { Wallet, DEFAULT_RESERVATION_TTL_MS } from "./wallet-object";
+export { Wallet, LEASE_TTL_MS } from "./wallet-object";
 export { walletFor } from "./stub";
 export { Ledger } from "./ledger";
 export type { LedgerOptions } from "./ledger";

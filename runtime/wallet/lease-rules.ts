@@ -1,4 +1,4 @@
-// The small rules a lease obeys besides a reservation's own (refusal.ts): how much of the
+// The small rules a lease obeys besides the refusals every hold obeys (refusal.ts): how much of the
 // wallet one key may hold, how much free room one lease may carry, and what a malformed draw
 // is charged. Pure functions, no store: ledger-lease.ts applies them.
 

@@ -2,7 +2,7 @@
 // ledger.ts inside its store transaction (these functions never open one), over the same
 // synchronous LedgerStore, so the rules stay pure and atomic.
 //
-// Rules besides a reservation's own:
+// Rules besides the refusals every hold obeys (refusal.ts: revoked, cap, funds):
 // - one key holds at most its share of the wallet (lease-rules.ts), and a lease's free room
 //   is bounded by the key's recent worst cases, so what an isolate can still admit after a
 //   revocation or a cap cut is bounded (it hears of either from the key's epoch, carried by
@@ -33,7 +33,8 @@ export interface GrowArgs {
 /** See `Ledger.leaseGrow`. */
 export function growLease(store: LedgerStore, a: GrowArgs): LeaseGrowResult {
   const existing = store.reservation(a.id);
-  const key = store.key(a.keyId) ?? emptyKey(a.keyId);
+  const known = store.key(a.keyId);
+  const key = known ?? emptyKey(a.keyId);
   const epoch = key.epoch;
   const lease = existing === null ? null : store.lease(a.id);
   if (existing !== null && (existing.status !== "open" || existing.key_id !== a.keyId || lease === null)) {
@@ -78,8 +79,9 @@ export function growLease(store: LedgerStore, a: GrowArgs): LeaseGrowResult {
         settled_at: null,
       };
   store.putReservation(row);
-  if (!existing) store.putLease({ lease_id: a.id, last_seq: 0, inflight_micros: 0, expiry_left_micros: 0 });
-  if (grant !== 0) {
+  if (!existing) store.putLease(newLeaseRow(a.id));
+  // A never-seen key gets its row even with nothing granted (a free model's lease): its batches charge it.
+  if (grant !== 0 || known === null) {
     store.putKey({ ...key, reserved_micros: key.reserved_micros + grant });
     store.setTotals({ ...totals, reserved_micros: totals.reserved_micros + grant });
   }
@@ -166,8 +168,8 @@ export function settleLease(store: LedgerStore, a: SettleArgs): LeaseSettleResul
 
 /**
  * A lease past its deadline: its isolate stopped reporting (no batch, no heartbeat) for a
- * whole TTL. Its whole hold is charged, as an expired reservation's is; draws reported later
- * are settled against this charge (settleLease).
+ * whole TTL. Its whole hold is charged; draws reported later are settled against this charge
+ * (settleLease).
  */
 export function expireLease(store: LedgerStore, row: ReservationRow, lease: LeaseRow, now: number): Settlement {
   const key = keyOf(store, row);
@@ -205,7 +207,12 @@ export function expireLease(store: LedgerStore, row: ReservationRow, lease: Leas
   return toSettlement(closed);
 }
 
-/** The key row of an open reservation or lease (reserve/leaseGrow always write it). */
+/** A lease before its first batch. */
+export function newLeaseRow(id: string): LeaseRow {
+  return { lease_id: id, last_seq: 0, inflight_micros: 0, expiry_left_micros: 0 };
+}
+
+/** The key row of an open lease (leaseGrow always writes it). */
 export function keyOf(store: LedgerStore, row: ReservationRow): KeyRow {
   const key = store.key(row.key_id);
   // Reaching this means the storage was edited by hand.
@@ -214,12 +221,10 @@ export function keyOf(store: LedgerStore, row: ReservationRow): KeyRow {
 }
 
 /** A charge's note: the gateway's own, then why it differs from a plain charge (overshoot, late). */
-export function chargeNote(reserved: number, actual: number | null, over: number, note: string | null, covered = 0): string | null {
+export function chargeNote(reserved: number, actual: number, over: number, note: string | null, covered = 0): string | null {
   const parts: string[] = [];
   if (note !== null) parts.push(note);
-  if (actual === null) {
-    parts.push(`expired: no settle by the deadline, charged the full ${formatUsd(reserved)} reservation`);
-  } else if (over > 0) {
+  if (over > 0) {
     parts.push(`overshoot: usage ${formatUsd(actual)} exceeded the ${formatUsd(reserved)} reservation by ${formatUsd(over)}, charged in full`);
   }
   if (covered > 0) parts.push(`${formatUsd(covered)} of it settled against the lease's expiry charge`);

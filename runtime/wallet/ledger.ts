@@ -1,11 +1,13 @@
 // The wallet's rules, pure over a synchronous LedgerStore: no clock of its own for
-// decisions (reserve/settle/expire take nowMs), no I/O, no Workers APIs — so the same
+// decisions (leaseGrow/leaseSettle/expire take nowMs), no I/O, no Workers APIs — so the same
 // code runs in node unit tests and inside the Durable Object.
 //
-// Protocol: reserve the worst case before forwarding (refuse if the wallet's available
-// balance or the key's remaining cap cannot cover it), settle the actual cost after,
-// and let expire() settle forgotten reservations at their reserved amount. Every
-// mutation runs in one store transaction and is idempotent on its ref / request id.
+// One protocol, leases (ledger-lease.ts): a gateway isolate holds one per key, grown before a
+// request is forwarded when its room cannot cover the request's worst case (refused when the
+// key's cap, the wallet or the key's share cannot), and charges its requests' actual costs in
+// numbered batches; expire() charges a lease whose isolate stopped reporting its whole hold.
+// A single hold is a lease of one draw. Every mutation runs in one store transaction and is
+// idempotent on its ref / batch number.
 
 import { auditLedger } from "./audit";
 import {
@@ -18,10 +20,9 @@ import {
   formatUsd,
   safeSum,
 } from "./money";
-import { chargeNote, expireLease, growLease, keyOf, settleLease } from "./ledger-lease";
-import { refusalFor } from "./refusal";
-import { emptyKey, toBalance, toKeyState, toReservation, toSettlement } from "./rows";
-import type { KeyRow, LedgerStore, ReservationRow } from "./store";
+import { expireLease, growLease, newLeaseRow, settleLease } from "./ledger-lease";
+import { emptyKey, toBalance, toKeyState } from "./rows";
+import type { KeyRow, LedgerStore } from "./store";
 import type {
   AuditReport,
   CreditResult,
@@ -34,10 +35,6 @@ import type {
   LedgerEntry,
   LedgerPage,
   LedgerPageOptions,
-  ReserveResult,
-  SettleMeta,
-  SettleResult,
-  Settlement,
   WalletBalance,
 } from "./types";
 
@@ -80,8 +77,8 @@ export class Ledger {
   }
 
   /**
-   * Sets a key's cap (`null` = uncapped). Takes effect on the next reserve; in-flight
-   * reservations keep what they hold. Does not un-revoke a revoked key. A lower cap bumps the
+   * Sets a key's cap (`null` = uncapped). Takes effect on the next leaseGrow; leases keep what
+   * they hold until then (a grow then shrinks an over-committed one). Does not un-revoke a revoked key. A lower cap bumps the
    * key's epoch, so every isolate's lease hears of it at its next reply.
    */
   upsertKey(keyId: string, capMicros: number | null): KeyState {
@@ -96,7 +93,7 @@ export class Ledger {
     });
   }
 
-  /** Permanent: every later reserve for this key is refused; open reservations still settle. */
+  /** Permanent: every later leaseGrow for this key is refused; its leases' batches still settle. */
   revokeKey(keyId: string): KeyState {
     const id = assertId("keyId", keyId);
     return this.store.transaction(() => {
@@ -108,86 +105,12 @@ export class Ledger {
     });
   }
 
-  reserve(requestId: string, keyId: string, worstCaseMicros: number, nowMs: number, ttlMs: number): ReserveResult {
-    const reqId = assertId("requestId", requestId);
-    const kId = assertId("keyId", keyId);
-    const worst = assertMicros("worstCaseMicros", worstCaseMicros);
-    const now = assertMillis("nowMs", nowMs);
-    const ttl = assertMillis("ttlMs", ttlMs);
-    if (ttl === 0) throw new LedgerInputError("ttlMs must be greater than 0 milliseconds, got 0");
-    const deadline = safeSum("nowMs + ttlMs", now, ttl);
-
-    return this.store.transaction((): ReserveResult => {
-      const existing = this.store.reservation(reqId);
-      if (existing !== null) {
-        if (existing.key_id !== kId || existing.amount_micros !== worst) {
-          throw new LedgerInputError(
-            `request ${JSON.stringify(reqId)} already holds ${existing.amount_micros} micro-dollars for key ` +
-              `${JSON.stringify(existing.key_id)}; a retry must repeat the same key and amount or use a new request id`,
-          );
-        }
-        return { ok: true, applied: false, reservation: toReservation(existing) };
-      }
-
-      const key = this.store.key(kId) ?? emptyKey(kId);
-      const totals = this.store.totals();
-      const refusal = refusalFor(key, totals, worst);
-      if (refusal !== null) return refusal;
-
-      const row: ReservationRow = {
-        request_id: reqId,
-        key_id: kId,
-        amount_micros: worst,
-        created_at: now,
-        deadline_at: deadline,
-        status: "open",
-        actual_micros: null,
-        charged_micros: null,
-        overshoot_micros: null,
-        entry_id: null,
-        balance_after_micros: null,
-        settled_at: null,
-      };
-      this.store.putReservation(row);
-      this.store.putKey({ ...key, reserved_micros: key.reserved_micros + worst });
-      this.store.setTotals({ ...totals, reserved_micros: totals.reserved_micros + worst });
-      return { ok: true, applied: true, reservation: toReservation(row) };
-    });
-  }
-
-  settle(requestId: string, actualMicros: number, nowMs: number, meta?: SettleMeta): SettleResult {
-    const reqId = assertId("requestId", requestId);
-    const actual = assertMicros("actualMicros", actualMicros);
-    const now = assertMillis("nowMs", nowMs);
-    const note = assertNote("meta.note", meta?.note);
-    return this.store.transaction((): SettleResult => {
-      const row = this.store.reservation(reqId);
-      if (row === null) {
-        return {
-          ok: false,
-          type: "unknown_reservation",
-          request_id: reqId,
-          message:
-            `no reservation for request ${JSON.stringify(reqId)}; call reserve() before forwarding ` +
-            `and settle with the same request id`,
-        };
-      }
-      if (row.status !== "open") return { ok: true, applied: false, settlement: toSettlement(row) };
-      if (this.store.lease(reqId) !== null) {
-        throw new LedgerInputError(`${JSON.stringify(reqId)} is a lease; settle its draws with leaseSettle()`);
-      }
-      return { ok: true, applied: true, settlement: this.close(row, actual, now, note) };
-    });
-  }
-
-  /** Settles every reservation past its deadline at its reserved amount. */
+  /** Charges every lease past its deadline its whole hold (its isolate stopped reporting). */
   expire(nowMs: number): ExpireResult {
     const now = assertMillis("nowMs", nowMs);
     return this.store.transaction(() => {
-      const expired = this.store.overdue(now, EXPIRE_BATCH).map((row) => {
-        const lease = this.store.lease(row.request_id);
-        return lease === null ? this.close(row, null, now, null) : expireLease(this.store, row, lease, now);
-      });
+      // Every open hold is a lease (sql-store.ts migrates older objects' plain reservations).
+      const expired = this.store.overdue(now, EXPIRE_BATCH).map((row) => expireLease(this.store, row, this.store.lease(row.request_id) ?? newLeaseRow(row.request_id), now));
       return { expired, next_deadline_ms: this.store.nextDeadline() };
     });
   }
@@ -196,9 +119,9 @@ export class Ledger {
    * Opens or tops up a lease: one hold that a gateway isolate then splits among many requests
    * itself (runtime/gateway/leases.ts), so most requests need no call to this object.
    * `worst` is the request that needs more; `room` what the isolate still has unassigned in
-   * this lease. The request is refused as `reserve` would refuse it (revoked, cap, funds —
-   * counting the lease's room as available to it) and when it would take the key past its
-   * share of the wallet; otherwise the lease grows by what the request lacks and, beyond
+   * this lease. The request is refused when the key is revoked or its cap or the wallet cannot
+   * cover it (counting the lease's room as available to it), and when it would take the key
+   * past its share of the wallet; otherwise the lease grows by what the request lacks and, beyond
    * that, by up to `want`, never by more than half of what is left nor past the free room
    * the key's recent demand justifies (ledger-lease.ts); when the key or the wallet is
    * over-committed (a cap lowered while the lease held room) the grant is negative: the
@@ -269,56 +192,6 @@ export class Ledger {
   /** Recomputes the totals from the rows and reports any disagreement. */
   audit(): AuditReport {
     return auditLedger(this.store);
-  }
-
-  /**
-   * Closes an open reservation: `actual === null` means expiry (charge the full hold).
-   * Usage above the hold is charged in full too — from the balance, past the key's cap if it
-   * must be — and recorded as an overshoot on the entry: work done is never waived.
-   */
-  private close(row: ReservationRow, actual: number | null, now: number, note: string | null): Settlement {
-    const expired = actual === null;
-    const fromHold = actual === null ? row.amount_micros : Math.min(actual, row.amount_micros);
-    const over = actual === null ? 0 : actual - fromHold;
-    const charged = fromHold + over;
-    const key = keyOf(this.store, row);
-    const totals = this.store.totals();
-    const balanceAfter = totals.balance_micros - charged;
-    const entry = this.store.appendEntry({
-      type: expired ? "expired_charge" : "charge",
-      amount_micros: 0 - charged, // `0 - x`, not `-x`: a zero charge must be +0, not -0
-      overshoot_micros: over,
-      ref: row.request_id,
-      key_id: row.key_id,
-      request_id: row.request_id,
-      balance_after_micros: balanceAfter,
-      created_at: now,
-      note: chargeNote(row.amount_micros, actual, over, note),
-    });
-    this.store.putKey({
-      ...key,
-      spent_micros: key.spent_micros + charged,
-      reserved_micros: key.reserved_micros - row.amount_micros,
-    });
-    this.store.setTotals({
-      ...totals,
-      balance_micros: balanceAfter,
-      reserved_micros: totals.reserved_micros - row.amount_micros,
-      overshoots: totals.overshoots + (over > 0 ? 1 : 0),
-      overshoot_micros: totals.overshoot_micros + over,
-    });
-    const closed: ReservationRow = {
-      ...row,
-      status: expired ? "expired" : "settled",
-      actual_micros: actual,
-      charged_micros: fromHold,
-      overshoot_micros: over,
-      entry_id: entry.id,
-      balance_after_micros: balanceAfter,
-      settled_at: now,
-    };
-    this.store.putReservation(closed);
-    return toSettlement(closed);
   }
 
   /**

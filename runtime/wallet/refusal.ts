@@ -1,4 +1,4 @@
-// Whether a reservation may be granted. Order matters for the message the caller sees:
+// Whether a lease may grow for a request. Order matters for the message the caller sees:
 // a revoked key is final, a key's own cap is the end user's limit, the wallet is the tenant's.
 
 import { formatUsd } from "./money";

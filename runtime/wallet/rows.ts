@@ -1,7 +1,7 @@
 // Conversions between stored rows and the public, RPC-serialisable shapes.
 
 import type { KeyRow, ReservationRow, TotalsRow } from "./store";
-import type { KeyState, Reservation, Settlement, WalletBalance } from "./types";
+import type { KeyState, Settlement, WalletBalance } from "./types";
 
 /** The state of a key the wallet has never seen: uncapped, nothing spent. */
 export function emptyKey(keyId: string): KeyRow {
@@ -25,17 +25,6 @@ export function toKeyState(row: KeyRow): KeyState {
     spent_micros: row.spent_micros,
     reserved_micros: row.reserved_micros,
     revoked: row.revoked,
-  };
-}
-
-export function toReservation(row: ReservationRow): Reservation {
-  return {
-    request_id: row.request_id,
-    key_id: row.key_id,
-    amount_micros: row.amount_micros,
-    created_at: row.created_at,
-    deadline_at: row.deadline_at,
-    status: row.status,
   };
 }
 

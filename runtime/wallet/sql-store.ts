@@ -102,11 +102,12 @@ const SCHEMA = [
      balance_after_micros INTEGER,
      settled_at INTEGER
    )`,
-  // Partial index: the alarm only ever looks at open reservations, by deadline.
+  // Every hold is a lease: this row is its amount and state, wallet_leases its batch counter.
+  // Partial index: the alarm only ever looks at open leases, by deadline.
   `CREATE INDEX IF NOT EXISTS wallet_reservations_open_deadline
      ON wallet_reservations (deadline_at) WHERE status = 'open'`,
   WALLET_LEDGER("wallet_ledger"),
-  // Credits are idempotent on their ref; charges are idempotent through their reservation.
+  // Credits are idempotent on their ref; charges through their lease's batch number.
   LEDGER_CREDIT_REF,
   // Debits (a refunded or disputed top-up taken back) are idempotent on their ref too.
   LEDGER_DEBIT_REF,
@@ -133,7 +134,8 @@ function rebuild(sql: SqlStorage, table: string, create: (name: string) => strin
 }
 
 /**
- * Brings an object created by an older version to the current tables. Issue 12: excess usage
+ * Brings an object created by an older version to the current tables (and its open plain
+ * reservations into leases, below). Issue 12: excess usage
  * is charged (an overshoot), never waived — `waived_micros` became `overshoot_micros` (old
  * waived amounts were not charged: 0), the balance may go negative, keys carry an epoch and
  * their recent demand, an expired lease remembers what late draws may settle against.
@@ -159,6 +161,13 @@ function migrate(sql: SqlStorage): void {
   if (!columnsOf(sql, "wallet_leases").has("expiry_left_micros")) {
     sql.exec("ALTER TABLE wallet_leases ADD COLUMN expiry_left_micros INTEGER NOT NULL DEFAULT 0 CHECK (expiry_left_micros >= 0)");
   }
+  // Issue 13: one protocol. A plain reservation (one hold per request) left open by an older
+  // version becomes a lease of one draw: its batch charges it, or the alarm charges its hold.
+  sql.exec(
+    "INSERT OR IGNORE INTO wallet_leases (lease_id, last_seq, inflight_micros, expiry_left_micros) " +
+      "SELECT request_id, 0, amount_micros, 0 FROM wallet_reservations WHERE status = 'open'",
+  );
+  sql.exec("UPDATE wallet_reservations SET charged_micros = 0 WHERE status = 'open' AND charged_micros IS NULL");
 }
 
 type TotalsDbRow = { balance_micros: number; reserved_micros: number; overshoots: number; overshoot_micros: number };

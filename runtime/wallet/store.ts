@@ -1,7 +1,7 @@
 // The storage the ledger runs over. Synchronous on purpose: Durable Object SQLite
 // (`ctx.storage.sql.exec`) is synchronous, and a ledger operation that never awaits
 // cannot interleave with another request inside the single-threaded object — that is
-// what makes reserve's check-then-hold atomic under concurrency.
+// what makes leaseGrow's check-then-hold atomic under concurrency.
 //
 // The store is dumb row storage; every rule (limits, idempotency, arithmetic) lives in
 // ledger.ts so the SQL and in-memory stores cannot disagree about money.
@@ -32,7 +32,10 @@ export interface KeyRow {
   recent_at: number;
 }
 
-/** A reservation plus, once closed, how it was settled (kept forever as the idempotency record). */
+/**
+ * A lease's hold (`request_id` = the lease id; the name predates leases) plus, once closed, how
+ * it was closed. Every row is a lease: see LeaseRow.
+ */
 export interface ReservationRow {
   request_id: string;
   key_id: string;
@@ -41,9 +44,9 @@ export interface ReservationRow {
   deadline_at: number;
   status: ReservationStatus;
   actual_micros: number | null;
-  /** Drawn from the hold (≤ amount_micros): a lease's draws so far, a closed reservation's charge up to its amount. */
+  /** Drawn from the hold so far (≤ amount_micros); null only in rows an older version wrote. */
   charged_micros: number | null;
-  /** A closed plain reservation: what was charged above its amount (a lease's overshoots are on its entries). */
+  /** 0 once closed: a lease's overshoots are on its draws' ledger entries. */
   overshoot_micros: number | null;
   entry_id: number | null;
   balance_after_micros: number | null;
@@ -51,9 +54,9 @@ export interface ReservationRow {
 }
 
 /**
- * Marks a reservation as a lease (see ledger.ts `leaseGrow`): a hold a gateway isolate draws
- * many requests' charges from. While open, the reservation's `charged_micros` is what has
- * been drawn so far, so its live hold is `amount_micros - charged_micros`.
+ * A lease's batch state beside its hold row (see ledger.ts `leaseGrow`): a hold a gateway
+ * isolate draws many requests' charges from. While open, the hold's `charged_micros` is what
+ * has been drawn so far, so its live hold is `amount_micros - charged_micros`.
  */
 export interface LeaseRow {
   lease_id: string;
@@ -93,9 +96,9 @@ export interface LedgerStore {
   reservation(requestId: string): ReservationRow | null;
   /** Insert or replace by `request_id`. */
   putReservation(row: ReservationRow): void;
-  /** Open reservations with `deadline_at <= nowMs`, earliest deadline first. */
+  /** Open leases' holds with `deadline_at <= nowMs`, earliest deadline first. */
   overdue(nowMs: number, limit: number): ReservationRow[];
-  /** Earliest `deadline_at` among open reservations. */
+  /** Earliest `deadline_at` among open leases. */
   nextDeadline(): number | null;
 
   lease(leaseId: string): LeaseRow | null;

@@ -2,10 +2,10 @@
 // they cross the Durable Object RPC boundary unchanged. Money is integer micro-dollars
 // (1 USD = 1_000_000); timestamps are epoch milliseconds.
 
-/** `GET /v1/wallet`. `balance_micros` = credited − charged; reservations do not lower it. */
+/** `GET /v1/wallet`. `balance_micros` = credited − charged; what leases hold does not lower it. */
 export interface WalletBalance {
   balance_micros: number;
-  /** Sum of every outstanding (open) reservation: money promised to in-flight requests. */
+  /** What every open lease still holds: money set aside for requests in flight. */
   reserved_micros: number;
   currency: "usd";
   /** Charges above their request's reservation, all charged in full: how many, and how much above. */
@@ -81,21 +81,12 @@ export type DebitResult =
     }
   | { ok: false; type: "ref_conflict"; message: string; entry: LedgerEntry };
 
+/** A lease's hold: open, closed by its isolate's last batch (`settled`), or charged whole by the alarm (`expired`). */
 export type ReservationStatus = "open" | "settled" | "expired";
-
-export interface Reservation {
-  request_id: string;
-  key_id: string;
-  amount_micros: number;
-  created_at: number;
-  /** After this instant the alarm settles the reservation at `amount_micros`. */
-  deadline_at: number;
-  status: ReservationStatus;
-}
 
 export type RefusalType = "insufficient_funds" | "cap_exceeded" | "key_revoked";
 
-/** Why a request may not be forwarded: 402 for funds/cap; a revoked key is the contract's 401. */
+/** Why a lease may not grow for a request: 402 for funds/cap; a revoked key is the contract's 401. */
 export interface ReserveRefusal {
   ok: false;
   type: RefusalType;
@@ -104,22 +95,15 @@ export interface ReserveRefusal {
   available_micros: number;
 }
 
-export type ReserveResult =
-  | {
-      ok: true;
-      /** `false` when this request id was reserved before: nothing new was held. */
-      applied: boolean;
-      reservation: Reservation;
-    }
-  | ReserveRefusal;
-
+/** A closed lease as the ledger booked it; `expire()` returns one per lease it charged. */
 export interface Settlement {
+  /** The lease id. */
   request_id: string;
   key_id: string;
-  /** `expired` = settled by the alarm at the reserved amount because no settle arrived. */
+  /** `expired` = charged its whole hold by the alarm because its isolate stopped reporting. */
   status: "settled" | "expired";
   reserved_micros: number;
-  /** What the gateway reported; `null` for an expiry, where it is unknown. */
+  /** What its batches drew; `null` for an expiry, where it is unknown. */
   actual_micros: number | null;
   /** Everything charged, the overshoot included. */
   charged_micros: number;
@@ -131,23 +115,9 @@ export interface Settlement {
   settled_at: number;
 }
 
-export interface SettleMeta {
-  /** Free text stored on the ledger entry (e.g. "anthropic/claude-sonnet-4, 1200 in / 300 out"). */
-  note?: string;
-}
-
-export type SettleResult =
-  | {
-      ok: true;
-      /** `false` when the request was already settled or expired; `settlement` is the original. */
-      applied: boolean;
-      settlement: Settlement;
-    }
-  | { ok: false; type: "unknown_reservation"; message: string; request_id: string };
-
 export interface ExpireResult {
   expired: Settlement[];
-  /** Earliest deadline among reservations still open, for re-arming the alarm. */
+  /** Earliest deadline among leases still open, for re-arming the alarm. */
   next_deadline_ms: number | null;
 }
 

@@ -18,15 +18,15 @@ import type {
   LeaseSettleResult,
   LedgerPage,
   LedgerPageOptions,
-  ReserveResult,
-  SettleMeta,
-  SettleResult,
   WalletBalance,
 } from "./types";
 
-/** Long enough for a slow streamed completion; a forgotten hold is charged after this. */
-export const DEFAULT_RESERVATION_TTL_MS = 10 * 60 * 1000;
-/** How long settles gather before their usage rows go to D1 together. */
+/**
+ * A lease not heard from for this long (no batch, no heartbeat) is charged its whole hold. Its
+ * isolate heartbeats every minute while requests run (gateway/leases.ts), so only a dead one lapses.
+ */
+export const LEASE_TTL_MS = 10 * 60 * 1000;
+/** How long batches gather before their usage rows go to D1 together. */
 const FLUSH_DELAY_MS = 50;
 const FLUSH_RETRY_MS = 30_000;
 
@@ -64,39 +64,9 @@ export class Wallet extends DurableObject<Env> {
     return this.book.revokeKey(keyId);
   }
 
-  async reserve(
-    requestId: string,
-    keyId: string,
-    worstCaseMicros: number,
-    ttlMs: number = DEFAULT_RESERVATION_TTL_MS,
-  ): Promise<ReserveResult> {
-    const result = this.book.reserve(requestId, keyId, worstCaseMicros, Date.now(), ttlMs);
-    if (result.ok && result.applied) await this.armAlarm(result.reservation.deadline_at);
-    return result;
-  }
-
-  /**
-   * Settles a reservation. With `usage`, the request's usage row is queued in the same
-   * commit as its charge (cost = what was charged) and copied to D1 shortly after.
-   */
-  async settle(
-    requestId: string,
-    actualMicros: number,
-    meta?: SettleMeta & { usage?: ChargedUsage },
-  ): Promise<SettleResult> {
-    const now = Date.now();
-    const result = this.book.settle(requestId, actualMicros, now, meta);
-    if (result.ok && result.applied && meta?.usage) {
-      const { charged_micros, overshoot_micros } = result.settlement;
-      this.outbox.add({ ...meta.usage, request_id: requestId, cost_micros: charged_micros, overshoot_micros, created_at: now });
-      this.scheduleFlush();
-    }
-    return result;
-  }
-
   /** Opens or tops up a gateway isolate's lease (ledger.ts `leaseGrow`); written before it answers. */
   async leaseGrow(leaseId: string, keyId: string, worstMicros: number, roomMicros: number, wantMicros: number): Promise<LeaseGrowResult> {
-    const result = this.book.leaseGrow(leaseId, keyId, worstMicros, roomMicros, wantMicros, Date.now(), DEFAULT_RESERVATION_TTL_MS);
+    const result = this.book.leaseGrow(leaseId, keyId, worstMicros, roomMicros, wantMicros, Date.now(), LEASE_TTL_MS);
     if (result.ok) await this.armAlarm(result.deadline_at);
     return result;
   }
@@ -113,7 +83,7 @@ export class Wallet extends DurableObject<Env> {
     close: boolean,
   ): Promise<LeaseSettleResult> {
     const now = Date.now();
-    const result = this.book.leaseSettle(leaseId, seq, draws, inflightMicros, close, now, DEFAULT_RESERVATION_TTL_MS);
+    const result = this.book.leaseSettle(leaseId, seq, draws, inflightMicros, close, now, LEASE_TTL_MS);
     if (result.ok && result.applied) {
       const usage = draws.flatMap((d, i) =>
         d.usage
@@ -124,7 +94,7 @@ export class Wallet extends DurableObject<Env> {
         this.outbox.add(...usage);
         this.scheduleFlush();
       }
-      if (!close) await this.armAlarm(now + DEFAULT_RESERVATION_TTL_MS);
+      if (!close) await this.armAlarm(now + LEASE_TTL_MS);
     }
     return result;
   }
@@ -139,7 +109,7 @@ export class Wallet extends DurableObject<Env> {
     return this.flushing;
   }
 
-  /** Batches the D1 copy: many settles within FLUSH_DELAY_MS share one D1 write. */
+  /** Batches the D1 copy: many batches within FLUSH_DELAY_MS share one D1 write. */
   private scheduleFlush(): void {
     if (this.flushTimer !== undefined) return;
     this.flushTimer = setTimeout(() => {
@@ -164,7 +134,7 @@ export class Wallet extends DurableObject<Env> {
     return this.book.audit();
   }
 
-  /** Settles overdue reservations at their reserved amount, then re-arms for the next deadline. */
+  /** Charges overdue leases their whole hold, then re-arms for the next deadline. */
   override async alarm(): Promise<void> {
     this.alarmAt = null; // a fired alarm is cleared
     // Rows left queued by a failed copy or a restart are copied here.
@@ -174,7 +144,7 @@ export class Wallet extends DurableObject<Env> {
     if (next_deadline_ms !== null) await this.armAlarm(next_deadline_ms);
   }
 
-  /** The alarm as last set or read: reserve is on every request's path, so it asks storage once. */
+  /** The alarm as last set or read: every grow and batch arms it, so it asks storage once. */
   private alarmAt: number | null | undefined;
 
   private async armAlarm(deadline: number): Promise<void> {

@@ -18,15 +18,16 @@ const usage = (tenant: string) => ({
 const rowsFor = async (requestId: string) =>
   (await env.DB.prepare("SELECT cost_micros, outcome FROM usage_events WHERE request_id = ?").bind(requestId).all()).results;
 
-it("queues the usage row in the settle's own commit, with the charged amount and its overshoot, and copies it to D1 on flush", async () => {
+it("queues the usage row in the batch's own commit, with the charged amount and its overshoot, and copies it to D1 on flush", async () => {
   const tenant = `outbox-${Date.now()}`;
   const stub = walletFor(env.WALLET, tenant);
   await stub.credit(1_000_000, "seed");
-  await stub.reserve("req-a", "key-1", 300);
+  await stub.leaseGrow("lease-a", "key-1", 300, 0, 0);
+  const batch = [{ request_id: "req-a", reserved_micros: 300, actual_micros: 900, usage: usage(tenant) }];
   await runInDurableObject(stub, async (wallet: Wallet, state) => {
-    // Settle above the reservation: charged in full (900), 600 of it an overshoot, on the row too.
-    const res = await wallet.settle("req-a", 900, { usage: usage(tenant) });
-    expect(res.ok && res.settlement.charged_micros).toBe(900);
+    // Charged above its reservation: in full (900), 600 of it an overshoot, on the row too.
+    const res = await wallet.leaseSettle("lease-a", 1, batch, 0, true);
+    expect(res.ok && res.charged_micros).toEqual([900]);
     const queued = state.storage.sql.exec("SELECT request_id, cost_micros, overshoot_micros FROM usage_outbox").toArray();
     expect(queued).toEqual([{ request_id: "req-a", cost_micros: 900, overshoot_micros: 600 }]);
     expect(await wallet.flushUsage()).toBe(1);
@@ -42,19 +43,19 @@ it("queues the usage row in the settle's own commit, with the charged amount and
     created_at: expect.any(Number) as number,
   });
 
-  // A repeated settle changes nothing and queues nothing.
-  await stub.settle("req-a", 900, { usage: usage(tenant) });
+  // A repeated batch changes nothing and queues nothing.
+  await stub.leaseSettle("lease-a", 1, batch, 0, true);
   expect(await stub.flushUsage()).toBe(0);
   expect(await rowsFor("req-a")).toHaveLength(1);
 });
 
-it("a batch of settles reaches D1 without an explicit flush, one row each", async () => {
+it("batches of many leases reach D1 without an explicit flush, one row per request", async () => {
   const tenant = `outbox-batch-${Date.now()}`;
   const stub = walletFor(env.WALLET, tenant);
   await stub.credit(1_000_000, "seed");
   const ids = Array.from({ length: 30 }, (_, i) => `req-b${i}`);
-  await Promise.all(ids.map((id) => stub.reserve(id, "key-1", 100)));
-  await Promise.all(ids.map((id) => stub.settle(id, 40, { usage: usage(tenant) })));
+  await Promise.all(ids.map((id) => stub.leaseGrow(`lease-${id}`, "key-1", 100, 0, 0)));
+  await Promise.all(ids.map((id) => stub.leaseSettle(`lease-${id}`, 1, [{ request_id: id, reserved_micros: 100, actual_micros: 40, usage: usage(tenant) }], 0, true)));
   for (let i = 0; i < 100; i++) {
     const n = (await env.DB.prepare("SELECT COUNT(*) AS n FROM usage_events WHERE tenant_id = ?").bind(tenant).first<{ n: number }>())?.n;
     if (n === 30) return;

@@ -13,14 +13,17 @@ let tenants = 0;
 const freshWallet = (label: string) => walletFor(env.WALLET, `tenant-${label}-${++tenants}-${Date.now()}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One finished request in a lease batch. */
+const draw = (request_id: string, reserved_micros: number, actual_micros: number, note?: string) => ({ request_id, reserved_micros, actual_micros, ...(note ? { note } : {}) });
+
 describe("Wallet Durable Object under concurrency", () => {
-  it("200 concurrent reserves against a key cap covering 50: exactly 50 pass, the cap is never overshot", async () => {
+  it("200 concurrent holds (leases of one draw) against a key cap covering 50: exactly 50 pass, the cap is never overshot", async () => {
     const wallet = freshWallet("cap");
     await wallet.credit(1_000 * USD, "seed");
     await wallet.upsertKey("key-1", 50 * 20_000);
 
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => wallet.reserve(`req-${i}`, "key-1", 20_000)),
+      Array.from({ length: 200 }, (_, i) => wallet.leaseGrow(`lease-${i}`, "key-1", 20_000, 0, 0)),
     );
 
     const granted = results.filter((r) => r.ok);
@@ -36,12 +39,12 @@ describe("Wallet Durable Object under concurrency", () => {
     expect(await wallet.audit()).toEqual({ ok: true, problems: [] });
   });
 
-  it("200 concurrent reserves against a wallet covering 50: exactly 50 pass, the balance never goes negative", async () => {
+  it("200 concurrent holds against a wallet covering 50: exactly 50 pass, the balance never goes negative", async () => {
     const wallet = freshWallet("funds");
     await wallet.credit(50 * 30_000, "seed");
 
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => wallet.reserve(`req-${i}`, `key-${i % 7}`, 30_000)),
+      Array.from({ length: 200 }, (_, i) => wallet.leaseGrow(`lease-${i}`, `key-${i % 7}`, 30_000, 0, 0)),
     );
 
     expect(results.filter((r) => r.ok)).toHaveLength(50);
@@ -49,47 +52,48 @@ describe("Wallet Durable Object under concurrency", () => {
     expect(refusals.every((r) => !r.ok && r.type === "insufficient_funds" && r.available_micros === 0)).toBe(true);
     expect(await wallet.balance()).toEqual({ balance_micros: 1_500_000, reserved_micros: 1_500_000, currency: "usd", overshoots: 0, overshoot_micros: 0 });
 
-    // Settle every granted request at full cost, concurrently: the balance lands on exactly 0.
+    // Every granted request's batch charges its full cost, concurrently: the balance lands on exactly 0.
     const settled = await Promise.all(
-      results.flatMap((r) => (r.ok ? [wallet.settle(r.reservation.request_id, 30_000)] : [])),
+      results.flatMap((r, i) => (r.ok ? [wallet.leaseSettle(`lease-${i}`, 1, [draw(`req-${i}`, 30_000, 30_000)], 0, true)] : [])),
     );
     expect(settled.every((s) => s.ok && s.applied)).toBe(true);
     expect(await wallet.balance()).toEqual({ balance_micros: 0, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
-    expect(await wallet.reserve("one-more", "key-0", 1)).toMatchObject({ ok: false, type: "insufficient_funds" });
+    expect(await wallet.leaseGrow("one-more", "key-0", 1, 0, 0)).toMatchObject({ ok: false, type: "insufficient_funds" });
     expect(await wallet.audit()).toEqual({ ok: true, problems: [] });
   });
 
-  it("the same request id reserved concurrently holds once", async () => {
+  it("the same batch sent concurrently charges once", async () => {
     const wallet = freshWallet("idem");
     await wallet.credit(USD, "seed");
-    const results = await Promise.all(Array.from({ length: 20 }, () => wallet.reserve("req-same", "key-1", 100_000)));
+    await wallet.leaseGrow("lease-same", "key-1", 100_000, 0, 0);
+    const results = await Promise.all(Array.from({ length: 20 }, () => wallet.leaseSettle("lease-same", 1, [draw("req-same", 100_000, 70_000)], 0, true)));
     expect(results.filter((r) => r.ok && r.applied)).toHaveLength(1);
     expect(results.filter((r) => r.ok && !r.applied)).toHaveLength(19);
-    expect((await wallet.balance()).reserved_micros).toBe(100_000);
+    expect(await wallet.balance()).toMatchObject({ balance_micros: USD - 70_000, reserved_micros: 0 });
   });
 });
 
-describe("Wallet settle, credit and reads over RPC", () => {
-  it("settle charges the actual cost and releases the rest for the next request", async () => {
+describe("Wallet lease batches, credit and reads over RPC", () => {
+  it("a batch charges the actual cost and releases the rest for the next request", async () => {
     const wallet = freshWallet("settle");
-    await wallet.credit(USD, "evt_1", "first top-up");
+    await wallet.credit(2 * USD, "evt_1", "first top-up");
     await wallet.upsertKey("key-1", 600_000);
-    expect(await wallet.reserve("a", "key-1", 500_000)).toMatchObject({ ok: true, applied: true });
-    expect(await wallet.reserve("b", "key-1", 500_000)).toMatchObject({ ok: false, type: "cap_exceeded", available_micros: 100_000 });
+    expect(await wallet.leaseGrow("a", "key-1", 500_000, 0, 0)).toMatchObject({ ok: true, granted_micros: 500_000 });
+    expect(await wallet.leaseGrow("b", "key-1", 500_000, 0, 0)).toMatchObject({ ok: false, type: "cap_exceeded", available_micros: 100_000 });
 
-    const settled = await wallet.settle("a", 120_000, { note: "mock/echo" });
-    expect(settled).toMatchObject({ ok: true, applied: true, settlement: { charged_micros: 120_000, released_micros: 380_000 } });
-    expect(await wallet.settle("a", 999_999)).toMatchObject({ ok: true, applied: false, settlement: { charged_micros: 120_000 } });
-    expect(await wallet.settle("never-reserved", 1)).toMatchObject({ ok: false, type: "unknown_reservation" });
+    const settled = await wallet.leaseSettle("a", 1, [draw("a-1", 500_000, 120_000, "mock/echo")], 0, true);
+    expect(settled).toMatchObject({ ok: true, applied: true, charged_micros: [120_000], closed: true });
+    expect(await wallet.leaseSettle("a", 1, [draw("a-1", 500_000, 999_999)], 0, true)).toMatchObject({ ok: true, applied: false });
+    expect(await wallet.leaseSettle("never-grown", 1, [draw("x", 1, 1)], 0, true)).toMatchObject({ ok: false, type: "unknown_lease" });
 
-    expect(await wallet.reserve("b", "key-1", 480_000)).toMatchObject({ ok: true, applied: true });
+    expect(await wallet.leaseGrow("b", "key-1", 480_000, 0, 0)).toMatchObject({ ok: true, granted_micros: 480_000 });
     expect(await wallet.keyState("key-1")).toMatchObject({ spent_micros: 120_000, reserved_micros: 480_000 });
 
-    expect(await wallet.credit(USD, "evt_1")).toMatchObject({ applied: false });
+    expect(await wallet.credit(2 * USD, "evt_1")).toMatchObject({ applied: false });
     const page = await wallet.ledger({ limit: 10 });
     expect(page.data.map((e) => [e.type, e.amount_micros, e.balance_after_micros])).toEqual([
-      ["credit", USD, USD],
-      ["charge", -120_000, 880_000],
+      ["credit", 2 * USD, 2 * USD],
+      ["charge", -120_000, 1_880_000],
     ]);
     expect(page.has_more).toBe(false);
   });
@@ -97,9 +101,9 @@ describe("Wallet settle, credit and reads over RPC", () => {
   it("a revoked key is refused on its next request", async () => {
     const wallet = freshWallet("revoke");
     await wallet.credit(USD, "seed");
-    expect(await wallet.reserve("a", "key-1", 1)).toMatchObject({ ok: true });
+    expect(await wallet.leaseGrow("a", "key-1", 1, 0, 0)).toMatchObject({ ok: true });
     await wallet.revokeKey("key-1");
-    expect(await wallet.reserve("b", "key-1", 1)).toMatchObject({ ok: false, type: "key_revoked" });
+    expect(await wallet.leaseGrow("b", "key-1", 1, 0, 0)).toMatchObject({ ok: false, type: "key_revoked" });
   });
 
   it("a malformed amount is rejected with a message saying what to fix", async () => {
@@ -114,11 +118,17 @@ describe("Wallet settle, credit and reads over RPC", () => {
 });
 
 describe("Wallet alarm", () => {
-  it("settles a forgotten reservation at its reserved amount and re-arms for the next deadline", async () => {
+  it("charges a forgotten lease its whole hold and re-arms for the next deadline", async () => {
     const wallet = freshWallet("alarm");
     await wallet.credit(USD, "seed");
-    await wallet.reserve("forgotten", "key-1", 300_000, 5);
-    const open = await wallet.reserve("still-running", "key-1", 200_000, 60_000);
+    // Short deadlines through the ledger itself (the RPC grants the 10-minute TTL), then the alarm.
+    const open = await runInDurableObject(wallet, async (_instance, state) => {
+      const ledger = new Ledger(new SqlLedgerStore(state.storage));
+      ledger.leaseGrow("forgotten", "key-1", 300_000, 0, 0, Date.now(), 5);
+      const running = ledger.leaseGrow("still-running", "key-1", 200_000, 0, 0, Date.now(), 60_000);
+      await state.storage.setAlarm(Date.now() + 5);
+      return running;
+    });
     if (!open.ok) throw new Error(open.message);
 
     await sleep(20);
@@ -127,20 +137,23 @@ describe("Wallet alarm", () => {
     expect(await wallet.balance()).toEqual({ balance_micros: 700_000, reserved_micros: 200_000, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     const entries = (await wallet.ledger()).data;
     expect(entries.at(-1)).toMatchObject({ type: "expired_charge", amount_micros: -300_000, request_id: "forgotten" });
-    expect(await wallet.settle("forgotten", 1)).toMatchObject({ ok: true, applied: false, settlement: { status: "expired" } });
+    // Its late batch is settled against that charge: nothing charged twice.
+    expect(await wallet.leaseSettle("forgotten", 1, [draw("f-1", 300_000, 1)], 0, true)).toMatchObject({ ok: true, applied: true, charged_micros: [0] });
     const nextAlarm = await runInDurableObject(wallet, (_instance, state) => state.storage.getAlarm());
-    expect(nextAlarm).toBe(open.reservation.deadline_at);
+    expect(nextAlarm).toBe(open.deadline_at);
   });
 
   it("arms the alarm at the earliest deadline and leaves none once nothing is open", async () => {
     const wallet = freshWallet("arm");
     await wallet.credit(USD, "seed");
-    const late = await wallet.reserve("late", "k", 1, 60_000);
-    const early = await wallet.reserve("early", "k", 1, 30_000);
-    if (!late.ok || !early.ok) throw new Error("reserve refused");
-    expect(await runInDurableObject(wallet, (_i, state) => state.storage.getAlarm())).toBe(early.reservation.deadline_at);
-    await wallet.settle("early", 1);
-    await wallet.settle("late", 1);
+    const first = await wallet.leaseGrow("first", "k", 1, 0, 0);
+    await sleep(5);
+    const second = await wallet.leaseGrow("second", "k", 1, 0, 0);
+    if (!first.ok || !second.ok) throw new Error("grow refused");
+    expect(second.deadline_at).toBeGreaterThan(first.deadline_at);
+    expect(await runInDurableObject(wallet, (_i, state) => state.storage.getAlarm())).toBe(first.deadline_at);
+    await wallet.leaseSettle("first", 1, [draw("f", 1, 1)], 0, true);
+    await wallet.leaseSettle("second", 1, [draw("s", 1, 1)], 0, true);
     expect(await runDurableObjectAlarm(wallet)).toBe(true);
     expect(await runInDurableObject(wallet, (_i, state) => state.storage.getAlarm())).toBeNull();
   });
@@ -152,7 +165,7 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
       const stats = await runInDurableObject(freshWallet("sim"), (_instance, state) =>
         simulate(new Ledger(new SqlLedgerStore(state.storage)), seed, 400),
       );
-      expect(stats.reserved).toBeGreaterThan(40);
+      expect(stats.held).toBeGreaterThan(40);
     }
   });
 
@@ -190,10 +203,10 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
     });
   });
 
-  it("rolls a failed settle back completely (transactionSync)", async () => {
+  it("rolls a failed batch back completely (transactionSync)", async () => {
     const wallet = freshWallet("rollback");
     await wallet.credit(USD, "seed");
-    await wallet.reserve("r1", "key-1", 400_000);
+    await wallet.leaseGrow("r1", "key-1", 400_000, 0, 0);
     await runInDurableObject(wallet, (_instance, state) => {
       class FailingStore extends SqlLedgerStore {
         override putKey(row: KeyRow): void {
@@ -202,11 +215,11 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
         }
       }
       const failing = new Ledger(new FailingStore(state.storage));
-      expect(() => failing.settle("r1", 100_000, Date.now())).toThrow(/simulated failure/);
+      expect(() => failing.leaseSettle("r1", 1, [draw("r1-1", 400_000, 100_000)], 0, true, Date.now(), 60_000)).toThrow(/simulated failure/);
     });
     expect((await wallet.ledger()).data).toHaveLength(1);
     expect(await wallet.balance()).toEqual({ balance_micros: USD, reserved_micros: 400_000, currency: "usd", overshoots: 0, overshoot_micros: 0 });
-    expect(await wallet.settle("r1", 100_000)).toMatchObject({ ok: true, applied: true });
+    expect(await wallet.leaseSettle("r1", 1, [draw("r1-1", 400_000, 100_000)], 0, true)).toMatchObject({ ok: true, applied: true });
     expect(await wallet.audit()).toEqual({ ok: true, problems: [] });
   });
 
@@ -217,7 +230,7 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
     });
   });
 
-  it("an object created before overshoots (waived_micros, balance CHECKs) is migrated in place, its money intact", async () => {
+  it("an object created before overshoots (waived_micros, balance CHECKs, plain reservations) is migrated in place, its money intact", async () => {
     await runInDurableObject(freshWallet("migrate"), (_instance, state) => {
       const sql = state.storage.sql;
       for (const t of ["wallet_totals", "wallet_ledger", "wallet_reservations", "wallet_keys", "wallet_leases"]) sql.exec(`DROP TABLE ${t}`);
@@ -245,7 +258,9 @@ describe("SqlLedgerStore in real Durable Object SQLite", () => {
       expect(ledger.balance()).toEqual({ balance_micros: 700, reserved_micros: 200, currency: "usd", overshoots: 0, overshoot_micros: 0 });
       // Waived amounts were never charged: they are not overshoots.
       expect(ledger.ledger().data.map((e) => [e.id, e.amount_micros, e.overshoot_micros])).toEqual([[1, 1000, 0], [2, -300, 0]]);
-      expect(ledger.settle("r2", 900, 3)).toMatchObject({ ok: true, settlement: { charged_micros: 900, overshoot_micros: 700 } });
+      // Its open plain reservation became a lease of one draw: its batch charges it (in full).
+      expect(sql.exec("SELECT lease_id, last_seq FROM wallet_leases").toArray()).toEqual([{ lease_id: "r2", last_seq: 0 }]);
+      expect(ledger.leaseSettle("r2", 1, [draw("r2", 200, 900)], 0, true, 3, 60_000)).toMatchObject({ ok: true, charged_micros: [900], overshoot_micros: [700] });
       expect(ledger.balance()).toMatchObject({ balance_micros: -200, overshoots: 1, overshoot_micros: 700 });
       expect(ledger.credit(500, "next")).toMatchObject({ entry: { id: 4 } });
       // The rebuilt ledger keeps the debit refs unique from its first start (its old indexes went with the old table).

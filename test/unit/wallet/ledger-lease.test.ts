@@ -42,7 +42,7 @@ describe("leaseGrow", () => {
     expectAudited();
   });
 
-  it("near the end grants exactly what is needed, and refuses like reserve() once that is not there", () => {
+  it("near the end grants exactly what is needed, and refuses once that is not there", () => {
     ledger.upsertKey("k1", 1 * USD);
     expect(grow("L1", 900_000, 0, 10 * USD)).toMatchObject({ ok: true, granted_micros: 900_000 });
     // The room (what the isolate has not handed out) counts as available to the request.
@@ -73,13 +73,19 @@ describe("leaseGrow", () => {
     expect(grow("L1", 0, USD, 0)).toMatchObject({ ok: false, type: "key_revoked" });
   });
 
-  it("will not grow a closed lease, nor a plain reservation posing as one", () => {
+  it("will not grow a closed lease, nor another key's lease", () => {
     grow("L1", 100_000, 0, 0);
     ledger.leaseSettle("L1", 1, [], 0, true, T0, TTL);
     expect(grow("L1", 100_000)).toMatchObject({ ok: false, type: "lease_closed" });
-    ledger.reserve("req-1", "k1", 100_000, T0, TTL);
-    expect(grow("req-1", 100_000)).toMatchObject({ ok: false, type: "lease_closed" });
-    expect(() => ledger.settle("L1", 0, T0)).not.toThrow(); // closed: replays its settlement
+    grow("L2", 100_000, 0, 0, "k1");
+    expect(grow("L2", 100_000, 0, 0, "k2")).toMatchObject({ ok: false, type: "lease_closed" });
+    expect(ledger.leaseSettle("L1", 1, [], 0, true, T0, TTL)).toMatchObject({ ok: true, applied: false, closed: true }); // closed: a retry changes nothing
+  });
+
+  it("a free model's lease on a key the Wallet never saw (nothing granted) still charges its batches", () => {
+    expect(grow("L1", 0, 0, 0, "walk-in")).toMatchObject({ ok: true, granted_micros: 0 });
+    expect(ledger.leaseSettle("L1", 1, [draw("r1", 0, 0)], 0, true, T0, TTL)).toMatchObject({ ok: true, applied: true, charged_micros: [0] });
+    expectAudited();
   });
 
   it("validates its input", () => {
@@ -163,10 +169,6 @@ describe("leaseSettle", () => {
     expectAudited();
   });
 
-  it("refuses settle() on a lease: its charges come only through leaseSettle", () => {
-    grow("L1", 0, 0, USD);
-    expect(() => ledger.settle("L1", 0, T0)).toThrow(/is a lease/);
-  });
 });
 
 describe("an expired lease", () => {

@@ -56,19 +56,22 @@ describe("credit", () => {
   });
 });
 
-describe("reserve", () => {
+// A single hold is a lease of one draw: grown for the request's worst case, closed by one
+// batch that charges its actual cost. These are the invariants the per-request reserve/settle
+// pair had (no overdraft, the cap holds, retries change nothing, expiry charges the hold),
+// held by the one protocol the gateway uses.
+const hold = (id: string, key: string, worst: number, now = T0, ttl = TTL) => ledger.leaseGrow(id, key, worst, 0, 0, now, ttl);
+const charge = (id: string, reserved: number, actual: number, opts: { seq?: number; now?: number; note?: string } = {}) =>
+  ledger.leaseSettle(id, opts.seq ?? 1, [{ request_id: `${id}-req`, reserved_micros: reserved, actual_micros: actual, ...(opts.note ? { note: opts.note } : {}) }], 0, true, opts.now ?? T0, TTL);
+
+describe("a hold (a lease of one draw)", () => {
   beforeEach(() => {
     ledger.credit(10 * USD, "seed");
   });
 
   it("holds the worst case against the wallet and the key", () => {
     ledger.upsertKey("k1", 2 * USD);
-    const result = ledger.reserve("r1", "k1", 500_000, T0, TTL);
-    expect(result).toEqual({
-      ok: true,
-      applied: true,
-      reservation: { request_id: "r1", key_id: "k1", amount_micros: 500_000, created_at: T0, deadline_at: T0 + TTL, status: "open" },
-    });
+    expect(hold("r1", "k1", 500_000)).toEqual({ ok: true, granted_micros: 500_000, held_micros: 500_000, deadline_at: T0 + TTL, epoch: 1 });
     expect(ledger.balance()).toEqual({ balance_micros: 10 * USD, reserved_micros: 500_000, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     expect(ledger.keyState("k1")).toEqual({ key_id: "k1", cap_micros: 2 * USD, spent_micros: 0, reserved_micros: 500_000, revoked: false });
     expectHealthy();
@@ -76,164 +79,146 @@ describe("reserve", () => {
 
   it("refuses with cap_exceeded when the key's remaining cap cannot cover the worst case", () => {
     ledger.upsertKey("k1", 1 * USD);
-    expect(ledger.reserve("r1", "k1", 700_000, T0, TTL).ok).toBe(true);
-    const refused = ledger.reserve("r2", "k1", 400_000, T0, TTL);
+    expect(hold("r1", "k1", 700_000).ok).toBe(true);
+    const refused = hold("r2", "k1", 400_000);
     expect(refused).toMatchObject({ ok: false, type: "cap_exceeded", needed_micros: 400_000, available_micros: 300_000 });
     if (refused.ok) throw new Error("unreachable");
     expect(refused.message).toContain("$0.30 left of its $1.00 spending cap");
     expect(refused.message).toContain("raise the key's max_spend_usd");
     // The refusal held nothing.
     expect(ledger.keyState("k1").reserved_micros).toBe(700_000);
-    expect(ledger.reserve("r3", "k1", 300_000, T0, TTL).ok).toBe(true);
+    expect(hold("r3", "k1", 300_000).ok).toBe(true);
   });
 
   it("refuses with insufficient_funds counting money already held for other requests", () => {
-    expect(ledger.reserve("r1", "a", 6 * USD, T0, TTL).ok).toBe(true);
-    const refused = ledger.reserve("r2", "b", 5 * USD, T0, TTL);
-    expect(refused).toMatchObject({ ok: false, type: "insufficient_funds", needed_micros: 5 * USD, available_micros: 4 * USD });
+    expect(hold("r1", "a", 4 * USD).ok).toBe(true);
+    expect(hold("r2", "b", 4 * USD).ok).toBe(true);
+    const refused = hold("r3", "c", 3 * USD);
+    expect(refused).toMatchObject({ ok: false, type: "insufficient_funds", needed_micros: 3 * USD, available_micros: 2 * USD });
     if (refused.ok) throw new Error("unreachable");
     expect(refused.message).toContain("top up the wallet");
-    expect(ledger.reserve("r3", "b", 4 * USD, T0, TTL).ok).toBe(true);
+    expect(hold("r4", "c", 2 * USD).ok).toBe(true);
     expect(ledger.balance().reserved_micros).toBe(10 * USD);
   });
 
-  it("treats a never-seen key as uncapped but still bound by the wallet", () => {
-    expect(ledger.reserve("r1", "new-key", 9 * USD, T0, TTL).ok).toBe(true);
-    expect(ledger.keyState("new-key")).toMatchObject({ cap_micros: null, reserved_micros: 9 * USD });
-    expect(ledger.reserve("r2", "new-key", 2 * USD, T0, TTL)).toMatchObject({ ok: false, type: "insufficient_funds" });
+  it("treats a never-seen key as uncapped but still bound by the wallet (and by its share of it)", () => {
+    expect(hold("r1", "new-key", 5 * USD).ok).toBe(true);
+    expect(ledger.keyState("new-key")).toMatchObject({ cap_micros: null, reserved_micros: 5 * USD });
+    expect(hold("r2", "new-key", 2 * USD)).toMatchObject({ ok: false, type: "insufficient_funds" });
   });
 
-  it("does not hold twice for a repeated request id", () => {
-    const first = ledger.reserve("r1", "k1", USD, T0, TTL);
-    const again = ledger.reserve("r1", "k1", USD, T0 + 5, TTL);
-    expect(again).toEqual({ ...first, applied: false });
+  it("a retried grow whose reply was lost holds again, and the closing batch releases all of it: nothing held for good", () => {
+    expect(hold("r1", "k1", USD)).toMatchObject({ ok: true, held_micros: USD });
+    expect(hold("r1", "k1", USD)).toMatchObject({ ok: true, held_micros: 2 * USD });
+    expect(charge("r1", USD, 300_000)).toMatchObject({ ok: true, applied: true, charged_micros: [300_000], closed: true });
+    expect(ledger.balance()).toMatchObject({ balance_micros: 9_700_000, reserved_micros: 0 });
+    expect(ledger.keyState("k1")).toMatchObject({ spent_micros: 300_000, reserved_micros: 0 });
+    expectHealthy();
+  });
+
+  it("will not grow one key's hold for another key", () => {
+    hold("r1", "k1", USD);
+    expect(hold("r1", "k2", USD)).toMatchObject({ ok: false, type: "lease_closed" });
     expect(ledger.balance().reserved_micros).toBe(USD);
-    expect(ledger.keyState("k1").reserved_micros).toBe(USD);
   });
 
-  it("rejects a repeated request id with a different key or amount", () => {
-    ledger.reserve("r1", "k1", USD, T0, TTL);
-    expect(() => ledger.reserve("r1", "k1", 2 * USD, T0, TTL)).toThrow(/already holds 1000000.*new request id/);
-    expect(() => ledger.reserve("r1", "k2", USD, T0, TTL)).toThrow(LedgerInputError);
-    expect(ledger.balance().reserved_micros).toBe(USD);
-  });
-
-  it("applies cap changes on the next reserve, in both directions", () => {
+  it("applies cap changes on the next grow, in both directions", () => {
     ledger.upsertKey("k1", 1 * USD);
-    expect(ledger.reserve("r1", "k1", 2 * USD, T0, TTL)).toMatchObject({ ok: false, type: "cap_exceeded" });
+    expect(hold("r1", "k1", 2 * USD)).toMatchObject({ ok: false, type: "cap_exceeded" });
     ledger.upsertKey("k1", 3 * USD);
-    expect(ledger.reserve("r2", "k1", 2 * USD, T0, TTL).ok).toBe(true);
+    expect(hold("r2", "k1", 2 * USD).ok).toBe(true);
     ledger.upsertKey("k1", 1 * USD);
-    expect(ledger.reserve("r3", "k1", 1, T0, TTL)).toMatchObject({ ok: false, type: "cap_exceeded", available_micros: 0 });
+    expect(hold("r3", "k1", 1)).toMatchObject({ ok: false, type: "cap_exceeded", available_micros: 0 });
     ledger.upsertKey("k1", null);
-    expect(ledger.reserve("r4", "k1", 1 * USD, T0, TTL).ok).toBe(true);
+    expect(hold("r4", "k1", 1 * USD).ok).toBe(true);
   });
 
-  it("refuses a revoked key but still settles what it already holds", () => {
+  it("refuses a revoked key but still charges what it already holds", () => {
     ledger.upsertKey("k1", 5 * USD);
-    ledger.reserve("r1", "k1", USD, T0, TTL);
+    hold("r1", "k1", USD);
     expect(ledger.revokeKey("k1").revoked).toBe(true);
-    const refused = ledger.reserve("r2", "k1", 1, T0, TTL);
-    expect(refused).toMatchObject({ ok: false, type: "key_revoked", available_micros: 0 });
+    expect(hold("r2", "k1", 1)).toMatchObject({ ok: false, type: "key_revoked", available_micros: 0 });
     // Changing the cap does not bring a revoked key back.
     ledger.upsertKey("k1", 50 * USD);
-    expect(ledger.reserve("r3", "k1", 1, T0, TTL)).toMatchObject({ ok: false, type: "key_revoked" });
-    expect(ledger.settle("r1", 400_000, T0 + 1)).toMatchObject({ ok: true, applied: true });
+    expect(hold("r3", "k1", 1)).toMatchObject({ ok: false, type: "key_revoked" });
+    expect(charge("r1", USD, 400_000, { now: T0 + 1 })).toMatchObject({ ok: true, applied: true });
     expect(ledger.keyState("k1")).toMatchObject({ spent_micros: 400_000, reserved_micros: 0, revoked: true });
   });
 
   it("allows a zero worst case (free models) unless the key is revoked", () => {
-    expect(ledger.reserve("r1", "k1", 0, T0, TTL).ok).toBe(true);
-    expect(ledger.settle("r1", 0, T0).ok).toBe(true);
+    expect(hold("r1", "k1", 0).ok).toBe(true);
+    expect(charge("r1", 0, 0).ok).toBe(true);
     expect(ledger.ledger().data.at(-1)).toMatchObject({ type: "charge", amount_micros: 0 });
   });
 
   it("rejects malformed arguments before touching anything", () => {
-    expect(() => ledger.reserve("", "k1", 1, T0, TTL)).toThrow(/requestId must be a non-empty string/);
-    expect(() => ledger.reserve("r1", "k1", 0.5, T0, TTL)).toThrow(/worstCaseMicros must be .* got 0.5/);
-    expect(() => ledger.reserve("r1", "k1", 1, T0, 0)).toThrow(/ttlMs must be greater than 0/);
+    expect(() => hold("", "k1", 1)).toThrow(/leaseId must be a non-empty string/);
+    expect(() => hold("r1", "k1", 0.5)).toThrow(/worstMicros must be .* got 0.5/);
+    expect(() => ledger.leaseSettle("r1", 0, [], 0, true, T0, TTL)).toThrow(/seq must be a whole number ≥ 1, got 0/);
     expect(() => ledger.upsertKey("k1", -1)).toThrow(/capMicros must be/);
     expect(ledger.balance().reserved_micros).toBe(0);
   });
 });
 
-describe("settle", () => {
+describe("its batch", () => {
   beforeEach(() => {
     ledger.credit(10 * USD, "seed");
     ledger.upsertKey("k1", 3 * USD);
-    ledger.reserve("r1", "k1", 2 * USD, T0, TTL);
+    hold("r1", "k1", 2 * USD);
   });
 
   it("charges the actual cost and releases the rest", () => {
-    const result = ledger.settle("r1", 750_000, T0 + 100, { note: "mock/echo 10 in / 20 out" });
-    expect(result).toEqual({
-      ok: true,
-      applied: true,
-      settlement: {
-        request_id: "r1",
-        key_id: "k1",
-        status: "settled",
-        reserved_micros: 2 * USD,
-        actual_micros: 750_000,
-        charged_micros: 750_000,
-        overshoot_micros: 0,
-        released_micros: 1_250_000,
-        entry_id: 2,
-        balance_after_micros: 9_250_000,
-        settled_at: T0 + 100,
-      },
-    });
+    const result = charge("r1", 2 * USD, 750_000, { now: T0 + 100, note: "mock/echo 10 in / 20 out" });
+    expect(result).toEqual({ ok: true, applied: true, charged_micros: [750_000], overshoot_micros: [0], closed: true, epoch: 1 });
     expect(ledger.balance()).toEqual({ balance_micros: 9_250_000, reserved_micros: 0, currency: "usd", overshoots: 0, overshoot_micros: 0 });
     expect(ledger.keyState("k1")).toMatchObject({ spent_micros: 750_000, reserved_micros: 0 });
     expect(ledger.ledger().data[1]).toMatchObject({
+      id: 2,
       type: "charge",
       amount_micros: -750_000,
       key_id: "k1",
-      request_id: "r1",
-      ref: "r1",
+      request_id: "r1-req",
+      ref: "r1-req",
+      balance_after_micros: 9_250_000,
+      created_at: T0 + 100,
       note: "mock/echo 10 in / 20 out",
     });
     expectHealthy();
   });
 
   it("usage above the reservation (an under-estimated worst case) is charged in full and recorded as an overshoot, never waived", () => {
-    const result = ledger.settle("r1", 2_500_000, T0 + 1, { note: "gpt-4o n=8 (ok)" });
-    expect(result).toMatchObject({ ok: true, settlement: { charged_micros: 2_500_000, overshoot_micros: 500_000, released_micros: 0 } });
+    const result = charge("r1", 2 * USD, 2_500_000, { now: T0 + 1, note: "gpt-4o n=8 (ok)" });
+    expect(result).toMatchObject({ ok: true, charged_micros: [2_500_000], overshoot_micros: [500_000] });
     const entry = ledger.ledger().data[1];
     expect(entry).toMatchObject({ amount_micros: -2_500_000, overshoot_micros: 500_000 });
     expect(entry?.note).toContain("gpt-4o n=8 (ok)");
     expect(entry?.note).toContain("exceeded the $2.00 reservation by $0.50, charged in full");
-    expect(ledger.keyState("k1").spent_micros).toBe(2_500_000);
-    expect(ledger.balance()).toMatchObject({ balance_micros: 10 * USD - 2_500_000, overshoots: 1, overshoot_micros: 500_000 });
+    expect(ledger.keyState("k1")).toMatchObject({ spent_micros: 2_500_000, reserved_micros: 0 });
+    expect(ledger.balance()).toMatchObject({ balance_micros: 10 * USD - 2_500_000, reserved_micros: 0, overshoots: 1, overshoot_micros: 500_000 });
     expectHealthy();
   });
 
-  it("is idempotent: a second settle changes nothing and returns the first result", () => {
-    const first = ledger.settle("r1", 300_000, T0 + 1);
-    const again = ledger.settle("r1", 900_000, T0 + 2);
-    if (!first.ok) throw new Error("first settle failed");
-    expect(again).toEqual({ ...first, applied: false });
+  it("is idempotent: the same batch again changes nothing", () => {
+    expect(charge("r1", 2 * USD, 300_000, { now: T0 + 1 })).toMatchObject({ applied: true });
+    expect(charge("r1", 2 * USD, 900_000, { now: T0 + 2 })).toEqual({ ok: true, applied: false, charged_micros: [], overshoot_micros: [], closed: true, epoch: 1 });
     expect(ledger.balance().balance_micros).toBe(9_700_000);
     expect(ledger.ledger().data).toHaveLength(2);
   });
 
-  it("returns a clear error result for an unknown request id and leaves state alone", () => {
+  it("returns a clear error result for an unknown lease and leaves state alone", () => {
     const before = ledger.balance();
-    const result = ledger.settle("nope", 100, T0);
-    expect(result).toMatchObject({ ok: false, type: "unknown_reservation", request_id: "nope" });
+    const result = charge("nope", 100, 100);
+    expect(result).toMatchObject({ ok: false, type: "unknown_lease" });
     if (result.ok) throw new Error("unreachable");
-    expect(result.message).toContain("call reserve() before forwarding");
+    expect(result.message).toContain('no lease "nope"');
     expect(ledger.balance()).toEqual(before);
     expectHealthy();
   });
 
-  it("a replayed reserve after settlement returns the settled reservation, holding nothing", () => {
-    ledger.settle("r1", 100, T0 + 1);
-    expect(ledger.reserve("r1", "k1", 2 * USD, T0 + 2, TTL)).toMatchObject({
-      ok: true,
-      applied: false,
-      reservation: { status: "settled" },
-    });
+  it("a grow replayed after the closing batch is refused as closed, holding nothing", () => {
+    charge("r1", 2 * USD, 100, { now: T0 + 1 });
+    expect(hold("r1", "k1", 2 * USD, T0 + 2)).toMatchObject({ ok: false, type: "lease_closed" });
+    expect(charge("r1", 2 * USD, 100, { seq: 2 })).toMatchObject({ ok: false, type: "lease_closed" });
     expect(ledger.balance().reserved_micros).toBe(0);
   });
 });
@@ -241,11 +226,11 @@ describe("settle", () => {
 describe("expire", () => {
   beforeEach(() => {
     ledger.credit(10 * USD, "seed");
-    ledger.reserve("early", "k1", USD, T0, 1_000);
-    ledger.reserve("late", "k2", 2 * USD, T0, 5_000);
+    hold("early", "k1", USD, T0, 1_000);
+    hold("late", "k2", 2 * USD, T0, 5_000);
   });
 
-  it("settles overdue reservations at their reserved amount and reports the next deadline", () => {
+  it("charges overdue holds their whole amount and reports the next deadline", () => {
     expect(ledger.expire(T0 + 999)).toEqual({ expired: [], next_deadline_ms: T0 + 1_000 });
     const result = ledger.expire(T0 + 1_000);
     expect(result.expired).toEqual([
@@ -258,15 +243,16 @@ describe("expire", () => {
     expectHealthy();
   });
 
-  it("a late settle after expiry is a no-op that reports the expiry", () => {
+  it("a batch arriving after the expiry is settled against its charge: nothing charged twice", () => {
     ledger.expire(T0 + 2_000);
-    const late = ledger.settle("early", 10, T0 + 3_000);
-    expect(late).toMatchObject({ ok: true, applied: false, settlement: { status: "expired", charged_micros: USD } });
+    const late = charge("early", USD, 10, { now: T0 + 3_000 });
+    expect(late).toMatchObject({ ok: true, applied: true, charged_micros: [0], closed: true });
     expect(ledger.balance().balance_micros).toBe(9 * USD);
+    expectHealthy();
   });
 
-  it("a settle that arrives before the alarm wins, even past the deadline", () => {
-    expect(ledger.settle("early", 10, T0 + 2_000)).toMatchObject({ applied: true, settlement: { status: "settled" } });
+  it("a batch that arrives before the alarm wins, even past the deadline", () => {
+    expect(charge("early", USD, 10, { now: T0 + 2_000 })).toMatchObject({ applied: true, charged_micros: [10], closed: true });
     expect(ledger.expire(T0 + 2_000).expired).toEqual([]);
   });
 });
@@ -287,19 +273,19 @@ describe("ledger pages", () => {
 });
 
 describe("atomicity", () => {
-  it("a storage failure half-way through a settle leaves nothing half-written", () => {
+  it("a storage failure half-way through a batch leaves nothing half-written", () => {
     ledger.credit(10 * USD, "seed");
-    ledger.reserve("r1", "k1", USD, T0, TTL);
+    hold("r1", "k1", USD);
     const before = { balance: ledger.balance(), key: ledger.keyState("k1"), entries: ledger.ledger().data };
     const realPutKey = store.putKey.bind(store);
     // The entry has been appended when putKey runs; failing here must undo the entry too.
     store.putKey = () => {
       throw new Error("disk full");
     };
-    expect(() => ledger.settle("r1", 500_000, T0 + 1)).toThrow("disk full");
+    expect(() => charge("r1", USD, 500_000, { now: T0 + 1 })).toThrow("disk full");
     store.putKey = realPutKey;
     expect({ balance: ledger.balance(), key: ledger.keyState("k1"), entries: ledger.ledger().data }).toEqual(before);
-    expect(ledger.settle("r1", 500_000, T0 + 2)).toMatchObject({ ok: true, applied: true });
+    expect(charge("r1", USD, 500_000, { now: T0 + 2 })).toMatchObject({ ok: true, applied: true });
     expectHealthy();
   });
 });

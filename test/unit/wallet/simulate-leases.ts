@@ -1,6 +1,6 @@
 // Leases under random interleavings: isolates growing, spending, settling and closing leases
 // (modelled the way runtime/gateway/leases.ts uses them), mixed with credits, cap changes,
-// revocations, plain reservations and expiries. After every step the ledger must audit clean,
+// revocations, single holds (leases of one draw) and expiries. After every step the ledger must audit clean,
 // no key may hold or spend past its cap (beyond what it held when a lower cap was set), and
 // each batch must charge exactly what the isolate's rules say. Free of vitest, like
 // simulate.ts, so it runs over the in-memory store (node) and DO SQLite (workerd).
@@ -162,14 +162,20 @@ export function simulateLeases(makeLedger: (now: () => number) => Ledger, seed: 
       }
       what = `batch ${lease.id}#${lease.seq}${close ? " close" : ""}`;
     } else if (roll < 0.9) {
+      // A single hold: a lease of one draw, closed by its one batch (or left to expire).
       const r = `p${step}`;
-      const res = ledger.reserve(r, pick(KEYS), 1 + int(200_000), now, TTL);
-      const k = res.ok ? res.reservation.key_id : "";
+      const k = pick(KEYS);
+      const worst = 1 + int(200_000);
+      const res = ledger.leaseGrow(r, k, worst, 0, 0, now, TTL);
       if (res.ok && int(1) === 0) {
-        const settled = ledger.settle(r, int(250_000), now);
-        if (settled.ok) overshoot(k, settled.settlement.overshoot_micros);
+        const actual = int(250_000);
+        const settled = ledger.leaseSettle(r, 1, [{ request_id: `${r}-req`, reserved_micros: worst, actual_micros: actual }], 0, true, now, TTL);
+        if (!settled.ok || JSON.stringify(settled.charged_micros) !== JSON.stringify([actual])) {
+          throw new Error(`seed ${seed} step ${step}: a single hold's batch charged ${JSON.stringify(settled)}, actual ${actual}`);
+        }
+        overshoot(k, settled.overshoot_micros[0] ?? 0);
       }
-      what = "plain reservation";
+      what = "single hold";
     } else {
       now += int(3) === 0 ? TTL : int(5_000);
       const { expired } = ledger.expire(now);

@@ -1,7 +1,9 @@
-// A randomized driver for the Ledger: random interleavings of credit, upsertKey,
-// revokeKey, reserve, settle and expire, each compared with a tiny reference model,
-// with the money invariants checked after every step. Free of vitest so the same
-// simulation runs over the in-memory store (node) and the SQLite store (workerd).
+// A randomized driver for the Ledger: random interleavings of credit, upsertKey, revokeKey,
+// single holds (a lease of one draw: leaseGrow for the worst case, one closing leaseSettle
+// batch for the actual cost, retried grows and batches as lost replies cause them) and
+// expire, each compared with a tiny reference model, with the money invariants checked after
+// every step. Free of vitest so the same simulation runs over the in-memory store (node) and
+// the SQLite store (workerd). simulate-leases.ts drives many-draw leases the same way.
 
 import type { Ledger } from "../../../runtime/wallet/ledger";
 import { seededRandom } from "../../support/random";
@@ -14,12 +16,17 @@ const EXPIRE_BATCH = 200;
 
 export interface SimulationStats {
   steps: number;
-  reserved: number;
+  held: number;
   refused: Record<"insufficient_funds" | "cap_exceeded" | "key_revoked", number>;
-  replayedReserves: number;
+  /** Refusals by the key's share of the wallet (counted in insufficient_funds too). */
+  shareRefusals: number;
+  /** A grow retried after a lost reply: held again, released by the closing batch. */
+  replayedGrows: number;
   settled: number;
-  replayedSettles: number;
-  unknownSettles: number;
+  replayedBatches: number;
+  unknownLeases: number;
+  /** Batches that reached a hold after the alarm charged it: settled against that charge. */
+  lateBatches: number;
   /** Settles above their reservation: charged in full, recorded as overshoots. */
   overshoots: number;
   expired: number;
@@ -40,10 +47,16 @@ interface ModelKey {
 
 interface ModelReservation {
   key: string;
+  /** The request's worst case (its draw's reservation). */
+  worst: number;
+  /** What the Wallet holds for it: the worst case once per grant (retried grows add up). */
   amount: number;
   deadline: number;
   status: "open" | "settled" | "expired";
-  charged: number;
+  /** The last batch number the Wallet applied (0: none). */
+  seq: number;
+  /** After an expiry: what its charge still covers for a late batch. */
+  expiryLeft: number;
 }
 
 
@@ -58,12 +71,14 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
 
   const stats: SimulationStats = {
     steps,
-    reserved: 0,
+    held: 0,
     refused: { insufficient_funds: 0, cap_exceeded: 0, key_revoked: 0 },
-    replayedReserves: 0,
+    shareRefusals: 0,
+    replayedGrows: 0,
     settled: 0,
-    replayedSettles: 0,
-    unknownSettles: 0,
+    replayedBatches: 0,
+    unknownLeases: 0,
+    lateBatches: 0,
     overshoots: 0,
     expired: 0,
     credits: 0,
@@ -119,7 +134,8 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
       history.push(`revokeKey(${id})`);
       keys.set(id, { ...modelKey(id), revoked: true });
       ledger.revokeKey(id);
-    } else if (roll < 0.6) {
+    } else if (roll < 0.7) {
+      // A grow: a new hold, or (lost reply) the same lease again while it is open.
       const replay = reservations.size > 0 && random() < 0.1;
       const requestId = replay ? pick([...reservations.keys()]) : `req_${seed}_${step}`;
       const prior = reservations.get(requestId);
@@ -128,50 +144,79 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
       // Aim at the exact boundaries half the time: that is where off-by-one bugs live.
       const walletRoom = balance - reservedTotal;
       const capRoom = key.cap === null ? walletRoom : key.cap - key.spent - key.reserved;
+      const shareRoom = Math.floor(Math.max(0, balance) / 2) - key.reserved;
       const worst =
-        prior?.amount ??
-        (random() < 0.5 ? Math.max(0, pick([walletRoom, walletRoom + 1, capRoom, capRoom + 1])) : int(2 * USD));
+        prior?.worst ??
+        (random() < 0.5 ? Math.max(0, pick([walletRoom, walletRoom + 1, capRoom, capRoom + 1, shareRoom, shareRoom + 1])) : int(USD));
       const ttl = 1 + int(8_000);
-      history.push(`reserve(${requestId}, ${keyId}, ${worst}, now=${now}, ttl=${ttl})`);
-      const result = ledger.reserve(requestId, keyId, worst, now, ttl);
+      history.push(`leaseGrow(${requestId}, ${keyId}, ${worst}, now=${now}, ttl=${ttl})`);
+      const result = ledger.leaseGrow(requestId, keyId, worst, 0, 0, now, ttl);
 
-      let expected: "ok" | "replay" | keyof SimulationStats["refused"];
-      if (prior !== undefined) expected = "replay";
+      let expected: "ok" | "share" | "lease_closed" | keyof SimulationStats["refused"];
+      if (prior !== undefined && prior.status !== "open") expected = "lease_closed";
       else if (key.revoked) expected = "key_revoked";
       else if (key.cap !== null && Math.max(0, key.cap - key.spent - key.reserved) < worst) expected = "cap_exceeded";
       else if (Math.max(0, walletRoom) < worst) expected = "insufficient_funds";
+      else if (shareRoom < worst) expected = "share";
       else expected = "ok";
 
-      const got = result.ok ? (result.applied ? "ok" : "replay") : result.type;
-      same(step, "reserve outcome", got, expected);
+      const got = result.ok ? "ok" : result.type;
+      same(step, "grow outcome", got, expected === "share" ? "insufficient_funds" : expected);
       if (expected === "ok") {
-        reservations.set(requestId, { key: keyId, amount: worst, deadline: now + ttl, status: "open", charged: 0 });
+        // A new hold is granted exactly its worst case (want 0); a retried grow the same again.
+        same(step, "granted", result.ok && result.granted_micros, worst);
+        const r = prior ?? { key: keyId, worst, amount: 0, deadline: 0, status: "open" as const, seq: 0, expiryLeft: 0 };
+        reservations.set(requestId, { ...r, amount: r.amount + worst, deadline: Math.max(r.deadline, now + ttl) });
         keys.set(keyId, { ...key, reserved: key.reserved + worst });
         reservedTotal += worst;
-        stats.reserved++;
-      } else if (expected === "replay") stats.replayedReserves++;
-      else stats.refused[expected]++;
+        if (prior) stats.replayedGrows++;
+        else stats.held++;
+      } else if (expected === "share") {
+        stats.refused.insufficient_funds++;
+        stats.shareRefusals++;
+      } else if (expected !== "lease_closed") stats.refused[expected]++;
     } else if (roll < 0.9) {
+      // The hold's batch: its one draw, closing it; or a retried batch (same number).
       const unknown = reservations.size === 0 || random() < 0.03;
-      const requestId = unknown ? `ghost_${step}` : pick([...reservations.keys()]);
+      // Mostly a hold still open (its request ended), else any: retries, late and closed ones.
+      const open = [...reservations.entries()].filter(([, r]) => r.status === "open").map(([id]) => id);
+      const requestId = unknown ? `ghost_${step}` : pick(open.length > 0 && random() < 0.7 ? open : [...reservations.keys()]);
       const r = reservations.get(requestId);
-      const actual = int(Math.round((r?.amount ?? USD) * 1.3));
-      history.push(`settle(${requestId}, ${actual}, now=${now})`);
-      const result = ledger.settle(requestId, actual, now);
+      const actual = int(Math.round((r?.worst ?? USD) * 1.3));
+      // One draw per hold: after its late batch an expired hold only sees retries of it.
+      const retry = r !== undefined && r.seq > 0 && (r.status === "expired" || random() < 0.7);
+      const seq = r === undefined ? 1 : retry ? r.seq : r.seq + 1;
+      const draw = { request_id: `${requestId}.draw`, reserved_micros: r?.worst ?? 0, actual_micros: actual };
+      history.push(`leaseSettle(${requestId}, ${seq}, actual ${actual}, close, now=${now})`);
+      const result = ledger.leaseSettle(requestId, seq, [draw], 0, true, now, 8_000);
       if (r === undefined) {
-        same(step, "settle of an unknown request", result.ok ? "ok" : result.type, "unknown_reservation");
-        stats.unknownSettles++;
+        same(step, "batch of an unknown lease", result.ok ? "ok" : result.type, "unknown_lease");
+        stats.unknownLeases++;
+      } else if (retry) {
+        same(step, "retried batch", result.ok && [result.applied, result.charged_micros], [false, []]);
+        stats.replayedBatches++;
+      } else if (r.status === "settled") {
+        same(step, "batch after the closing one", result.ok ? "ok" : result.type, "lease_closed");
       } else if (!result.ok) {
-        fail(step, `settle of a known request failed: ${result.message}`);
-      } else if (r.status !== "open") {
-        same(step, "replayed settle", [result.applied, result.settlement.charged_micros], [false, r.charged]);
-        stats.replayedSettles++;
+        fail(step, `batch of a known lease failed: ${result.message}`);
       } else {
-        // Charged in full: above the reservation too (an overshoot), never waived.
-        const over = Math.max(0, actual - r.amount);
-        same(step, "settle charge", [result.applied, result.settlement.charged_micros, result.settlement.overshoot_micros], [true, actual, over]);
-        closeInModel(requestId, r, actual, "settled", over);
-        stats.settled++;
+        // Charged in full: above the reservation too (an overshoot), never waived; after an
+        // expiry only what the expiry's charge does not already cover.
+        const over = Math.max(0, actual - r.worst);
+        const covered = r.status === "expired" ? Math.min(actual, r.expiryLeft) : 0;
+        same(step, "batch charge", [result.applied, result.charged_micros, result.overshoot_micros], [true, [actual - covered], [over]]);
+        const key = modelKey(r.key);
+        if (r.status === "open") {
+          keys.set(r.key, { ...key, spent: key.spent + actual, reserved: key.reserved - r.amount, overshot: key.overshot + over });
+          reservedTotal -= r.amount;
+          reservations.set(requestId, { ...r, status: "settled", seq });
+          stats.settled++;
+        } else {
+          keys.set(r.key, { ...key, spent: key.spent + actual - covered, overshot: key.overshot + over });
+          reservations.set(requestId, { ...r, seq, expiryLeft: r.expiryLeft - covered });
+          stats.lateBatches++;
+        }
+        balance -= actual - covered;
         if (over > 0) stats.overshoots++;
       }
     } else {
@@ -183,7 +228,14 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
       history.push(`expire(now=${now})`);
       const result = ledger.expire(now);
       same(step, "expired request ids", result.expired.map((s) => s.request_id), due.map(([id]) => id));
-      for (const [id, r] of due) closeInModel(id, r, r.amount, "expired");
+      for (const [id, r] of due) {
+        // The whole hold is charged; a batch arriving later is settled against it.
+        const key = modelKey(r.key);
+        keys.set(r.key, { ...key, spent: key.spent + r.amount, reserved: key.reserved - r.amount });
+        reservations.set(id, { ...r, status: "expired", expiryLeft: r.amount });
+        balance -= r.amount;
+        reservedTotal -= r.amount;
+      }
       stats.expired += due.length;
       const open = [...reservations.values()].filter((r) => r.status === "open").map((r) => r.deadline);
       same(step, "next deadline", result.next_deadline_ms, open.length === 0 ? null : Math.min(...open));
@@ -193,14 +245,6 @@ export function simulate(ledger: Ledger, seed: number, steps: number): Simulatio
   }
   checkLedgerSum(steps);
   return stats;
-
-  function closeInModel(id: string, r: ModelReservation, charged: number, status: "settled" | "expired", over = 0): void {
-    const key = modelKey(r.key);
-    keys.set(r.key, { ...key, spent: key.spent + charged, reserved: key.reserved - r.amount, overshot: key.overshot + over });
-    reservations.set(id, { ...r, status, charged });
-    balance -= charged;
-    reservedTotal -= r.amount;
-  }
 
   function checkInvariants(step: number): void {
     const b = ledger.balance();

@@ -22,8 +22,10 @@ describe("Ledger.debit: money that already left", () => {
   it("a top-up refunded after it was spent takes the balance below zero, and the next top-up pays the debt first", () => {
     const book = new Ledger(new MemoryLedgerStore(), { now: () => 1 });
     book.credit(20 * USD, "stripe:cs_1");
-    book.reserve("req-1", "key-1", 15 * USD, 0, 60_000);
-    book.settle("req-1", 15 * USD, 1);
+    // $15 spent by two end users' requests (one key may hold at most half of the wallet).
+    const keys = ["key-1", "key-2"];
+    for (const key of keys) expect(book.leaseGrow(`lease-${key}`, key, 7.5 * USD, 0, 0, 0, 60_000).ok).toBe(true);
+    for (const key of keys) book.leaseSettle(`lease-${key}`, 1, [{ request_id: `req-${key}`, reserved_micros: 7.5 * USD, actual_micros: 7.5 * USD }], 0, true, 1, 60_000);
     const debit = book.debit(20 * USD, "stripe:refund:ch_1:0", "Stripe refund of charge ch_1");
     expect(debit).toMatchObject({ ok: true, applied: true, entry: { type: "debit", amount_micros: -20 * USD, balance_after_micros: -15 * USD, key_id: null } });
     expect(book.balance().balance_micros).toBe(-15 * USD);
