@@ -1,10 +1,12 @@
-// npm run bench:wallet — what the Wallet costs a gateway request, and how many requests one
+// npm run bench:wallet — what billing costs a gateway request, and how many requests one
 // tenant's Wallet object sustains, on this machine (127.0.0.1 only, workerd via Miniflare).
 //
-// Baseline, in the same run: the same Worker bundled with billing stubbed out (no reserve,
-// no settle, no usage row), serving the same mock/echo request. Requests alternate between
-// the two so drift hits both alike. The Wallet object is also driven directly, over RPC
-// from inside the Worker, to find its own ceiling. Bounded to well under 60 s.
+// Baseline, in the same run: the same Worker bundled with billing stubbed out (no lease, no
+// draw, no batch, no usage row), serving the same mock/echo request. Requests alternate
+// between the two so drift hits both alike. A request's billing is a draw from its isolate's
+// lease (no call out) and, 20 ms after it ends, its charge in the lease's next batch; the
+// Wallet object is also driven directly, over RPC from inside the Worker, with those calls
+// (leaseSettle batches, leaseGrow top-ups) to find its own ceiling. Bounded to well under 60 s.
 import { startLocalWorker, type LocalWorker } from "../test/support/local-worker";
 import { bundle, type Variant } from "./wallet/bundle";
 import { stats, table, type Row } from "./wallet/stats";
@@ -12,8 +14,10 @@ import { stats, table, type Row } from "./wallet/stats";
 const SERIAL_REQUESTS = 400;
 const LOAD_CONCURRENCY = 32;
 const LOAD_MS = 3_000;
-const PAIR_LANES = 64;
-const PAIRS_TARGET_MS = 3_000;
+const LANES = 64;
+/** Draws per batch in the busy cases: 16 requests ending within one 20 ms window of a lease. */
+const BUSY_DRAWS = 16;
+const LOAD_OPS_TARGET_MS = 3_000;
 const DEADLINE_MS = 55_000;
 const CHAT = JSON.stringify({ model: "mock/echo", max_tokens: 64, messages: [{ role: "user", content: "Say hello to the benchmark." }] });
 
@@ -82,15 +86,19 @@ async function load(t: Target, durationMs: number): Promise<{ rate: number; late
   return { rate: latencies.length / ((performance.now() - s) / 1000), latencies };
 }
 
-type WalletOp = "read" | "credit" | "pair" | "usage";
+type WalletOp = "read" | "credit" | "grow" | "batch";
 
-/** Drives one tenant's Wallet object over RPC from inside the Worker (see bench-worker.ts). */
-async function walletOps(t: Target, op: WalletOp, count: number, lanes: number): Promise<{ rate: number; latencies: number[] }> {
-  const tenant = `bench-${op}-${lanes}-${Math.round(elapsed())}`;
-  const res = await fetchOnce(`${t.worker.url}/__bench/wallet-ops?tenant=${tenant}&op=${op}&pairs=${count}&concurrency=${lanes}`);
+/**
+ * Drives one tenant's Wallet object over RPC from inside the Worker (see bench-worker.ts).
+ * `rate` is calls per second; `drawRate` requests charged per second (batches × draws).
+ */
+async function walletOps(t: Target, op: WalletOp, count: number, lanes: number, draws = 1): Promise<{ rate: number; drawRate: number; latencies: number[] }> {
+  const tenant = `bench-${op}-${lanes}-${draws}-${Math.round(elapsed())}`;
+  const res = await fetchOnce(`${t.worker.url}/__bench/wallet-ops?tenant=${tenant}&op=${op}&count=${count}&concurrency=${lanes}&draws=${draws}`);
   if (!res.ok) throw new Error(`wallet ${op} answered ${res.status}: ${await res.text()}`);
   const r = (await res.json()) as { elapsed_ms: number; latencies: number[] };
-  return { rate: r.latencies.length / (r.elapsed_ms / 1000), latencies: r.latencies };
+  const rate = r.latencies.length / (r.elapsed_ms / 1000);
+  return { rate, drawRate: rate * draws, latencies: r.latencies };
 }
 
 async function main() {
@@ -112,44 +120,51 @@ async function main() {
 
     const read = await walletOps(withWallet, "read", 500, 1);
     const credit = await walletOps(withWallet, "credit", 300, 1);
-    const pairSerial = await walletOps(withWallet, "pair", 300, 1);
-    const usageRow = await walletOps(withWallet, "usage", 300, 1);
-    progress("rpc", "from inside the Worker, one at a time: 500 Wallet reads, 300 credits, 300 reserve+settle pairs, 300 D1 usage rows");
+    const grow = await walletOps(withWallet, "grow", 300, 1);
+    const batch1 = await walletOps(withWallet, "batch", 300, 1, 1);
+    const batch16 = await walletOps(withWallet, "batch", 150, 1, BUSY_DRAWS);
+    progress("rpc", `from inside the Worker, one at a time: 500 reads, 300 credits, 300 leaseGrow top-ups, 300 batches of 1 draw, 150 of ${BUSY_DRAWS}`);
     checkDeadline();
 
     const loadBase = await load(baseline, LOAD_MS);
     progress("load", `baseline: ${LOAD_CONCURRENCY} clients for ${LOAD_MS / 1000} s`);
     const loadWallet = await load(withWallet, LOAD_MS);
-    progress("load", `with Wallet: ${LOAD_CONCURRENCY} clients for ${LOAD_MS / 1000} s`);
+    progress("load", `billed: ${LOAD_CONCURRENCY} clients for ${LOAD_MS / 1000} s`);
     checkDeadline();
 
-    const pairs = Math.max(300, Math.min(20_000, Math.round((pairSerial.rate * 1.5 * PAIRS_TARGET_MS) / 1000)));
-    const pairLoad = await walletOps(withWallet, "pair", pairs, PAIR_LANES);
-    progress("rpc", `${pairs} reserve+settle pairs, ${PAIR_LANES} at a time, against one tenant's Wallet`);
+    // Sized to last about LOAD_OPS_TARGET_MS at the serial rate × 1.5 (concurrent calls share commits).
+    const sized = (rate: number) => Math.max(LANES * 4, Math.min(20_000, Math.round((rate * 1.5 * LOAD_OPS_TARGET_MS) / 1000)));
+    const growLoad = await walletOps(withWallet, "grow", sized(grow.rate), LANES);
+    progress("rpc", `leaseGrow top-ups, ${LANES} leases at a time, against one tenant's Wallet`);
+    const batchLoad = await walletOps(withWallet, "batch", sized(batch16.rate), LANES, BUSY_DRAWS);
+    progress("rpc", `batches of ${BUSY_DRAWS} draws, ${LANES} leases at a time, against one tenant's Wallet`);
 
     const [m, b, w] = [stats(lat.models), stats(lat.base), stats(lat.wallet)];
     const [lb, lw] = [stats(loadBase.latencies), stats(loadWallet.latencies)];
-    const [r, c, ps, pl] = [stats(read.latencies), stats(credit.latencies), stats(pairSerial.latencies), stats(pairLoad.latencies)];
-    const u = stats(usageRow.latencies);
+    const [r, c, g, b1, b16] = [stats(read.latencies), stats(credit.latencies), stats(grow.latencies), stats(batch1.latencies), stats(batch16.latencies)];
+    const [gl, bl] = [stats(growLoad.latencies), stats(batchLoad.latencies)];
     const rows: Row[] = [
       { label: "GET /v1/models (no billing, reference)", n: m.n, p50: m.p50, p99: m.p99, ratio: m.p50 / b.p50, vs: "baseline p50" },
       { label: "chat, billing stubbed (baseline)", n: b.n, p50: b.p50, p99: b.p99, ratio: 1, vs: "baseline p50" },
-      { label: "chat, with Wallet", n: w.n, p50: w.p50, p99: w.p99, ratio: w.p50 / b.p50, vs: "baseline p50" },
-      { label: "  added per request by the Wallet", p50: w.p50 - b.p50, p99: w.p99 - b.p99 },
+      { label: "chat, billed (lease draw + batch)", n: w.n, p50: w.p50, p99: w.p99, ratio: w.p50 / b.p50, vs: "baseline p50" },
+      { label: "  added per request by billing", p50: w.p50 - b.p50, p99: w.p99 - b.p99 },
       { label: `chat under load, baseline (c=${LOAD_CONCURRENCY})`, n: lb.n, p50: lb.p50, p99: lb.p99, rate: loadBase.rate, ratio: 1, vs: "baseline req/s" },
-      { label: `chat under load, with Wallet (c=${LOAD_CONCURRENCY})`, n: lw.n, p50: lw.p50, p99: lw.p99, rate: loadWallet.rate, ratio: loadWallet.rate / loadBase.rate, vs: "baseline req/s" },
+      { label: `chat under load, billed (c=${LOAD_CONCURRENCY})`, n: lw.n, p50: lw.p50, p99: lw.p99, rate: loadWallet.rate, ratio: loadWallet.rate / loadBase.rate, vs: "baseline req/s" },
       { label: "Wallet RPC: balance() read, serial", n: r.n, p50: r.p50, p99: r.p99, rate: read.rate, ratio: 1, vs: "read RPC/s" },
       { label: "Wallet RPC: credit() one write, serial", n: c.n, p50: c.p50, p99: c.p99, rate: credit.rate, ratio: credit.rate / read.rate, vs: "read RPC/s" },
-      { label: "Wallet RPC: reserve+settle pair, serial", n: ps.n, p50: ps.p50, p99: ps.p99, rate: pairSerial.rate, ratio: pairSerial.rate / credit.rate, vs: "single writes/s" },
-      { label: "D1: one usage_events row, serial", n: u.n, p50: u.p50, p99: u.p99, rate: usageRow.rate, ratio: usageRow.rate / credit.rate, vs: "single writes/s" },
-      { label: `one Wallet object: pairs/s (c=${PAIR_LANES})`, n: pl.n, p50: pl.p50, p99: pl.p99, rate: pairLoad.rate, ratio: pairLoad.rate / credit.rate, vs: "single writes/s" },
+      { label: "Wallet RPC: leaseGrow top-up, serial", n: g.n, p50: g.p50, p99: g.p99, rate: grow.rate, ratio: grow.rate / credit.rate, vs: "single writes/s" },
+      { label: "Wallet RPC: batch of 1 draw, serial", n: b1.n, p50: b1.p50, p99: b1.p99, rate: batch1.drawRate, ratio: batch1.drawRate / credit.rate, vs: "single writes/s" },
+      { label: `Wallet RPC: batch of ${BUSY_DRAWS} draws, serial (per s: draws)`, n: b16.n, p50: b16.p50, p99: b16.p99, rate: batch16.drawRate, ratio: batch16.drawRate / credit.rate, vs: "single writes/s" },
+      { label: `one Wallet object: top-ups/s (c=${LANES})`, n: gl.n, p50: gl.p50, p99: gl.p99, rate: growLoad.rate, ratio: growLoad.rate / credit.rate, vs: "single writes/s" },
+      { label: `one Wallet object: draws/s, batches of ${BUSY_DRAWS} (c=${LANES})`, n: bl.n, p50: bl.p50, p99: bl.p99, rate: batchLoad.drawRate, ratio: batchLoad.drawRate / credit.rate, vs: "single writes/s" },
     ];
     console.log(`\nWallet benchmark: mock/echo chat completion, one tenant, 127.0.0.1, ${(elapsed() / 1000).toFixed(1)} s\n`);
     console.log(table(rows));
     console.log(
-      "\nIn-Worker latencies tick in whole ms (workerd's clock). The Wallet path = the worst case set aside" +
-        "\nbefore forwarding (from the isolate's lease), the charge and usage_events row after (batched);" +
-        "\nthe baseline has none of them. The RPC rows call the Wallet object directly." +
+      "\nIn-Worker latencies tick in whole ms (workerd's clock). The billed path = the worst case drawn" +
+        "\nfrom the isolate's lease before forwarding (no call out unless the lease runs dry or its check" +
+        "\nis 100 ms old), the charge and usage row in the lease's batch 20 ms after; the baseline has none" +
+        "\nof them. The RPC rows call the Wallet object directly with the calls a lease makes." +
         (resets ? `\n${resets} request(s) were retried after a connection reset.` : ""),
     );
   } finally {

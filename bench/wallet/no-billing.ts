@@ -6,11 +6,12 @@ export type { UsageRecord } from "../../runtime/gateway/billing";
 
 const NO_HOLD = {} as billing.Hold;
 
-/** No reservation: nothing is checked or held. */
+/** No draw from a lease: nothing is checked or held. */
 export const reserve: typeof billing.reserve = async () => NO_HOLD;
 
-/** No settlement and no usage_events row. */
+/** No charge in a lease batch and no usage_events row. */
 export const settle: typeof billing.settle = () => undefined;
 
 export const settleQueued: typeof billing.settleQueued = async () => {};
+export const settleQueuedKey: typeof billing.settleQueuedKey = async () => {};
 export const keyChanged: typeof billing.keyChanged = () => {};
