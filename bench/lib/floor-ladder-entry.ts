@@ -23,8 +23,9 @@
 //   tee-pipe-tap   the same with the usage tap on the read branch. Not readAtLeast(): it holds
 //                  the other branch back until the read is satisfied (the client got the whole
 //                  stream at its end)
-//   pump-tap       runtime/gateway/stream-pump.ts's startStream itself, openai → openai
-import { startStream } from "../../runtime/gateway/stream-pump";
+//   pump-tap       runtime/gateway/stream-answer.ts's relayBytes (the stream pump) itself, openai → openai
+import { relayBytes } from "../../runtime/gateway/stream-answer";
+import { DEFAULT_STREAM_LIMITS } from "../../runtime/gateway/stream-limits";
 import { createUsageTap } from "../../runtime/translate";
 
 interface FloorEnv {
@@ -140,8 +141,8 @@ async function relay(mode: string, body: ReadableStream<Uint8Array>, model: stri
       return t.readable;
     }
     default: {
-      const started = await startStream(body, "openai", "openai", { model }, false, () => {});
-      return started.kind === "response" ? started.body : null;
+      const started = await relayBytes(body, "openai", { model }, false, () => {}, DEFAULT_STREAM_LIMITS);
+      return started.kind === "bytes" ? started.body : null;
     }
   }
 }

@@ -1,7 +1,6 @@
-import type { WireFormat } from "../../generated/providers/catalog";
-import { createStreamTranslator, createUsageTap, renderErrorBody, type ResponseOptions, type StreamObservations, type UpstreamError } from "../translate";
+import type { StreamObservations } from "../translate";
 import { byteReader } from "./byte-reader";
-import { createSseFramer } from "./sse-framer";
+import type { Sink } from "./event-channel";
 import { watchStream } from "./stream-deadline";
 import { AFTER_HANGUP_MS, DEFAULT_STREAM_LIMITS, type StreamLimits } from "./stream-limits";
 
@@ -17,47 +16,53 @@ export interface StreamEnd {
   errorInStream: boolean;
 }
 
-export type StreamStart =
-  | { kind: "retry"; reason: string; status: number }
-  | { kind: "response"; body: ReadableStream<Uint8Array>; pump: Promise<StreamEnd> };
-
-const enc = new TextEncoder();
-
-/** An SSE error event in the caller's shape (Anthropic `event: error`, OpenAI `data: {error}`). */
-export function sseError(shape: WireFormat, type: string, message: string): string {
-  const body = renderErrorBody(shape, { type, message });
-  return shape === "anthropic" ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
-}
+/** Why a decoder ended a stream itself: Gatehouse's cut (an oversized event), or the upstream's error or junk. */
+export type DecoderStop = { kind: "cut"; message: string } | { kind: "upstream_error" };
 
 /**
- * Relays an upstream stream to the client. Same shape: bytes pass through untouched while
- * a tap reads usage; other shape: the translator. Output is held back only until the first
- * content (or the end): an overloaded/rate-limit error before then is returned as `retry`
- * so the caller can fall back; after it, failures become an error event, never a splice.
- * Deadlines and caps (`limits`) end a stream with an error event too, never a clean end;
- * `clientSignal` (the request's) stops the upstream as soon as the client is gone.
+ * What the pump relays: the upstream's bytes as they came (relay-decoder.ts, same-shape
+ * pass-through) or as IR events (event-decoder.ts, for complete()). `T` is what the client's
+ * side receives; the decoder observes usage, stop and errors either way.
  */
-export async function startStream(
+export interface StreamDecoder<T> {
+  readonly obs: StreamObservations;
+  /** Set once the decoder ended the stream itself; the output it returned then ends with the error. */
+  readonly stop: DecoderStop | undefined;
+  push(chunk: Uint8Array): T | null;
+  /** The upstream ended: what is left, ending in an error when the stream was unfinished. */
+  end(): T | null;
+  /** Gatehouse's own error (a deadline, a cap) in the output's terms. */
+  error(message: string): T;
+  /** About how many bytes `out` holds: what is held back before the first content is capped by it. */
+  size(out: T): number;
+}
+
+export type StreamStart = { kind: "retry"; reason: string; status: number } | { kind: "started"; pump: Promise<StreamEnd> };
+
+/**
+ * Pumps an upstream stream through a decoder into a sink. Output is held back only until the
+ * first content (or the end): an overloaded/rate-limit error before then is returned as `retry`
+ * so the caller can fall back; after it, failures become an error, never a splice. Deadlines
+ * and caps (`limits`) end a stream with an error too, never a clean end; `clientSignal` (the
+ * request's) stops the upstream as soon as the client is gone. A sink that refuses a write is a
+ * client gone too.
+ */
+export async function startStream<T>(
   upstream: ReadableStream<Uint8Array>,
-  from: WireFormat,
-  to: WireFormat,
-  opts: ResponseOptions,
+  decoder: StreamDecoder<T>,
+  sink: Sink<T>,
   canRetry: boolean,
   abortUpstream: () => void,
   limits: StreamLimits = DEFAULT_STREAM_LIMITS,
   clientSignal?: AbortSignal,
 ): Promise<StreamStart> {
-  const passThrough = from === to;
-  const tap = passThrough ? createUsageTap(from, opts, limits.maxEventBytes) : null;
-  const tr = passThrough ? null : createStreamTranslator(from, to, opts, limits.maxEventBytes);
-  const framer = passThrough ? createSseFramer(limits.maxEventBytes) : null;
-  const obs: StreamObservations = (tap ?? tr) as StreamObservations;
+  const obs = decoder.obs;
   const reader = byteReader(upstream);
   let contentEvents = 0;
   let ended = false;
   let cut: string | undefined;
   let errorInStream = false;
-  /** Gatehouse gives up on the upstream: the pending read ends, and feed(null) writes the error event. */
+  /** Gatehouse gives up on the upstream: the pending read ends, and feed(null) writes the error. */
   const giveUp = (reason: string) => {
     cut ??= reason;
     abortUpstream();
@@ -66,69 +71,30 @@ export async function startStream(
   const deadline = watchStream(limits, giveUp);
 
   /** Feeds one upstream chunk (or the end) and returns what to send to the client. */
-  const feed = (chunk: Uint8Array | null): Uint8Array | null => {
+  const feed = (chunk: Uint8Array | null): T | null => {
     if (chunk === null) {
       ended = true;
       deadline.stop();
       // Cut by Gatehouse before the answer was complete: whole events only, then our error.
-      if (cut !== undefined && !obs.done) return enc.encode(sseError(to, "api_error", cut));
-      const hadError = obs.upstreamError !== undefined;
-      errorInStream = hadError;
-      const rest = tap ? tap.end() : (tr as NonNullable<typeof tr>).end();
-      // Pass-through cannot ask the tap to write: a cut stream gets its error event here,
-      // in place of the unfinished event it was cut in.
-      const unfinished = framer ? framer.rest() : null;
-      const err = obs.upstreamError as UpstreamError | undefined; // end() may have set it
-      if (tap && err && !hadError) return enc.encode(sseError(to, err.type, err.message));
-      if (tap && !obs.done && !hadError) return enc.encode(sseError(to, "api_error", "upstream stream ended before completing"));
-      if (unfinished && unfinished.length > 0) return unfinished;
-      return rest ? enc.encode(rest) : null;
+      if (cut !== undefined && !obs.done) return decoder.error(cut);
+      errorInStream = obs.upstreamError !== undefined;
+      return decoder.end();
     }
     deadline.sawBytes();
-    const out = relay(chunk);
-    // Counted after the chunk is read, so the chunk carrying the first content counts too.
-    if (obs.sawContent) contentEvents += countData(chunk);
-    return out;
-  };
-
-  const relay = (chunk: Uint8Array): Uint8Array | null => {
-    if (tap && framer) {
-      const before = obs.upstreamError;
-      const whole = framer.push(tap.push(chunk));
-      if (whole === null) {
-        // One event outgrew the cap: everything relayed so far is whole events, our error follows.
-        ended = true;
-        deadline.stop();
-        giveUp(`upstream sent an event larger than ${limits.maxEventBytes} bytes (STREAM_MAX_EVENT_BYTES)`);
-        return enc.encode(sseError(to, "api_error", cut as string));
-      }
-      const now = obs.upstreamError as UpstreamError | undefined; // push() may have set it
-      if (!before && now && !isErrorEvent(to, whole)) {
-        // The tap could not parse what the upstream sent (junk, not an error event of its
-        // own): the client gets our error event, and the rest of the junk is not relayed.
-        ended = true;
-        if (tap.overflowed) cut ??= now.message;
-        else errorInStream = true;
-        abortUpstream();
-        return concatBytes(whole, enc.encode(sseError(to, "api_error", `upstream sent an unreadable event: ${now.message}`)));
-      }
-      const relayed = opts.includeUsage === false && to === "openai" ? withoutUsageOnlyChunk(whole) : whole;
-      return relayed.length > 0 ? relayed : null;
-    }
-    const before = obs.upstreamError;
-    const text = (tr as NonNullable<typeof tr>).push(chunk);
-    const now = obs.upstreamError as UpstreamError | undefined; // push() may have set it
-    if (!before && now) {
-      // The translated stream ended in an error (the upstream's, or an oversized event): the
-      // client has its error event, the upstream is not read any further.
+    const out = decoder.push(chunk);
+    const stop = decoder.stop;
+    if (stop !== undefined && !ended) {
+      // The decoder ended the stream (its output carries the error): the upstream is not read on.
       ended = true;
-      if ((tr as NonNullable<typeof tr>).overflowed) cut ??= now.message;
-      else errorInStream = true;
       deadline.stop();
+      if (stop.kind === "cut") cut ??= stop.message;
+      else errorInStream = true;
       abortUpstream();
       reader.cancel().catch(() => {});
     }
-    return text ? enc.encode(text) : null;
+    // Counted after the chunk is read, so the chunk carrying the first content counts too.
+    if (obs.sawContent) contentEvents += countData(chunk);
+    return out;
   };
 
   const read = async (): Promise<Uint8Array | null> => {
@@ -136,13 +102,13 @@ export async function startStream(
       const res = await reader.next();
       return res.done ? null : reader.take(res.value);
     } catch {
-      return null; // a cut connection ends the stream; end() turns it into an error event
+      return null; // a cut connection ends the stream; end() turns it into an error
     }
   };
 
   // Phase 1: until content starts, keep output back so a retryable failure can fall back.
-  // What is held is capped like one event: an upstream that sends only preamble cannot grow it.
-  const held: Uint8Array[] = [];
+  // What is held meanwhile is capped like one event: an upstream that sends only preamble cannot grow it.
+  const held: T[] = [];
   let heldBytes = 0;
   while (!obs.sawContent && !ended) {
     const out = feed(await read());
@@ -152,19 +118,14 @@ export async function startStream(
       await reader.cancel().catch(() => {});
       return { kind: "retry", reason: `${obs.upstreamError.type}: ${obs.upstreamError.message}`, status: 529 };
     }
-    if (out) {
+    if (out !== null) {
       held.push(out);
-      heldBytes += out.length;
-      if (heldBytes > limits.maxEventBytes && !ended) giveUp(`upstream sent more than ${limits.maxEventBytes} bytes before any content (STREAM_MAX_EVENT_BYTES)`);
+      heldBytes += decoder.size(out);
     }
+    if (heldBytes > limits.maxEventBytes && !ended) giveUp(`upstream sent more than ${limits.maxEventBytes} bytes before any content (STREAM_MAX_EVENT_BYTES)`);
   }
 
   // Phase 2: commit. The client gets what was held, then the rest as it arrives.
-  // workerd's native IdentityTransformStream hands bytes to the client without a JS
-  // transform step; elsewhere (node tests) a plain TransformStream does the same job.
-  const { readable, writable } =
-    typeof IdentityTransformStream === "function" ? new IdentityTransformStream() : new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
   const pump = (async (): Promise<StreamEnd> => {
     let clientGone = false;
     const gone = () => {
@@ -176,7 +137,7 @@ export async function startStream(
       gone();
       abortUpstream();
       reader.cancel().catch(() => {});
-      writer.abort().catch(() => {}); // a write waiting on the gone client fails instead of hanging
+      sink.abort().catch(() => {}); // a write waiting on the gone client fails instead of hanging
     };
     // A client that left before any content reached it (during phase 1): the upstream has
     // done the costly part already, so read on for its usage, within the limits, writing
@@ -188,7 +149,7 @@ export async function startStream(
     let inFlight: Promise<void> | undefined;
     for (const h of draining ? [] : held) {
       if (inFlight) await inFlight;
-      inFlight = writer.write(h).then(undefined, gone);
+      inFlight = sink.write(h).then(undefined, gone);
     }
     while (!ended && !clientGone) {
       // read(), inlined: this loop runs once per upstream chunk, and an async call per chunk
@@ -198,12 +159,12 @@ export async function startStream(
         const res = await reader.next();
         chunk = res.done ? null : reader.take(res.value);
       } catch {
-        chunk = null; // a cut connection ends the stream; feed(null) turns it into an error event
+        chunk = null; // a cut connection ends the stream; feed(null) turns it into an error
       }
       const out = feed(chunk);
-      if (out && !draining && !clientGone) {
+      if (out !== null && !draining && !clientGone) {
         if (inFlight) await inFlight;
-        inFlight = writer.write(out).then(undefined, gone);
+        inFlight = sink.write(out).then(undefined, gone);
       }
     }
     if (inFlight) await inFlight;
@@ -213,12 +174,11 @@ export async function startStream(
     if (clientGone) {
       abortUpstream();
       await reader.cancel().catch(() => {});
-    } else {
-      await writer.close().catch(() => {});
     }
+    await sink.close().catch(() => {}); // also for a gone client: a reader still waiting (complete()'s events) sees the end
     return { obs, contentEvents, clientGone: clientGone || draining, errorInStream, ...(cut !== undefined ? { cut } : {}) };
   })();
-  return { kind: "response", body: readable, pump };
+  return { kind: "started", pump };
 }
 
 /** How many `data:` fields start in these bytes (a line start is not checked: an estimate). */
@@ -228,41 +188,4 @@ function countData(bytes: Uint8Array): number {
     if (bytes[i + 1] === 97 && bytes[i + 2] === 116 && bytes[i + 3] === 97 && bytes[i + 4] === 58) n++; // "data:"
   }
   return n;
-}
-
-/** True when the relayed bytes hold the upstream's own error event (so the client already has it). */
-function isErrorEvent(shape: WireFormat, bytes: Uint8Array): boolean {
-  const text = new TextDecoder().decode(bytes);
-  return shape === "anthropic" ? text.includes("event: error") || text.includes('"type":"error"') : text.includes('"error"');
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-const USAGE_ONLY = new TextEncoder().encode('"choices":[]');
-
-/**
- * Drops OpenAI's usage-only chunk (`"choices":[]`) from whole relayed events, for clients
- * that did not ask for usage. Other bytes are untouched; most chunks lack the marker and
- * are returned as they are without being decoded.
- */
-function withoutUsageOnlyChunk(bytes: Uint8Array): Uint8Array {
-  if (indexOfBytes(bytes, USAGE_ONLY) < 0) return bytes;
-  const text = new TextDecoder().decode(bytes);
-  const events = text.split(/(?<=\r\n\r\n|\n\n|\r\r)/);
-  return new TextEncoder().encode(events.filter((e) => !(e.includes('"choices":[]') && e.includes('"usage"'))).join(""));
-}
-
-function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
-  const first = needle[0] as number;
-  for (let i = hay.indexOf(first); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
-    let j = 1;
-    while (j < needle.length && hay[i + j] === needle[j]) j++;
-    if (j === needle.length) return i;
-  }
-  return -1;
 }

@@ -5,7 +5,7 @@ import { parseAnthropicRequest } from "./anthropic/parse-request";
 import { parseAnthropicResponse } from "./anthropic/parse-response";
 import { renderAnthropicRequest } from "./anthropic/render-request";
 import { renderAnthropicResponse } from "./anthropic/render-response";
-import type { TokenUsage } from "./ir";
+import type { IrResponse, TokenUsage } from "./ir";
 import { zeroUsage } from "./ir";
 import { isRecord } from "./json";
 import { parseOpenAIRequest } from "./openai/parse-request";
@@ -27,8 +27,10 @@ export type { IrStopReason as StopReason, IrStreamEvent, TokenUsage } from "./ir
 export { zeroUsage } from "./ir";
 export type { RequestOptions, ToAnthropicOptions, ToOpenAIOptions } from "./request-options";
 export type { ResponseOptions } from "./response-options";
-export { createStreamTranslator, createUsageTap } from "./stream-translator";
-export type { StreamObservations, StreamTranslator, UsageTap } from "./stream-translator";
+export { createEventReader, createStreamRenderer, createStreamTranslator, createUsageTap } from "./stream-translator";
+export type { EventReader, StreamObservations, StreamRenderer, StreamTranslator, UsageTap } from "./stream-translator";
+export { responseEvents, responseFromEvents } from "./response-events";
+export type { IrResponse } from "./ir";
 export type { WireFormat } from "./wire-format";
 export { translateStream } from "./transform-stream";
 export type { TranslatingStream } from "./transform-stream";
@@ -65,6 +67,34 @@ export function openAIResponseToAnthropic(res: Body<ChatCompletion>, ctx: Respon
 /** Anthropic Message → chat.completion. Throws UpstreamFormatError (502) on a malformed body. */
 export function anthropicResponseToOpenAI(res: Body<AnthropicMessage>, ctx: ResponseOptions = {}): ChatCompletion {
   return renderOpenAIResponse(parseAnthropicResponse(res), ctx);
+}
+
+/** A non-streaming response body of either shape as IR. Throws UpstreamFormatError (502) on a malformed body. */
+export function parseResponse(shape: WireFormat, res: unknown, stopSequences: readonly string[] = []): IrResponse {
+  switch (shape) {
+    case "openai":
+      return parseOpenAIResponse(res, stopSequences);
+    case "anthropic":
+      return parseAnthropicResponse(res);
+    default: {
+      const never: never = shape;
+      throw new TypeError(`unknown wire format ${String(never)}`);
+    }
+  }
+}
+
+/** IR as a non-streaming response body of either shape. */
+export function renderResponse(shape: WireFormat, ir: IrResponse, ctx: ResponseOptions = {}): AnthropicMessage | ChatCompletion {
+  switch (shape) {
+    case "openai":
+      return renderOpenAIResponse(ir, ctx);
+    case "anthropic":
+      return renderAnthropicResponse(ir, ctx);
+    default: {
+      const never: never = shape;
+      throw new TypeError(`unknown wire format ${String(never)}`);
+    }
+  }
 }
 
 /** Normalized usage of a non-streaming response body of either shape (zeros if absent). */

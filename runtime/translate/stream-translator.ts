@@ -50,7 +50,12 @@ function createParser(from: WireFormat, emit: IrEmit, opts: ResponseOptions): Pa
   }
 }
 
-function createRenderer(to: WireFormat, opts: ResponseOptions): { render(event: IrStreamEvent): string } {
+/** Renders IR stream events as SSE text in one wire shape (stateful: one per response). */
+export interface StreamRenderer {
+  render(event: IrStreamEvent): string;
+}
+
+export function createStreamRenderer(to: WireFormat, opts: ResponseOptions = {}): StreamRenderer {
   switch (to) {
     case "openai":
       return new OpenAIStreamRenderer(opts);
@@ -99,7 +104,7 @@ class Translator extends Observed implements StreamTranslator {
 
   constructor(from: WireFormat, to: WireFormat, opts: ResponseOptions, maxEventChars: number) {
     super();
-    const renderer = createRenderer(to, opts);
+    const renderer = createStreamRenderer(to, opts);
     const emit = (event: IrStreamEvent) => {
       this.state.observe(event);
       this.out += renderer.render(event);
@@ -155,6 +160,58 @@ class Tap extends Observed implements UsageTap {
     if (!this.overflowed) this.parser.end();
     return "";
   }
+}
+
+export interface EventReader extends StreamObservations {
+  /** True once an upstream event outgrew the cap (the error is then the gateway's, not the upstream's). */
+  readonly overflowed: boolean;
+  /** Feeds upstream bytes (any split); returns the IR events they complete, possibly none. */
+  push(chunk: Uint8Array | string): IrStreamEvent[];
+  /** Ends the upstream; returns the last events, an error event if it was cut short. */
+  end(): IrStreamEvent[];
+}
+
+class Reader extends Observed implements EventReader {
+  private out: IrStreamEvent[] = [];
+  private readonly parser: Parser;
+  private readonly sse: SseParser;
+  overflowed = false;
+
+  constructor(from: WireFormat, opts: ResponseOptions, maxEventChars: number) {
+    super();
+    const emit = (event: IrStreamEvent) => {
+      this.state.observe(event);
+      this.out.push(event);
+    };
+    this.parser = createParser(from, emit, opts);
+    const onOverflow = () => {
+      this.overflowed = true;
+      emit(oversizedEvent(maxEventChars));
+    };
+    this.sse = new SseParser((event, data) => this.parser.onEvent(event, data), { maxEventChars, onOverflow });
+  }
+
+  push(chunk: Uint8Array | string): IrStreamEvent[] {
+    this.sse.push(chunk);
+    return this.take();
+  }
+
+  end(): IrStreamEvent[] {
+    this.sse.end();
+    if (!this.overflowed) this.parser.end();
+    return this.take();
+  }
+
+  private take(): IrStreamEvent[] {
+    const events = this.out;
+    if (events.length > 0) this.out = [];
+    return events;
+  }
+}
+
+/** Parses a streamed response into IR events (what the gateway's complete() yields), observing it as it goes. */
+export function createEventReader(from: WireFormat, opts: ResponseOptions = {}, maxEventChars = DEFAULT_MAX_EVENT_CHARS): EventReader {
+  return new Reader(from, opts, maxEventChars);
 }
 
 /**

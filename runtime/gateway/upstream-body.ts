@@ -1,0 +1,49 @@
+// What is sent to one candidate, and how its answer is read: the body in the provider's
+// native format (translated when the caller speaks the other), limited to what the plan holds.
+import type { WireFormat } from "../../generated/providers/catalog";
+import { anthropicRequestToOpenAI, openAIRequestToAnthropic, type ResponseOptions } from "../translate";
+import type { CompletionRequest, UpstreamPlan } from "./meter";
+import type { Candidate } from "./resolve-model";
+import { limitUpstream } from "./upstream-limits";
+
+/** The format a candidate is spoken to in: the caller's when the provider speaks it (no translation), else its first. */
+export function nativeFormat(c: Candidate, surface: WireFormat): WireFormat {
+  return c.provider.formats.includes(surface) ? surface : (c.provider.formats[0] as WireFormat);
+}
+
+/** The native-shape body for one candidate, limited to what its plan holds (upstream-limits.ts). */
+export function buildUpstreamBody(request: CompletionRequest, native: WireFormat, c: Candidate, plan: UpstreamPlan): Record<string, unknown> {
+  const { surface, body } = request;
+  const model = c.model;
+  const limit = (out: Record<string, unknown>) => limitUpstream(out, native, plan.outputLimit, c.provider, c.price.max_output_tokens);
+  if (surface === native) {
+    const out: Record<string, unknown> = { ...body, model };
+    // Usage in OpenAI streams only comes when asked for; we always need it to bill.
+    if (native === "openai" && body.stream === true) {
+      out.stream_options = { ...(body.stream_options as Record<string, unknown> | undefined), include_usage: true };
+    }
+    return limit(out);
+  }
+  const translated =
+    native === "openai"
+      ? anthropicRequestToOpenAI(body, { model, maxTokensField: c.provider.max_tokens_field })
+      : openAIRequestToAnthropic(body, { model });
+  return limit(translated as unknown as Record<string, unknown>);
+}
+
+/**
+ * How answers are read and rendered for this request: the model as the caller named it, its
+ * stop sequences (an OpenAI `stop` finish names the one that matched), and whether an OpenAI
+ * client gets the final usage chunk (`choices: []`) — only when it asked, as OpenAI does;
+ * Gatehouse always asks upstream for it, to bill.
+ */
+export function responseOptions(request: CompletionRequest): ResponseOptions {
+  const { surface, body } = request;
+  const includeUsage = surface !== "openai" || (body.stream_options as { include_usage?: unknown } | null | undefined)?.include_usage === true;
+  return { model: String(body.model), stopSequences: stopSequencesOf(surface, body), includeUsage };
+}
+
+function stopSequencesOf(surface: WireFormat, body: Record<string, unknown>): string[] {
+  const v = surface === "anthropic" ? body.stop_sequences : body.stop;
+  return typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
+}
