@@ -1,5 +1,5 @@
 // The worst case of a request: an upper bound of what the provider can bill for it, read from
-// the body with the field table (request-cost-fields.ts), per candidate provider. proxy.ts
+// the body with the field table (request-cost-fields.ts), per candidate provider. meter.ts
 // holds the largest candidate's bound before forwarding, and forwards an output limit that
 // keeps the actual cost within what was held. The rules are listed in README.md.
 import type { ModelPrice, WireFormat } from "../../generated/providers/catalog";
