@@ -8,6 +8,7 @@ import { emitConnectors } from "./emit/connectors";
 import { GENERATED, yamlHeader } from "./emit/header";
 import { emitProviders } from "./emit/providers";
 import { bundleFormatSchemas, emitSchemas } from "./emit/schemas";
+import { emitStreamEvents } from "./emit/stream-events";
 import { stringify } from "yaml";
 import { compileSpec, type CompiledSpec } from "./load/compile-spec";
 import { readOperations } from "./load/operations";
@@ -109,6 +110,7 @@ export async function generate(
     add(await emitSchemas(loaded.spec.schemas, bundled));
     add({ "api/types.ts": await emitApiTypes(loaded.spec.openapi), "api/routes.ts": emitRoutes(ops) });
     add(emitApiValidators(loaded.spec.openapi, ops));
+    add(emitStreamEvents(loaded.spec.openapi));
     add(await emitClient(ops));
     add(emitConnectors(manifests));
     add(emitProviders(catalog));

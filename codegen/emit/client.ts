@@ -22,6 +22,7 @@ import { BaseClient, withStream, type Args, type ClientOptions, type RequestOpti
 
 export * from "./runtime";
 export type { components, operations, paths } from "../api/types";
+export * from "../api/stream-events";
 
 const ROUTES = {
 ${routes.join("\n")}

@@ -25,7 +25,10 @@ export async function compileSpec(root: string): Promise<CompiledSpec> {
           "file-type": "yaml",
           "output-file": "openapi.yaml",
           "seal-object-schemas": true,
-          "omit-unreachable-types": true,
+          // Every type declared in namespace Gatehouse is part of the API, used by an operation
+          // or not (the qlaud.* stream events are shared before any route sends them); the
+          // data formats live in GatehouseFormats, outside it, and go to JSON Schema only.
+          "omit-unreachable-types": false,
         },
         "@typespec/json-schema": {
           "emitter-output-dir": join(out, "schemas"),

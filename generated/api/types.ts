@@ -849,6 +849,109 @@ export interface components {
              */
             output_usd_per_mtok: number;
         };
+        /** @description `qlaud.done`: the turn's last event, sent once. */
+        QlaudDone: {
+            /**
+             * Format: int64
+             * @description What the whole turn cost (every round), in micro-dollars.
+             */
+            cost_micros: number;
+            /** @description True when the turn stopped at `max_iterations` with tool calls still pending. */
+            hit_max_iterations: boolean;
+            /**
+             * Format: int32
+             * @description How many model rounds the turn took.
+             */
+            iterations: number;
+            /**
+             * Format: int64
+             * @description The `seq` of the assistant message the turn stored in the thread.
+             */
+            seq: number;
+        };
+        /** @description The `qlaud.done` event. */
+        QlaudDoneEvent: {
+            /** @description The event's JSON data. */
+            data: components["schemas"]["QlaudDone"];
+            /**
+             * @description The SSE event name. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            event: "qlaud.done";
+        };
+        /** @description `qlaud.error`: the turn failed after the stream began (before it, the HTTP status says so). */
+        QlaudError: {
+            /** @description A human-readable message saying what went wrong. */
+            message: string;
+            /** @description The error type, from the same table as every Gatehouse error. */
+            type: components["schemas"]["ErrorType"];
+        };
+        /** @description The `qlaud.error` event. */
+        QlaudErrorEvent: {
+            /** @description The event's JSON data. */
+            data: components["schemas"]["QlaudError"];
+            /**
+             * @description The SSE event name. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            event: "qlaud.error";
+        };
+        /** @description `qlaud.iteration_start`: a model round of the tool loop begins. */
+        QlaudIterationStart: {
+            /**
+             * Format: int32
+             * @description The round's number: 1 for the first call to the model, one more per round after tool results.
+             */
+            iteration: number;
+        };
+        /** @description The `qlaud.iteration_start` event. */
+        QlaudIterationStartEvent: {
+            /** @description The event's JSON data. */
+            data: components["schemas"]["QlaudIterationStart"];
+            /**
+             * @description The SSE event name. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            event: "qlaud.iteration_start";
+        };
+        /** @description A Gatehouse (`qlaud.*`) event of a streaming thread turn, keyed by its SSE event name. */
+        QlaudStreamEvent: components["schemas"]["QlaudIterationStartEvent"] | components["schemas"]["QlaudToolDispatchStartEvent"] | components["schemas"]["QlaudToolDispatchDoneEvent"] | components["schemas"]["QlaudErrorEvent"] | components["schemas"]["QlaudDoneEvent"];
+        /** @description `qlaud.tool_dispatch_done`: a tool run finished; its result goes back to the model as a `tool_result`. */
+        QlaudToolDispatchDone: {
+            /** @description The tool's name as the model called it. */
+            name: string;
+            /** @description False when the tool failed (the model then sees an error `tool_result`). */
+            ok: boolean;
+            /** @description The `id` of the model's `tool_use` block this run answered. */
+            tool_use_id: string;
+        };
+        /** @description The `qlaud.tool_dispatch_done` event. */
+        QlaudToolDispatchDoneEvent: {
+            /** @description The event's JSON data. */
+            data: components["schemas"]["QlaudToolDispatchDone"];
+            /**
+             * @description The SSE event name. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            event: "qlaud.tool_dispatch_done";
+        };
+        /** @description `qlaud.tool_dispatch_start`: Gatehouse starts running a tool the model called. */
+        QlaudToolDispatchStart: {
+            /** @description The tool's name as the model called it, e.g. `linear/create_issue` or a meta-tool such as `qlaud_search_tools`. */
+            name: string;
+            /** @description The `id` of the model's `tool_use` block this run answers. */
+            tool_use_id: string;
+        };
+        /** @description The `qlaud.tool_dispatch_start` event. */
+        QlaudToolDispatchStartEvent: {
+            /** @description The event's JSON data. */
+            data: components["schemas"]["QlaudToolDispatchStart"];
+            /**
+             * @description The SSE event name. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            event: "qlaud.tool_dispatch_start";
+        };
         /** @description The key that was revoked. */
         RevokedKey: {
             /** @description Key id. */
