@@ -37,12 +37,32 @@
 //   is settled against that charge (nothing twice, nothing lost).
 // - every charge is the request's actual cost in full, above its worst case too (an
 //   overshoot, flagged); a malformed one (negative, NaN, …) is charged the worst case.
+//
+// The lease's state is explicit values with pure, tested transitions (lease-state.ts); its
+// batches' timers and sends are lease-sender.ts; what a refusal tells the caller, lease-refusal.ts.
 
 import type { KeyRecord } from "../auth/key-store";
 import { ApiError } from "../errors";
 import { walletFor } from "../wallet/stub";
-import type { LeaseDraw, LeaseGrowResult, ReserveRefusal } from "../wallet/types";
+import type { LeaseGrowResult, ReserveRefusal } from "../wallet/types";
 import type { ChargedUsage } from "../wallet/usage-outbox";
+import { refusalError } from "./lease-refusal";
+import { Lease, flush, flushSoon, heartbeat, slotOf } from "./lease-sender";
+import {
+  checkAge,
+  confirmedByTopUp,
+  drawQueued,
+  epochHeard,
+  grantedByGrow,
+  keyForgotten,
+  refusedByGrow,
+  refusedByTopUp,
+  requestDrew,
+  requestEnded,
+  requestStarted,
+  roomGranted,
+  withCheck,
+} from "./lease-state";
 
 /**
  * How long an isolate spends from its lease without hearing from the Wallet (revocations and cap
@@ -53,12 +73,8 @@ import type { ChargedUsage } from "../wallet/usage-outbox";
 const RECHECK_MS = 100;
 /** Between heartbeats of a lease whose requests run (far below the Wallet's 10-minute TTL). */
 const HEARTBEAT_MS = 60_000;
-/** How long ended requests gather before their charges go to the Wallet together. */
-const FLUSH_MS = 20;
 /** How long a request may wait for its turn at the Wallet. */
 const GIVE_UP_MS = 30_000;
-/** Between re-sends of a batch whose fate is unknown. */
-const RETRY_MS = 1_000;
 /** A lease asks for this many of the current request's worst case at a time. */
 const WANT_WORST_CASES = 64;
 /**
@@ -71,60 +87,8 @@ const WANT_WORST_CASES = 64;
  */
 const LOW_WATER_WORST_CASES = 16;
 
-type Draw = LeaseDraw & { usage?: ChargedUsage };
-
 /** What a lease asks the Wallet for at a time, for a request with this worst case. */
 const wantFor = (worstMicros: number) => Math.min(Number.MAX_SAFE_INTEGER, worstMicros * WANT_WORST_CASES);
-
-/** The map key of a (tenant, key) lease. */
-const slotOf = (tenantId: string, keyId: string) => `${tenantId}\u0000${keyId}`;
-
-interface Batch {
-  seq: number;
-  draws: Draw[];
-  inflight: number;
-  close: boolean;
-}
-
-class Lease {
-  readonly id = `lease_${crypto.randomUUID()}`;
-  /** Granted and not set aside for any request. */
-  room = 0;
-  /** Worst cases set aside for requests still running. */
-  inflight = 0;
-  running = 0;
-  /** When the Wallet last confirmed the key (grant or re-check); 0 = never. */
-  checkedAt = 0;
-  /** Bumped when the key changed (forgetKey, or a newer key epoch): a background check sent before does not count. */
-  epoch = 0;
-  /** The key's epoch as the Wallet last reported it (-1: no reply yet). */
-  keyEpoch = -1;
-  /** The heartbeat timer while requests run. */
-  beat: ReturnType<typeof setTimeout> | undefined;
-  /** A request started here since the last batch: the lease is busy, keep it open. */
-  busy = false;
-  closing = false;
-  growing: Promise<void> | undefined;
-  /** A background top-up on its way (never shrinks the room; see topUp). */
-  topping: Promise<void> | undefined;
-  /** The last grant was less than asked for (the wallet or the key's cap is the limit): no top-ups for low room. */
-  starved = false;
-  soon: Promise<void> | undefined;
-  flushing: Promise<void> | undefined;
-  private seq = 0;
-  draws: Draw[] = [];
-  /** Batches cut but not yet confirmed by the Wallet, oldest first. */
-  unsent: Batch[] = [];
-
-  constructor(readonly tenantId: string, readonly keyId: string) {}
-
-  cut(close: boolean): void {
-    this.seq += 1;
-    this.unsent.push({ seq: this.seq, draws: this.draws, inflight: this.inflight, close });
-    this.draws = [];
-    this.busy = false;
-  }
-}
 
 /** A request's share of a lease, from `reserve` until `settle`. */
 export interface Hold {
@@ -180,41 +144,42 @@ export class LeaseBook {
         lease = new Lease(key.tenant_id, key.id);
         this.leases.set(slot, lease);
       }
-      // One call to the Wallet at a time per lease, and no spending while it runs (it may
+      // One call to the Wallet at a time per lease, and no spending while a grow runs (it may
       // shrink the room); the others wait for it and look again.
-      if (lease.growing) {
-        await lease.growing.catch(() => {});
+      if (lease.call.kind === "growing") {
+        await lease.call.done;
         continue;
       }
-      const age = Date.now() - lease.checkedAt;
-      if (lease.room >= amount && age < this.recheckMs) {
-        lease.room -= amount;
-        lease.inflight += amount;
-        lease.running += 1;
-        lease.busy = true;
-        const low = !lease.starved && lease.room < amount * LOW_WATER_WORST_CASES;
-        if (!lease.topping && (low || age > this.recheckMs / 2)) {
+      const age = lease.phase.kind === "open" ? checkAge(lease.phase.check, Date.now()) : Number.POSITIVE_INFINITY;
+      if (lease.budget.room >= amount && age < this.recheckMs) {
+        lease.budget = requestDrew(lease.budget, amount);
+        lease.batches = requestStarted(lease.batches);
+        const low = !lease.budget.starved && lease.budget.room < amount * LOW_WATER_WORST_CASES;
+        if (lease.call.kind === "idle" && (low || age > this.recheckMs / 2)) {
           const topping = this.topUp(env, lease, amount);
           keepAlive?.(topping);
         }
-        this.heartbeat(env, lease);
+        heartbeat(env, lease, this.heartbeatMs, this.drop);
         return { lease, requestId, worstMicros: amount, settled: false };
       }
       // Short or stale while a top-up is on its way: its answer may be all this request needs.
-      if (lease.topping) {
-        await lease.topping;
+      if (lease.call.kind === "topping") {
+        await lease.call.done;
         continue;
       }
       const growing = this.grow(env, lease, amount);
-      lease.growing = growing.then(
-        () => {},
-        () => {},
-      );
+      lease.call = {
+        kind: "growing",
+        done: growing.then(
+          () => {},
+          () => {},
+        ),
+      };
       let refusal: ReserveRefusal | undefined;
       try {
         refusal = await growing;
       } finally {
-        lease.growing = undefined;
+        lease.call = { kind: "idle" };
       }
       if (refusal === undefined) continue;
       // The refusal says what could be covered (the lease's room counted in): hold that much
@@ -245,38 +210,32 @@ export class LeaseBook {
     const wellFormed = Number.isSafeInteger(actualCost) && actualCost >= 0;
     const actualMicros = wellFormed ? actualCost : worstMicros;
     const note = wellFormed ? text : `${text}; malformed cost ${String(actualCost)} quarantined: charged the worst case`;
-    const charged = Math.min(actualMicros, worstMicros);
-    lease.inflight -= worstMicros;
-    lease.running -= 1;
-    lease.room += worstMicros - charged;
-    lease.draws.push({ request_id: hold.requestId, reserved_micros: worstMicros, actual_micros: actualMicros, note, ...(usage ? { usage } : {}) });
+    lease.budget = requestEnded(lease.budget, worstMicros, actualMicros);
+    lease.batches = drawQueued(lease.batches, { request_id: hold.requestId, reserved_micros: worstMicros, actual_micros: actualMicros, note, ...(usage ? { usage } : {}) });
     if (lease.soon) return undefined;
-    return this.flushSoon(env, lease);
+    return flushSoon(env, lease, this.drop);
   }
 
   /** Sends every lease's queued charges for this tenant now and closes the idle ones: before reading money. */
   async flushTenant(env: Env, tenantId: string): Promise<void> {
     const mine = [...this.leases.values()].filter((l) => l.tenantId === tenantId);
     // A top-up on its way would keep an idle lease open, its room shown as reserved: let it land.
-    await Promise.all(mine.map((l) => l.topping));
-    await Promise.all(mine.map((l) => this.flush(env, l, true)));
+    await Promise.all(mine.map(toppingDone));
+    await Promise.all(mine.map((l) => flush(env, l, true, this.drop)));
   }
 
   /** Sends one key's queued charges now (a standard key reading its own usage flushes nothing else). */
   async flushKey(env: Env, tenantId: string, keyId: string): Promise<void> {
     const lease = this.leases.get(slotOf(tenantId, keyId));
     if (lease === undefined) return;
-    await lease.topping;
-    await this.flush(env, lease, true);
+    await toppingDone(lease);
+    await flush(env, lease, true, this.drop);
   }
 
   /** The isolate that revokes a key or changes its cap stops spending from its lease at once. */
   forgetKey(tenantId: string, keyId: string): void {
     const lease = this.leases.get(slotOf(tenantId, keyId));
-    if (lease) {
-      lease.checkedAt = 0;
-      lease.epoch += 1;
-    }
+    if (lease) lease.phase = withCheck(lease.phase, keyForgotten);
   }
 
   /**
@@ -289,83 +248,54 @@ export class LeaseBook {
    */
   private topUp(env: Env, lease: Lease, worstMicros: number): Promise<void> {
     const sentAt = Date.now();
-    const epoch = lease.epoch;
+    const generation = lease.generation();
     // At least 1 µ$ (a free model's worst case is 0): then "nothing granted" always means the
     // wallet or the key's cap has no headroom left.
     const want = Math.max(1, wantFor(worstMicros));
     const topping = (async () => {
       try {
         const res = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, 0, 0, want);
-        this.heardEpoch(lease, res.epoch);
+        lease.phase = withCheck(lease.phase, (c) => epochHeard(c, res.epoch));
         if (res.ok) {
-          lease.room += res.granted_micros;
-          lease.starved = res.granted_micros < want;
+          lease.budget = roomGranted(lease.budget, res.granted_micros, want);
           // Granted or not (the wallet, the cap or the lease's free-room bound may leave nothing
           // to add), the key is confirmed: a cap cut or a revocation would have come back as a
           // newer epoch or a refusal.
-          if (lease.epoch === epoch) lease.checkedAt = Math.max(lease.checkedAt, sentAt);
+          lease.phase = withCheck(lease.phase, (c) => confirmedByTopUp(c, generation, sentAt));
         } else if (res.type === "lease_closed") {
           this.drop(lease);
         } else {
-          lease.checkedAt = 0;
+          lease.phase = withCheck(lease.phase, refusedByTopUp);
         }
       } catch (e) {
         // Unknown whether it was granted: the room stays as it was (a grant we did not hear of
         // is released when the lease closes); the next blocking check happens on schedule.
         console.error(`lease ${lease.id} top-up: ${(e as Error).message}`);
       } finally {
-        lease.topping = undefined;
+        if (lease.call.kind === "topping") lease.call = { kind: "idle" };
       }
     })();
-    lease.topping = topping;
+    lease.call = { kind: "topping", done: topping };
     return topping;
   }
 
-  /**
-   * A Wallet reply carried the key's epoch: a newer one (a revocation or a cap cut anywhere)
-   * means stop spending the room now and re-check before the next request.
-   */
-  private heardEpoch(lease: Lease, epoch: number): void {
-    if (epoch <= lease.keyEpoch) return;
-    if (lease.keyEpoch >= 0) {
-      lease.checkedAt = 0;
-      lease.epoch += 1;
-    }
-    lease.keyEpoch = epoch;
-  }
-
-  /**
-   * While requests run on the lease, an empty batch every heartbeatMs tells the Wallet the
-   * lease is alive (its deadline moves on) and what is in flight, and brings the key's epoch.
-   */
-  private heartbeat(env: Env, lease: Lease): void {
-    if (lease.beat !== undefined) return;
-    lease.beat = setTimeout(() => {
-      lease.beat = undefined;
-      if (lease.running === 0 || lease.closing) return;
-      if (lease.draws.length === 0) lease.cut(false);
-      void this.flush(env, lease, false).then(() => this.heartbeat(env, lease));
-    }, this.heartbeatMs);
-  }
-
   /** Forgets a lease that is closed (or closing), unless a newer one has taken its slot. */
-  private drop(lease: Lease): void {
+  private readonly drop = (lease: Lease): void => {
     const slot = slotOf(lease.tenantId, lease.keyId);
     if (this.leases.get(slot) === lease) this.leases.delete(slot);
-  }
+  };
 
   /** Asks the Wallet to grow the lease for a request; the Wallet's refusal when it will not. */
   private async grow(env: Env, lease: Lease, worstMicros: number): Promise<ReserveRefusal | undefined> {
     const want = wantFor(worstMicros);
-    const res: LeaseGrowResult = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, worstMicros, lease.room, want);
+    const res: LeaseGrowResult = await walletFor(env.WALLET, lease.tenantId).leaseGrow(lease.id, lease.keyId, worstMicros, lease.budget.room, want);
     // This call is itself the re-check, with the real room: a newer epoch is taken as seen.
-    lease.keyEpoch = Math.max(lease.keyEpoch, res.epoch);
     if (res.ok) {
-      lease.room += res.granted_micros; // negative when the Wallet took room back
-      lease.starved = res.granted_micros < want;
-      lease.checkedAt = Date.now();
+      lease.budget = roomGranted(lease.budget, res.granted_micros, want); // negative when the Wallet took room back
+      lease.phase = withCheck(lease.phase, (c) => grantedByGrow(c, res.epoch, Date.now()));
       return undefined;
     }
+    lease.phase = withCheck(lease.phase, (c) => refusedByGrow(c, res.epoch));
     if (res.type === "lease_closed") {
       // Closed under us (expired): the next look starts a new lease.
       this.drop(lease);
@@ -373,97 +303,10 @@ export class LeaseBook {
     }
     return res;
   }
-
-  /**
-   * One timer per lease: requests ending within FLUSH_MS share a batch. While nothing runs,
-   * it keeps looking until the lease is idle for a whole window and closes it (or, after a
-   * failed send, retries a few times a second apart).
-   */
-  private flushSoon(env: Env, lease: Lease, wait = FLUSH_MS, retries = 5): Promise<void> {
-    if (lease.soon) return lease.soon;
-    const soon = new Promise<void>((resolve) => setTimeout(resolve, wait))
-      .then(() => {
-        lease.soon = undefined;
-        return this.flush(env, lease, false);
-      })
-      .then(() => {
-        if (lease.unsent.length > 0) return retries > 0 ? this.flushSoon(env, lease, RETRY_MS, retries - 1) : undefined;
-        if (!lease.closing && lease.running === 0) return this.flushSoon(env, lease);
-        return undefined;
-      });
-    lease.soon = soon;
-    return soon;
-  }
-
-  /**
-   * Cuts a batch of the lease's ended requests and sends every unconfirmed batch in order.
-   * An idle lease (nothing running, nothing started since the last batch, or `closeIdle`)
-   * is closed by its batch, which releases its room in the Wallet.
-   */
-  private flush(env: Env, lease: Lease, closeIdle: boolean): Promise<void> {
-    const run = async (): Promise<void> => {
-      // Not while a grow is on its way: the request that asked for it is about to spend.
-      const close = !lease.closing && lease.running === 0 && !lease.growing && !lease.topping && (closeIdle || !lease.busy);
-      if (lease.draws.length > 0 || close) {
-        if (close) {
-          lease.closing = true;
-          this.drop(lease);
-        }
-        lease.cut(close);
-      }
-      const wallet = walletFor(env.WALLET, lease.tenantId);
-      while (lease.unsent.length > 0) {
-        const b = lease.unsent[0] as Batch;
-        const sentAt = Date.now();
-        const epoch = lease.epoch;
-        try {
-          const res = await wallet.leaseSettle(lease.id, b.seq, b.draws, b.inflight, b.close);
-          this.heardEpoch(lease, res.epoch);
-          // An unchanged epoch says the key was neither revoked nor cut since the last check:
-          // the batch's reply is a check too, so a busy lease needs no re-checks of its own.
-          if (res.ok && lease.epoch === epoch && lease.checkedAt > 0) lease.checkedAt = Math.max(lease.checkedAt, sentAt);
-          if (!res.ok) console.error(`lease ${lease.id} batch ${b.seq} (${b.draws.length} charges) not applied: ${res.message}`);
-        } catch (e) {
-          // Unknown whether it landed: kept, and re-sent with the same number by the next flush.
-          console.error(`lease ${lease.id} batch ${b.seq}: ${(e as Error).message}; will retry`);
-          return;
-        }
-        lease.unsent.shift();
-      }
-    };
-    // One flush at a time per lease, in order.
-    const next = (lease.flushing ?? Promise.resolve()).then(run, run);
-    lease.flushing = next;
-    return next.finally(() => {
-      if (lease.flushing === next) lease.flushing = undefined;
-    });
-  }
 }
 
-/**
- * The contract's error for a Wallet refusal: 402 for the cap or the funds, 401 for a revoked
- * key. The wallet's figures are the tenant's business: a standard key (an end user's) hears
- * only that the app's wallet cannot cover the request; a master key gets the figures.
- */
-function refusalError(res: ReserveRefusal, scope: KeyRecord["scope"]): ApiError {
-  const extra = { needed_micros: res.needed_micros, available_micros: res.available_micros };
-  switch (res.type) {
-    case "insufficient_funds":
-      if (scope !== "master") {
-        const message = "this app's wallet cannot cover this request right now; ask the app's operator to top it up, or send a smaller request (lower max_tokens)";
-        return new ApiError("insufficient_funds", message, undefined, { needed_micros: res.needed_micros });
-      }
-      return new ApiError("insufficient_funds", res.message, undefined, extra);
-    case "cap_exceeded":
-      return new ApiError("cap_exceeded", res.message, undefined, extra);
-    case "key_revoked":
-      return new ApiError("authentication", "invalid or revoked API key");
-    default: {
-      const never: never = res.type;
-      return new ApiError("internal", `unknown wallet refusal ${JSON.stringify(never)}`);
-    }
-  }
-}
+/** A background top-up's answer (nothing when none is out). */
+const toppingDone = (lease: Lease): Promise<void> | undefined => (lease.call.kind === "topping" ? lease.call.done : undefined);
 
 /** One per isolate: every request of this isolate shares the leases. */
 export const leases = new LeaseBook();
