@@ -7,15 +7,15 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { parseSse, post, useGateway, waitFor, walletBalance } from "../support/gateway-harness";
 import { loadRecording, recordingsAvailable } from "../support/upstream-server";
+import type { WireFormat } from "../../runtime/translate";
 
 const gw = useGateway();
 
 const ask = [{ role: "user", content: "hi" }];
-type Surface = "anthropic" | "openai";
-const PATH: Record<Surface, string> = { anthropic: "/v1/messages", openai: "/v1/chat/completions" };
+const PATH: Record<WireFormat, string> = { anthropic: "/v1/messages", openai: "/v1/chat/completions" };
 
 /** The error object in the caller's shape, checked for that shape; returns message and param. */
-async function errorOf(res: Response, surface: Surface): Promise<{ message: string; type: string; param?: string | null }> {
+async function errorOf(res: Response, surface: WireFormat): Promise<{ message: string; type: string; param?: string | null }> {
   const body = (await res.json()) as Record<string, unknown>;
   if (surface === "anthropic") {
     expect(body).toEqual({ type: "error", error: { type: expect.any(String), message: expect.any(String) } });
@@ -35,7 +35,7 @@ async function expectNothingCharged(before: number) {
 }
 
 describe("unknown models", () => {
-  it.each<Surface>(["anthropic", "openai"])("%s surface: 404 in the caller's shape, saying how to list models", async (surface) => {
+  it.each<WireFormat>(["anthropic", "openai"])("%s surface: 404 in the caller's shape, saying how to list models", async (surface) => {
     const res = await post(gw.worker, PATH[surface], { model: "acme/no-such-model", max_tokens: 10, messages: ask });
     expect(res.status).toBe(404);
     const err = await errorOf(res, surface);
@@ -76,7 +76,7 @@ describe("invalid bodies → 400 naming the field", () => {
 });
 
 describe("requests the provider's wire shape cannot express → 400 before any upstream call", () => {
-  const cases: [string, Surface, Record<string, unknown>, RegExp][] = [
+  const cases: [string, WireFormat, Record<string, unknown>, RegExp][] = [
     ["n: 2 for an Anthropic model", "openai", { model: "anthropic/claude-sonnet-4-5", n: 2, messages: ask }, /^n 2 has no Anthropic Messages equivalent/],
     ["temperature 1.5 for an Anthropic model", "openai", { model: "anthropic/claude-sonnet-4-5", temperature: 1.5, messages: ask }, /temperature must be between 0 and 1/],
     [
@@ -107,7 +107,7 @@ describe("requests the provider's wire shape cannot express → 400 before any u
 describe.skipIf(!recordingsAvailable())("upstream error statuses keep their status, in the caller's shape", () => {
   // The operator's provider key was refused: the caller cannot fix that, and the provider's
   // text may quote the key — a 502 in the caller's shape, the details in the logs only.
-  it.each<Surface>(["openai", "anthropic"])("401 (recorded OpenAI body, the operator's key refused) → 502 'upstream authentication failed' on the %s surface, the provider's text withheld", async (surface) => {
+  it.each<WireFormat>(["openai", "anthropic"])("401 (recorded OpenAI body, the operator's key refused) → 502 'upstream authentication failed' on the %s surface, the provider's text withheld", async (surface) => {
     const recorded = loadRecording("openai/error-401-invalid-api-key.json");
     gw.up.enqueue({ path: "/openai/", status: 401, text: recorded });
     const { balance_micros } = await walletBalance(gw.worker);
@@ -120,7 +120,7 @@ describe.skipIf(!recordingsAvailable())("upstream error statuses keep their stat
     await expectNothingCharged(balance_micros);
   });
 
-  it.each<Surface>(["openai", "anthropic"])("429 insufficient_quota (recorded) → 429 on the %s surface", async (surface) => {
+  it.each<WireFormat>(["openai", "anthropic"])("429 insufficient_quota (recorded) → 429 on the %s surface", async (surface) => {
     gw.up.enqueue({ path: "/openai/", status: 429, text: loadRecording("openai/error-429-insufficient-quota.json") });
     const res = await post(gw.worker, PATH[surface], { model: "openai/gpt-4o-mini", max_tokens: 5, messages: ask });
     expect(res.status).toBe(429);
@@ -131,7 +131,7 @@ describe.skipIf(!recordingsAvailable())("upstream error statuses keep their stat
 });
 
 describe("upstream garbage → a clean error", () => {
-  it.each<[string, Surface, string]>([
+  it.each<[string, WireFormat, string]>([
     ["pass-through", "openai", "openai/gpt-4o-mini"],
     ["translated", "anthropic", "openai/gpt-4o-mini"],
     ["pass-through", "anthropic", "anthropic/claude-sonnet-4-5"],
@@ -152,7 +152,7 @@ describe("upstream garbage → a clean error", () => {
     expect(err.message).toMatch(/choices/);
   });
 
-  it.each<[string, Surface, string, string]>([
+  it.each<[string, WireFormat, string, string]>([
     ["pass-through", "openai", "openai/gpt-4o-mini", "text: junk\n\nnot an event\n\n"],
     ["translated", "anthropic", "openai/gpt-4o-mini", "text: junk\n\nnot an event\n\n"],
     ["translated, broken JSON", "anthropic", "openai/gpt-4o-mini", "data: {not json\n\n"],

@@ -3,7 +3,7 @@
 // streams in ../shared/fixtures/upstream/ (OpenAI chat.completion.chunk, Anthropic events).
 // Plain TypeScript, no node or vitest imports, so workerd tests may import it too.
 
-export type WireShape = "openai" | "anthropic";
+import type { WireFormat } from "../../runtime/translate";
 
 export interface SynthOptions {
   /** Model id echoed in the body (default `upstream-test-model`). */
@@ -30,7 +30,7 @@ export function textPieces(count: number): string[] {
 }
 
 /** A complete, valid SSE stream whose content deltas are `chunks` (or `textPieces(chunks)`). */
-export function sseFromChunks(shape: WireShape, chunks: readonly string[] | number, opts: SynthOptions = {}): string {
+export function sseFromChunks(shape: WireFormat, chunks: readonly string[] | number, opts: SynthOptions = {}): string {
   const pieces = typeof chunks === "number" ? textPieces(chunks) : chunks;
   return shape === "openai" ? openaiStream(pieces, opts) : anthropicStream(pieces, opts);
 }
