@@ -1,138 +1,64 @@
 import type { ManifestView } from "../validate/manifest-view";
-import { parseTemplate, type TemplatePart } from "../validate/templates";
-import { newAjv, standaloneModule } from "./ajv-standalone";
+import { lookupRows, objectWithRows } from "./compact-literal";
+import { compiledAuth, compiledRequest, REQUEST_TYPES } from "./connector-requests";
+import { emitToolValidators } from "./connector-validators";
 import { tsHeader } from "./header";
+import { LOOKUP_TABLE_IMPORT } from "./shared";
 
-/** A template compiled into literal and reference parts (see codegen/validate/templates.ts). */
-type Compiled = TemplatePart[];
-type CompiledBody =
-  | { t: "tpl"; parts: Compiled }
-  | { t: "obj"; entries: [string, CompiledBody][] }
-  | { t: "arr"; items: CompiledBody[] }
-  | { t: "lit"; value: unknown };
-
-const compile = (s: string): Compiled => {
-  const p = parseTemplate(s);
-  if (!p.ok) throw new Error(p.message); // validated before emit
-  return p.parts;
-};
-
-function compileBody(v: unknown): CompiledBody {
-  if (typeof v === "string") return v.includes("{{") ? { t: "tpl", parts: compile(v) } : { t: "lit", value: v };
-  if (Array.isArray(v)) return { t: "arr", items: v.map(compileBody) };
-  if (v && typeof v === "object") return { t: "obj", entries: Object.entries(v).map(([k, x]) => [k, compileBody(x)]) };
-  return { t: "lit", value: v };
-}
-
-const compileMap = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).map(([k, v]) => [k, compile(v)] as const);
-
-export const toolValidatorName = (connector: string, tool: string) => `tool_${connector.replaceAll("-", "_")}__${tool}`;
-
-/** `generated/connectors/`: the catalog, full manifests, compiled request templates and input validators. */
+/**
+ * `generated/connectors/`: the manifests, the catalog derived from them, compiled request
+ * templates and input validators. Data is one line per connector or tool (105 connectors
+ * must not become tens of thousands of lines); code is emitted once.
+ */
 export function emitConnectors(manifests: ManifestView[]): Record<string, string> {
   const sorted = [...manifests].sort((a, b) => a.id.localeCompare(b.id));
-  const summaries = sorted.map((m) => ({
+  const manifestRows = sorted.map((m) => `  ${objectWithRows(m as unknown as Record<string, unknown>, "tools", "  ")},`).join("\n");
+  const catalog = `${tsHeader()}import type { components } from "../api/types";
+import type { ConnectorManifest } from "../schemas/types";
+${LOOKUP_TABLE_IMPORT}
+
+/** Every manifest as written (validated), by id; one line per connector and per tool. */
+const MANIFESTS: readonly ConnectorManifest[] = [
+${manifestRows}
+];
+
+/** Every manifest by connector id (no prototype: see lookupTable). */
+export const manifests: Readonly<Record<string, ConnectorManifest>> = lookupTable(MANIFESTS.map((m) => [m.id, m] as const));
+
+/** A connector's entry in GET /v1/connectors: derived here, so the manifests are the only copy of the text. */
+function summary(m: ConnectorManifest): components["schemas"]["ConnectorSummary"] {
+  return {
     id: m.id,
     name: m.name,
     description: m.description,
     categories: m.categories,
     auth_mode: m.auth.mode,
     tools: m.tools.map((t) => ({
-      name: `${m.id}/${t.name}`,
+      name: \`\${m.id}/\${t.name}\`,
       description: t.description,
       read_only: t.annotations?.read_only ?? false,
       destructive: t.annotations?.destructive ?? false,
     })),
-  }));
-  const requests: Record<string, unknown> = {};
-  const ajv = newAjv();
-  const validators: Record<string, string> = {};
-  const byTool: string[] = [];
-  for (const m of sorted) {
-    for (const t of m.tools) {
-      const name = `${m.id}/${t.name}`;
-      requests[name] = {
-        method: t.request.method,
-        path: compile(t.request.path),
-        query: compileMap(t.request.query),
-        headers: compileMap(t.request.headers),
-        body: t.request.body === undefined ? null : compileBody(t.request.body),
-        body_encoding: t.request.body_encoding ?? "json",
-        select: t.response?.select ?? null,
-        max_chars: t.response?.max_chars ?? null,
-      };
-      const v = toolValidatorName(m.id, t.name);
-      ajv.addSchema(t.input_schema, v);
-      validators[v] = v;
-      byTool.push(`  ${JSON.stringify(name)}: ${v},`);
-    }
-  }
-  const auth = Object.fromEntries(
-    sorted.map((m) => [
-      m.id,
-      {
-        mode: m.auth.mode,
-        base_url: m.http ? compile(m.http.base_url) : null,
-        headers: compileMap(m.http?.headers),
-        inject: (m.auth.inject ?? []).map((i) => ({
-          in: i.in,
-          name: i.name ?? null,
-          value: i.value === undefined ? null : compile(i.value),
-          username: i.username === undefined ? null : compile(i.username),
-          password: i.password === undefined ? null : compile(i.password),
-        })),
-      },
-    ]),
-  );
-  const catalog = `${tsHeader()}import type { components } from "../api/types";
-import type { ConnectorManifest } from "../schemas/types";
+  };
+}
 
 /** GET /v1/connectors, built from connectors/*.yaml. */
-export const connectorCatalog: components["schemas"]["ConnectorSummary"][] = ${JSON.stringify(summaries, null, 2)};
-
-/** Every manifest as written (validated), keyed by connector id. */
-export const manifests: Readonly<Record<string, ConnectorManifest>> = ${JSON.stringify(Object.fromEntries(sorted.map((m) => [m.id, m])), null, 2)};
+export const connectorCatalog: components["schemas"]["ConnectorSummary"][] = MANIFESTS.map(summary);
 `;
-  const requestsTs = `${tsHeader()}/** A literal piece of text, or a reference to \`input\`, \`auth\` or \`config\`. */
-export type TemplatePart = string | { ref: "input" | "auth" | "config"; path: string[] };
-export type CompiledBody =
-  | { t: "tpl"; parts: TemplatePart[] }
-  | { t: "obj"; entries: [string, CompiledBody][] }
-  | { t: "arr"; items: CompiledBody[] }
-  | { t: "lit"; value: unknown };
-export interface CompiledRequest {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  path: TemplatePart[];
-  query: (readonly [string, TemplatePart[]])[];
-  headers: (readonly [string, TemplatePart[]])[];
-  body: CompiledBody | null;
-  body_encoding: "json" | "form";
-  select: string | null;
-  max_chars: number | null;
-}
-export interface CompiledConnectorAuth {
-  mode: string;
-  base_url: TemplatePart[] | null;
-  headers: (readonly [string, TemplatePart[]])[];
-  inject: { in: "header" | "query" | "basic"; name: string | null; value: TemplatePart[] | null; username: TemplatePart[] | null; password: TemplatePart[] | null }[];
-}
+  const requests = sorted.flatMap((m) => m.tools.map((t) => [`${m.id}/${t.name}`, compiledRequest(t)] as const));
+  const auth = sorted.map((m) => [m.id, compiledAuth(m)] as const);
+  const requestsTs = `${tsHeader()}${LOOKUP_TABLE_IMPORT}
 
-/** Request templates per tool (\`<connector>/<tool>\`), parsed at codegen time. */
-export const toolRequests: Readonly<Record<string, CompiledRequest>> = ${JSON.stringify(requests, null, 2)};
+${REQUEST_TYPES}
+/** Request templates per tool (\`<connector>/<tool>\`), parsed at codegen time (no prototype). */
+export const toolRequests: Readonly<Record<string, CompiledRequest>> = ${lookupRows("CompiledRequest", requests)};
 
-/** Base URL, default headers and credential injection per connector. */
-export const connectorAuth: Readonly<Record<string, CompiledConnectorAuth>> = ${JSON.stringify(auth, null, 2)};
-`;
-  const validatorsJs = standaloneModule(ajv, validators).trimEnd() + `\n\nexport const toolValidators = {\n${byTool.join("\n")}\n};\n`;
-  const validatorsDts = `${tsHeader()}export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
-export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-/** Input validator per tool (\`<connector>/<tool>\`). */
-export declare const toolValidators: Readonly<Record<string, Validator>>;
+/** Base URL, default headers and credential injection per connector (no prototype). */
+export const connectorAuth: Readonly<Record<string, CompiledConnectorAuth>> = ${lookupRows("CompiledConnectorAuth", auth)};
 `;
   return {
     "connectors/catalog.ts": catalog,
     "connectors/requests.ts": requestsTs,
-    "connectors/validators.js": validatorsJs,
-    "connectors/validators.d.ts": validatorsDts,
+    ...emitToolValidators(sorted),
   };
 }

@@ -1,6 +1,7 @@
 import type { CatalogView } from "../validate/provider-semantics";
 import { tsHeader } from "./header";
-import { LOOKUP_TABLE_SOURCE, LookupTable, tsLiteral } from "./ts-literal";
+import { LOOKUP_TABLE_IMPORT } from "./shared";
+import { LookupTable, tsLiteral } from "./ts-literal";
 
 const micros = (usd: number) => Math.round(usd * 1_000_000);
 
@@ -80,8 +81,8 @@ export function emitProviders(c: CatalogView): Record<string, string> {
     ...(c.aliases ?? []).map((a) => info(a.id, a.targets)),
   ].sort((a, b) => a.id.localeCompare(b.id));
   const code = `${tsHeader()}import type { components } from "../api/types";
+${LOOKUP_TABLE_IMPORT}
 
-${LOOKUP_TABLE_SOURCE}
 export type WireFormat = "openai" | "anthropic";
 /** One service tier's prices, integer micro-dollars per million tokens. */
 export interface TierPrice {
