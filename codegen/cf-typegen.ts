@@ -3,18 +3,11 @@
 // --check regenerates into .tmp/ and fails when the committed file differs (CI runs it).
 import { spawnSync } from "node:child_process";
 import { mkdir, readFile, rm } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
+import { checkAndRoot } from "./cli-args";
 import { ENV_TYPES_CHECK_FILE, ENV_TYPES_FILE, envTypesDrift, wranglerTypesArgs } from "./env-types";
 
-const args = process.argv.slice(2);
-const check = args.includes("--check");
-const rootArg = args.find((a) => a.startsWith("--root="));
-const root = resolve(rootArg ? rootArg.slice("--root=".length) : process.cwd());
-const unknown = args.filter((a) => a !== "--check" && !a.startsWith("--root="));
-if (unknown.length > 0) {
-  console.error(`cf-typegen: unknown argument ${unknown.join(" ")}\nusage: npm run cf-typegen [-- --check] [--root=<dir>]`);
-  process.exit(2);
-}
+const { check, root } = checkAndRoot("cf-typegen");
 
 const out = check ? ENV_TYPES_CHECK_FILE : ENV_TYPES_FILE;
 const t0 = performance.now();

@@ -1,18 +1,11 @@
 // npm run gen [-- --check]: spec/ + connectors/ → generated/. See codegen/README.md.
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { checkAndRoot } from "./cli-args";
 import { CodegenError, formatDiagnostic } from "./diagnostics";
 import { generate } from "./pipeline";
 import { staleFiles, writeFiles } from "./write";
 
-const args = process.argv.slice(2);
-const check = args.includes("--check");
-const rootArg = args.find((a) => a.startsWith("--root="));
-const root = resolve(rootArg ? rootArg.slice("--root=".length) : process.cwd());
-const unknown = args.filter((a) => a !== "--check" && !a.startsWith("--root="));
-if (unknown.length > 0) {
-  console.error(`gen: unknown argument ${unknown.join(" ")}\nusage: npm run gen [-- --check] [--root=<dir>]`);
-  process.exit(2);
-}
+const { check, root } = checkAndRoot("gen");
 
 const line = (step: string, detail: string, ms: number) =>
   console.log(`gen ▸ ${step.padEnd(8)} ${detail} (${ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`})`);
