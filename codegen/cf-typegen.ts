@@ -15,7 +15,8 @@ await mkdir(join(root, dirname(out)), { recursive: true });
 const wrangler = spawnSync(process.execPath, [join(root, "node_modules/wrangler/bin/wrangler.js"), ...wranglerTypesArgs(out)], {
   cwd: root,
   encoding: "utf8",
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" },
+  // No banner: it is what asks the npm registry for a newer wrangler (nothing here may need the internet).
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
 });
 if (wrangler.status !== 0) {
   console.error(wrangler.stdout + wrangler.stderr);
