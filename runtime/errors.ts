@@ -50,23 +50,34 @@ const KINDS: Record<ErrorKind, KindInfo> = {
   internal: { type: "api_error" },
 };
 
+/** What an error may say besides its kind and message. */
+export interface ApiErrorOptions {
+  /** The request field at fault (OpenAI's `param`), e.g. `body.max_tokens`. */
+  param?: string;
+  /** Extra fields merged into the error object (e.g. `needed_micros`). */
+  extra?: Record<string, unknown>;
+  /** The HTTP status, when not the kind's own (an upstream's 529 passed on). */
+  status?: number;
+}
+
 export class ApiError extends Error {
   readonly status: number;
+  readonly param: string | undefined;
+  readonly extra: Record<string, unknown> | undefined;
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly param?: string,
-    /** Extra fields merged into the error object (e.g. `needed_micros`). */
-    readonly extra?: Record<string, unknown>,
-    status?: number,
+    options: ApiErrorOptions = {},
   ) {
     super(message);
     const info = KINDS[kind];
-    this.status = status ?? info.status ?? ERROR_TYPES[info.type].status;
+    this.param = options.param;
+    this.extra = options.extra;
+    this.status = options.status ?? info.status ?? ERROR_TYPES[info.type].status;
   }
 }
 
-export const badRequest = (message: string, param?: string) => new ApiError("invalid_request", message, param);
+export const badRequest = (message: string, param?: string) => new ApiError("invalid_request", message, { param });
 export const notFound = (message: string) => new ApiError("not_found", message);
 
 /** The JSON body of an error in the caller's shape. */

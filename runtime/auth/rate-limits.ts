@@ -26,8 +26,8 @@ export function clientAddress(req: Request): string | null {
 }
 
 export function rateLimited(what: string): ApiError {
-  return new ApiError("rate_limited", `${what}; retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds`, undefined, {
-    retry_after_seconds: RATE_LIMIT_PERIOD_SECONDS,
+  return new ApiError("rate_limited", `${what}; retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds`, {
+    extra: { retry_after_seconds: RATE_LIMIT_PERIOD_SECONDS },
   });
 }
 

@@ -71,10 +71,10 @@ export async function complete(request: CompletionRequest, ctx: RequestContext, 
     const status = last?.status ?? 503;
     const kind = status === 529 ? "overloaded" : status === 429 ? "rate_limited" : "upstream";
     const message = last?.message ?? `no provider could serve ${model} right now; try again later`;
-    throw new ApiError(kind, message, undefined, undefined, status);
+    throw new ApiError(kind, message, { status });
   } catch (e) {
     meter.nothing("failed");
-    if (e instanceof TranslateError) throw new ApiError("invalid_request", e.message, e.param);
+    if (e instanceof TranslateError) throw new ApiError("invalid_request", e.message, { param: e.param });
     if (e instanceof UpstreamFormatError) throw new ApiError("upstream", e.message);
     throw e;
   }

@@ -14,11 +14,11 @@ export function refusalError(res: ReserveRefusal, scope: KeyRecord["scope"]): Ap
     case "insufficient_funds":
       if (scope !== "master") {
         const message = "this app's wallet cannot cover this request right now; ask the app's operator to top it up, or send a smaller request (lower max_tokens)";
-        return new ApiError("insufficient_funds", message, undefined, { needed_micros: res.needed_micros });
+        return new ApiError("insufficient_funds", message, { extra: { needed_micros: res.needed_micros } });
       }
-      return new ApiError("insufficient_funds", res.message, undefined, extra);
+      return new ApiError("insufficient_funds", res.message, { extra });
     case "cap_exceeded":
-      return new ApiError("cap_exceeded", res.message, undefined, extra);
+      return new ApiError("cap_exceeded", res.message, { extra });
     case "key_revoked":
       return new ApiError("authentication", "invalid or revoked API key");
     default: {

@@ -36,7 +36,7 @@ export function resolveModel(requested: string): Candidate[] {
     throw new ApiError(
       "not_found",
       `model ${quoted(requested)} not found: use provider/model or an alias from GET /v1/models (e.g. mock/echo)`,
-      "model",
+      { param: "model" },
     );
   }
   return out;

@@ -27,7 +27,7 @@ export async function readJsonBody(req: Request, opts: { anyContentType?: boolea
     throw new ApiError(
       "unsupported_media_type",
       `request body must be JSON: send content-type: application/json (got ${type === null ? "no content-type" : JSON.stringify(type.slice(0, 100))})`,
-      "header.content-type",
+      { param: "header.content-type" },
     );
   }
   let text: string;
@@ -110,5 +110,5 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, seen: numb
 }
 
 function tooLarge(): ApiError {
-  return new ApiError("payload_too_large", `request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB); send less`, "body");
+  return new ApiError("payload_too_large", `request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB); send less`, { param: "body" });
 }

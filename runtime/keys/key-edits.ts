@@ -67,9 +67,7 @@ async function writeCopy(env: Env, tenantId: string, row: KeyRow, copy: { max_sp
     throw new ApiError(
       "internal",
       "the change is in force, but the key list could not be updated; retry the same request (it is safe to repeat)",
-      undefined,
-      undefined,
-      503,
+      { status: 503 },
     );
   } finally {
     await forgetKey(env, row.hash, { revoked: copy.revoked });

@@ -59,7 +59,7 @@ export async function creditTenant(env: Env, tenantId: string, credit: { amountM
 }
 
 function tenantTaken(id: string): ApiError {
-  return new ApiError("conflict", `tenant ${id} already exists; choose another id, or credit it with POST /v1/admin/tenants/${id}/credit`, "body.id");
+  return new ApiError("conflict", `tenant ${id} already exists; choose another id, or credit it with POST /v1/admin/tenants/${id}/credit`, { param: "body.id" });
 }
 
 /**
@@ -73,7 +73,7 @@ async function creditWallet(env: Env, tenantId: string, amountMicros: number, re
   } catch (e) {
     // RPC keeps an error's message, not its class: the Ledger's wording is what identifies a reused ref.
     const message = e instanceof Error ? e.message : "";
-    if (/was already credited with \d+ micro-dollars/.test(message)) throw new ApiError("conflict", message, param);
+    if (/was already credited with \d+ micro-dollars/.test(message)) throw new ApiError("conflict", message, { param });
     throw e;
   }
 }
