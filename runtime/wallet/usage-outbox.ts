@@ -4,7 +4,7 @@
 // disagree: a charge without its usage row (or the reverse) cannot be committed.
 
 import { copyUsageEvents, USAGE_EVENT_COLUMNS } from "../db/usage-events";
-import { insertRows } from "./sql-store";
+import { OutboxStore } from "./outbox-store";
 
 /** One request's usage as recorded in D1 `usage_events` (cost is what the Wallet charged). */
 export interface UsageEvent {
@@ -32,17 +32,15 @@ const COLUMNS = USAGE_EVENT_COLUMNS satisfies readonly (keyof UsageEvent)[];
 export type ChargedUsage = Omit<UsageEvent, "request_id" | "cost_micros" | "overshoot_micros" | "created_at">;
 
 const BATCH = 200;
-const COLUMN_LIST = COLUMNS.join(", ");
 
 export class UsageOutbox {
+  private readonly store: OutboxStore<(typeof COLUMNS)[number]>;
+
   constructor(
-    private readonly sql: SqlStorage,
+    sql: SqlStorage,
     private readonly db: D1Database,
   ) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS usage_outbox (${COLUMNS.map((c) => (c === "request_id" ? `${c} TEXT PRIMARY KEY` : c)).join(", ")})`);
-    // An outbox created before overshoot_micros existed gains the column (rows queued then: 0).
-    const columns = sql.exec<{ name: string }>("PRAGMA table_info(usage_outbox)").toArray();
-    if (!columns.some((c) => c.name === "overshoot_micros")) sql.exec("ALTER TABLE usage_outbox ADD COLUMN overshoot_micros DEFAULT 0");
+    this.store = new OutboxStore(sql, COLUMNS);
   }
 
   /**
@@ -50,11 +48,11 @@ export class UsageOutbox {
    * caller's commit.
    */
   add(...events: UsageEvent[]): void {
-    insertRows(this.sql, `INSERT OR IGNORE INTO usage_outbox (${COLUMN_LIST})`, COLUMNS, events);
+    this.store.add(events);
   }
 
   pending(): number {
-    return Number(this.sql.exec("SELECT COUNT(*) AS n FROM usage_outbox").one().n);
+    return this.store.count();
   }
 
   /**
@@ -64,16 +62,13 @@ export class UsageOutbox {
   async flush(): Promise<number> {
     let copied = 0;
     for (;;) {
-      const rows = this.sql
-        .exec(`SELECT rowid AS seq, ${COLUMN_LIST} FROM usage_outbox ORDER BY rowid LIMIT ${BATCH}`)
-        .toArray() as unknown as Array<UsageEvent & { seq: number }>;
+      const rows = this.store.oldest<UsageEvent>(BATCH);
       if (rows.length === 0) return copied;
       // One statement for the whole batch (db/usage-events.ts). Every row is this Wallet's
       // tenant's: the Wallet is one tenant's object.
       await copyUsageEvents(this.db, (rows[0] as UsageEvent).tenant_id, rows);
-      // By position, not by a list of ids: Durable Object SQL binds at most 100 values per
-      // statement. Rows queued while D1 was writing come after these, so they stay.
-      this.sql.exec("DELETE FROM usage_outbox WHERE rowid <= ?", (rows.at(-1) as { seq: number }).seq);
+      // Rows queued while D1 was writing come after these, so they stay.
+      this.store.dropThrough((rows.at(-1) as { seq: number }).seq);
       copied += rows.length;
       if (rows.length < BATCH) return copied;
     }
