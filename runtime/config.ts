@@ -14,6 +14,8 @@ export const NUMERIC_VARS = {
   STREAM_TOTAL_TIMEOUT_MS: { min: 1, max: 3_600_000, unit: "milliseconds" },
   STREAM_MAX_EVENT_BYTES: { min: 1, max: 128 * 1024 * 1024, unit: "bytes" },
   UPSTREAM_MAX_BODY_BYTES: { min: 1, max: 128 * 1024 * 1024, unit: "bytes" },
+  // A request body on the gateway surfaces; held in memory whole (pass-through sends its bytes).
+  GATEWAY_MAX_BODY_BYTES: { min: 1024, max: 100 * 1024 * 1024, unit: "bytes" },
 } as const satisfies Record<string, { min: number; max: number; unit: string }>;
 export type NumericVar = keyof typeof NUMERIC_VARS;
 

@@ -3,10 +3,10 @@ import * as bodyValidators from "../generated/api/body-validators.js";
 import * as queryValidators from "../generated/api/query-validators.js";
 import { routes, type Handlers, type Input, type OperationId, type Reply, type RouteDef } from "../generated/api/routes";
 import { authenticate } from "./auth/authenticate";
-import { configOf } from "./config";
+import { configOf, numberVar } from "./config";
 import { ApiError, badRequest, errorResponse, toApiError, type ErrorShape } from "./errors";
 import type { RequestContext } from "./http/context";
-import { readJsonBody } from "./http/read-body";
+import { GATEWAY_MAX_BODY_BYTES, readJsonBody } from "./http/read-body";
 import { validationError, type ValidationError } from "./http/validation";
 
 interface Validator {
@@ -65,7 +65,7 @@ async function dispatch(
 ): Promise<Response> {
   try {
     const caller = await authenticate(req, env, exec, route.auth);
-    const input = await readInput(route, req);
+    const input = await readInput(route, req, env);
     const ctx: RequestContext = { env, exec, req, requestId: (req as IRequest & { requestId: string }).requestId, caller, startedAt };
     const handler = handlers[route.operationId] as (input: Input<OperationId>, ctx: RequestContext) => Promise<Reply<OperationId>>;
     const reply = await handler.call(handlers, input, ctx);
@@ -79,7 +79,7 @@ async function dispatch(
   }
 }
 
-async function readInput(route: RouteDef, req: IRequest): Promise<Input<OperationId>> {
+async function readInput(route: RouteDef, req: IRequest, env: Env): Promise<Input<OperationId>> {
   const params = readPathParams(req.params ?? {});
   let query: Record<string, unknown> = {};
   if (route.query) {
@@ -90,8 +90,10 @@ async function readInput(route: RouteDef, req: IRequest): Promise<Input<Operatio
   }
   let body: unknown;
   if (route.body) {
-    // Gatehouse's own routes take JSON only (415); the provider-shaped surfaces read what the providers read.
-    body = await readJsonBody(req, { anyContentType: surfaceOfPath(new URL(req.url).pathname) !== "gatehouse" });
+    // Gatehouse's own routes take small JSON only (415); the provider-shaped surfaces read what
+    // the providers read, as large as they take it.
+    const gateway = surfaceOfPath(new URL(req.url).pathname) !== "gatehouse";
+    body = await readJsonBody(req, gateway ? { anyContentType: true, maxBytes: numberVar(env, "GATEWAY_MAX_BODY_BYTES", GATEWAY_MAX_BODY_BYTES) } : {});
     if (body === undefined) {
       if (route.bodyRequired) throw badRequest("a JSON request body is required", "body");
     } else {

@@ -18,6 +18,8 @@ export interface CompletionRequest {
   body: Record<string, unknown>;
   /** The raw body's byte length as read (not re-serialized): the input bound is built on it. */
   bodyBytes: number;
+  /** The body's bytes as read, when it came over the wire: same-shape pass-through sends them (json-splice.ts). */
+  raw?: Uint8Array;
   key: KeyRecord;
 }
 
@@ -60,7 +62,10 @@ export async function holdWorstCase(request: CompletionRequest, ctx: RequestCont
   // the limit that amount pays for (see README, "No output limit").
   const least = shape.outputLimit === undefined ? Math.max(...bounds.map(shortReplyMicros)) : worst;
   const hold = await reserve(ctx.env, key, ctx.requestId, worst, ctx.exec, { minMicros: least });
-  const plans = new Map(bounds.map((p) => [p.candidate, { ...p, outputLimit: affordableOutput(p, hold.worstMicros) }]));
+  // Never forward more than the client asked for: a pessimistic bound (unknown fields hold the
+  // model's maximum) must not raise the limit the client set, or it would pay for a longer reply.
+  const asked = shape.outputLimit ?? Number.POSITIVE_INFINITY;
+  const plans = new Map(bounds.map((p) => [p.candidate, { ...p, outputLimit: Math.min(affordableOutput(p, hold.worstMicros), asked) }]));
 
   let markSettled = () => {};
   ctx.exec.waitUntil(new Promise<void>((done) => (markSettled = done)));

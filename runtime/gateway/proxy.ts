@@ -1,20 +1,15 @@
 // The HTTP surfaces over complete(): POST /v1/messages and /v1/chat/completions. Pass-through
 // answers are relayed as they came; translated ones are rendered from IR events.
-import type { KeyRecord } from "../auth/key-store";
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
-import { renderErrorBody, UpstreamFormatError, type WireFormat } from "../translate";
-import { complete } from "./complete";
+import { renderErrorBody, UpstreamFormatError } from "../translate";
+import { complete, type CompletionRequest } from "./complete";
 import { renderJson } from "./render-json";
 import { renderSse } from "./render-sse";
 import { responseOptions } from "./upstream-body";
 
-export interface GatewayRequest {
-  surface: WireFormat;
-  body: Record<string, unknown>;
-  /** The raw body's byte length as read (not re-serialized): the input bound is built on it. */
-  bodyBytes: number;
-  key: KeyRecord;
+/** complete()'s request (its body's bytes as read, when it came over the wire) and the HTTP context. */
+export interface GatewayRequest extends CompletionRequest {
   ctx: RequestContext;
 }
 

@@ -5,6 +5,7 @@ import { configOf, numberVar } from "../config";
 import { mockFetch } from "./mock-provider";
 import { workersAiFetch, type AiRunner } from "./workers-ai";
 import type { Candidate } from "./resolve-model";
+import type { UpstreamBody } from "./upstream-body";
 import { envString, hasCredentials, upstreamTarget, type RequestMeta } from "./upstream-target";
 
 export type Sent =
@@ -21,7 +22,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * caller through `abort` — not by the client's hang-up: once sent, the provider works and
  * bills, so Gatehouse reads its answer for the usage (README "Work that goes unbilled").
  */
-export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: WireFormat, body: Record<string, unknown>, meta: RequestMeta): Promise<Sent> {
+export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: WireFormat, body: UpstreamBody, meta: RequestMeta): Promise<Sent> {
   if (ctx.req.signal?.aborted) return { kind: "failed", reason: "client disconnected" };
   const controller = new AbortController();
   const abort = () => controller.abort();
@@ -30,20 +31,22 @@ export async function sendUpstream(ctx: RequestContext, c: Candidate, shape: Wir
   try {
     switch (c.provider.transport) {
       case "builtin":
-        return { kind: "ok", response: await mockFetch(shape, c.model, body, controller.signal, { faults: !configOf(ctx.env).production }), abort };
+        return { kind: "ok", response: await mockFetch(shape, c.model, body.json, controller.signal, { faults: !configOf(ctx.env).production }), abort };
       case "binding": {
         // The AI binding has no local simulator: it exists only when deployed (env.production).
         if (!ctx.env.AI) return { kind: "failed", reason: `${c.provider.id} needs the AI binding, which only exists when deployed` };
         const gatewayId = envString(ctx.env, "AI_GATEWAY_ID");
-        return { kind: "ok", response: await workersAiFetch(ctx.env.AI as unknown as AiRunner, c.model, body, controller.signal, gatewayId), abort };
+        return { kind: "ok", response: await workersAiFetch(ctx.env.AI as unknown as AiRunner, c.model, body.json, controller.signal, gatewayId), abort };
       }
       case "http": {
         if (!hasCredentials(ctx.env, c.provider)) {
           return { kind: "failed", reason: `no key configured (set the ${c.provider.auth?.secret} secret)` };
         }
         const perToken = { in: c.price.input_micros_per_mtok / 1e12, out: c.price.output_micros_per_mtok / 1e12 };
-        const target = upstreamTarget(ctx.env, c.provider, shape, meta, perToken);
-        const response = await fetch(target.url, { method: "POST", headers: target.headers, body: JSON.stringify(body), signal: controller.signal });
+        const target = upstreamTarget(ctx.env, c.provider, shape, meta, perToken, ctx.req.headers);
+        // Same-shape pass-through: the caller's bytes (upstream-body.ts), never re-serialized.
+        const payload = body.bytes ?? JSON.stringify(body.json);
+        const response = await fetch(target.url, { method: "POST", headers: target.headers, body: payload, signal: controller.signal });
         return { kind: "ok", response, abort };
       }
       default: {

@@ -4,7 +4,18 @@ import type { WireFormat } from "../../generated/providers/catalog";
 import { anthropicRequestToOpenAI, openAIRequestToAnthropic, type ResponseOptions } from "../translate";
 import type { CompletionRequest, UpstreamPlan } from "./meter";
 import type { Candidate } from "./resolve-model";
+import { spliceJson } from "./json-splice";
 import { limitUpstream } from "./upstream-limits";
+
+/**
+ * What goes to one candidate: the body as an object (the mock and the AI binding take it so)
+ * and, on same-shape pass-through of a body read from the wire, the bytes to send instead of
+ * a re-serialization: the caller's own, with only the values Gatehouse changed spliced in.
+ */
+export interface UpstreamBody {
+  json: Record<string, unknown>;
+  bytes?: Uint8Array;
+}
 
 /** The format a candidate is spoken to in: the caller's when the provider speaks it (no translation), else its first. */
 export function nativeFormat(c: Candidate, surface: WireFormat): WireFormat {
@@ -12,7 +23,7 @@ export function nativeFormat(c: Candidate, surface: WireFormat): WireFormat {
 }
 
 /** The native-shape body for one candidate, limited to what its plan holds (upstream-limits.ts). */
-export function buildUpstreamBody(request: CompletionRequest, native: WireFormat, c: Candidate, plan: UpstreamPlan): Record<string, unknown> {
+export function buildUpstreamBody(request: CompletionRequest, native: WireFormat, c: Candidate, plan: UpstreamPlan): UpstreamBody {
   const { surface, body } = request;
   const model = c.model;
   const limit = (out: Record<string, unknown>) => limitUpstream(out, native, plan.outputLimit, c.provider, c.price.max_output_tokens);
@@ -20,15 +31,18 @@ export function buildUpstreamBody(request: CompletionRequest, native: WireFormat
     const out: Record<string, unknown> = { ...body, model };
     // Usage in OpenAI streams only comes when asked for; we always need it to bill.
     if (native === "openai" && body.stream === true) {
-      out.stream_options = { ...(body.stream_options as Record<string, unknown> | undefined), include_usage: true };
+      const asked = body.stream_options as Record<string, unknown> | null | undefined;
+      // Already asked for: the same object, so the bytes stay as sent.
+      if (asked?.include_usage !== true) out.stream_options = { ...asked, include_usage: true };
     }
-    return limit(out);
+    const json = limit(out);
+    return request.raw === undefined ? { json } : { json, bytes: spliceJson(request.raw, body, json) };
   }
   const translated =
     native === "openai"
       ? anthropicRequestToOpenAI(body, { model, maxTokensField: c.provider.max_tokens_field })
       : openAIRequestToAnthropic(body, { model });
-  return limit(translated as unknown as Record<string, unknown>);
+  return { json: limit(translated as unknown as Record<string, unknown>) };
 }
 
 /**

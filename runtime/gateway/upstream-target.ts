@@ -19,6 +19,16 @@ export interface UpstreamTarget {
 
 const PATHS: Record<WireFormat, string> = { openai: "/chat/completions", anthropic: "/messages" };
 
+/**
+ * The caller's headers that reach the upstream, per native shape: the opt-in to beta features
+ * (Claude Code sends `anthropic-beta` on every request; the Assistants-era SDKs `openai-beta`).
+ * Each only means something to the API that defines it, so a translated request drops it.
+ */
+const FORWARDED_HEADERS: Readonly<Record<WireFormat, readonly string[]>> = {
+  anthropic: ["anthropic-beta"],
+  openai: ["openai-beta"],
+};
+
 /** Reads a var or secret by computed name (UPSTREAM_<ID>_URL, <PROVIDER>_API_KEY). */
 export function envString(env: Env, name: string): string | undefined {
   const v = (env as unknown as Record<string, unknown>)[name];
@@ -37,8 +47,13 @@ export function upstreamTarget(
   shape: WireFormat,
   meta: RequestMeta,
   perTokenUsd: { in: number; out: number },
+  callerHeaders?: Headers,
 ): UpstreamTarget {
   const headers = new Headers({ "content-type": "application/json", accept: shape === "openai" ? "text/event-stream, application/json" : "application/json" });
+  for (const name of FORWARDED_HEADERS[shape]) {
+    const v = callerHeaders?.get(name);
+    if (v) headers.set(name, v);
+  }
   for (const [k, v] of Object.entries(provider.headers)) headers.set(k, v);
   if (provider.auth) {
     const secret = envString(env, provider.auth.secret);

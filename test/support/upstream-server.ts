@@ -43,6 +43,8 @@ export interface RecordedCall {
   headers: Record<string, string>;
   /** Parsed JSON when the body is JSON, else the raw text ("" when empty). */
   body: unknown;
+  /** The body exactly as received (pass-through tests compare bytes). */
+  raw: string;
   /** Date.now() when the body had been read. */
   at: number;
   /** True once the client closed the connection before the response finished. */
@@ -146,6 +148,7 @@ export async function startUpstream(options: { port?: number } = {}): Promise<Up
       search: url.search,
       headers: flatHeaders(req),
       body: parseBody(text),
+      raw: text,
       at: Date.now(),
       clientAborted: false,
     };

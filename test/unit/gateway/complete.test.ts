@@ -34,7 +34,7 @@ function fakeSend(...answers: Array<(() => Response) | "fail">): { send: Send; c
   const calls: SentCall[] = [];
   let aborts = 0;
   const send: Send = async (_ctx, c: Candidate, format, body) => {
-    calls.push({ provider: c.provider.id, format, body });
+    calls.push({ provider: c.provider.id, format, body: body.json });
     const next = answers.shift();
     if (next === undefined || next === "fail") return { kind: "failed", reason: "connection failed (scripted)" };
     return { kind: "ok", response: next(), abort: () => void aborts++ };
