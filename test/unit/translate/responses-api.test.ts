@@ -39,7 +39,7 @@ describe("Responses request → IR", () => {
     const body = responsesRequestAs("anthropic", ROUND_TRIP, inputItems(ROUND_TRIP.input));
     expect(body).toMatchObject({ max_tokens: 2000, system: "Be brief.", tools: [{ name: "weather", input_schema: { type: "object" } }] });
     expect(body.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Weather in Paris?" }] },
+      { role: "user", content: "Weather in Paris?" },
       {
         role: "assistant",
         content: [
