@@ -177,6 +177,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
+        post: operations["createResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/usage": {
         parameters: {
             query?: never;
@@ -307,15 +324,19 @@ export interface components {
             /** @description Block type, e.g. `text`, `image`, `tool_use`, `tool_result`, `thinking`. */
             type: string;
         };
-        /** @description One conversation turn. */
+        /**
+         * @description One conversation turn. Gatehouse reads the role and the content (to translate it); any
+         *     other field is forwarded as it is. `system` turns (Claude Code sends them) are hoisted
+         *     into the system prompt when translated, and passed through untouched to Anthropic.
+         */
         AnthropicInputMessage: {
             /** @description A string, or content blocks. */
             content: string | components["schemas"]["AnthropicContentBlock"][];
             /**
-             * @description `user` or `assistant`.
+             * @description `user`, `assistant` or `system`.
              * @enum {string}
              */
-            role: "user" | "assistant";
+            role: "user" | "assistant" | "system";
         };
         /** @description A complete assistant message (Anthropic shape). */
         AnthropicMessage: {
@@ -509,15 +530,17 @@ export interface components {
              */
             role: "system" | "developer" | "user" | "assistant" | "tool";
         };
-        /** @description `{type: "function", function: {name, description, parameters}}`. */
+        /**
+         * @description A tool: `{type: "function", function: {name, description, parameters}}`, or any other
+         *     kind OpenAI or an OpenAI-compatible host accepts (`custom`, …). Open on purpose: Gatehouse
+         *     reads tools only to translate them, so a tool it does not know is forwarded untouched on
+         *     pass-through and handled by the translator's field policy otherwise.
+         */
         ChatTool: {
-            /** @description The function. */
-            function: Record<string, never>;
-            /**
-             * @description Always `function`.
-             * @enum {string}
-             */
-            type: "function";
+            /** @description The function, for `type: "function"`. */
+            function?: Record<string, never>;
+            /** @description `function`, `custom`, … */
+            type?: string;
         };
         /** @description Token counts (OpenAI shape). */
         ChatUsage: {
@@ -951,6 +974,132 @@ export interface components {
              * @enum {string}
              */
             event: "qlaud.tool_dispatch_start";
+        };
+        /**
+         * @description A Responses API request (OpenAI shape). OpenAI models get it as it is; every other model's
+         *     provider gets it translated. Fields not listed are forwarded as they are to OpenAI models.
+         */
+        ResponseCreateRequest: {
+            /** @description A user message as a string, or the conversation's items. */
+            input?: string | components["schemas"]["ResponseInputItem"][];
+            /** @description The system prompt. Not carried over to a turn that names this one as `previous_response_id`. */
+            instructions?: string | null;
+            /** @description The most tokens to generate, reasoning included: held and forwarded as the output limit. */
+            max_output_tokens?: number | null;
+            /** @description Up to 16 string pairs, echoed on the response. */
+            metadata?: Record<string, never> | null;
+            /** @description `provider/model` (e.g. `openai/gpt-4o-mini`) or an alias. */
+            model: string;
+            /** @description Continue from a stored response of this tenant: its input and output items come before `input`. */
+            previous_response_id?: string | null;
+            /** @description `{effort: "none" | "minimal" | "low" | "medium" | "high" | "xhigh", summary}`. */
+            reasoning?: Record<string, never> | null;
+            /** @description Keep this turn's items 30 days so `previous_response_id` can continue it (default true); `false` keeps nothing. */
+            store?: boolean | null;
+            /** @description Stream the typed `response.*` events as server-sent events. */
+            stream?: boolean | null;
+            /** @description Sampling temperature. */
+            temperature?: number | null;
+            /** @description `none`, `auto`, `required` or `{type: "function", name}`. */
+            tool_choice?: string | Record<string, never>;
+            /** @description Tools the model may call. */
+            tools?: components["schemas"]["ResponseTool"][];
+            /** @description Nucleus sampling. */
+            top_p?: number | null;
+        };
+        /**
+         * @description One input item: a message (`role` and `content`: a string or `input_text`, `input_image`,
+         *     `output_text` parts), a `function_call`, a `function_call_output` or a `reasoning` item.
+         *     Fields not listed are forwarded as they are (OpenAI models) or dropped when translated.
+         */
+        ResponseInputItem: {
+            /** @description A function call's id, answered by the `function_call_output` with the same `call_id`. */
+            call_id?: string;
+            /** @description A message's content: a string or content parts. */
+            content?: string | Record<string, never>[];
+            /**
+             * @description A message's author: `user`, `assistant`, `system` or `developer`.
+             * @enum {string}
+             */
+            role?: "user" | "assistant" | "system" | "developer";
+            /** @description `message` (the default when `role` is set), `function_call`, `function_call_output` or `reasoning`. */
+            type?: string;
+        };
+        /** @description A `response` object: its `output` items are `message`, `function_call` and `reasoning` items. */
+        ResponseObject: {
+            /**
+             * Format: int64
+             * @description Epoch seconds.
+             */
+            created_at: number;
+            /** @description `resp_…`: name it as `previous_response_id` to continue. */
+            id: string;
+            /** @description The model as requested. */
+            model: string;
+            /**
+             * @description Always `response`.
+             * @enum {string}
+             */
+            object: "response";
+            /** @description What the model produced, in order. */
+            output: Record<string, never>[];
+            /**
+             * @description `completed`, `incomplete` (cut at `max_output_tokens`), `failed` or, in stream snapshots, `in_progress`.
+             * @enum {string}
+             */
+            status: "completed" | "incomplete" | "failed" | "in_progress";
+            /** @description Token counts (null until the answer is complete). */
+            usage: components["schemas"]["ResponseUsage"] | null;
+        };
+        /**
+         * @description One server-sent event of a streamed response; the SSE `event:` line repeats `type`:
+         *     `response.created`, `response.in_progress`, `response.output_item.added`,
+         *     `response.content_part.added`, `response.output_text.delta`, `response.output_text.done`,
+         *     `response.content_part.done`, `response.function_call_arguments.delta`,
+         *     `response.function_call_arguments.done`, `response.reasoning_summary_part.added`,
+         *     `response.reasoning_summary_text.delta`, `response.reasoning_summary_text.done`,
+         *     `response.reasoning_summary_part.done`, `response.output_item.done`, then exactly one of
+         *     `response.completed`, `response.incomplete` (with usage) or `response.failed` (with `error`).
+         */
+        ResponseStreamEvent: {
+            /** @description The text or argument fragment (`*.delta` events). */
+            delta?: string;
+            /** @description The `response` snapshot (created, in_progress, completed, incomplete, failed). */
+            response?: components["schemas"]["ResponseObject"];
+            /**
+             * Format: int32
+             * @description Increases by one per event, from 0.
+             */
+            sequence_number: number;
+            /** @description The event's type, as listed above. */
+            type: string;
+        };
+        /** @description `{type: "function", name, description, parameters, strict}`; other tool types pass through to OpenAI models only. */
+        ResponseTool: {
+            /** @description `function` (every model), or an OpenAI tool type (OpenAI models). */
+            type: string;
+        };
+        /** @description Token counts (Responses shape): input includes cached tokens, output includes reasoning tokens. */
+        ResponseUsage: {
+            /**
+             * Format: int32
+             * @description Input tokens, cached ones included.
+             */
+            input_tokens: number;
+            /** @description `{cached_tokens}`. */
+            input_tokens_details: Record<string, never>;
+            /**
+             * Format: int32
+             * @description Generated tokens, reasoning included.
+             */
+            output_tokens: number;
+            /** @description `{reasoning_tokens}`. */
+            output_tokens_details: Record<string, never>;
+            /**
+             * Format: int32
+             * @description Sum.
+             */
+            total_tokens: number;
         };
         /** @description The key that was revoked. */
         RevokedKey: {
@@ -2107,6 +2256,141 @@ export interface operations {
             };
             /** @description 403: the key's scope does not allow this operation. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "mock/echo",
+                 *       "input": "Hello"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResponseCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    /** @description The provider that served the request. */
+                    "x-qlaud-provider": string;
+                    /** @description The request's id (quote it when reporting a problem). */
+                    "x-qlaud-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "resp_example",
+                     *       "object": "response",
+                     *       "created_at": 1763900000,
+                     *       "status": "completed",
+                     *       "model": "mock/echo",
+                     *       "output": [
+                     *         {
+                     *           "id": "msg_example_0",
+                     *           "type": "message",
+                     *           "status": "completed",
+                     *           "role": "assistant",
+                     *           "content": [
+                     *             {
+                     *               "type": "output_text",
+                     *               "text": "Hello",
+                     *               "annotations": []
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "usage": {
+                     *         "input_tokens": 3,
+                     *         "input_tokens_details": {
+                     *           "cached_tokens": 0
+                     *         },
+                     *         "output_tokens": 1,
+                     *         "output_tokens_details": {
+                     *           "reasoning_tokens": 0
+                     *         },
+                     *         "total_tokens": 4
+                     *       },
+                     *       "requestId": "req_0123456789abcdef0123456789abcdef",
+                     *       "provider": "mock"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ResponseObject"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,13 +1,18 @@
-// Anthropic message content blocks → IR parts, validated, with paths in every error.
+// Anthropic message content blocks → IR parts, validated, with paths in every error. Block
+// types without a counterpart follow field-policy.ts: sent as their text when they carry
+// some (e.g. `search_result`), else dropped; never an error.
 import { TranslateError } from "../errors";
 import type { IrAssistantBlock, IrMediaSource, IrToolResult, IrUserPart } from "../ir";
 import { invalid, isRecord, needArray, needRecord, needString, optBoolean, optString } from "../json";
 
-function unsupported(path: string, type: unknown, where: string): TranslateError {
-  return new TranslateError(
-    `${path}.type ${JSON.stringify(type)} has no Chat Completions equivalent in ${where} messages; remove the block`,
-    `${path}.type`,
-  );
+/** The text an unknown block carries (`text`, or the text blocks of its `content`), if any. */
+function textOf(block: Record<string, unknown>): string | undefined {
+  if (typeof block["text"] === "string") return block["text"];
+  const content = block["content"];
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return undefined;
+  const texts = content.flatMap((c) => (isRecord(c) && typeof c["text"] === "string" ? [c["text"]] : []));
+  return texts.length > 0 ? texts.join("\n") : undefined;
 }
 
 function mediaSource(value: unknown, path: string, kind: "image" | "document"): IrMediaSource {
@@ -29,21 +34,15 @@ function mediaSource(value: unknown, path: string, kind: "image" | "document"): 
   }
 }
 
-/** image, document (PDF, or plain text which becomes text) and text blocks. */
-function mediaOrText(block: Record<string, unknown>, path: string, where: string): IrUserPart {
+/** image, document (PDF, or plain text which becomes text) and text blocks; undefined for a block dropped by policy. */
+function mediaOrText(block: Record<string, unknown>, path: string): IrUserPart | undefined {
   switch (block["type"]) {
     case "text":
       return { type: "text", text: needString(block["text"], `${path}.text`) };
     case "image":
       return { type: "image", source: mediaSource(block["source"], `${path}.source`, "image") };
     case "document": {
-      const citations = block["citations"];
-      if (isRecord(citations) && citations["enabled"] === true) {
-        throw new TranslateError(
-          `${path}.citations cannot be honoured by Chat Completions models; disable citations`,
-          `${path}.citations`,
-        );
-      }
+      // field-policy.ts: citations → drop (the document itself is still sent).
       const source = needRecord(block["source"], `${path}.source`);
       if (source["type"] === "text") return { type: "text", text: needString(source["data"], `${path}.source.data`) };
       return {
@@ -52,8 +51,10 @@ function mediaOrText(block: Record<string, unknown>, path: string, where: string
         title: optString(block["title"], `${path}.title`),
       };
     }
-    default:
-      throw unsupported(path, block["type"], where);
+    default: {
+      const text = textOf(block);
+      return text === undefined ? undefined : { type: "text", text };
+    }
   }
 }
 
@@ -63,9 +64,10 @@ function toolResult(block: Record<string, unknown>, path: string): IrToolResult 
   if (content === undefined || content === null) parts = [];
   else if (typeof content === "string") parts = [{ type: "text", text: content }];
   else {
-    parts = needArray(content, `${path}.content`).map((item, k) =>
-      mediaOrText(needRecord(item, `${path}.content[${k}]`), `${path}.content[${k}]`, "tool_result"),
-    );
+    parts = needArray(content, `${path}.content`).flatMap((item, k) => {
+      const part = mediaOrText(needRecord(item, `${path}.content[${k}]`), `${path}.content[${k}]`);
+      return part === undefined ? [] : [part];
+    });
   }
   return {
     type: "tool_result",
@@ -77,41 +79,49 @@ function toolResult(block: Record<string, unknown>, path: string): IrToolResult 
 
 export function parseUserContent(content: unknown, path: string): Array<IrUserPart | IrToolResult> {
   if (typeof content === "string") return [{ type: "text", text: content }];
-  return needArray(content, path).map((item, j) => {
+  return needArray(content, path).flatMap((item, j): Array<IrUserPart | IrToolResult> => {
     const blockPath = `${path}[${j}]`;
     const block = needRecord(item, blockPath);
-    return block["type"] === "tool_result" ? toolResult(block, blockPath) : mediaOrText(block, blockPath, "user");
+    if (block["type"] === "tool_result") return [toolResult(block, blockPath)];
+    const part = mediaOrText(block, blockPath);
+    return part === undefined ? [] : [part];
   });
 }
 
 export function parseAssistantContent(content: unknown, path: string): IrAssistantBlock[] {
   if (typeof content === "string") return [{ type: "text", text: content }];
-  return needArray(content, path).map((item, j): IrAssistantBlock => {
+  return needArray(content, path).flatMap((item, j): IrAssistantBlock[] => {
     const blockPath = `${path}[${j}]`;
     const block = needRecord(item, blockPath);
     switch (block["type"]) {
       case "text":
-        return { type: "text", text: needString(block["text"], `${blockPath}.text`) };
+        return [{ type: "text", text: needString(block["text"], `${blockPath}.text`) }];
       case "thinking":
-        return {
-          type: "thinking",
-          thinking: needString(block["thinking"], `${blockPath}.thinking`),
-          signature: optString(block["signature"], `${blockPath}.signature`),
-        };
+        return [
+          {
+            type: "thinking",
+            thinking: needString(block["thinking"], `${blockPath}.thinking`),
+            signature: optString(block["signature"], `${blockPath}.signature`),
+          },
+        ];
       case "redacted_thinking":
-        return { type: "redacted_thinking", data: needString(block["data"], `${blockPath}.data`) };
+        return [{ type: "redacted_thinking", data: needString(block["data"], `${blockPath}.data`) }];
       case "tool_use": {
         const input = block["input"];
         if (!isRecord(input)) throw invalid(`${blockPath}.input`, "an object", input);
-        return {
-          type: "tool_use",
-          id: needString(block["id"], `${blockPath}.id`),
-          name: needString(block["name"], `${blockPath}.name`),
-          input,
-        };
+        return [
+          {
+            type: "tool_use",
+            id: needString(block["id"], `${blockPath}.id`),
+            name: needString(block["name"], `${blockPath}.name`),
+            input,
+          },
+        ];
       }
       default:
-        throw unsupported(blockPath, block["type"], "assistant");
+        // field-policy.ts: server_tool_use, *_tool_result, container_upload, … → drop (the
+        // target cannot read them; their results reach the model as the text that follows).
+        return [];
     }
   });
 }

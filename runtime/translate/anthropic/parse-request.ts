@@ -1,7 +1,8 @@
-// Anthropic Messages request → IR. Everything is validated; anything without a Chat
-// Completions counterpart is a TranslateError naming the field (never silently dropped).
-// Ignored on purpose: cache_control (a caching hint, anywhere) and thinking.display.
+// Anthropic Messages request → IR. What is read is validated; what has no Chat Completions
+// counterpart follows the per-field policy (field-policy.ts): dropped, or refused only where
+// no other provider could honour it. Unknown fields are dropped, never an error.
 import { TranslateError } from "../errors";
+import { ANTHROPIC_TO_CHAT, refuse, refuseListed } from "../field-policy";
 import type { IrMessage, IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from "../ir";
 import {
   isRecord,
@@ -12,40 +13,30 @@ import {
   optNumber,
   optPositiveInt,
   optString,
-  rejectUnknownKeys,
 } from "../json";
 import { isEffort } from "../reasoning-effort";
 import { parseAssistantContent, parseUserContent } from "./parse-content";
 
-const TARGET = "Chat Completions";
-const HANDLED: ReadonlySet<string> = new Set([
-  "model",
-  "max_tokens",
-  "messages",
-  "system",
-  "metadata",
-  "stop_sequences",
-  "stream",
-  "temperature",
-  "top_p",
-  "tools",
-  "tool_choice",
-  "thinking",
-  "output_config",
-  "service_tier",
-  "cache_control",
-]);
+/** Top-level fields refused whatever their value (field-policy.ts says why). */
+const REFUSED = ["mcp_servers"] as const;
 
 export function parseAnthropicRequest(value: unknown, ignoreFields: readonly string[] = []): IrRequest {
   const req = needRecord(value, "request body");
-  rejectUnknownKeys(req, HANDLED, "", TARGET, ignoreFields);
+  refuseListed(req, ANTHROPIC_TO_CHAT, REFUSED, ignoreFields);
   const toolChoice = parseToolChoice(req["tool_choice"]);
-  const metadata = req["metadata"] === undefined ? undefined : needRecord(req["metadata"], "metadata");
-  if (metadata !== undefined) rejectUnknownKeys(metadata, new Set(["user_id"]), "metadata", TARGET);
+  const metadata = req["metadata"] === undefined || req["metadata"] === null ? undefined : needRecord(req["metadata"], "metadata");
+  // System turns inside `messages` (Claude Code sends them) join the system prompt, in order.
+  const system = parseSystem(req["system"]);
+  const messages: IrMessage[] = [];
+  needArray(req["messages"], "messages").forEach((item, i) => {
+    const msg = needRecord(item, `messages[${i}]`);
+    if (msg["role"] === "system") system.push(...parseSystem(msg["content"], `messages[${i}].content`));
+    else messages.push(parseMessage(msg, i));
+  });
   return {
     model: needString(req["model"], "model"),
-    system: parseSystem(req["system"]),
-    messages: needArray(req["messages"], "messages").map(parseMessage),
+    system,
+    messages,
     maxTokens: optPositiveInt(req["max_tokens"], "max_tokens"),
     temperature: optNumber(req["temperature"], "temperature"),
     topP: optNumber(req["top_p"], "top_p"),
@@ -61,20 +52,18 @@ export function parseAnthropicRequest(value: unknown, ignoreFields: readonly str
   };
 }
 
-function parseSystem(system: unknown): string[] {
+/** A system prompt (string or blocks) as texts; a block of another type counts by its text, if any. */
+function parseSystem(system: unknown, path = "system"): string[] {
   if (system === undefined || system === null) return [];
   if (typeof system === "string") return [system];
-  return needArray(system, "system").map((item, i) => {
-    const block = needRecord(item, `system[${i}]`);
-    if (block["type"] !== "text") {
-      throw new TranslateError(`system[${i}].type must be "text", got ${JSON.stringify(block["type"])}`, `system[${i}].type`);
-    }
-    return needString(block["text"], `system[${i}].text`);
+  return needArray(system, path).flatMap((item, i) => {
+    const block = needRecord(item, `${path}[${i}]`);
+    if (block["type"] === "text") return [needString(block["text"], `${path}[${i}].text`)];
+    return typeof block["text"] === "string" ? [block["text"]] : [];
   });
 }
 
-function parseMessage(item: unknown, i: number): IrMessage {
-  const msg = needRecord(item, `messages[${i}]`);
+function parseMessage(msg: Record<string, unknown>, i: number): IrMessage {
   const path = `messages[${i}].content`;
   switch (msg["role"]) {
     case "user":
@@ -83,7 +72,7 @@ function parseMessage(item: unknown, i: number): IrMessage {
       return { role: "assistant", content: parseAssistantContent(msg["content"], path) };
     default:
       throw new TranslateError(
-        `messages[${i}].role must be "user" or "assistant", got ${JSON.stringify(msg["role"])}`,
+        `messages[${i}].role must be "user", "assistant" or "system", got ${JSON.stringify(msg["role"])}`,
         `messages[${i}].role`,
       );
   }
@@ -93,10 +82,7 @@ function parseTool(item: unknown, i: number): IrTool {
   const tool = needRecord(item, `tools[${i}]`);
   const type = tool["type"];
   if (type !== undefined && type !== null && type !== "custom") {
-    throw new TranslateError(
-      `tools[${i}].type ${JSON.stringify(type)} is an Anthropic server tool with no ${TARGET} equivalent; remove it`,
-      `tools[${i}].type`,
-    );
+    throw refuse(ANTHROPIC_TO_CHAT, "tools[].type=<server tool>", `tools[${i}].type`, `tools[${i}].type ${JSON.stringify(type)}`);
   }
   return {
     name: needString(tool["name"], `tools[${i}].name`),
@@ -148,17 +134,13 @@ function parseReasoning(thinking: unknown, outputConfig: unknown): IrReasoning |
     case "adaptive":
       return { type: "auto" };
     default:
-      throw new TranslateError(
-        `thinking.type ${JSON.stringify(t["type"])} has no ${TARGET} equivalent; use "enabled", "adaptive" or "disabled"`,
-        "thinking.type",
-      );
+      return undefined; // field-policy.ts: thinking.type=<unknown> → drop
   }
 }
 
 function parseOutputFormat(outputConfig: unknown): IrResponseFormat | undefined {
   if (outputConfig === undefined || outputConfig === null) return undefined;
   const oc = needRecord(outputConfig, "output_config");
-  rejectUnknownKeys(oc, new Set(["effort", "format"]), "output_config", TARGET);
   const format = oc["format"];
   if (format === undefined || format === null) return undefined;
   const f = needRecord(format, "output_config.format");

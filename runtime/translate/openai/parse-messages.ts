@@ -26,9 +26,7 @@ export function parseMessages(value: unknown): ParsedMessages {
         `${path}.role`,
       );
     }
-    if (msg["name"] !== undefined && msg["name"] !== null) {
-      throw new TranslateError(`${path}.name has no ${TARGET} equivalent; remove it`, `${path}.name`);
-    }
+    // field-policy.ts: messages[].name → drop (Anthropic has no participant names).
     switch (role) {
       case "system":
       case "developer":

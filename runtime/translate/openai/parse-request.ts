@@ -1,64 +1,23 @@
-// Chat Completions request → IR. Everything is validated; a parameter without an
-// Anthropic counterpart is a TranslateError naming it, unless it is at its neutral value
-// (n: 1, penalties 0, logprobs false, ...). Ignored on purpose: stream_options (usage is
-// always reported), prompt_cache_key / prompt_cache_retention (caching hints), metadata
-// without store, and a tool's `strict` flag is carried over.
+// Chat Completions request → IR. What is read is validated; what has no Anthropic
+// counterpart follows the per-field policy (field-policy.ts): dropped (penalties, seed,
+// logprobs, store, unknown fields …), or refused only where Anthropic itself would refuse or
+// cannot honour it (n > 1, temperature > 1, audio, non-function tools).
 import { TranslateError } from "../errors";
+import { CHAT_TO_ANTHROPIC, refuse } from "../field-policy";
 import type { IrReasoning, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from "../ir";
-import {
-  isRecord,
-  needArray,
-  needRecord,
-  needString,
-  optBoolean,
-  optNumber,
-  optPositiveInt,
-  optString,
-  rejectUnknownKeys,
-} from "../json";
+import { needArray, needRecord, needString, optBoolean, optNumber, optPositiveInt, optString } from "../json";
 import { isEffort } from "../reasoning-effort";
 import { parseMessages } from "./parse-messages";
 
 const TARGET = "Anthropic Messages";
-const HANDLED: ReadonlySet<string> = new Set([
-  "model",
-  "messages",
-  "max_tokens",
-  "max_completion_tokens",
-  "temperature",
-  "top_p",
-  "stop",
-  "stream",
-  "stream_options",
-  "tools",
-  "tool_choice",
-  "parallel_tool_calls",
-  "user",
-  "safety_identifier",
-  "reasoning_effort",
-  "response_format",
-  "service_tier",
-  "metadata",
-  "store",
-  "prompt_cache_key",
-  "prompt_cache_retention",
-  // Accepted only at their neutral values, checked below.
-  "n",
-  "presence_penalty",
-  "frequency_penalty",
-  "logprobs",
-  "logit_bias",
-  "modalities",
-]);
 
 export function parseOpenAIRequest(value: unknown, ignoreFields: readonly string[] = []): IrRequest {
   const req = needRecord(value, "request body");
-  rejectUnknownKeys(req, HANDLED, "", TARGET, ignoreFields);
-  rejectNonNeutral(req, ignoreFields);
+  refuseUnhonourable(req, ignoreFields);
   const { system, messages } = parseMessages(req["messages"]);
   const temperature = optNumber(req["temperature"], "temperature");
-  if (temperature !== undefined && (temperature < 0 || temperature > 1)) {
-    throw new TranslateError(`temperature must be between 0 and 1 for Anthropic models, got ${temperature}`, "temperature");
+  if (temperature !== undefined && (temperature < 0 || temperature > 1) && !ignoreFields.includes("temperature")) {
+    throw refuse(CHAT_TO_ANTHROPIC, "temperature", "temperature", `temperature must be between 0 and 1 for Anthropic models, got ${temperature}`);
   }
   const parallel = optBoolean(req["parallel_tool_calls"], "parallel_tool_calls");
   return {
@@ -81,20 +40,15 @@ export function parseOpenAIRequest(value: unknown, ignoreFields: readonly string
   };
 }
 
-function rejectNonNeutral(req: Record<string, unknown>, ignoreFields: readonly string[]): void {
-  const neutral: Array<[string, (v: unknown) => boolean]> = [
-    ["n", (v) => v === 1],
-    ["presence_penalty", (v) => v === 0],
-    ["frequency_penalty", (v) => v === 0],
-    ["logprobs", (v) => v === false],
-    ["logit_bias", (v) => isRecord(v) && Object.keys(v).length === 0],
-    ["modalities", (v) => Array.isArray(v) && v.length === 1 && v[0] === "text"],
-    ["store", (v) => v === false],
-  ];
-  for (const [key, ok] of neutral) {
-    const v = req[key];
-    if (v === undefined || v === null || ignoreFields.includes(key) || ok(v)) continue;
-    throw new TranslateError(`${key} ${JSON.stringify(v)} has no ${TARGET} equivalent; remove it`, key);
+/** The refuse rows that depend on a value (field-policy.ts): n > 1 and audio output. */
+function refuseUnhonourable(req: Record<string, unknown>, ignoreFields: readonly string[]): void {
+  const n = req["n"];
+  if (n !== undefined && n !== null && n !== 1 && !ignoreFields.includes("n")) {
+    throw refuse(CHAT_TO_ANTHROPIC, "n", "n", `n ${JSON.stringify(n)}`);
+  }
+  const modalities = req["modalities"];
+  if (Array.isArray(modalities) && modalities.some((m) => m !== "text") && !ignoreFields.includes("modalities")) {
+    throw refuse(CHAT_TO_ANTHROPIC, "modalities", "modalities", `modalities ${JSON.stringify(modalities)}`);
   }
 }
 
@@ -107,12 +61,11 @@ function parseStop(stop: unknown): string[] {
 function parseTool(item: unknown, i: number): IrTool {
   const tool = needRecord(item, `tools[${i}]`);
   if (tool["type"] !== "function") {
-    throw new TranslateError(
-      `tools[${i}].type ${JSON.stringify(tool["type"])} has no ${TARGET} equivalent; only function tools can be translated`,
-      `tools[${i}].type`,
-    );
+    throw refuse(CHAT_TO_ANTHROPIC, "tools[].type=<not function>", `tools[${i}].type`, `tools[${i}].type ${JSON.stringify(tool["type"])}`);
   }
-  const fn = needRecord(tool["function"], `tools[${i}].function`);
+  // A Responses-style tool carries name and parameters beside `type` (field-policy.ts: map).
+  const flat = tool["function"] === undefined && typeof tool["name"] === "string";
+  const fn = flat ? tool : needRecord(tool["function"], `tools[${i}].function`);
   const params = fn["parameters"];
   const schema = params === undefined || params === null ? { type: "object", properties: {} } : needRecord(params, `tools[${i}].function.parameters`);
   if (schema["type"] !== "object") {
@@ -166,6 +119,8 @@ function parseResponseFormat(value: unknown): IrResponseFormat | undefined {
         schema: needRecord(js["schema"], "response_format.json_schema.schema"),
       };
     }
+    case "json_object":
+      throw refuse(CHAT_TO_ANTHROPIC, "response_format.type=json_object", "response_format.type", `response_format.type "json_object"`);
     default:
       throw new TranslateError(
         `response_format.type ${JSON.stringify(rf["type"])} has no ${TARGET} equivalent; use json_schema`,

@@ -77,17 +77,14 @@ describe("request translation", () => {
 
   it("raises a 400 naming the field for anything that cannot be mapped", () => {
     const cases: Array<[() => unknown, string]> = [
-      [() => anthropicRequestToOpenAI({ ...anthropicRequest, top_k: 3 }), "top_k"],
       [() => anthropicRequestToOpenAI({ ...anthropicRequest, messages: "hi" }), "messages"],
       [
         () => anthropicRequestToOpenAI({ ...anthropicRequest, messages: [{ role: "user", content: [{ type: "text" }] }] }),
         "messages[0].content[0].text",
       ],
-      [() => anthropicRequestToOpenAI({ ...anthropicRequest, context_management: {} }), "context_management"],
-      [() => openAIRequestToAnthropic({ model: "m", messages: [], presence_penalty: 0.5 }), "presence_penalty"],
-      [() => openAIRequestToAnthropic({ model: "m", messages: [], top_logprobs: 2 }), "top_logprobs"],
+      [() => anthropicRequestToOpenAI({ ...anthropicRequest, mcp_servers: [{ type: "url", url: "https://m", name: "m" }] }), "mcp_servers"],
+      [() => openAIRequestToAnthropic({ model: "m", messages: [], n: 3 }), "n"],
       [() => openAIRequestToAnthropic({ model: "m", messages: [], tools: [{ type: "custom", custom: {} }] }), "tools[0].type"],
-      [() => openAIRequestToAnthropic({ model: "m", messages: [], store: true }), "store"],
       [() => openAIRequestToAnthropic({ model: 5, messages: [] }), "model"],
     ];
     for (const [fn, param] of cases) {
@@ -96,6 +93,13 @@ describe("request translation", () => {
       expect(err.param).toBe(param);
       expect(err.message).toContain(param);
     }
+  });
+
+  it("drops fields without a counterpart instead of refusing them (field-policy.ts)", () => {
+    const plain = anthropicRequestToOpenAI(anthropicRequest);
+    expect(anthropicRequestToOpenAI({ ...anthropicRequest, top_k: 3, context_management: {} })).toEqual(plain);
+    const chat = openAIRequestToAnthropic({ model: "m", messages: [] });
+    expect(openAIRequestToAnthropic({ model: "m", messages: [], presence_penalty: 0.5, top_logprobs: 2, store: true })).toEqual(chat);
   });
 
   it("lets the gateway relax specific fields by policy", () => {
