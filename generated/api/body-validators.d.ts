@@ -9,4 +9,5 @@ export declare const body_createChatCompletion: Validator;
 export declare const body_createKey: Validator;
 export declare const body_updateKey: Validator;
 export declare const body_createMessage: Validator;
+export declare const body_createResponse: Validator;
 export declare const body_createCheckoutSession: Validator;

@@ -156,6 +156,17 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "createResponse",
+    method: "POST",
+    path: "/v1/responses",
+    auth: "standard",
+    surface: "openai",
+    body: "body_createResponse",
+    bodyRequired: true,
+    query: null,
+    streams: true,
+  },
+  {
     operationId: "getUsage",
     method: "GET",
     path: "/v1/usage",
@@ -263,6 +274,8 @@ export interface Handlers<Ctx> {
   createMessage(input: Input<"createMessage">, ctx: Ctx): Promise<Reply<"createMessage">>;
   /** GET /v1/models — Every model and alias this deployment can route, with prices (OpenAI list shape). */
   listModels(input: Input<"listModels">, ctx: Ctx): Promise<Reply<"listModels">>;
+  /** POST /v1/responses — Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
+  createResponse(input: Input<"createResponse">, ctx: Ctx): Promise<Reply<"createResponse">>;
   /** GET /v1/usage — The tenant's usage in a time window, with totals and breakdowns per key, model and UTC */
   getUsage(input: Input<"getUsage">, ctx: Ctx): Promise<Reply<"getUsage">>;
   /** GET /v1/wallet — Current balance and the amount reserved for requests in flight. */

@@ -20,6 +20,7 @@ const ROUTES = {
   getKeyUsage: { method: "GET", path: "/v1/keys/{id}/usage" },
   createMessage: { method: "POST", path: "/v1/messages" },
   listModels: { method: "GET", path: "/v1/models" },
+  createResponse: { method: "POST", path: "/v1/responses" },
   getUsage: { method: "GET", path: "/v1/usage" },
   getWallet: { method: "GET", path: "/v1/wallet" },
   createCheckoutSession: { method: "POST", path: "/v1/wallet/checkout" },
@@ -101,6 +102,16 @@ export class Gatehouse extends BaseClient<operations> {
   /** Every model and alias this deployment can route, with prices (OpenAI list shape). (`GET /v1/models`) */
   listModels(args?: Args<operations["listModels"]>, options?: RequestOptions): Promise<Result<operations["listModels"]>> {
     return this.call("listModels", args, options);
+  }
+
+  /** Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. (`POST /v1/responses`) */
+  createResponse(args: Args<operations["createResponse"]>, options?: RequestOptions): Promise<Result<operations["createResponse"]>> {
+    return this.call("createResponse", args, options);
+  }
+
+  /** createResponse, streamed: yields each server-sent event (`POST /v1/responses` with `stream: true`) */
+  createResponseStream(args: Args<operations["createResponse"]>, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {
+    return this.callStream("createResponse", withStream(args), options);
   }
 
   /** The tenant's usage in a time window, with totals and breakdowns per key, model and UTC (`GET /v1/usage`) */

@@ -1,0 +1,43 @@
+// D1 `response_items`: every statement on the table. What a stored Responses API turn leaves
+// behind for `previous_response_id` — its input and output items — per tenant, for 30 days.
+
+/** How long a stored response can be continued (OpenAI keeps them 30 days too). */
+export const RESPONSE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface StoredResponse {
+  input: unknown[];
+  output: unknown[];
+}
+
+export async function saveResponseItems(
+  db: D1Database,
+  tenantId: string,
+  row: { id: string; end_user_id: string | null; input: readonly unknown[]; output: readonly unknown[]; now: number },
+): Promise<void> {
+  await db
+    .prepare("INSERT INTO response_items (id, tenant_id, end_user_id, input_items, output_items, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(row.id, tenantId, row.end_user_id, JSON.stringify(row.input), JSON.stringify(row.output), row.now, row.now + RESPONSE_TTL_MS)
+    .run();
+}
+
+/** The tenant's stored response, unless it expired; another tenant's id is not found. */
+export async function findResponseItems(db: D1Database, tenantId: string, id: string, now: number): Promise<StoredResponse | null> {
+  const row = await db
+    .prepare("SELECT input_items, output_items FROM response_items WHERE tenant_id = ? AND id = ? AND expires_at > ?")
+    .bind(tenantId, id, now)
+    .first<{ input_items: string; output_items: string }>();
+  if (row === null) return null;
+  return { input: JSON.parse(row.input_items) as unknown[], output: JSON.parse(row.output_items) as unknown[] };
+}
+
+/** Erases everything stored for one end user of the tenant (GDPR); returns how many turns went. */
+export async function deleteEndUserResponses(db: D1Database, tenantId: string, endUserId: string): Promise<number> {
+  const res = await db.prepare("DELETE FROM response_items WHERE tenant_id = ? AND end_user_id = ?").bind(tenantId, endUserId).run();
+  return res.meta.changes;
+}
+
+/** Drops expired turns of every tenant (a scheduled sweep may call it; reads already ignore them). */
+export async function deleteExpiredResponses(db: D1Database, now: number): Promise<number> {
+  const res = await db.prepare("DELETE FROM response_items WHERE expires_at <= ?").bind(now).run();
+  return res.meta.changes;
+}
