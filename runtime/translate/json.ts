@@ -67,18 +67,3 @@ export function optBoolean(value: unknown, path: string): boolean | undefined {
   if (typeof value !== "boolean") throw invalid(path, "a boolean", value);
   return value;
 }
-
-/** Rejects any key of `obj` that is neither handled nor explicitly ignorable. */
-export function rejectUnknownKeys(
-  obj: JsonObject,
-  handled: ReadonlySet<string>,
-  path: string,
-  target: string,
-  ignore: readonly string[] = [],
-): void {
-  for (const key of Object.keys(obj)) {
-    if (handled.has(key) || ignore.includes(key) || obj[key] === undefined) continue;
-    const where = path === "" ? key : `${path}.${key}`;
-    throw new TranslateError(`${where} has no ${target} equivalent; remove it to use this model`, where);
-  }
-}
