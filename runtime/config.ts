@@ -2,7 +2,9 @@
 // A bad value fails every request loudly with one error that names the var and what it
 // must be: read with Number() a typo became NaN (a timer that fires at once), and a
 // development-only knob left on in production let anyone inject faults or reroute calls.
+import { providers } from "../generated/providers/catalog";
 import { ApiError } from "./errors";
+import { parseUnlistedRoutes, type UnlistedRoute } from "./gateway/model-ids";
 
 /** `development` (local dev and tests, the default when unset) or `production` (`wrangler deploy --env production`). */
 export type Environment = "development" | "production";
@@ -32,6 +34,8 @@ export interface Config {
   urlOverrides: ReadonlyMap<string, string>;
   /** Overrides that were set but ignored because this is production (for the operator's log). */
   ignored: readonly string[];
+  /** UNLISTED_MODEL_ROUTES: where a bare model id the catalog lists nowhere goes (empty: a 404). */
+  unlistedRoutes: readonly UnlistedRoute[];
 }
 
 /** Checks the vars of one env; throws an internal ApiError naming the first bad var. */
@@ -52,7 +56,15 @@ export function readConfig(env: Readonly<Record<string, unknown>>): Config {
     if (production) ignored.push(name);
     else urlOverrides.set(name, readUrl(name, value));
   }
-  return { environment, production, numbers, urlOverrides, ignored };
+  return { environment, production, numbers, urlOverrides, ignored, unlistedRoutes: readUnlistedRoutes(env) };
+}
+
+function readUnlistedRoutes(env: Readonly<Record<string, unknown>>): UnlistedRoute[] {
+  const value = setString(env, "UNLISTED_MODEL_ROUTES");
+  if (value === undefined) return [];
+  const routes = parseUnlistedRoutes(value, new Set(Object.keys(providers)));
+  if (typeof routes === "string") throw misconfigured("UNLISTED_MODEL_ROUTES", routes, JSON.stringify(value.slice(0, 80)));
+  return routes;
 }
 
 const cache = new WeakMap<object, Config>();

@@ -4,6 +4,7 @@
 // took the request. The invocation is kept alive (waitUntil) until it is settled, also after
 // the client hung up (README "Work that goes unbilled").
 import type { KeyRecord } from "../auth/key-store";
+import { configOf } from "../config";
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
 import type { TokenUsage, WireFormat } from "../translate";
@@ -53,7 +54,7 @@ export interface Meter {
 export async function holdWorstCase(request: CompletionRequest, ctx: RequestContext): Promise<Meter> {
   const { body, key } = request;
   const model = String(body.model);
-  const candidates = resolveModel(model);
+  const candidates = resolveModel(model, configOf(ctx.env).unlistedRoutes);
   const shape = readRequestShape(request.surface, body, request.bodyBytes);
   const bounds = candidates.map((c) => planCandidate(shape, request.bodyBytes, c));
   // Any candidate may end up serving the request (fallback): hold the dearest one's worst case.

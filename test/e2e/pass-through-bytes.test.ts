@@ -4,9 +4,11 @@
 // `include_usage` — so signed thinking blocks, key order, whitespace, number spellings and
 // unknown fields stay exactly as sent. Also: the caller's beta headers reach the upstream.
 import { describe, expect, it } from "vitest";
-import { post, useGateway } from "../support/gateway-harness";
+import { expectedCostMicros, post, useGateway } from "../support/gateway-harness";
+import { anthropicMessage } from "../support/upstream-streams";
 
-const gw = useGateway();
+// The operator routes Claude ids the catalog does not list to Anthropic (runtime/gateway/model-ids.ts).
+const gw = useGateway({ bindings: { UNLISTED_MODEL_ROUTES: "claude-*=anthropic" } });
 
 /**
  * Claude Code's second request of a tool round trip with extended thinking (the shape of its
@@ -82,5 +84,34 @@ describe("same-shape pass-through sends the caller's bytes", () => {
     expect(res.status).toBe(200);
     await res.text();
     expect(gw.up.calls[0]?.headers["anthropic-beta"]).toBeUndefined();
+  });
+});
+
+describe("model ids as Claude Code sends them", () => {
+  it("a dated id (claude-haiku-4-5-20251001) reaches Anthropic as sent and is billed at the catalog's claude-haiku-4-5", async () => {
+    gw.up.enqueue({ path: "/anthropic/", json: anthropicMessage("ok", { inputTokens: 1000, outputTokens: 200 }) });
+    const body = '{"model":"claude-haiku-4-5-20251001","max_tokens":512,"messages":[{"role":"user","content":"hi"}]}';
+    const res = await post(gw.worker, "/v1/messages", body);
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(gw.up.calls.map((c) => c.path)).toEqual(["/anthropic/v1/messages"]);
+    expect(sent()).toBe(body);
+    expect(Number(res.headers.get("x-qlaud-cost-micros"))).toBe(expectedCostMicros("anthropic/claude-haiku-4-5", { input: 1000, output: 200 }));
+  });
+
+  it("an id the catalog does not list goes where UNLISTED_MODEL_ROUTES sends it, billed at the family's dearest price", async () => {
+    gw.up.enqueue({ path: "/anthropic/", json: anthropicMessage("ok", { inputTokens: 1000, outputTokens: 200 }) });
+    const body = '{"model":"claude-opus-4-1-20250805","max_tokens":512,"messages":[{"role":"user","content":"hi"}]}';
+    const res = await post(gw.worker, "/v1/messages", body);
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(sent()).toBe(body);
+    expect(Number(res.headers.get("x-qlaud-cost-micros"))).toBe(expectedCostMicros("anthropic/claude-opus-4-5", { input: 1000, output: 200 }));
+  });
+
+  it("an unlisted id of a family nobody routes is still a 404 naming it", async () => {
+    const res = await post(gw.worker, "/v1/chat/completions", { model: "gpt-9-turbo", messages: [{ role: "user", content: "hi" }] });
+    expect(res.status).toBe(404);
+    expect(gw.up.calls).toEqual([]);
   });
 });
