@@ -15,6 +15,9 @@ export { ResponsesStreamRenderer } from "./render-stream";
 export { renderResponsesObject, responseObject } from "./render-response";
 export type { ResponsesRenderOptions } from "./render-response";
 export { usageToResponses, REDACTED_PREFIX } from "./items";
+export { ResponsesStreamParser } from "./stream-to-ir";
+export { parseResponsesResponse } from "./parse-response";
+export { usageFromResponses } from "./usage";
 export type { OutputItem, ResponsesUsage } from "./items";
 
 /**
