@@ -22,9 +22,21 @@ const gw = useGateway();
 
 const title = (c: FieldCase) => `${c.route} ${c.model}: ${c.field} = ${JSON.stringify(c.body[c.field]).slice(0, 60)}`;
 
+/**
+ * `previous_response_id` names a stored response; OpenAI too answers 404 for one that does not
+ * exist, so the case first stores a response on the same model and sends its id.
+ */
+async function withStoredResponse(c: FieldCase): Promise<Record<string, unknown>> {
+  if (c.field !== "previous_response_id") return c.body;
+  const first = await post(gw.worker, "/v1/responses", { model: c.model, input: "Say hi", store: true });
+  expect(first.status, `storing a response to follow up on: ${await first.clone().text()}`).toBe(200);
+  const { id } = (await first.json()) as { id: string };
+  return { ...c.body, previous_response_id: id };
+}
+
 async function expectAccepted(c: FieldCase): Promise<void> {
   gw.up.setDefault(acceptEverything);
-  const res = await post(gw.worker, c.path, c.body, {
+  const res = await post(gw.worker, c.path, await withStoredResponse(c), {
     headers: { "content-type": "application/json", "x-api-key": gw.worker.masterKey, "anthropic-version": "2023-06-01", ...c.headers },
   });
   const text = await res.text(); // read to the end: a stream may still fail after its 200
