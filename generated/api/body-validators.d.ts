@@ -9,5 +9,6 @@ export declare const body_createChatCompletion: Validator;
 export declare const body_createKey: Validator;
 export declare const body_updateKey: Validator;
 export declare const body_createMessage: Validator;
+export declare const body_countMessageTokens: Validator;
 export declare const body_createResponse: Validator;
 export declare const body_createCheckoutSession: Validator;

@@ -145,6 +145,17 @@ export const routes: readonly RouteDef[] = [
     streams: true,
   },
   {
+    operationId: "countMessageTokens",
+    method: "POST",
+    path: "/v1/messages/count_tokens",
+    auth: "standard",
+    surface: "anthropic",
+    body: "body_countMessageTokens",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "listModels",
     method: "GET",
     path: "/v1/models",
@@ -272,6 +283,8 @@ export interface Handlers<Ctx> {
   getKeyUsage(input: Input<"getKeyUsage">, ctx: Ctx): Promise<Reply<"getKeyUsage">>;
   /** POST /v1/messages — Create a message, streaming (`stream: true`) or not. Errors use Anthropic's `{type:"error", error:{type, message}}` shape. */
   createMessage(input: Input<"createMessage">, ctx: Ctx): Promise<Reply<"createMessage">>;
+  /** POST /v1/messages/count_tokens — Count a request's input tokens: exact when the model is served by Anthropic (its own */
+  countMessageTokens(input: Input<"countMessageTokens">, ctx: Ctx): Promise<Reply<"countMessageTokens">>;
   /** GET /v1/models — Every model and alias this deployment can route, with prices (OpenAI list shape). */
   listModels(input: Input<"listModels">, ctx: Ctx): Promise<Reply<"listModels">>;
   /** POST /v1/responses — Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */

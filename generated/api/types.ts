@@ -160,6 +160,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/count_tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Count a request's input tokens: exact when the model is served by Anthropic (its own
+         *     count_tokens answers), an estimate otherwise (about 4 bytes of the request's messages,
+         *     system and tools per token). `x-qlaud-token-count` says which.
+         */
+        post: operations["countMessageTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -325,6 +346,20 @@ export interface components {
             type: string;
         };
         /**
+         * @description A token-count request (Anthropic shape): a Messages request without `max_tokens`. Claude
+         *     Code sends one before long turns. Fields not listed are forwarded as they are.
+         */
+        AnthropicCountTokensRequest: {
+            /** @description The conversation to count. */
+            messages: components["schemas"]["AnthropicInputMessage"][];
+            /** @description `provider/model`, an alias, or a model id as Anthropic names it. */
+            model: string;
+            /** @description A system prompt: a string or text blocks. */
+            system?: string | components["schemas"]["AnthropicContentBlock"][];
+            /** @description Tools (their definitions count as input). */
+            tools?: components["schemas"]["AnthropicTool"][];
+        };
+        /**
          * @description One conversation turn. Gatehouse reads the role and the content (to translate it); any
          *     other field is forwarded as it is. `system` turns (Claude Code sends them) are hoisted
          *     into the system prompt when translated, and passed through untouched to Anthropic.
@@ -406,6 +441,14 @@ export interface components {
              * @description Nucleus sampling.
              */
             top_p?: number;
+        };
+        /** @description How many input tokens the request would take. */
+        AnthropicTokenCount: {
+            /**
+             * Format: int32
+             * @description Input tokens.
+             */
+            input_tokens: number;
         };
         /** @description A tool the model may call: name, description and a JSON Schema for its input. */
         AnthropicTool: {
@@ -520,7 +563,11 @@ export interface components {
             /** @description An end-user id for abuse tracking. */
             user?: string;
         };
-        /** @description One chat message: `system`, `developer`, `user`, `assistant` (with `tool_calls`) or `tool` (with `tool_call_id`). */
+        /**
+         * @description One chat message: `system`, `developer`, `user`, `assistant` (with `tool_calls`), `tool`
+         *     (with `tool_call_id`) or the deprecated `function` (which OpenAI still accepts, so Gatehouse
+         *     passes it through; the translator refuses it for Anthropic models, see field-policy.ts).
+         */
         ChatMessage: {
             /** @description A string or content parts (`text`, `image_url`); null on assistant turns that only call tools. */
             content?: string | Record<string, never>[] | null;
@@ -528,7 +575,7 @@ export interface components {
              * @description Author role.
              * @enum {string}
              */
-            role: "system" | "developer" | "user" | "assistant" | "tool";
+            role: "system" | "developer" | "user" | "assistant" | "tool" | "function";
         };
         /**
          * @description A tool: `{type: "function", function: {name, description, parameters}}`, or any other
@@ -2153,6 +2200,106 @@ export interface operations {
             };
             /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
             402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    countMessageTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "mock/echo",
+                 *       "messages": [
+                 *         {
+                 *           "role": "user",
+                 *           "content": "Hello"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AnthropicCountTokensRequest"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    /** @description The provider that counted (or whose model was estimated for). */
+                    "x-qlaud-provider": string;
+                    /** @description `exact` (the provider counted) or `estimate` (Gatehouse estimated: the provider has no count endpoint). */
+                    "x-qlaud-token-count": "exact" | "estimate";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "input_tokens": 3,
+                     *       "tokenCount": "estimate",
+                     *       "provider": "mock"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnthropicTokenCount"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

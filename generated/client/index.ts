@@ -19,6 +19,7 @@ const ROUTES = {
   revokeKey: { method: "DELETE", path: "/v1/keys/{id}" },
   getKeyUsage: { method: "GET", path: "/v1/keys/{id}/usage" },
   createMessage: { method: "POST", path: "/v1/messages" },
+  countMessageTokens: { method: "POST", path: "/v1/messages/count_tokens" },
   listModels: { method: "GET", path: "/v1/models" },
   createResponse: { method: "POST", path: "/v1/responses" },
   getUsage: { method: "GET", path: "/v1/usage" },
@@ -97,6 +98,11 @@ export class Gatehouse extends BaseClient<operations> {
   /** createMessage, streamed: yields each server-sent event (`POST /v1/messages` with `stream: true`) */
   createMessageStream(args: Args<operations["createMessage"]>, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {
     return this.callStream("createMessage", withStream(args), options);
+  }
+
+  /** Count a request's input tokens: exact when the model is served by Anthropic (its own (`POST /v1/messages/count_tokens`) */
+  countMessageTokens(args: Args<operations["countMessageTokens"]>, options?: RequestOptions): Promise<Result<operations["countMessageTokens"]>> {
+    return this.call("countMessageTokens", args, options);
   }
 
   /** Every model and alias this deployment can route, with prices (OpenAI list shape). (`GET /v1/models`) */

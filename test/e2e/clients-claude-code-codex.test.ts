@@ -79,3 +79,15 @@ describe("Codex CLI, chat wire (Chat Completions)", () => {
     expect(up.tools).toEqual([flat]);
   });
 });
+
+describe("what the provider accepts, Gatehouse passes through", () => {
+  it("the deprecated `function` role (OpenAI still accepts it) reaches an OpenAI model as sent", async () => {
+    const messages = [
+      { role: "user", content: "Weather in Paris?" },
+      { role: "assistant", content: null, function_call: { name: "weather", arguments: '{"city":"Paris"}' } },
+      { role: "function", name: "weather", content: "18°C" },
+    ];
+    const up = await send("/v1/chat/completions", { model: "openai/gpt-4o-mini", messages, stream: true });
+    expect(up.messages).toEqual(messages);
+  });
+});

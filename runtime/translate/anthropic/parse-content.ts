@@ -2,6 +2,7 @@
 // types without a counterpart follow field-policy.ts: sent as their text when they carry
 // some (e.g. `search_result`), else dropped; never an error.
 import { TranslateError } from "../errors";
+import { ANTHROPIC_TO_CHAT, refuse } from "../field-policy";
 import type { IrAssistantBlock, IrMediaSource, IrToolResult, IrUserPart } from "../ir";
 import { invalid, isRecord, needArray, needRecord, needString, optBoolean, optString } from "../json";
 
@@ -26,6 +27,8 @@ function mediaSource(value: unknown, path: string, kind: "image" | "document"): 
       };
     case "url":
       return { kind: "url", url: needString(source["url"], `${path}.url`) };
+    case "file":
+      throw refuse(ANTHROPIC_TO_CHAT, "messages[].content[].source.type=file", `${path}.type`, `${path}.type "file"`);
     default:
       throw new TranslateError(
         `${path}.type ${JSON.stringify(source["type"])} is not supported for ${kind}s here; send the ${kind} as base64 or a URL`,

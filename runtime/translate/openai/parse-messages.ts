@@ -1,7 +1,9 @@
 // Chat Completions messages → IR system texts and messages, validated with paths.
 // System and developer messages are hoisted into the system prompt in order (Anthropic
-// has only one); `tool` messages become tool_result blocks of a user turn.
+// has only one); `tool` messages become tool_result blocks of a user turn. Parts and fields
+// without a counterpart follow field-policy.ts (unknown parts: their text, else dropped).
 import { TranslateError } from "../errors";
+import { CHAT_TO_ANTHROPIC, refuse } from "../field-policy";
 import type { IrAssistantBlock, IrMediaSource, IrMessage, IrUserPart } from "../ir";
 import { invalid, isRecord, needArray, needRecord, needString, optString } from "../json";
 import { isImageMediaType } from "../wire/anthropic";
@@ -20,6 +22,7 @@ export function parseMessages(value: unknown): ParsedMessages {
     const path = `messages[${i}]`;
     const msg = needRecord(item, path);
     const role = msg["role"];
+    if (role === "function") throw refuse(CHAT_TO_ANTHROPIC, "messages[].role=function", `${path}.role`, `${path}.role "function"`);
     if (role !== "system" && role !== "developer" && role !== "user" && role !== "assistant" && role !== "tool") {
       throw new TranslateError(
         `${path}.role ${JSON.stringify(role)} has no ${TARGET} equivalent; use system, developer, user, assistant or tool`,
@@ -45,7 +48,7 @@ export function parseMessages(value: unknown): ParsedMessages {
             {
               type: "tool_result",
               toolCallId: needString(msg["tool_call_id"], `${path}.tool_call_id`),
-              content: texts(msg["content"], `${path}.content`).map((text) => ({ type: "text", text })),
+              content: toolContent(msg["content"], `${path}.content`),
               isError: false,
             },
           ],
@@ -60,17 +63,21 @@ export function parseMessages(value: unknown): ParsedMessages {
   return { system, messages };
 }
 
-/** A string, or an array of text parts, as text strings. */
+/** A string, or an array of parts, as text strings (a system prompt is text only: other parts count by their text, if any). */
 function texts(content: unknown, path: string): string[] {
   if (typeof content === "string") return [content];
   if (content === undefined || content === null) return [];
-  return needArray(content, path).map((item, j) => {
+  return needArray(content, path).flatMap((item, j) => {
     const part = needRecord(item, `${path}[${j}]`);
-    if (part["type"] !== "text") {
-      throw new TranslateError(`${path}[${j}].type must be "text" here, got ${JSON.stringify(part["type"])}`, `${path}[${j}].type`);
-    }
-    return needString(part["text"], `${path}[${j}].text`);
+    if (part["type"] === "text") return [needString(part["text"], `${path}[${j}].text`)];
+    return typeof part["text"] === "string" ? [part["text"]] : [];
   });
+}
+
+/** A tool message's content: a string, or text and image parts (field-policy.ts: messages[].role=tool). */
+function toolContent(content: unknown, path: string): IrUserPart[] {
+  if (content === undefined || content === null) return [];
+  return userContent(content, path);
 }
 
 /** `data:<media type>;base64,<data>` split without regex; undefined for other URLs. */
@@ -88,28 +95,31 @@ function imageSource(url: string, path: string): IrMediaSource {
   const data = parseDataUrl(url, path);
   if (data === undefined) return { kind: "url", url };
   if (!isImageMediaType(data.mediaType)) {
-    throw new TranslateError(`${path}: image type ${JSON.stringify(data.mediaType)} is not supported; use jpeg, png, gif or webp`, path);
+    throw refuse(CHAT_TO_ANTHROPIC, "messages[].content[].image_url (other types)", path, `${path} ${JSON.stringify(data.mediaType)}`);
   }
   return { kind: "base64", mediaType: data.mediaType, data: data.data };
 }
 
 function userContent(content: unknown, path: string): IrUserPart[] {
   if (typeof content === "string") return [{ type: "text", text: content }];
-  return needArray(content, path).map((item, j): IrUserPart => {
+  return needArray(content, path).flatMap((item, j): IrUserPart[] => {
     const partPath = `${path}[${j}]`;
     const part = needRecord(item, partPath);
     switch (part["type"]) {
       case "text":
-        return { type: "text", text: needString(part["text"], `${partPath}.text`) };
+        return [{ type: "text", text: needString(part["text"], `${partPath}.text`) }];
       case "image_url": {
         const image = part["image_url"];
         const url = isRecord(image) ? image["url"] : image;
-        return { type: "image", source: imageSource(needString(url, `${partPath}.image_url.url`), `${partPath}.image_url.url`) };
+        return [{ type: "image", source: imageSource(needString(url, `${partPath}.image_url.url`), `${partPath}.image_url.url`) }];
       }
       case "file": {
         const file = needRecord(part["file"], `${partPath}.file`);
         const fileData = optString(file["file_data"], `${partPath}.file.file_data`);
         const data = fileData === undefined ? undefined : parseDataUrl(fileData, `${partPath}.file.file_data`);
+        if (fileData === undefined && file["file_id"] !== undefined) {
+          throw refuse(CHAT_TO_ANTHROPIC, "messages[].content[].file.file_id", `${partPath}.file`, `${partPath}.file.file_id`);
+        }
         if (data === undefined || data.mediaType !== "application/pdf") {
           throw new TranslateError(
             `${partPath}.file: only inline PDFs (file_data as a data:application/pdf;base64 URL) can be sent to ${TARGET}`,
@@ -117,22 +127,20 @@ function userContent(content: unknown, path: string): IrUserPart[] {
           );
         }
         const source: IrMediaSource = { kind: "base64", mediaType: data.mediaType, data: data.data };
-        return { type: "document", source, title: optString(file["filename"], `${partPath}.file.filename`) };
+        return [{ type: "document", source, title: optString(file["filename"], `${partPath}.file.filename`) }];
       }
+      case "input_audio":
+        throw refuse(CHAT_TO_ANTHROPIC, "messages[].content[].type=input_audio", `${partPath}.type`, `${partPath}.type "input_audio"`);
       default:
-        throw new TranslateError(
-          `${partPath}.type ${JSON.stringify(part["type"])} has no ${TARGET} equivalent; remove the part`,
-          `${partPath}.type`,
-        );
+        // field-policy.ts: an unknown part is sent as its text when it has one, else dropped.
+        return typeof part["text"] === "string" ? [{ type: "text", text: part["text"] }] : [];
     }
   });
 }
 
 function assistantContent(msg: Record<string, unknown>, path: string): IrAssistantBlock[] {
   for (const key of ["function_call", "audio"]) {
-    if (msg[key] !== undefined && msg[key] !== null) {
-      throw new TranslateError(`${path}.${key} has no ${TARGET} equivalent; use tool_calls`, `${path}.${key}`);
-    }
+    if (msg[key] !== undefined && msg[key] !== null) throw refuse(CHAT_TO_ANTHROPIC, "messages[].function_call|audio", `${path}.${key}`);
   }
   const blocks: IrAssistantBlock[] = [];
   const reasoning = msg["reasoning_content"] ?? msg["reasoning"];
@@ -146,12 +154,8 @@ function assistantContent(msg: Record<string, unknown>, path: string): IrAssista
     needArray(content, `${path}.content`).forEach((item, j) => {
       const part = needRecord(item, `${path}.content[${j}]`);
       const text = part["type"] === "refusal" ? part["refusal"] : part["text"];
-      if (part["type"] !== "text" && part["type"] !== "refusal") {
-        throw new TranslateError(
-          `${path}.content[${j}].type must be "text" or "refusal", got ${JSON.stringify(part["type"])}`,
-          `${path}.content[${j}].type`,
-        );
-      }
+      // field-policy.ts: messages[].content[].type=<unknown> → drop.
+      if (part["type"] !== "text" && part["type"] !== "refusal") return;
       blocks.push({ type: "text", text: needString(text, `${path}.content[${j}].${String(part["type"])}`) });
     });
   }
@@ -167,7 +171,7 @@ function assistantContent(msg: Record<string, unknown>, path: string): IrAssista
 function toolCall(item: unknown, path: string): IrAssistantBlock {
   const call = needRecord(item, path);
   if (call["type"] !== undefined && call["type"] !== "function") {
-    throw new TranslateError(`${path}.type ${JSON.stringify(call["type"])} has no ${TARGET} equivalent`, `${path}.type`);
+    throw refuse(CHAT_TO_ANTHROPIC, "messages[].tool_calls[].type=<not function>", `${path}.type`, `${path}.type ${JSON.stringify(call["type"])}`);
   }
   const fn = needRecord(call["function"], `${path}.function`);
   const args = optString(fn["arguments"], `${path}.function.arguments`) ?? "";
@@ -176,7 +180,7 @@ function toolCall(item: unknown, path: string): IrAssistantBlock {
     try {
       input = JSON.parse(args);
     } catch {
-      throw new TranslateError(`${path}.function.arguments must be a JSON object, got invalid JSON`, `${path}.function.arguments`);
+      throw refuse(CHAT_TO_ANTHROPIC, "messages[].tool_calls[].function.arguments", `${path}.function.arguments`, `${path}.function.arguments is not valid JSON; it`);
     }
   }
   if (!isRecord(input)) throw invalid(`${path}.function.arguments`, "a JSON object", input);

@@ -5,6 +5,7 @@
 // messages carry text only. Prior thinking is dropped unless replayReasoning is set, and
 // redacted thinking (opaque to anyone but Anthropic) always is.
 import { TranslateError } from "../errors";
+import { ANTHROPIC_TO_CHAT, refuse } from "../field-policy";
 import type { IrAssistantBlock, IrMessage, IrMediaSource, IrRequest, IrToolResult, IrUserPart } from "../ir";
 import { effortForBudget } from "../reasoning-effort";
 import type { ToOpenAIOptions } from "../request-options";
@@ -97,10 +98,7 @@ function userPart(part: IrUserPart, path: string): ChatUserContentPart {
       return { type: "image_url", image_url: { url: part.source.kind === "url" ? part.source.url : dataUrl(part.source) } };
     case "document":
       if (part.source.kind !== "base64" || part.source.mediaType !== "application/pdf") {
-        throw new TranslateError(
-          `${path}: Chat Completions accepts documents only as base64 PDF; send the document as base64 application/pdf`,
-          `${path}.source`,
-        );
+        throw refuse(ANTHROPIC_TO_CHAT, "messages[].content[].type=document (PDF by URL)", `${path}.source`, path);
       }
       return { type: "file", file: { filename: part.title ?? "document.pdf", file_data: dataUrl(part.source) } };
     default: {
