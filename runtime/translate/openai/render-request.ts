@@ -4,7 +4,6 @@
 // has no error flag; images inside tool results follow in a user message because tool
 // messages carry text only. Prior thinking is dropped unless replayReasoning is set, and
 // redacted thinking (opaque to anyone but Anthropic) always is.
-import { TranslateError } from "../errors";
 import { ANTHROPIC_TO_CHAT, refuse } from "../field-policy";
 import type { IrAssistantBlock, IrMessage, IrMediaSource, IrRequest, IrToolResult, IrUserPart } from "../ir";
 import { effortForBudget } from "../reasoning-effort";
