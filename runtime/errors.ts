@@ -87,6 +87,7 @@ export function errorBody(err: ApiError, surface: ErrorShape): unknown {
     case "anthropic":
       return { type: "error", error: { type: info.type, message: err.message, ...err.extra } };
     case "openai":
+    case "responses":
       return { error: { message: err.message, type: ERROR_TYPES[info.type].openai, code: info.type, param: err.param ?? null, ...err.extra } };
     case "gatehouse":
       return { error: { type: info.type, message: err.message, ...(err.param ? { param: err.param } : {}), ...err.extra } };

@@ -92,7 +92,7 @@ async function readInput(route: RouteDef, req: IRequest, env: Env): Promise<Inpu
   if (route.body) {
     // Gatehouse's own routes take small JSON only (415); the provider-shaped surfaces read what
     // the providers read, as large as they take it.
-    const gateway = surfaceOfPath(new URL(req.url).pathname) !== "gatehouse";
+    const gateway = route.surface !== "gatehouse";
     body = await readJsonBody(req, gateway ? { anyContentType: true, maxBytes: numberVar(env, "GATEWAY_MAX_BODY_BYTES", GATEWAY_MAX_BODY_BYTES) } : {});
     if (body === undefined) {
       if (route.bodyRequired) throw badRequest("a JSON request body is required", "body");
@@ -135,6 +135,7 @@ function readQuery(search: URLSearchParams): Record<string, unknown> {
 function surfaceOfPath(path: string): ErrorShape {
   if (path.startsWith("/v1/messages")) return "anthropic";
   if (path.startsWith("/v1/chat/completions")) return "openai";
+  if (path.startsWith("/v1/responses")) return "responses";
   return "gatehouse";
 }
 

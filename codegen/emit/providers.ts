@@ -83,7 +83,7 @@ export function emitProviders(c: CatalogView): Record<string, string> {
   const code = `${tsHeader()}import type { components } from "../api/types";
 ${LOOKUP_TABLE_IMPORT}
 
-export type WireFormat = "openai" | "anthropic";
+export type WireFormat = "openai" | "anthropic" | "responses";
 /** One service tier's prices, integer micro-dollars per million tokens. */
 export interface TierPrice {
   input_micros_per_mtok: number;

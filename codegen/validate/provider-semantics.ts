@@ -16,7 +16,7 @@ export interface ProviderModelView {
 export interface ProviderView {
   id: string;
   name: string;
-  formats: ("openai" | "anthropic")[];
+  formats: ("openai" | "anthropic" | "responses")[];
   transport: "http" | "binding" | "builtin";
   base_url?: string;
   ai_gateway?: string;

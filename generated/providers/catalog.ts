@@ -3,7 +3,7 @@
 import type { components } from "../api/types";
 import { lookupTable } from "../shared/lookup-table";
 
-export type WireFormat = "openai" | "anthropic";
+export type WireFormat = "openai" | "anthropic" | "responses";
 /** One service tier's prices, integer micro-dollars per million tokens. */
 export interface TierPrice {
   input_micros_per_mtok: number;
@@ -104,7 +104,8 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
     "id": "openai",
     "name": "OpenAI",
     "formats": [
-      "openai"
+      "openai",
+      "responses"
     ],
     "transport": "http",
     "base_url": "https://api.openai.com/v1",

@@ -312,7 +312,7 @@ export interface components {
          * @description The request/response shape an upstream speaks natively.
          * @enum {string}
          */
-        WireFormat: "openai" | "anthropic";
+        WireFormat: "openai" | "anthropic" | "responses";
     };
     responses: never;
     parameters: never;

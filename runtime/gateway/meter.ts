@@ -105,7 +105,8 @@ function usageRecord(request: CompletionRequest, provider: string, u: TokenUsage
   return {
     model: String(request.body.model),
     provider,
-    surface: request.surface,
+    // usage_events.surface holds the two Chat-era names (its CHECK); the Responses API is OpenAI's.
+    surface: request.surface === "responses" ? "openai" : request.surface,
     input_tokens: u.input_tokens + u.cache_creation_input_tokens,
     output_tokens: u.output_tokens,
     cached_tokens: u.cache_read_input_tokens,

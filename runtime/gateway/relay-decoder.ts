@@ -9,8 +9,9 @@ import type { StreamLimits } from "./stream-limits";
 
 const enc = new TextEncoder();
 
-/** An SSE error event in the caller's shape (Anthropic `event: error`, OpenAI `data: {error}`). */
+/** An SSE error event in the caller's shape (Anthropic `event: error`, OpenAI `data: {error}`, Responses' typed `error` event). */
 export function sseError(shape: WireFormat, type: string, message: string): string {
+  if (shape === "responses") return `event: error\ndata: ${JSON.stringify({ type: "error", code: type, message, param: null })}\n\n`;
   const body = renderErrorBody(shape, { type, message });
   return shape === "anthropic" ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
 }
@@ -65,7 +66,9 @@ export function createRelayDecoder(shape: WireFormat, opts: ResponseOptions, lim
 /** True when the relayed bytes hold the upstream's own error event (so the client already has it). */
 function isErrorEvent(shape: WireFormat, bytes: Uint8Array): boolean {
   const text = new TextDecoder().decode(bytes);
-  return shape === "anthropic" ? text.includes("event: error") || text.includes('"type":"error"') : text.includes('"error"');
+  if (shape === "openai") return text.includes('"error"');
+  // Every Responses snapshot carries `"error":null`: only its typed error events count.
+  return text.includes('"type":"error"') || (shape === "responses" && text.includes('"type":"response.failed"')) || (shape === "anthropic" && text.includes("event: error"));
 }
 
 function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -107,14 +107,44 @@ const openai: FieldTable = {
   repetition_penalty: SAMPLING,
 };
 
-/**
- * One table per surface. The Responses surface (`POST /v1/responses`, `max_output_tokens`)
- * does not exist yet: its table goes here when it does.
- */
-export const requestFields: Readonly<Record<WireFormat, FieldTable>> & { responses: FieldTable | null } = {
+/** OpenAI Responses (`POST /v1/responses`). */
+const responses: FieldTable = {
+  model: neutral("picks the candidates; each is priced at its own catalog price"),
+  input: { effect: "content" },
+  instructions: { effect: "content" },
+  max_output_tokens: { effect: "output_limit" },
+  service_tier: { effect: "service_tier" },
+  tools: { effect: "tools" },
+  // OpenAI reads the stored turns (or conversation, or prompt template) into the input: the body does not show their size.
+  previous_response_id: { effect: "whole_context", why: "the stored conversation it names is read as input" },
+  conversation: { effect: "whole_context", why: "the stored conversation's items are read as input" },
+  prompt: { effect: "whole_context", why: "a stored prompt template is read as input" },
+  tool_choice: neutral("chooses among the tools, which are priced apart"),
+  parallel_tool_calls: neutral("more calls in one reply, bounded by the output limit"),
+  max_tool_calls: LIMITING,
+  reasoning: neutral("reasoning tokens count within max_output_tokens"),
+  text: neutral("format and verbosity within the output limit"),
+  truncation: LIMITING,
+  include: neutral("returns parts of what is already billed"),
+  stream: neutral("same tokens, streamed"),
+  stream_options: neutral("only shapes the stream"),
+  temperature: SAMPLING,
+  top_p: SAMPLING,
+  top_logprobs: neutral("log-probabilities of tokens already billed"),
+  store: neutral("stored responses are not billed"),
+  background: neutral("same tokens, run in the background"),
+  metadata: TAGGING,
+  user: TAGGING,
+  safety_identifier: TAGGING,
+  prompt_cache_key: neutral("OpenAI cache writes cost plain input"),
+  prompt_cache_retention: neutral("OpenAI cache writes cost plain input"),
+};
+
+/** One table per surface. */
+export const requestFields: Readonly<Record<WireFormat, FieldTable>> = {
   anthropic,
   openai,
-  responses: null,
+  responses,
 };
 
 /**
@@ -125,6 +155,19 @@ export const requestFields: Readonly<Record<WireFormat, FieldTable>> & { respons
  */
 export const contentParts: Readonly<Record<string, "text" | "media">> = {
   text: "text",
+  // Responses API input items and parts (an `item_reference` is not listed: it brings stored content).
+  message: "text",
+  input_text: "text",
+  output_text: "text",
+  summary_text: "text",
+  reasoning_text: "text",
+  reasoning: "text",
+  function_call: "text",
+  function_call_output: "text",
+  custom_tool_call: "text",
+  custom_tool_call_output: "text",
+  input_image: "media",
+  input_file: "media",
   tool_use: "text",
   tool_result: "text",
   thinking: "text",

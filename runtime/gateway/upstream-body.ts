@@ -2,6 +2,7 @@
 // native format (translated when the caller speaks the other), limited to what the plan holds.
 import type { WireFormat } from "../../generated/providers/catalog";
 import { anthropicRequestToOpenAI, openAIRequestToAnthropic, type ResponseOptions } from "../translate";
+import { inputItems, responsesRequestAs } from "../translate/responses";
 import type { CompletionRequest, UpstreamPlan } from "./meter";
 import type { Candidate } from "./resolve-model";
 import { spliceJson } from "./json-splice";
@@ -38,11 +39,25 @@ export function buildUpstreamBody(request: CompletionRequest, native: WireFormat
     const json = limit(out);
     return request.raw === undefined ? { json } : { json, bytes: spliceJson(request.raw, body, json) };
   }
-  const translated =
-    native === "openai"
-      ? anthropicRequestToOpenAI(body, { model, maxTokensField: c.provider.max_tokens_field })
-      : openAIRequestToAnthropic(body, { model });
-  return { json: limit(translated as unknown as Record<string, unknown>) };
+  return { json: limit({ ...translate(surface, native, body, c), model }) };
+}
+
+/** The caller's body in another format. A provider lists `responses` after its first format, so only the Responses surface is ever spoken to in it. */
+function translate(surface: WireFormat, native: WireFormat, body: Record<string, unknown>, c: Candidate): Record<string, unknown> {
+  const maxTokensField = c.provider.max_tokens_field;
+  if (surface === "responses") return responsesRequestAs(native, body, inputItems(body.input), { maxTokensField });
+  switch (native) {
+    case "openai":
+      return anthropicRequestToOpenAI(body, { model: c.model, maxTokensField }) as unknown as Record<string, unknown>;
+    case "anthropic":
+      return openAIRequestToAnthropic(body, { model: c.model }) as unknown as Record<string, unknown>;
+    case "responses":
+      throw new TypeError(`${c.provider.id} lists the responses format first; only the Responses surface speaks it`);
+    default: {
+      const never: never = native;
+      throw new TypeError(`unknown wire format ${String(never)}`);
+    }
+  }
 }
 
 /**

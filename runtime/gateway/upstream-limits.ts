@@ -6,10 +6,11 @@ import type { ProviderEntry, WireFormat } from "../../generated/providers/catalo
 import { isRecord } from "../translate/json";
 import { toolKind } from "./worst-case";
 
-/** Output-limit fields per native shape (the Responses surface's `max_output_tokens` joins when it exists). */
+/** Output-limit fields per native shape; the first is the one written when the body carries none (openai: the provider's own). */
 const LIMIT_FIELDS: Readonly<Record<WireFormat, readonly string[]>> = {
   anthropic: ["max_tokens"],
   openai: ["max_tokens", "max_completion_tokens"],
+  responses: ["max_output_tokens"],
 };
 
 /**
@@ -28,7 +29,7 @@ export function limitUpstream(
   const out: Record<string, unknown> = { ...body };
   const present = LIMIT_FIELDS[native].filter((f) => out[f] !== undefined && out[f] !== null);
   const needed = present.length > 0 || outputLimit < modelMaxOutput;
-  const fields = present.length > 0 ? present : needed ? [native === "anthropic" ? "max_tokens" : provider.max_tokens_field] : [];
+  const fields = present.length > 0 ? present : needed ? [native === "openai" ? provider.max_tokens_field : (LIMIT_FIELDS[native][0] ?? "max_tokens")] : [];
   for (const f of fields) out[f] = outputLimit;
   if (Array.isArray(out.tools)) out.tools = out.tools.map((t: unknown) => withMaxUses(t, provider));
   return out;

@@ -17,7 +17,7 @@ export interface UpstreamTarget {
   via: "direct" | "ai-gateway";
 }
 
-const PATHS: Record<WireFormat, string> = { openai: "/chat/completions", anthropic: "/messages" };
+const PATHS: Record<WireFormat, string> = { openai: "/chat/completions", anthropic: "/messages", responses: "/responses" };
 
 /**
  * The caller's headers that reach the upstream, per native shape: the opt-in to beta features
@@ -27,6 +27,7 @@ const PATHS: Record<WireFormat, string> = { openai: "/chat/completions", anthrop
 const FORWARDED_HEADERS: Readonly<Record<WireFormat, readonly string[]>> = {
   anthropic: ["anthropic-beta"],
   openai: ["openai-beta"],
+  responses: ["openai-beta"],
 };
 
 /** Reads a var or secret by computed name (UPSTREAM_<ID>_URL, <PROVIDER>_API_KEY). */
@@ -49,7 +50,7 @@ export function upstreamTarget(
   perTokenUsd: { in: number; out: number },
   callerHeaders?: Headers,
 ): UpstreamTarget {
-  const headers = new Headers({ "content-type": "application/json", accept: shape === "openai" ? "text/event-stream, application/json" : "application/json" });
+  const headers = new Headers({ "content-type": "application/json", accept: shape === "anthropic" ? "application/json" : "text/event-stream, application/json" });
   for (const name of FORWARDED_HEADERS[shape]) {
     const v = callerHeaders?.get(name);
     if (v) headers.set(name, v);

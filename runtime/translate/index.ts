@@ -12,6 +12,7 @@ import { parseOpenAIRequest } from "./openai/parse-request";
 import { parseOpenAIResponse } from "./openai/parse-response";
 import { renderOpenAIRequest } from "./openai/render-request";
 import { renderOpenAIResponse } from "./openai/render-response";
+import { parseResponsesResponse, renderResponsesObject, responsesRenderOptions, usageFromResponses } from "./responses";
 import type { ToAnthropicOptions, ToOpenAIOptions } from "./request-options";
 import type { ResponseOptions } from "./response-options";
 import type { WireFormat } from "./wire-format";
@@ -76,6 +77,8 @@ export function parseResponse(shape: WireFormat, res: unknown, stopSequences: re
       return parseOpenAIResponse(res, stopSequences);
     case "anthropic":
       return parseAnthropicResponse(res);
+    case "responses":
+      return parseResponsesResponse(res);
     default: {
       const never: never = shape;
       throw new TypeError(`unknown wire format ${String(never)}`);
@@ -84,12 +87,14 @@ export function parseResponse(shape: WireFormat, res: unknown, stopSequences: re
 }
 
 /** IR as a non-streaming response body of either shape. */
-export function renderResponse(shape: WireFormat, ir: IrResponse, ctx: ResponseOptions = {}): AnthropicMessage | ChatCompletion {
+export function renderResponse(shape: WireFormat, ir: IrResponse, ctx: ResponseOptions = {}): AnthropicMessage | ChatCompletion | Record<string, unknown> {
   switch (shape) {
     case "openai":
       return renderOpenAIResponse(ir, ctx);
     case "anthropic":
       return renderAnthropicResponse(ir, ctx);
+    case "responses":
+      return renderResponsesObject(ir, responsesRenderOptions(ctx));
     default: {
       const never: never = shape;
       throw new TypeError(`unknown wire format ${String(never)}`);
@@ -101,5 +106,16 @@ export function renderResponse(shape: WireFormat, ir: IrResponse, ctx: ResponseO
 export function responseUsage(shape: WireFormat, res: unknown): TokenUsage {
   const usage = isRecord(res) ? res["usage"] : undefined;
   if (!isRecord(usage)) return zeroUsage();
-  return shape === "openai" ? usageFromOpenAI(usage) : usageFromAnthropic(usage);
+  switch (shape) {
+    case "openai":
+      return usageFromOpenAI(usage);
+    case "anthropic":
+      return usageFromAnthropic(usage);
+    case "responses":
+      return usageFromResponses(usage);
+    default: {
+      const never: never = shape;
+      throw new TypeError(`unknown wire format ${String(never)}`);
+    }
+  }
 }

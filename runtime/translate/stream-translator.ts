@@ -5,6 +5,7 @@ import { AnthropicStreamParser } from "./anthropic/stream-to-ir";
 import type { IrEmit, IrStreamEvent } from "./ir";
 import { OpenAIStreamRenderer } from "./openai/ir-to-stream";
 import { OpenAIStreamParser } from "./openai/stream-to-ir";
+import { responsesRenderOptions, ResponsesStreamParser, ResponsesStreamRenderer } from "./responses";
 import { DEFAULT_MAX_EVENT_CHARS, SseParser } from "./sse-parser";
 import type { ResponseOptions } from "./response-options";
 import { StreamState } from "./stream-state";
@@ -43,6 +44,8 @@ function createParser(from: WireFormat, emit: IrEmit, opts: ResponseOptions): Pa
       return new OpenAIStreamParser(emit, { stopSequences: opts.stopSequences ?? [] });
     case "anthropic":
       return new AnthropicStreamParser(emit);
+    case "responses":
+      return new ResponsesStreamParser(emit);
     default: {
       const never: never = from;
       throw new TypeError(`unknown wire shape ${String(never)}`);
@@ -61,6 +64,8 @@ export function createStreamRenderer(to: WireFormat, opts: ResponseOptions = {})
       return new OpenAIStreamRenderer(opts);
     case "anthropic":
       return new AnthropicStreamRenderer(opts);
+    case "responses":
+      return new ResponsesStreamRenderer(responsesRenderOptions(opts));
     default: {
       const never: never = to;
       throw new TypeError(`unknown wire shape ${String(never)}`);

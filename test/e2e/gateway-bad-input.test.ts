@@ -12,7 +12,7 @@ import type { WireFormat } from "../../runtime/translate";
 const gw = useGateway();
 
 const ask = [{ role: "user", content: "hi" }];
-const PATH: Record<WireFormat, string> = { anthropic: "/v1/messages", openai: "/v1/chat/completions" };
+const PATH: Record<WireFormat, string> = { anthropic: "/v1/messages", openai: "/v1/chat/completions", responses: "/v1/responses" };
 
 /** The error object in the caller's shape, checked for that shape; returns message and param. */
 async function errorOf(res: Response, surface: WireFormat): Promise<{ message: string; type: string; param?: string | null }> {

@@ -103,6 +103,9 @@ describe.skipIf(!recordingsAvailable())("openai SDK responses → anthropic (tra
     const err = await gw.openai.responses.create({ model: "anthropic/claude-haiku-4-5", input: "again", previous_response_id: unstored.id }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect(gw.up.calls).toHaveLength(3);
+    // Errors on this surface are OpenAI's shape, naming the field.
+    const raw = await post(gw.worker, "/v1/responses", { model: "anthropic/claude-haiku-4-5", input: "again", previous_response_id: unstored.id });
+    expect(await raw.json()).toEqual({ error: { message: expect.stringContaining(unstored.id), type: "invalid_request_error", code: "not_found_error", param: "previous_response_id" } });
   });
 });
 

@@ -5,6 +5,7 @@ import { renderAnthropicRequest } from "../anthropic/render-request";
 import type { IrStreamEvent } from "../ir";
 import { renderOpenAIRequest } from "../openai/render-request";
 import { responseFromEvents } from "../response-events";
+import { randomId, type ResponseOptions } from "../response-options";
 import type { WireFormat } from "../wire-format";
 import { itemId, outputItem, type OutputItem } from "./items";
 import { parseResponsesRequest } from "./parse-request";
@@ -37,11 +38,19 @@ export function responsesRequestAs(
       return renderAnthropicRequest(ir) as unknown as Record<string, unknown>;
     case "openai":
       return renderOpenAIRequest(ir, opts) as unknown as Record<string, unknown>;
+    case "responses":
+      // A Responses request to a Responses upstream is never translated: it goes as it came.
+      throw new TypeError("a Responses request needs no translation to the Responses format");
     default: {
       const never: never = format;
       throw new TypeError(`unknown wire format ${String(never)}`);
     }
   }
+}
+
+/** The render options of a generic caller (render-sse.ts, render-json.ts): a fresh `resp_` id unless one is given. */
+export function responsesRenderOptions(opts: ResponseOptions): ResponsesRenderOptions {
+  return { id: opts.messageId ?? randomId("resp_"), model: opts.model ?? "", createdAt: opts.created ?? Math.floor(Date.now() / 1000), echo: {} };
 }
 
 /** A whole answer's IR events as a `response` object and its output items (what is stored). */
