@@ -19,6 +19,7 @@ import type { ClientRun, RunResult } from "./client-run";
 import { codexRun, codexToolPlan } from "./codex";
 import { startNetworkGuard } from "./network-guard";
 import { clientReplay, type ToolPlan } from "./replay";
+import { withoutProse } from "./without-prose";
 
 const log = (line: string) => process.stderr.write(`test:clients ▸ ${line}\n`);
 const CODEX_CHAT = "0.94.0"; // the last Codex release with wire_api "chat"
@@ -51,8 +52,8 @@ function capture(row: Row): void {
     version: row.run.version,
     model: row.run.model,
     surface: row.run.surface,
-    how: "npm run test:clients: what the client sent to Gatehouse (scripts/test-clients/client-recorder.ts), credentials redacted",
-    requests: row.requests,
+    how: "npm run test:clients: what the client sent to Gatehouse (scripts/test-clients/client-recorder.ts), credentials redacted, the client's own prose replaced by its length (without-prose.ts)",
+    requests: withoutProse(row.requests),
   };
   writeFileSync(join(dir, `${slug}.json`), JSON.stringify(body, null, 2) + "\n");
 }
