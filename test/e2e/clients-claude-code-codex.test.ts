@@ -66,7 +66,7 @@ describe("Codex CLI, chat wire (Chat Completions)", () => {
   it("→ an Anthropic model (translated): instructions as system, the tool call and its result as blocks", async () => {
     const up = await send("/v1/chat/completions", { ...codex, model: "anthropic/claude-sonnet-4-5" });
     expect(gw.up.calls[0]?.path).toBe("/anthropic/v1/messages");
-    expect(JSON.stringify(up.system)).toContain("You are Codex");
+    expect(JSON.stringify(up.system)).toContain("Codex's system prompt");
     expect((up.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(["shell", "update_plan", "apply_patch", "view_image"]);
     const blocks = (up.messages as Array<{ content: Array<{ type: string }> | string }>).flatMap((m) => (typeof m.content === "string" ? [] : m.content.map((b) => b.type)));
     expect(blocks).toContain("tool_use");
