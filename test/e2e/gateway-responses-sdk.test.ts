@@ -130,6 +130,36 @@ describe.skipIf(!recordingsAvailable())("openai SDK responses → an OpenAI-comp
     expect(entry.amount_micros).toBe(-expectedCostMicros("groq/llama-3.3-70b-versatile", { input: u?.input_tokens ?? 0, output: u?.output_tokens ?? 0 }));
   });
 
+  it("responses.stream: DeepSeek's recorded reasoning_content as reasoning summary events, then the answer", async () => {
+    const recording = loadRecording("deepseek/reasoning-content.sse");
+    gw.up.enqueue({ path: "/deepseek/", sse: recording, splitEvery: 80 });
+    const stream = sdk().responses.stream({ model: "deepseek/deepseek-reasoner", input: "Hi", reasoning: { effort: "medium" } });
+    let reasoning = "";
+    stream.on("response.reasoning_summary_text.delta", (e) => (reasoning += e.delta));
+    const final = await stream.finalResponse();
+    expectGatewayHeaders(lastHeaders ?? new Headers(), "deepseek");
+    const chunks = recording.split("\n\n").filter((b) => b.startsWith("data: {")).map((b) => JSON.parse(b.slice(6)) as { choices: Array<{ delta: { reasoning_content?: string | null } }> });
+    expect(reasoning).toBe(chunks.map((c) => c.choices[0]?.delta.reasoning_content ?? "").join(""));
+    expect(reasoning.length).toBeGreaterThan(10);
+    expect(final.output_text).toBe(streamText(recording));
+    expect(final.output.map((o) => o.type)).toEqual(["reasoning", "message"]);
+    expect(final.usage?.output_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+  });
+
+  it("responses.create: a function-call round trip over Chat Completions", async () => {
+    gw.up.enqueue({ path: "/groq/", json: { id: "c1", object: "chat.completion", created: 1, model: "llama-3.3-70b-versatile", choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [{ id: "call_9", type: "function", function: { name: "weather", arguments: '{"location":"Oslo"}' } }] }, finish_reason: "tool_calls" }], usage: { prompt_tokens: 30, completion_tokens: 9, total_tokens: 39 } } });
+    const first = await sdk().responses.create({ model: "groq/llama-3.3-70b-versatile", input: "Weather in Oslo?", tools: [WEATHER] });
+    expect(first.output).toEqual([expect.objectContaining({ type: "function_call", call_id: "call_9", name: "weather", arguments: '{"location":"Oslo"}' })]);
+    gw.up.enqueue({ path: "/groq/", json: { id: "c2", object: "chat.completion", created: 1, model: "llama-3.3-70b-versatile", choices: [{ index: 0, message: { role: "assistant", content: "Cold." }, finish_reason: "stop" }], usage: { prompt_tokens: 50, completion_tokens: 2, total_tokens: 52 } } });
+    const second = await sdk().responses.create({ model: "groq/llama-3.3-70b-versatile", tools: [WEATHER], previous_response_id: first.id, input: [{ type: "function_call_output", call_id: "call_9", output: "-3C" }] });
+    expect(second.output_text).toBe("Cold.");
+    expect((gw.up.calls[1]?.body as { messages: unknown[] }).messages).toEqual([
+      { role: "user", content: "Weather in Oslo?" },
+      { role: "assistant", content: null, tool_calls: [{ id: "call_9", type: "function", function: { name: "weather", arguments: '{"location":"Oslo"}' } }] },
+      { role: "tool", tool_call_id: "call_9", content: "-3C" },
+    ]);
+  });
+
   it("responses.create with the SDK: text and usage", async () => {
     gw.up.enqueue({ path: "/groq/", json: { id: "c1", object: "chat.completion", created: 1, model: "llama-3.3-70b-versatile", choices: [{ index: 0, message: { role: "assistant", content: "Hola!" }, finish_reason: "stop" }], usage: { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 } } });
     const r = await gw.openai.responses.create({ model: "groq/llama-3.3-70b-versatile", input: "Hola" });
