@@ -12,6 +12,8 @@ import type { WireFormat } from "../runtime/translate";
 const SECONDS_PER_MEASURE = Number(process.env["BENCH_SECONDS"] ?? 4);
 const CORPUS = fileURLToPath(new URL("../../shared/fixtures/upstream/", import.meta.url));
 const OWN = fileURLToPath(new URL("../fixtures/translate/", import.meta.url));
+/** Real OpenAI Responses API streams (fixtures/responses/README.md): always here, in the repository. */
+const RESPONSES = fileURLToPath(new URL("../fixtures/responses/", import.meta.url));
 
 interface Recording {
   name: string;
@@ -45,7 +47,7 @@ function load(file: string): Recording {
   return { name: file, events, payloads };
 }
 
-function corpus(): { source: string; openai: Recording[]; anthropic: Recording[] } {
+function corpus(): { source: string; openai: Recording[]; anthropic: Recording[]; responses: Recording[] } {
   const fromShared = existsSync(CORPUS);
   const root = fromShared ? CORPUS : OWN;
   const files = listSse(root).filter((f) => {
@@ -58,6 +60,7 @@ function corpus(): { source: string; openai: Recording[]; anthropic: Recording[]
     source: fromShared ? "../shared/fixtures/upstream (recorded)" : "fixtures/translate (hand-written; recorded corpus absent)",
     openai: files.filter((f) => !isAnthropic(f)).map(load),
     anthropic: files.filter(isAnthropic).map(load),
+    responses: listSse(RESPONSES).map(load),
   };
 }
 
@@ -143,19 +146,24 @@ function timeBaselineChunks(recordings: Recording[], rounds: number): Float64Arr
 }
 
 function row(cells: string[]): string {
-  const widths = [18, 8, 14, 12, 14, 12, 8];
+  const widths = [20, 8, 14, 12, 14, 12, 8];
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
 }
 
 function main(): void {
-  const { source, openai, anthropic } = corpus();
+  const { source, openai, anthropic, responses } = corpus();
   const count = (rs: Recording[]): number => rs.reduce((n, r) => n + r.payloads.length, 0);
   console.log(`Translator benchmark: node ${process.version}, corpus ${source}`);
-  console.log(`  ${openai.length} OpenAI-shaped streams (${count(openai)} chunks), ${anthropic.length} Anthropic streams (${count(anthropic)} chunks), ${SECONDS_PER_MEASURE}s per measurement\n`);
+  console.log(`  ${openai.length} OpenAI-shaped streams (${count(openai)} chunks), ${anthropic.length} Anthropic streams (${count(anthropic)} chunks), ${responses.length} Responses API streams (${count(responses)} chunks), ${SECONDS_PER_MEASURE}s per measurement\n`);
 
   const directions: Array<[string, WireFormat, WireFormat, Recording[]]> = [
     ["openai→anthropic", "openai", "anthropic", openai],
     ["anthropic→openai", "anthropic", "openai", anthropic],
+    // The Responses surface: its clients on translated providers, and a Responses upstream read for other clients.
+    ["openai→responses", "openai", "responses", openai],
+    ["anthropic→responses", "anthropic", "responses", anthropic],
+    ["responses→anthropic", "responses", "anthropic", responses],
+    ["responses→openai", "responses", "openai", responses],
   ];
   const lines: string[] = [];
   let ok = true;
