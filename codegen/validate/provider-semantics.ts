@@ -52,6 +52,8 @@ export function checkProviderSemantics(src: YamlSource, c: CatalogView): Diagnos
     if (p.transport === "http" && !p.base_url) report(["providers", i], `provider "${p.id}" uses transport http but has no base_url`, "add base_url");
     // Production calls base_url as written (overrides are ignored there): prompts and keys travel over TLS only.
     if (p.base_url && !p.base_url.startsWith("https://")) report(["providers", i, "base_url"], `provider "${p.id}" has a base_url that is not https`, "use the provider's https:// API root");
+    // A caller's format the provider lacks is translated to its first: Chat and Messages never to the Responses API.
+    if (p.formats[0] === "responses") report(["providers", i, "formats"], `provider "${p.id}" lists responses first`, "list openai or anthropic first; responses only adds the Responses surface's pass-through");
     if (p.transport === "http" && !p.auth) report(["providers", i], `provider "${p.id}" uses transport http but has no auth`, "add auth: {header, prefix, secret}");
     const own = new Set<string>();
     p.models.forEach((m, j) => {

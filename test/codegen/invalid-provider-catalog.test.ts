@@ -51,6 +51,16 @@ describe("invalid provider catalog", () => {
     expect(diagnostics[0]?.message).toContain('provider "openai" has a base_url that is not https');
   });
 
+  it("responses as a provider's first format is refused (the chat surfaces would be sent Responses bodies)", { timeout: 60_000 }, async () => {
+    const before = "formats: [openai, responses]";
+    expect(original).toContain(before);
+    const text = original.replace(before, "formats: [responses, openai]");
+    const diagnostics = await diagnosticsWith(text);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ file: "spec/providers.yaml", line: lineOf(text, "formats: [responses, openai]"), jsonPath: expect.stringMatching(/^\$\.providers\[\d+\]\.formats$/) });
+    expect(diagnostics[0]?.message).toContain('provider "openai" lists responses first');
+  });
+
   it("an alias target that is no provider/model points at that target", { timeout: 60_000 }, async () => {
     const target = "groq/llama-3.3-70b-versatile";
     expect(original).toContain(`      - ${target}\n`);
