@@ -168,6 +168,28 @@ describe.skipIf(!recordingsAvailable())("openai SDK responses → an OpenAI-comp
   });
 });
 
+describe.skipIf(!recordingsAvailable())("fallback and failures on the Responses surface", () => {
+  it("an alias falls back before the first content, as on the other surfaces, and the answer names the provider that served", async () => {
+    gw.up.enqueue({ path: "/together/", status: 529, text: loadRecording("anthropic/error-529-overloaded.json") });
+    gw.up.enqueue({ path: "/fireworks/", sse: loadRecording("groq/x-groq-usage.sse") });
+    const res = await post(gw.worker, "/v1/responses", { model: "llama-3.3-70b", input: "Hola", stream: true });
+    expect(res.status).toBe(200);
+    expectGatewayHeaders(res.headers, "fireworks");
+    expect(await res.text()).toContain("event: response.completed");
+    expect(gw.up.calls.map((c) => c.path)).toEqual(["/together/v1/chat/completions", "/fireworks/v1/chat/completions"]);
+  });
+
+  it("an upstream error mid-stream ends the stream with response.failed, never response.completed", async () => {
+    gw.up.enqueue({ path: "/anthropic/", sse: loadRecording("anthropic/error-event-mid-stream-partial.sse") });
+    const res = await post(gw.worker, "/v1/responses", { model: "anthropic/claude-haiku-4-5", input: "Hi", stream: true });
+    const text = await res.text();
+    expect(text).toContain("event: response.failed");
+    expect(text).not.toContain("event: response.completed");
+    const failed = text.split("\n\n").find((b) => b.startsWith("event: response.failed")) ?? "";
+    expect(JSON.parse(failed.slice(failed.indexOf("data: ") + 6))).toMatchObject({ response: { status: "failed", error: { code: expect.any(String), message: expect.any(String) } } });
+  });
+});
+
 describe("a cap refusal", () => {
   it("is a typed 402 before anything is sent", async () => {
     const made = await post(gw.worker, "/v1/keys", { name: "tiny", scope: "standard", max_spend_usd: 0.000001 });
