@@ -3,10 +3,17 @@
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
 import { renderErrorBody, UpstreamFormatError } from "../translate";
-import { complete, type CompletionRequest } from "./complete";
+import { complete, type CompletionRequest, type EventBatch } from "./complete";
 import { renderJson } from "./render-json";
 import { renderSse } from "./render-sse";
 import { responseOptions } from "./upstream-body";
+
+/** How a surface renders complete()'s IR events (the default: the caller's provider shape, render-sse.ts / render-json.ts). */
+export interface EventsRenderer {
+  sse(events: AsyncIterable<EventBatch>): ReadableStream<Uint8Array>;
+  /** Throws UpstreamFormatError when the events are no answer. */
+  json(events: AsyncIterable<EventBatch>): Promise<string>;
+}
 
 /** complete()'s request (its body's bytes as read, when it came over the wire) and the HTTP context. */
 export interface GatewayRequest extends CompletionRequest {
@@ -17,7 +24,7 @@ const JSON_TYPE = "application/json";
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
 /** One gateway request: complete() with same-shape pass-through, shaped as the caller's HTTP answer. */
-export async function proxy(request: GatewayRequest): Promise<Response> {
+export async function proxy(request: GatewayRequest, render?: EventsRenderer): Promise<Response> {
   const { ctx, ...call } = request;
   const done = await complete(call, ctx, { passThrough: true });
   if (done.kind === "refused") {
@@ -33,10 +40,11 @@ export async function proxy(request: GatewayRequest): Promise<Response> {
       return new Response(answer.text, { status: 200, headers: { ...headers, "content-type": JSON_TYPE } });
     case "events": {
       const opts = responseOptions(call);
-      if (done.stream) return new Response(renderSse(call.surface, answer.events, opts), { status: 200, headers: { ...headers, ...SSE_HEADERS } });
+      const r = render ?? { sse: (events) => renderSse(call.surface, events, opts), json: (events) => renderJson(call.surface, events, opts) };
+      if (done.stream) return new Response(r.sse(answer.events), { status: 200, headers: { ...headers, ...SSE_HEADERS } });
       let text: string;
       try {
-        text = await renderJson(call.surface, answer.events, opts);
+        text = await r.json(answer.events);
       } catch (e) {
         // Billed already (the answer was read); a body that is no answer is the upstream's failure.
         if (e instanceof UpstreamFormatError) throw new ApiError("upstream", e.message);

@@ -2,13 +2,17 @@
 // chunks): one renderer per surface, over the same events. Rendered as the client reads (pull),
 // one upstream batch per chunk written, so a slow client slows the upstream read, and a client
 // that goes away stops it (cancel → the events' reader is gone → the pump stops and bills).
-import { createStreamRenderer, type ResponseOptions, type WireFormat } from "../translate";
+import { createStreamRenderer, type ResponseOptions, type StreamRenderer, type WireFormat } from "../translate";
 import type { EventBatch } from "./event-decoder";
 
 const enc = new TextEncoder();
 
 export function renderSse(surface: WireFormat, events: AsyncIterable<EventBatch>, opts: ResponseOptions): ReadableStream<Uint8Array> {
-  const renderer = createStreamRenderer(surface, opts);
+  return sseStream(createStreamRenderer(surface, opts), events);
+}
+
+/** The same with the caller's renderer; `beforeSend` runs before a batch's text goes out (the Responses surface stores a finished turn there). */
+export function sseStream(renderer: StreamRenderer, events: AsyncIterable<EventBatch>, beforeSend?: (batch: EventBatch) => Promise<void>): ReadableStream<Uint8Array> {
   const it = events[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>(
     {
@@ -21,6 +25,7 @@ export function renderSse(surface: WireFormat, events: AsyncIterable<EventBatch>
           }
           let text = "";
           for (const e of next.value) text += renderer.render(e);
+          await beforeSend?.(next.value);
           if (text !== "") {
             controller.enqueue(enc.encode(text));
             return;

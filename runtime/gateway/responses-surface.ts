@@ -10,12 +10,12 @@ import type { KeyRecord } from "../auth/key-store";
 import { findResponseItems, saveResponseItems } from "../db/response-items";
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
-import { renderErrorBody } from "../translate";
+import { UpstreamFormatError, type IrStreamEvent } from "../translate";
 import { isRecord } from "../translate/json";
 import { randomId } from "../translate/response-options";
 import { inputItems, responsesFromEvents, ResponsesStreamRenderer, type OutputItem, type ResponsesRenderOptions } from "../translate/responses";
-import { complete } from "./complete";
-import type { EventBatch } from "./event-decoder";
+import { proxy, type EventsRenderer } from "./proxy";
+import { sseStream } from "./render-sse";
 import { resolveModel } from "./resolve-model";
 
 export interface ResponsesRequest {
@@ -28,46 +28,39 @@ export interface ResponsesRequest {
   ctx: RequestContext;
 }
 
-const JSON_TYPE = "application/json";
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 const enc = new TextEncoder();
 
+/** proxy() on the Responses surface: pass-through answers relayed, translated ones rendered (and kept) here. */
 export async function createResponse(request: ResponsesRequest): Promise<Response> {
   const { key, ctx } = request;
   const call = await withStoredTurns(request);
-  const done = await complete({ surface: "responses", ...call, key }, ctx, { passThrough: true });
-  if (done.kind === "refused") {
-    return new Response(renderErrorBody("responses", done.error), { status: done.status, headers: { "content-type": JSON_TYPE, "x-qlaud-provider": done.provider } });
-  }
-  const headers: Record<string, string> = { "x-qlaud-provider": done.provider, "server-timing": `upstream;dur=${done.upstreamMs.toFixed(2)}` };
-  const answer = done.answer;
-  switch (answer.kind) {
-    case "bytes":
-      return new Response(answer.body, { status: 200, headers: { ...headers, ...SSE_HEADERS } });
-    case "text":
-      headers["x-qlaud-cost-micros"] = String((await done.billed).costMicros);
-      return new Response(answer.text, { status: 200, headers: { ...headers, "content-type": JSON_TYPE } });
-    case "events": {
-      const body = call.body;
-      const opts: ResponsesRenderOptions = { id: randomId("resp_"), model: String(body.model), createdAt: Math.floor(Date.now() / 1000), echo: request.body };
-      const items = inputItems(body.input);
-      const keep = (output: readonly OutputItem[]) =>
-        body.store === false ? Promise.resolve() : saveResponseItems(ctx.env.DB, key.tenant_id, { id: opts.id, end_user_id: key.end_user_id, input: items, output, now: Date.now() });
-      if (done.stream) return new Response(renderStream(answer.events, opts, keep, ctx), { status: 200, headers: { ...headers, ...SSE_HEADERS } });
-      const all = [];
-      for await (const batch of answer.events) all.push(...batch);
+  return proxy({ surface: "responses", ...call, key, ctx }, responsesRenderer(request, call.body));
+}
+
+/** Renders IR events as `response.*` events or a `response` object, storing the finished turn unless `store: false`. */
+function responsesRenderer(request: ResponsesRequest, body: Record<string, unknown>): EventsRenderer {
+  const { key, ctx } = request;
+  const opts: ResponsesRenderOptions = { id: randomId("resp_"), model: String(body.model), createdAt: Math.floor(Date.now() / 1000), echo: request.body };
+  const keep = (output: readonly OutputItem[]): Promise<void> =>
+    body.store === false ? Promise.resolve() : saveResponseItems(ctx.env.DB, key.tenant_id, { id: opts.id, end_user_id: key.end_user_id, input: inputItems(body.input), output, now: Date.now() });
+  return {
+    sse(events) {
+      const renderer = new ResponsesStreamRenderer(opts);
+      // Stored before `response.completed` reaches the client, so its next turn finds it.
+      return sseStream(renderer, events, async (batch) => {
+        if (!batch.some((e) => e.type === "message_end")) return;
+        await keep(renderer.items).catch((e: unknown) => console.error(`gatehouse ${ctx.requestId}: storing response failed: ${(e as Error).message}`));
+      });
+    },
+    async json(events) {
+      const all: IrStreamEvent[] = [];
+      for await (const batch of events) all.push(...batch);
       const whole = responsesFromEvents(all, opts);
-      // Billed already (the answer was read); a body that is no answer is the upstream's failure.
-      if (whole.error !== undefined) throw new ApiError("upstream", whole.error.message);
+      if (whole.error !== undefined) throw new UpstreamFormatError(whole.error.message);
       await keep(whole.items);
-      headers["x-qlaud-cost-micros"] = String((await done.billed).costMicros);
-      return new Response(JSON.stringify(whole.object), { status: 200, headers: { ...headers, "content-type": JSON_TYPE } });
-    }
-    default: {
-      const never: never = answer;
-      throw new Error(`unknown answer ${JSON.stringify(never)}`);
-    }
-  }
+      return JSON.stringify(whole.object);
+    },
+  };
 }
 
 /**
@@ -100,39 +93,4 @@ function storedItem(item: unknown, toResponsesProvider: boolean): unknown[] {
   if (toResponsesProvider && item["type"] === "reasoning") return [];
   const { id: _id, ...rest } = item;
   return [rest];
-}
-
-/** The events as `response.*` SSE, pulled as the client reads; a cleanly finished turn is stored. */
-function renderStream(events: AsyncIterable<EventBatch>, opts: ResponsesRenderOptions, keep: (output: readonly OutputItem[]) => Promise<void>, ctx: RequestContext): ReadableStream<Uint8Array> {
-  const renderer = new ResponsesStreamRenderer(opts);
-  const it = events[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        for (;;) {
-          const next = await it.next();
-          if (next.done) {
-            controller.close();
-            return;
-          }
-          let text = "";
-          let clean = false;
-          for (const e of next.value) {
-            if (e.type === "message_end") clean = true;
-            text += renderer.render(e);
-          }
-          // Stored before `response.completed` reaches the client, so its next turn finds it.
-          if (clean) await keep(renderer.items).catch((e: unknown) => console.error(`gatehouse ${ctx.requestId}: storing response failed: ${(e as Error).message}`));
-          if (text !== "") {
-            controller.enqueue(enc.encode(text));
-            return;
-          }
-        }
-      },
-      async cancel() {
-        await it.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
