@@ -1,5 +1,6 @@
-// The HTTP surfaces over complete(): POST /v1/messages and /v1/chat/completions. Pass-through
-// answers are relayed as they came; translated ones are rendered from IR events.
+// The HTTP surfaces over complete(): POST /v1/messages, /v1/chat/completions and (through
+// responses-surface.ts, with its own EventsRenderer) /v1/responses. Pass-through answers are
+// relayed as they came; translated ones are rendered from IR events.
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
 import { renderErrorBody, UpstreamFormatError } from "../translate";

@@ -25,7 +25,7 @@ export function sseStream(renderer: StreamRenderer, events: AsyncIterable<EventB
           }
           let text = "";
           for (const e of next.value) text += renderer.render(e);
-          await beforeSend?.(next.value);
+          if (beforeSend) await beforeSend(next.value); // no extra await per batch on the other surfaces
           if (text !== "") {
             controller.enqueue(enc.encode(text));
             return;
