@@ -6,6 +6,7 @@ import { authenticate } from "./auth/authenticate";
 import { configOf, numberVar } from "./config";
 import { ApiError, badRequest, errorResponse, toApiError, type ErrorShape } from "./errors";
 import type { RequestContext } from "./http/context";
+import { addCorsHeaders, answerPreflight, tenantAllowsOrigin } from "./http/cors";
 import { GATEWAY_MAX_BODY_BYTES, readJsonBody } from "./http/read-body";
 import { validationError, type ValidationError } from "./http/validation";
 
@@ -38,6 +39,8 @@ export function buildRouter(handlers: AppHandlers) {
     try {
       // Before anything else: a misconfigured deployment answers every request with the reason.
       configOf(env);
+      // A CORS preflight carries no key: answered here, before any route's authentication.
+      if (req.method === "OPTIONS" && req.headers.has("access-control-request-method")) return finish(await answerPreflight(req, env), requestId, startedAt);
       res = (await router.fetch(Object.assign(req, { requestId }), env, exec, startedAt)) as Response | undefined;
       if (!res) {
         const url = new URL(req.url);
@@ -63,19 +66,53 @@ async function dispatch(
   exec: ExecutionContext,
   startedAt: number,
 ): Promise<Response> {
+  let tenant: string | undefined;
+  let res: Response;
   try {
     const caller = await authenticate(req, env, exec, route.auth);
+    tenant = caller.key?.tenant_id;
     const input = await readInput(route, req, env);
     const ctx: RequestContext = { env, exec, req, requestId: (req as IRequest & { requestId: string }).requestId, caller, startedAt };
     const handler = handlers[route.operationId] as (input: Input<OperationId>, ctx: RequestContext) => Promise<Reply<OperationId>>;
     const reply = await handler.call(handlers, input, ctx);
-    if (reply instanceof Response) return reply;
-    const json = reply as { status: number; body: unknown; headers?: Record<string, string> };
-    return Response.json(json.body, { status: json.status, headers: json.headers });
+    if (reply instanceof Response) res = reply;
+    else {
+      const json = reply as { status: number; body: unknown; headers?: Record<string, string> };
+      res = Response.json(json.body, { status: json.status, headers: json.headers });
+    }
   } catch (e) {
     const err = toApiError(e);
     if (err.kind === "internal") console.error(`${route.operationId} failed:`, e);
-    return errorResponse(err, route.surface);
+    res = errorResponse(err, route.surface);
+  }
+  return withTenantCors(res, req, env, tenant);
+}
+
+/** CORS headers when the request came from a browser origin the key's tenant allows (runtime/http/cors.ts). */
+async function withTenantCors(res: Response, req: Request, env: Env, tenant: string | undefined): Promise<Response> {
+  const origin = req.headers.get("origin");
+  if (origin === null || tenant === undefined) return res;
+  let allowed = false;
+  try {
+    allowed = await tenantAllowsOrigin(env, tenant, origin);
+  } catch (e) {
+    // The answer stands without CORS headers (the browser will not read it); the lookup failure is the operator's.
+    console.error(`CORS origin lookup failed: ${(e as Error).message}`);
+  }
+  if (!allowed) return res;
+  const out = mutable(res);
+  addCorsHeaders(out, origin);
+  return out;
+}
+
+/** `res`, or a copy whose headers can be set (a Response passed through from a fetch has immutable ones). */
+function mutable(res: Response): Response {
+  try {
+    res.headers.set("x-qlaud-cors", "1");
+    res.headers.delete("x-qlaud-cors");
+    return res;
+  } catch {
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers: new Headers(res.headers) });
   }
 }
 

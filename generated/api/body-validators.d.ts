@@ -6,6 +6,7 @@ export interface Validator { (data: unknown): boolean; errors?: ValidationError[
 export declare const body_adminCreateTenant: Validator;
 export declare const body_adminCreditTenant: Validator;
 export declare const body_createChatCompletion: Validator;
+export declare const body_setCors: Validator;
 export declare const body_createKey: Validator;
 export declare const body_updateKey: Validator;
 export declare const body_createMessage: Validator;

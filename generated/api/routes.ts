@@ -68,6 +68,28 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "getCors",
+    method: "GET",
+    path: "/v1/cors",
+    auth: "master",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "setCors",
+    method: "PUT",
+    path: "/v1/cors",
+    auth: "master",
+    surface: "gatehouse",
+    body: "body_setCors",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "getHealth",
     method: "GET",
     path: "/v1/health",
@@ -269,6 +291,10 @@ export interface Handlers<Ctx> {
   createChatCompletion(input: Input<"createChatCompletion">, ctx: Ctx): Promise<Reply<"createChatCompletion">>;
   /** GET /v1/connectors — Every connector and its tools. */
   listConnectors(input: Input<"listConnectors">, ctx: Ctx): Promise<Reply<"listConnectors">>;
+  /** GET /v1/cors — The tenant's allowed browser origins. */
+  getCors(input: Input<"getCors">, ctx: Ctx): Promise<Reply<"getCors">>;
+  /** PUT /v1/cors — Replaces the tenant's allowed browser origins (an empty list allows none). */
+  setCors(input: Input<"setCors">, ctx: Ctx): Promise<Reply<"setCors">>;
   /** GET /v1/health — Is the service up? Answers without authentication. */
   getHealth(input: Input<"getHealth">, ctx: Ctx): Promise<Reply<"getHealth">>;
   /** GET /v1/keys — List the tenant's active keys (never their secrets). */

@@ -69,6 +69,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The tenant's allowed browser origins. */
+        get: operations["getCors"];
+        /** @description Replaces the tenant's allowed browser origins (an empty list allows none). */
+        put: operations["setCors"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -644,6 +662,16 @@ export interface components {
             name: string;
             /** @description True when the tool only reads. */
             read_only: boolean;
+        };
+        /** @description The browser origins allowed to call Gatehouse with this tenant's keys. */
+        CorsSettings: {
+            /**
+             * @description Origins exactly as browsers send them (`https://app.example.com`, `http://localhost:5173`):
+             *     scheme, host and port, no path. At most 100. Answers to requests from these origins, made
+             *     with one of this tenant's keys, carry `Access-Control-Allow-Origin`; preflights
+             *     (`OPTIONS`) are answered without a key.
+             */
+            allowed_origins: string[];
         };
         /** @description A top-up to pay through Stripe Checkout. */
         CreateCheckoutRequest: {
@@ -1747,6 +1775,136 @@ export interface operations {
             };
             /** @description 403: the key's scope does not allow this operation. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getCors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed_origins": [
+                     *         "https://app.example.com"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CorsSettings"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    setCors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "allowed_origins": [
+                 *         "https://app.example.com",
+                 *         "http://localhost:5173"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CorsSettings"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed_origins": [
+                     *         "http://localhost:5173",
+                     *         "https://app.example.com"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CorsSettings"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,8 @@ const ROUTES = {
   adminCreditTenant: { method: "POST", path: "/v1/admin/tenants/{id}/credit" },
   createChatCompletion: { method: "POST", path: "/v1/chat/completions" },
   listConnectors: { method: "GET", path: "/v1/connectors" },
+  getCors: { method: "GET", path: "/v1/cors" },
+  setCors: { method: "PUT", path: "/v1/cors" },
   getHealth: { method: "GET", path: "/v1/health" },
   listKeys: { method: "GET", path: "/v1/keys" },
   createKey: { method: "POST", path: "/v1/keys" },
@@ -58,6 +60,16 @@ export class Gatehouse extends BaseClient<operations> {
   /** Every connector and its tools. (`GET /v1/connectors`) */
   listConnectors(args?: Args<operations["listConnectors"]>, options?: RequestOptions): Promise<Result<operations["listConnectors"]>> {
     return this.call("listConnectors", args, options);
+  }
+
+  /** The tenant's allowed browser origins. (`GET /v1/cors`) */
+  getCors(args?: Args<operations["getCors"]>, options?: RequestOptions): Promise<Result<operations["getCors"]>> {
+    return this.call("getCors", args, options);
+  }
+
+  /** Replaces the tenant's allowed browser origins (an empty list allows none). (`PUT /v1/cors`) */
+  setCors(args: Args<operations["setCors"]>, options?: RequestOptions): Promise<Result<operations["setCors"]>> {
+    return this.call("setCors", args, options);
   }
 
   /** Is the service up? Answers without authentication. (`GET /v1/health`) */

@@ -1,6 +1,7 @@
 import type { AppHandlers } from "../router";
 import { adminHandlers } from "./admin";
 import { billingHandlers } from "./billing";
+import { corsHandlers } from "./cors";
 import { gatewayHandlers } from "./gateway";
 import { keyHandlers } from "./keys";
 import { metaHandlers } from "./meta";
@@ -12,6 +13,7 @@ import { webhookHandlers } from "./webhooks";
 export const handlers: AppHandlers = {
   ...metaHandlers,
   ...keyHandlers,
+  ...corsHandlers,
   ...walletHandlers,
   ...usageHandlers,
   ...webhookHandlers,

@@ -46,6 +46,7 @@ const BASE_BODIES: Partial<Record<string, Record<string, unknown>>> = {
   createResponse: { model: "mock/echo", input: "hi" },
   createCheckoutSession: { amount_usd: 1, success_url: "https://app.example.com/paid", cancel_url: "https://app.example.com/billing" },
   createKey: { name: "sweep" },
+  setCors: { allowed_origins: ["https://app.example.com"] },
   updateKey: { name: "sweep" },
 };
 
