@@ -19,7 +19,10 @@ export interface CompletionRequest {
   body: Record<string, unknown>;
   /** The raw body's byte length as read (not re-serialized): the input bound is built on it. */
   bodyBytes: number;
-  /** The body's bytes as read, when it came over the wire: same-shape pass-through sends them (json-splice.ts). */
+  /**
+   * The bytes `body` was parsed from, when it came over the wire: same-shape pass-through sends
+   * them with only Gatehouse's changes spliced in (json-splice.ts). Omit it when `body` was rewritten.
+   */
   raw?: Uint8Array;
   key: KeyRecord;
 }
