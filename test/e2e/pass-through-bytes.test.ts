@@ -4,8 +4,8 @@
 // `include_usage` — so signed thinking blocks, key order, whitespace, number spellings and
 // unknown fields stay exactly as sent. Also: the caller's beta headers reach the upstream.
 import { describe, expect, it } from "vitest";
-import { expectedCostMicros, post, useGateway } from "../support/gateway-harness";
-import { anthropicMessage } from "../support/upstream-streams";
+import { chargeFor, expectedCostMicros, post, useGateway } from "../support/gateway-harness";
+import { anthropicMessage, sseFromChunks } from "../support/upstream-streams";
 
 // The operator routes Claude ids the catalog does not list to Anthropic (runtime/gateway/model-ids.ts).
 const gw = useGateway({ bindings: { UNLISTED_MODEL_ROUTES: "claude-*=anthropic" } });
@@ -113,5 +113,19 @@ describe("model ids as Claude Code sends them", () => {
     const res = await post(gw.worker, "/v1/chat/completions", { model: "gpt-9-turbo", messages: [{ role: "user", content: "hi" }] });
     expect(res.status).toBe(404);
     expect(gw.up.calls).toEqual([]);
+  });
+});
+
+describe("an OpenAI stream with CRLF line ends to a client that did not ask for usage", () => {
+  it("relays every content event as sent, drops only the usage chunk Gatehouse asked for, and bills its usage", async () => {
+    const crlf = sseFromChunks("openai", ["Lima", " the", " llama."], { inputTokens: 40, outputTokens: 3 }).replaceAll("\n", "\r\n");
+    gw.up.enqueue({ path: "/openai/", sse: crlf, splitEvery: 100_000 });
+    const res = await post(gw.worker, "/v1/chat/completions", { model: "openai/gpt-4o-mini", stream: true, messages: [{ role: "user", content: "hi" }] });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const events = crlf.split("\r\n\r\n").filter((e) => e !== "").map((e) => `${e}\r\n\r\n`);
+    expect(text).toBe(events.filter((e) => !e.includes('"choices":[]')).join(""));
+    const charge = await chargeFor(gw.worker, res.headers.get("x-qlaud-request-id") ?? "");
+    expect(-charge.amount_micros).toBe(expectedCostMicros("openai/gpt-4o-mini", { input: 40, output: 3 }));
   });
 });
