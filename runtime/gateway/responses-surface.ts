@@ -7,6 +7,7 @@
 // `previous_response_id`; `store: false` keeps nothing. A pass-through turn is kept by OpenAI
 // itself (the flag goes with the request).
 import type { KeyRecord } from "../auth/key-store";
+import { configOf } from "../config";
 import { findResponseItems, saveResponseItems } from "../db/response-items";
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
@@ -75,7 +76,7 @@ async function withStoredTurns(request: ResponsesRequest): Promise<{ body: Recor
   const prev = body.previous_response_id;
   if (typeof prev !== "string" || prev === "") return asCame;
   const stored = await findResponseItems(ctx.env.DB, key.tenant_id, prev, Date.now());
-  const speaksResponses = resolveModel(String(body.model))[0]?.provider.formats.includes("responses") ?? false;
+  const speaksResponses = resolveModel(String(body.model), configOf(ctx.env).unlistedRoutes)[0]?.provider.formats.includes("responses") ?? false;
   if (stored === null) {
     if (speaksResponses) return asCame;
     throw new ApiError("not_found", `previous response "${prev.slice(0, 120)}" not found (responses are kept 30 days, and only with store)`, { param: "previous_response_id" });
