@@ -5,6 +5,7 @@
 // gets the recorded text stream (the follow-up). Anything else (a client's side requests:
 // titles, token counts) gets the built-in reply.
 import { loadRecording } from "../../test/support/recordings";
+import { streamText } from "../../test/support/gateway-harness";
 import { responsesObject, responsesStream } from "../../test/support/upstream-responses";
 import { builtinReply, type RecordedCall, type Scenario } from "../../test/support/upstream-server";
 
@@ -115,7 +116,8 @@ export function clientReplay(plan: ToolPlan): (call: RecordedCall) => Scenario {
     const args = tool ? JSON.stringify(plan.args(tool)) : "";
     if (call.path.endsWith("/messages/count_tokens")) return { status: 200, json: { input_tokens: 12 } };
     if (call.path.endsWith("/responses")) {
-      const o = { model, ...(tool ? { functionCall: { name: tool, arguments: args } } : {}) };
+      // OpenAI's recorded text as the follow-up, as the chat path replays it (no Responses recording exists in ../shared).
+      const o = { model, ...(tool ? { functionCall: { name: tool, arguments: args } } : { text: streamText(loadRecording("openai/text-stream.sse")) }) };
       return stream ? { status: 200, sse: responsesStream(o) } : { status: 200, json: responsesObject(o) };
     }
     if (!stream) return builtinReply(call);

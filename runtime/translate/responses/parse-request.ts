@@ -142,13 +142,17 @@ function mediaSource(url: string): IrMediaSource {
   return m ? { kind: "base64", mediaType: m[1] ?? "", data: m[2] ?? "" } : { kind: "url", url };
 }
 
+/**
+ * Only function tools reach a translated model. OpenAI-hosted tools (`web_search`,
+ * `file_search`, `code_interpreter`, `image_generation`, `mcp`, …) and `namespace` groups are
+ * not offered to it: no other provider runs them, and clients such as Codex send them with
+ * every request, so refusing would refuse the client on every model but OpenAI's. The model
+ * answers without them (responses/README.md, "Tools").
+ */
 function parseTools(value: unknown): IrTool[] {
   if (value === undefined || value === null) return [];
-  return needArray(value, "tools").map((t, i): IrTool => {
-    const tool = needRecord(t, `tools.${i}`);
-    if (tool["type"] !== "function") {
-      throw new TranslateError(`tools.${i}.type ${JSON.stringify(tool["type"])} cannot be translated for this model (only function tools can)`, `tools.${i}.type`);
-    }
+  const tools = needArray(value, "tools").map((t, i) => [needRecord(t, `tools.${i}`), i] as const);
+  return tools.filter(([tool]) => tool["type"] === "function").map(([tool, i]): IrTool => {
     const params = tool["parameters"];
     return {
       name: needString(tool["name"], `tools.${i}.name`),

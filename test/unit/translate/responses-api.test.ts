@@ -35,6 +35,16 @@ describe("Responses request → IR", () => {
     expect(ir.stream).toBe(true);
   });
 
+  it("Codex's tool list (functions, a namespace group, the hosted web_search) reaches a translated model as its function tools only, never a 400", () => {
+    const tools = [
+      ROUND_TRIP.tools[0],
+      { type: "namespace", name: "multi_agent_v1", description: "Sub-agents.", tools: [{ type: "function", name: "close_agent", parameters: { type: "object", properties: {} } }] },
+      { type: "web_search", external_web_access: false },
+    ];
+    const ir = parseResponsesRequest({ model: "m", input: "Hi", tools });
+    expect(ir.tools.map((t) => t.name)).toEqual(["weather"]);
+  });
+
   it("keeps a function-call round trip with its signed reasoning, for Anthropic, and drops fields it cannot use instead of refusing", () => {
     const body = responsesRequestAs("anthropic", ROUND_TRIP, inputItems(ROUND_TRIP.input));
     expect(body).toMatchObject({ max_tokens: 2000, system: "Be brief.", tools: [{ name: "weather", input_schema: { type: "object" } }] });
