@@ -7,27 +7,33 @@ export const RESPONSE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export interface StoredResponse {
   input: unknown[];
   output: unknown[];
+  /** The provider that answered keeps this response itself (an OpenAI pass-through): its id is the provider's. */
+  upstreamHeld: boolean;
 }
 
 export async function saveResponseItems(
   db: D1Database,
   tenantId: string,
-  row: { id: string; end_user_id: string | null; input: readonly unknown[]; output: readonly unknown[]; now: number },
+  row: { id: string; end_user_id: string | null; input: readonly unknown[]; output: readonly unknown[]; now: number; upstreamHeld?: boolean },
 ): Promise<void> {
   await db
-    .prepare("INSERT INTO response_items (id, tenant_id, end_user_id, input_items, output_items, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-    .bind(row.id, tenantId, row.end_user_id, JSON.stringify(row.input), JSON.stringify(row.output), row.now, row.now + RESPONSE_TTL_MS)
+    .prepare(
+      "INSERT INTO response_items (id, tenant_id, end_user_id, input_items, output_items, created_at, expires_at, upstream_held) VALUES (?, ?, ?, ?, ?, ?, ?, ?) " +
+        // A provider's id seen again (a retried request) is the same turn: the first copy stands.
+        "ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(row.id, tenantId, row.end_user_id, JSON.stringify(row.input), JSON.stringify(row.output), row.now, row.now + RESPONSE_TTL_MS, row.upstreamHeld === true ? 1 : 0)
     .run();
 }
 
 /** The tenant's stored response, unless it expired; another tenant's id is not found. */
 export async function findResponseItems(db: D1Database, tenantId: string, id: string, now: number): Promise<StoredResponse | null> {
   const row = await db
-    .prepare("SELECT input_items, output_items FROM response_items WHERE tenant_id = ? AND id = ? AND expires_at > ?")
+    .prepare("SELECT input_items, output_items, upstream_held FROM response_items WHERE tenant_id = ? AND id = ? AND expires_at > ?")
     .bind(tenantId, id, now)
-    .first<{ input_items: string; output_items: string }>();
+    .first<{ input_items: string; output_items: string; upstream_held: number }>();
   if (row === null) return null;
-  return { input: JSON.parse(row.input_items) as unknown[], output: JSON.parse(row.output_items) as unknown[] };
+  return { input: JSON.parse(row.input_items) as unknown[], output: JSON.parse(row.output_items) as unknown[], upstreamHeld: row.upstream_held === 1 };
 }
 
 /** Erases everything stored for one end user of the tenant (GDPR); returns how many turns went. */

@@ -14,6 +14,11 @@ export interface EventsRenderer {
   sse(events: AsyncIterable<EventBatch>): ReadableStream<Uint8Array>;
   /** Throws UpstreamFormatError when the events are no answer. */
   json(events: AsyncIterable<EventBatch>): Promise<string>;
+  /**
+   * Sees a pass-through answer as it is relayed (a whole JSON text, or a copy of the stream's
+   * bytes), e.g. to keep the turn; work it returns is kept alive with waitUntil. Optional.
+   */
+  passed?(answer: { kind: "text"; text: string } | { kind: "bytes"; body: ReadableStream<Uint8Array> }): Promise<void>;
 }
 
 /** complete()'s request (its body's bytes as read, when it came over the wire) and the HTTP context. */
@@ -34,10 +39,16 @@ export async function proxy(request: GatewayRequest, render?: EventsRenderer): P
   const headers: Record<string, string> = { "x-qlaud-provider": done.provider, "server-timing": `upstream;dur=${done.upstreamMs.toFixed(2)}` };
   const answer = done.answer;
   switch (answer.kind) {
-    case "bytes":
-      return new Response(answer.body, { status: 200, headers: { ...headers, ...SSE_HEADERS } });
+    case "bytes": {
+      if (!render?.passed) return new Response(answer.body, { status: 200, headers: { ...headers, ...SSE_HEADERS } });
+      // Only a surface that asks pays for the copy: the others relay the upstream's bytes as they are.
+      const [client, copy] = answer.body.tee();
+      ctx.exec.waitUntil(render.passed({ kind: "bytes", body: copy }).catch((e: unknown) => console.error(`gatehouse ${ctx.requestId}: ${(e as Error).message}`)));
+      return new Response(client, { status: 200, headers: { ...headers, ...SSE_HEADERS } });
+    }
     case "text":
       headers["x-qlaud-cost-micros"] = String((await done.billed).costMicros);
+      if (render?.passed) await render.passed({ kind: "text", text: answer.text }).catch((e: unknown) => console.error(`gatehouse ${ctx.requestId}: ${(e as Error).message}`));
       return new Response(answer.text, { status: 200, headers: { ...headers, "content-type": JSON_TYPE } });
     case "events": {
       const opts = responseOptions(call);

@@ -12,6 +12,7 @@ import { findResponseItems, saveResponseItems } from "../db/response-items";
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
 import { UpstreamFormatError, type IrStreamEvent } from "../translate";
+import { SseParser } from "../translate/sse-parser";
 import { isRecord } from "../translate/json";
 import { randomId } from "../translate/response-options";
 import { inputItems, responsesFromEvents, ResponsesStreamRenderer, type OutputItem, type ResponsesRenderOptions } from "../translate/responses";
@@ -61,7 +62,58 @@ function responsesRenderer(request: ResponsesRequest, body: Record<string, unkno
       await keep(whole.items);
       return JSON.stringify(whole.object);
     },
+    async passed(answer) {
+      if (body.store === false) return;
+      const response = answer.kind === "text" ? responseOfJson(answer.text) : await completedResponse(answer.body);
+      if (response === undefined) return;
+      await keepPassedTurn(request, body, response);
+    },
   };
+}
+
+/**
+ * A turn that passed through to OpenAI, kept under OpenAI's own id so that a follow-up on any
+ * other provider can continue it (a follow-up to OpenAI passes the id on). Its input is the
+ * chain so far: the turn it continued, when that one is kept here, then its own input. A
+ * streamed turn is kept once its copy has been read, after the client got it.
+ */
+async function keepPassedTurn(request: ResponsesRequest, body: Record<string, unknown>, response: Record<string, unknown>): Promise<void> {
+  const { key, ctx } = request;
+  const id = response["id"];
+  const output = response["output"];
+  if (typeof id !== "string" || !Array.isArray(output)) return;
+  const prev = body.previous_response_id;
+  const before = typeof prev === "string" && prev !== "" ? await findResponseItems(ctx.env.DB, key.tenant_id, prev, Date.now()) : null;
+  const input = [...(before ? [...before.input, ...before.output] : []), ...inputItems(body.input)];
+  await saveResponseItems(ctx.env.DB, key.tenant_id, { id, end_user_id: key.end_user_id, input, output, now: Date.now(), upstreamHeld: true });
+}
+
+function responseOfJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `response` of a relayed stream's `response.completed` event (undefined when it never came). */
+async function completedResponse(body: ReadableStream<Uint8Array>): Promise<Record<string, unknown> | undefined> {
+  let found: Record<string, unknown> | undefined;
+  const parser = new SseParser((event, data) => {
+    if (event !== "response.completed" && !data.includes('"response.completed"')) return;
+    const parsed = responseOfJson(data);
+    const response = parsed?.["response"];
+    if (parsed?.["type"] === "response.completed" && isRecord(response)) found = response;
+  });
+  const reader = body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parser.push(value);
+  }
+  parser.end();
+  return found;
 }
 
 /**
@@ -77,6 +129,8 @@ async function withStoredTurns(request: ResponsesRequest): Promise<{ body: Recor
   if (typeof prev !== "string" || prev === "") return asCame;
   const stored = await findResponseItems(ctx.env.DB, key.tenant_id, prev, Date.now());
   const speaksResponses = resolveModel(String(body.model), configOf(ctx.env).unlistedRoutes)[0]?.provider.formats.includes("responses") ?? false;
+  // OpenAI keeps the turns that passed through to it: its own id goes on to it untouched.
+  if (stored?.upstreamHeld === true && speaksResponses) return asCame;
   if (stored === null) {
     if (speaksResponses) return asCame;
     throw new ApiError("not_found", `previous response "${prev.slice(0, 120)}" not found (responses are kept 30 days, and only with store)`, { param: "previous_response_id" });

@@ -4,7 +4,7 @@
 // real OpenAI streams) come back untouched, and the usage in `response.completed` is billed.
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chargeFor, expectedCostMicros, expectGatewayHeaders, post, useGateway } from "../support/gateway-harness";
 
 const gw = useGateway();
@@ -108,6 +108,31 @@ describe("openai SDK responses → openai/gpt-5 (pass-through to /responses)", (
     const ok = await sdk().responses.create({ model: "openai/gpt-5", input: "And then?", previous_response_id: "resp_openai_own" });
     expect(ok.id).toBe((JSON.parse(fixture("reasoning-response.json")) as { id: string }).id);
     expect(gw.up.calls[0]?.body).toMatchObject({ previous_response_id: "resp_openai_own" });
+  });
+
+  it("a streamed turn that passed through to OpenAI is kept under OpenAI's id: an Anthropic follow-up continues it, an OpenAI one passes the id on", async () => {
+    const recording = fixture("text-stream.sse");
+    const completed = recording.split("\n\n").find((b) => b.startsWith("event: response.completed")) ?? "";
+    const { response } = JSON.parse(completed.slice(completed.indexOf("data: ") + 6)) as { response: { id: string; output: Array<{ type: string; content?: Array<{ text?: string }> }> } };
+    const said = response.output.flatMap((o) => o.content ?? []).map((c) => c.text ?? "").join("").slice(0, 40);
+    gw.up.enqueue({ path: "/openai/", sse: recording });
+    const first = await post(gw.worker, "/v1/responses", { model: "openai/gpt-5", input: "AI news?", stream: true });
+    expect(first.status).toBe(200);
+    await first.text();
+    // Kept once the stream's copy is read (after the client got it): the follow-up may have to wait a moment.
+    await vi.waitFor(
+      async () => {
+        const next = await post(gw.worker, "/v1/responses", { model: "anthropic/claude-sonnet-4-5", input: "Shorter?", previous_response_id: response.id, max_output_tokens: 50 });
+        expect(next.status, await next.clone().text()).toBe(200);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+    const toAnthropic = gw.up.calls.find((c) => c.path.includes("/anthropic/"));
+    expect(JSON.stringify(toAnthropic?.body)).toContain("AI news?");
+    expect(JSON.stringify(toAnthropic?.body)).toContain(said.slice(0, 20));
+    gw.up.enqueue({ path: "/openai/", text: fixture("reasoning-response.json") });
+    await sdk().responses.create({ model: "openai/gpt-5", input: "And then?", previous_response_id: response.id });
+    expect(gw.up.calls.at(-1)?.body).toMatchObject({ previous_response_id: response.id, input: "And then?" });
   });
 
   it("OpenAI's error event and response.failed reach the client as they came; nothing is billed", async () => {
