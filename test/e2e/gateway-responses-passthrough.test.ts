@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
 import { describe, expect, it, vi } from "vitest";
-import { chargeFor, expectedCostMicros, expectGatewayHeaders, post, useGateway } from "../support/gateway-harness";
+import { chargeFor, expectedCostMicros, expectGatewayHeaders, post, useGateway, openaiSdkFor } from "../support/gateway-harness";
 
 const gw = useGateway();
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/responses/${name}`, import.meta.url), "utf8");
@@ -16,18 +16,7 @@ function usageOf(sse: string): { input_tokens: number; output_tokens: number; in
   return (JSON.parse(completed.slice(completed.indexOf("data: ") + 6)) as { response: { usage: ReturnType<typeof usageOf> } }).response.usage;
 }
 
-let lastHeaders: Headers | undefined;
-function sdk(): OpenAI {
-  return new OpenAI({
-    baseURL: `${gw.worker.url}/v1`,
-    apiKey: gw.worker.masterKey,
-    fetch: async (url, init) => {
-      const res = await fetch(url, init);
-      lastHeaders = res.headers;
-      return res;
-    },
-  });
-}
+const { sdk, lastHeaders: headersOfLast } = openaiSdkFor(gw);
 
 const WEATHER: OpenAI.Responses.FunctionTool = { type: "function", name: "get_weather", description: "Weather", parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] }, strict: false };
 
@@ -56,7 +45,7 @@ describe("openai SDK responses → openai/gpt-5 (pass-through to /responses)", (
     let summary = "";
     stream.on("response.reasoning_summary_text.delta", (e) => (summary += e.delta));
     const first = await stream.finalResponse();
-    expectGatewayHeaders(lastHeaders ?? new Headers(), "openai");
+    expectGatewayHeaders(headersOfLast(), "openai");
     expect(summary).toMatch(/^\*\*Calculating step-by-step using calculator\*\*/);
     const call = first.output.find((o) => o.type === "function_call") as OpenAI.Responses.ResponseFunctionToolCall | undefined;
     expect(call).toMatchObject({ name: "calculator", arguments: '{"a":12,"b":7,"op":"add"}' });

@@ -5,24 +5,12 @@
 // typed 402.
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { chargeFor, expectedCostMicros, expectGatewayHeaders, post, streamText, useGateway } from "../support/gateway-harness";
+import { chargeFor, expectedCostMicros, expectGatewayHeaders, post, streamText, useGateway, openaiSdkFor } from "../support/gateway-harness";
 import { loadRecording, recordingsAvailable } from "../support/upstream-server";
 
 const gw = useGateway();
 
-/** The SDK with only baseURL changed, remembering the last answer's headers (its streams do not expose them). */
-let lastHeaders: Headers | undefined;
-function sdk(): OpenAI {
-  return new OpenAI({
-    baseURL: `${gw.worker.url}/v1`,
-    apiKey: gw.worker.masterKey,
-    fetch: async (url, init) => {
-      const res = await fetch(url, init);
-      lastHeaders = res.headers;
-      return res;
-    },
-  });
-}
+const { sdk, lastHeaders: headersOfLast } = openaiSdkFor(gw);
 
 const WEATHER: OpenAI.Responses.FunctionTool = {
   type: "function",
@@ -56,8 +44,8 @@ describe.skipIf(!recordingsAvailable())("openai SDK responses → anthropic (tra
     const usage = final.usage;
     expect(usage?.input_tokens).toBe(43);
     expect(usage?.output_tokens).toBeGreaterThan(1);
-    expectGatewayHeaders(lastHeaders ?? new Headers(), "anthropic");
-    const entry = await chargeFor(gw.worker, lastHeaders?.get("x-qlaud-request-id") ?? "");
+    expectGatewayHeaders(headersOfLast(), "anthropic");
+    const entry = await chargeFor(gw.worker, headersOfLast().get("x-qlaud-request-id") ?? "");
     expect(entry.amount_micros).toBe(-expectedCostMicros("anthropic/claude-sonnet-4-5", { input: usage?.input_tokens ?? 0, output: usage?.output_tokens ?? 0 }));
   });
 
@@ -137,7 +125,7 @@ describe.skipIf(!recordingsAvailable())("openai SDK responses → an OpenAI-comp
     let reasoning = "";
     stream.on("response.reasoning_summary_text.delta", (e) => (reasoning += e.delta));
     const final = await stream.finalResponse();
-    expectGatewayHeaders(lastHeaders ?? new Headers(), "deepseek");
+    expectGatewayHeaders(headersOfLast(), "deepseek");
     const chunks = recording.split("\n\n").filter((b) => b.startsWith("data: {")).map((b) => JSON.parse(b.slice(6)) as { choices: Array<{ delta: { reasoning_content?: string | null } }> });
     expect(reasoning).toBe(chunks.map((c) => c.choices[0]?.delta.reasoning_content ?? "").join(""));
     expect(reasoning.length).toBeGreaterThan(10);

@@ -180,3 +180,22 @@ export async function walletBalance(worker: LocalWorker): Promise<WalletBalance>
   if (!res.ok) throw new Error(`GET /v1/wallet: HTTP ${res.status}`);
   return (await res.json()) as WalletBalance;
 }
+
+/**
+ * The official openai SDK with only `baseURL` changed (and the gateway's master key), remembering
+ * the last answer's headers: its streams do not expose them.
+ */
+export function openaiSdkFor(gw: Gateway): { sdk: () => OpenAI; lastHeaders: () => Headers } {
+  let last = new Headers();
+  const sdk = () =>
+    new OpenAI({
+      baseURL: `${gw.worker.url}/v1`,
+      apiKey: gw.worker.masterKey,
+      fetch: async (url, init) => {
+        const res = await fetch(url, init);
+        last = res.headers;
+        return res;
+      },
+    });
+  return { sdk, lastHeaders: () => last };
+}
