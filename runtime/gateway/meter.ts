@@ -71,15 +71,14 @@ export async function holdWorstCase(request: CompletionRequest, ctx: RequestCont
   const asked = shape.outputLimit ?? Number.POSITIVE_INFINITY;
   const plans = new Map(bounds.map((p) => [p.candidate, { ...p, outputLimit: Math.min(affordableOutput(p, hold.worstMicros), asked) }]));
 
-  let markSettled = () => {};
-  ctx.exec.waitUntil(new Promise<void>((done) => (markSettled = done)));
   let resolveBilled: (b: Billed) => void = () => {};
   const billed = new Promise<Billed>((r) => (resolveBilled = r));
+  // The invocation lives until the call is settled (a hang-up must not end it first).
+  ctx.exec.waitUntil(billed.then(() => {}));
   let settled = false;
   const finish = (micros: number, usage: TokenUsage, provider: string, outcome: string): void => {
     if (settled) return;
     settled = true;
-    markSettled();
     const flushing = settle(ctx.env, key, hold, micros, usageRecord(request, provider, usage, outcome));
     if (flushing) ctx.exec.waitUntil(flushing);
     resolveBilled({ usage, costMicros: micros, outcome });
