@@ -12,4 +12,8 @@ export declare const body_updateKey: Validator;
 export declare const body_createMessage: Validator;
 export declare const body_countMessageTokens: Validator;
 export declare const body_createResponse: Validator;
+export declare const body_setRetention: Validator;
+export declare const body_createThread: Validator;
+export declare const body_updateThread: Validator;
+export declare const body_createThreadMessage: Validator;
 export declare const body_createCheckoutSession: Validator;

@@ -90,6 +90,17 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "eraseEndUser",
+    method: "DELETE",
+    path: "/v1/end-users/:end_user_id",
+    auth: "master",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "getHealth",
     method: "GET",
     path: "/v1/health",
@@ -200,6 +211,127 @@ export const routes: readonly RouteDef[] = [
     streams: true,
   },
   {
+    operationId: "getRetention",
+    method: "GET",
+    path: "/v1/retention",
+    auth: "master",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "setRetention",
+    method: "PUT",
+    path: "/v1/retention",
+    auth: "master",
+    surface: "gatehouse",
+    body: "body_setRetention",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "searchMessages",
+    method: "GET",
+    path: "/v1/search",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_searchMessages",
+    streams: false,
+  },
+  {
+    operationId: "listThreads",
+    method: "GET",
+    path: "/v1/threads",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_listThreads",
+    streams: false,
+  },
+  {
+    operationId: "createThread",
+    method: "POST",
+    path: "/v1/threads",
+    auth: "standard",
+    surface: "gatehouse",
+    body: "body_createThread",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "deleteEmptyThreads",
+    method: "DELETE",
+    path: "/v1/threads/empty",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_deleteEmptyThreads",
+    streams: false,
+  },
+  {
+    operationId: "getThread",
+    method: "GET",
+    path: "/v1/threads/:id",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "updateThread",
+    method: "PATCH",
+    path: "/v1/threads/:id",
+    auth: "standard",
+    surface: "gatehouse",
+    body: "body_updateThread",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "deleteThread",
+    method: "DELETE",
+    path: "/v1/threads/:id",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "listThreadMessages",
+    method: "GET",
+    path: "/v1/threads/:id/messages",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_listThreadMessages",
+    streams: false,
+  },
+  {
+    operationId: "createThreadMessage",
+    method: "POST",
+    path: "/v1/threads/:id/messages",
+    auth: "standard",
+    surface: "gatehouse",
+    body: "body_createThreadMessage",
+    bodyRequired: true,
+    query: null,
+    streams: true,
+  },
+  {
     operationId: "getUsage",
     method: "GET",
     path: "/v1/usage",
@@ -295,6 +427,8 @@ export interface Handlers<Ctx> {
   getCors(input: Input<"getCors">, ctx: Ctx): Promise<Reply<"getCors">>;
   /** PUT /v1/cors — Replaces the tenant's allowed browser origins (an empty list allows none). */
   setCors(input: Input<"setCors">, ctx: Ctx): Promise<Reply<"setCors">>;
+  /** DELETE /v1/end-users/{end_user_id} — GDPR erase: hard-deletes the end user's threads, messages, search entries, connections and */
+  eraseEndUser(input: Input<"eraseEndUser">, ctx: Ctx): Promise<Reply<"eraseEndUser">>;
   /** GET /v1/health — Is the service up? Answers without authentication. */
   getHealth(input: Input<"getHealth">, ctx: Ctx): Promise<Reply<"getHealth">>;
   /** GET /v1/keys — List the tenant's active keys (never their secrets). */
@@ -315,6 +449,28 @@ export interface Handlers<Ctx> {
   listModels(input: Input<"listModels">, ctx: Ctx): Promise<Reply<"listModels">>;
   /** POST /v1/responses — Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
   createResponse(input: Input<"createResponse">, ctx: Ctx): Promise<Reply<"createResponse">>;
+  /** GET /v1/retention — The tenant's retention setting. */
+  getRetention(input: Input<"getRetention">, ctx: Ctx): Promise<Reply<"getRetention">>;
+  /** PUT /v1/retention — Set how long inactive threads are kept. */
+  setRetention(input: Input<"setRetention">, ctx: Ctx): Promise<Reply<"setRetention">>;
+  /** GET /v1/search — Full-text (and, where deployed, semantic) search over thread messages. A standard key searches only its own end user's. */
+  searchMessages(input: Input<"searchMessages">, ctx: Ctx): Promise<Reply<"searchMessages">>;
+  /** GET /v1/threads — List threads, newest first (by creation). Master keys see every end user's unless `end_user_id` narrows it. */
+  listThreads(input: Input<"listThreads">, ctx: Ctx): Promise<Reply<"listThreads">>;
+  /** POST /v1/threads — Start a thread. */
+  createThread(input: Input<"createThread">, ctx: Ctx): Promise<Reply<"createThread">>;
+  /** DELETE /v1/threads/empty — Delete every thread without messages (a standard key: its own end user's). */
+  deleteEmptyThreads(input: Input<"deleteEmptyThreads">, ctx: Ctx): Promise<Reply<"deleteEmptyThreads">>;
+  /** GET /v1/threads/{id} — One thread. */
+  getThread(input: Input<"getThread">, ctx: Ctx): Promise<Reply<"getThread">>;
+  /** PATCH /v1/threads/{id} — Replace a thread's metadata. */
+  updateThread(input: Input<"updateThread">, ctx: Ctx): Promise<Reply<"updateThread">>;
+  /** DELETE /v1/threads/{id} — Delete a thread: it disappears from every read and from search at once; its messages are erased for good later. */
+  deleteThread(input: Input<"deleteThread">, ctx: Ctx): Promise<Reply<"deleteThread">>;
+  /** GET /v1/threads/{id}/messages — A thread's messages, one page at a time. */
+  listThreadMessages(input: Input<"listThreadMessages">, ctx: Ctx): Promise<Reply<"listThreadMessages">>;
+  /** POST /v1/threads/{id}/messages — Send the next user turn: Gatehouse loads the thread's earlier messages into the model's */
+  createThreadMessage(input: Input<"createThreadMessage">, ctx: Ctx): Promise<Reply<"createThreadMessage">>;
   /** GET /v1/usage — The tenant's usage in a time window, with totals and breakdowns per key, model and UTC */
   getUsage(input: Input<"getUsage">, ctx: Ctx): Promise<Reply<"getUsage">>;
   /** GET /v1/wallet — Current balance and the amount reserved for requests in flight. */

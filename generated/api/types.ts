@@ -87,6 +87,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/end-users/{end_user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * @description GDPR erase: hard-deletes the end user's threads, messages, search entries, connections and
+         *     stored responses, and replaces their id in usage rows with a one-way pseudonym. Master keys only.
+         */
+        delete: operations["eraseEndUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -228,6 +248,117 @@ export interface paths {
         /** @description Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
         post: operations["createResponse"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The tenant's retention setting. */
+        get: operations["getRetention"];
+        /** @description Set how long inactive threads are kept. */
+        put: operations["setRetention"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Full-text (and, where deployed, semantic) search over thread messages. A standard key searches only its own end user's. */
+        get: operations["searchMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description List threads, newest first (by creation). Master keys see every end user's unless `end_user_id` narrows it. */
+        get: operations["listThreads"];
+        put?: never;
+        /** @description Start a thread. */
+        post: operations["createThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One thread. */
+        get: operations["getThread"];
+        put?: never;
+        post?: never;
+        /** @description Delete a thread: it disappears from every read and from search at once; its messages are erased for good later. */
+        delete: operations["deleteThread"];
+        options?: never;
+        head?: never;
+        /** @description Replace a thread's metadata. */
+        patch: operations["updateThread"];
+        trace?: never;
+    };
+    "/v1/threads/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A thread's messages, one page at a time. */
+        get: operations["listThreadMessages"];
+        put?: never;
+        /**
+         * @description Send the next user turn: Gatehouse loads the thread's earlier messages into the model's
+         *     context (the oldest whole turns dropped when they do not fit), calls the model through the
+         *     wallet like `/v1/messages`, and stores the user's turn and the reply together.
+         */
+        post: operations["createThreadMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/empty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Delete every thread without messages (a standard key: its own end user's). */
+        delete: operations["deleteEmptyThreads"];
         options?: never;
         head?: never;
         patch?: never;
@@ -752,6 +883,57 @@ export interface components {
             /** @description Display name, 1–200 characters. */
             name: string;
         };
+        /** @description The next user turn of a thread. */
+        CreateThreadMessageRequest: {
+            /** @description Tools the app runs itself (coming with the agent loop: refused today). */
+            client_tools?: components["schemas"]["AnthropicTool"][];
+            /** @description The user's turn: a string, or Anthropic content blocks. */
+            content: string | components["schemas"]["AnthropicContentBlock"][];
+            /**
+             * Format: int32
+             * @description The most model rounds in one turn (coming with the agent loop: refused today).
+             */
+            max_iterations?: number;
+            /**
+             * Format: int32
+             * @description The most tokens to generate; also bounds the worst-case cost held from the wallet.
+             */
+            max_tokens: number;
+            /** @description `provider/model` or an alias, as on `/v1/messages`. */
+            model: string;
+            /** @description Sequences that stop generation, forwarded as on `/v1/messages`. */
+            stop_sequences?: string[];
+            /** @description Stream the turn as server-sent events (Anthropic events plus `qlaud.*` events). */
+            stream?: boolean;
+            /** @description The system prompt for this turn (not stored in the thread). */
+            system?: string | components["schemas"]["AnthropicContentBlock"][];
+            /**
+             * Format: double
+             * @description Sampling temperature, forwarded as on `/v1/messages`.
+             */
+            temperature?: number;
+            /** @description Extended thinking, forwarded as on `/v1/messages`; thinking blocks are stored with their signatures. */
+            thinking?: Record<string, never>;
+            /** @description Tools the model may call (coming with the agent loop: refused today). */
+            tools?: components["schemas"]["AnthropicTool"][];
+            /** @description How tools are offered (coming with the agent loop: refused today). */
+            tools_mode?: components["schemas"]["ToolsMode"];
+            /**
+             * Format: double
+             * @description Nucleus sampling, forwarded as on `/v1/messages`.
+             */
+            top_p?: number;
+        };
+        /** @description Start a thread. */
+        CreateThreadRequest: {
+            /**
+             * @description The end user the thread belongs to (1–200 characters). A standard key's threads always
+             *     belong to its own end user: it may omit this or repeat it, never name another.
+             */
+            end_user_id?: string;
+            /** @description Your labels. */
+            metadata?: components["schemas"]["ThreadMetadata"];
+        };
         /** @description Add money to a tenant's wallet. */
         CreditRequest: {
             /**
@@ -773,6 +955,74 @@ export interface components {
              * @description Balance after the credit.
              */
             balance_micros: number;
+        };
+        /** @description How many threads `DELETE /v1/threads/empty` removed. */
+        DeletedEmptyThreads: {
+            /**
+             * Format: int64
+             * @description The number of threads without messages that were deleted.
+             */
+            deleted: number;
+            /**
+             * @description Always `list.deleted`.
+             * @enum {string}
+             */
+            object: "list.deleted";
+        };
+        /** @description The thread that was deleted. */
+        DeletedThread: {
+            /**
+             * @description Always true.
+             * @enum {boolean}
+             */
+            deleted: true;
+            /** @description Thread id. */
+            id: string;
+            /**
+             * @description Always `thread.deleted`.
+             * @enum {string}
+             */
+            object: "thread.deleted";
+        };
+        /** @description What an erase removed. */
+        ErasedEndUser: {
+            /**
+             * Format: int64
+             * @description Connected vendor accounts deleted.
+             */
+            connections: number;
+            /** @description The end user. */
+            end_user_id: string;
+            /**
+             * Format: int64
+             * @description Messages deleted.
+             */
+            messages: number;
+            /**
+             * @description Always `end_user.erased`.
+             * @enum {string}
+             */
+            object: "end_user.erased";
+            /**
+             * Format: int64
+             * @description Stored `/v1/responses` turns deleted.
+             */
+            responses: number;
+            /**
+             * Format: int64
+             * @description Search entries deleted.
+             */
+            search_entries: number;
+            /**
+             * Format: int64
+             * @description Threads deleted (with every message).
+             */
+            threads: number;
+            /**
+             * Format: int64
+             * @description Usage rows kept for invoicing, their end user id replaced by a one-way pseudonym.
+             */
+            usage_events_pseudonymized: number;
         };
         /** @description What went wrong and how to fix it. */
         ErrorDetail: {
@@ -903,6 +1153,13 @@ export interface components {
              */
             object: "list";
         };
+        /**
+         * @description Who wrote a message.
+         * @enum {string}
+         */
+        MessageRole: "user" | "assistant";
+        /** @description A metadata value: a string of at most 500 characters. */
+        MetadataValue: string;
         /** @description A model you can name in `model`: `provider/model`, or an alias served by several providers. */
         ModelInfo: {
             /**
@@ -1176,6 +1433,14 @@ export interface components {
              */
             total_tokens: number;
         };
+        /** @description How long the tenant's threads are kept. */
+        RetentionSettings: {
+            /**
+             * @description Threads inactive for more than this many days are erased (messages and search entries
+             *     included) by a daily job; null keeps them until deleted.
+             */
+            thread_retention_days: number | null;
+        };
         /** @description The key that was revoked. */
         RevokedKey: {
             /** @description Key id. */
@@ -1186,12 +1451,192 @@ export interface components {
              */
             revoked: true;
         };
+        /** @description One search match. */
+        SearchHit: {
+            /**
+             * Format: int64
+             * @description When the message was stored, epoch ms.
+             */
+            created_at: number;
+            /** @description Who wrote it. */
+            role: components["schemas"]["MessageRole"];
+            /**
+             * Format: double
+             * @description Relevance: higher is better (comparable within one answer only).
+             */
+            score: number;
+            /**
+             * Format: int64
+             * @description The message's `seq`.
+             */
+            seq: number;
+            /** @description The matching passage, query terms marked with `<mark>`…`</mark>` (the rest of the text escaped as HTML). */
+            snippet: string;
+            /** @description The thread the message is in. */
+            thread_id: string;
+        };
+        /** @description Search results, best first. */
+        SearchResults: {
+            /** @description The matches. */
+            data: components["schemas"]["SearchHit"][];
+            /**
+             * @description Always `list`.
+             * @enum {string}
+             */
+            object: "list";
+            /** @description The query as given. */
+            query: string;
+        };
+        /**
+         * @description Ascending or descending `seq`.
+         * @enum {string}
+         */
+        SortOrder: "asc" | "desc";
+        /** @description A conversation Gatehouse keeps: send the next user turn, it loads the context and stores the reply. */
+        Thread: {
+            /**
+             * Format: int64
+             * @description Creation time, epoch ms.
+             */
+            created_at: number;
+            /** @description The end user the thread belongs to; null for a tenant-level thread (master keys only). */
+            end_user_id: string | null;
+            /** @description Thread id (a UUID). */
+            id: string;
+            /**
+             * Format: int64
+             * @description The last turn's time (creation time until the first turn), epoch ms.
+             */
+            last_active_at: number;
+            /**
+             * Format: int64
+             * @description How many messages the thread holds.
+             */
+            message_count: number;
+            /** @description Your labels. */
+            metadata: components["schemas"]["ThreadMetadata"];
+            /**
+             * @description Always `thread`.
+             * @enum {string}
+             */
+            object: "thread";
+        };
+        /** @description One stored message of a thread. */
+        ThreadMessage: {
+            /** @description The Anthropic content blocks the model saw (user) or produced (assistant). */
+            content: components["schemas"]["AnthropicContentBlock"][];
+            /**
+             * Format: int64
+             * @description When it was stored, epoch ms.
+             */
+            created_at: number;
+            /** @description The request (`x-qlaud-request-id`) of the turn that stored it. */
+            request_id: string | null;
+            /** @description `user` or `assistant`. */
+            role: components["schemas"]["MessageRole"];
+            /**
+             * Format: int64
+             * @description Position in the thread: 1, 2, 3, … with no gaps.
+             */
+            seq: number;
+        };
+        /** @description A page of a thread's messages. */
+        ThreadMessagePage: {
+            /** @description The messages, in the requested order. */
+            data: components["schemas"]["ThreadMessage"][];
+            /** @description True when more messages follow in the direction of the page's order. */
+            has_more: boolean;
+            /** @description The largest `seq` on this page (pass as `after_seq` to read on, oldest to newest), or null when empty. */
+            next_after_seq: number | null;
+            /** @description The smallest `seq` on this page (pass as `before_seq` to read back, newest to oldest), or null when empty. */
+            next_before_seq: number | null;
+            /**
+             * @description Always `list`.
+             * @enum {string}
+             */
+            object: "list";
+        };
+        /** @description Your own key/value labels on a thread (at most 50 keys; values are strings up to 500 characters). */
+        ThreadMetadata: Record<string, never>;
+        /** @description A page of threads, newest first unless `order=asc`. */
+        ThreadPage: {
+            /** @description The threads. */
+            data: components["schemas"]["Thread"][];
+            /** @description True when more threads follow; pass `next_after` as `after` for them. */
+            has_more: boolean;
+            /** @description The `after` cursor for the next page, or null when this page is the last. */
+            next_after: string | null;
+            /**
+             * @description Always `list`.
+             * @enum {string}
+             */
+            object: "list";
+        };
+        /** @description A finished, stored turn. */
+        ThreadTurn: {
+            /** @description The assistant's content blocks, as stored. */
+            content: components["schemas"]["AnthropicContentBlock"][];
+            /**
+             * Format: int64
+             * @description What the turn cost, in micro-dollars.
+             */
+            cost_micros: number;
+            /**
+             * Format: int32
+             * @description Model rounds the turn took (1 without tools).
+             */
+            iterations: number;
+            /**
+             * Format: int64
+             * @description The `seq` of the stored assistant message (the user's turn is `seq - 1`).
+             */
+            seq: number;
+            /** @description Why the model stopped (`end_turn`, `max_tokens`, `stop_sequence`, …). */
+            stop_reason: string | null;
+            /** @description The thread. */
+            thread_id: string;
+            /** @description Token counts. */
+            usage: components["schemas"]["TurnUsage"];
+        };
+        /**
+         * @description How a thread turn may use tools. Only the default (no tools) works today; the agent loop brings the rest.
+         * @enum {string}
+         */
+        ToolsMode: "dynamic" | "explicit" | "tenant";
+        /** @description Token counts of a turn. */
+        TurnUsage: {
+            /**
+             * Format: int64
+             * @description Input tokens written to the provider's prompt cache.
+             */
+            cache_creation_input_tokens?: number;
+            /**
+             * Format: int64
+             * @description Input tokens read from the provider's prompt cache.
+             */
+            cache_read_input_tokens?: number;
+            /**
+             * Format: int64
+             * @description Input tokens of every model round.
+             */
+            input_tokens: number;
+            /**
+             * Format: int64
+             * @description Output tokens of every model round.
+             */
+            output_tokens: number;
+        };
         /** @description Change a key's label or cap; takes effect on the key's next request. */
         UpdateKeyRequest: {
             /** @description A new cap in US dollars (≥ 0), or null to remove it. */
             max_spend_usd?: number | null;
             /** @description A new label, 1–100 characters. */
             name?: string;
+        };
+        /** @description Change a thread's labels. */
+        UpdateThreadRequest: {
+            /** @description Replaces the thread's labels whole (`{}` clears them). */
+            metadata: components["schemas"]["ThreadMetadata"];
         };
         /** @description Usage of one UTC calendar day. */
         UsageByDay: {
@@ -1905,6 +2350,46 @@ export interface operations {
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    eraseEndUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                end_user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasedEndUser"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2696,6 +3181,690 @@ export interface operations {
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionSettings"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    setRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionSettings"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionSettings"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    searchMessages: {
+        parameters: {
+            query: {
+                /** @description Only this end user's messages (a standard key: its own, the default). */
+                end_user_id?: string;
+                /** @description Matches to return, 1–50 (default 10). */
+                limit?: number;
+                /** @description What to look for, 1–500 characters. */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listThreads: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of the previous page. */
+                after?: string;
+                /** @description Only this end user's threads (a standard key: its own, the default). */
+                end_user_id?: string;
+                /** @description Threads per page, 1–100 (default 20). */
+                limit?: number;
+                /** @description `desc` (default, newest first) or `asc`. */
+                order?: components["schemas"]["SortOrder"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadPage"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateThreadRequest"];
+            };
+        };
+        responses: {
+            /** @description A created resource. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedThread"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    updateThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateThreadRequest"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listThreadMessages: {
+        parameters: {
+            query?: {
+                /** @description Only messages with a larger `seq`. */
+                after_seq?: number;
+                /** @description Only messages with a smaller `seq`. */
+                before_seq?: number;
+                /** @description Messages per page, 1–100 (default 20). */
+                limit?: number;
+                /** @description `desc` (default, newest first) or `asc`. */
+                order?: components["schemas"]["SortOrder"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadMessagePage"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createThreadMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateThreadMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    /** @description The `seq` the assistant's reply is stored under. */
+                    "x-qlaud-assistant-seq": string;
+                    /** @description The thread. */
+                    "x-qlaud-thread-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadTurn"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 409: the thread is running another turn; retry once it finishes. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteEmptyThreads: {
+        parameters: {
+            query?: {
+                /** @description Only this end user's threads (a standard key: its own, the default). */
+                end_user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedEmptyThreads"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ const ROUTES = {
   listConnectors: { method: "GET", path: "/v1/connectors" },
   getCors: { method: "GET", path: "/v1/cors" },
   setCors: { method: "PUT", path: "/v1/cors" },
+  eraseEndUser: { method: "DELETE", path: "/v1/end-users/{end_user_id}" },
   getHealth: { method: "GET", path: "/v1/health" },
   listKeys: { method: "GET", path: "/v1/keys" },
   createKey: { method: "POST", path: "/v1/keys" },
@@ -24,6 +25,17 @@ const ROUTES = {
   countMessageTokens: { method: "POST", path: "/v1/messages/count_tokens" },
   listModels: { method: "GET", path: "/v1/models" },
   createResponse: { method: "POST", path: "/v1/responses" },
+  getRetention: { method: "GET", path: "/v1/retention" },
+  setRetention: { method: "PUT", path: "/v1/retention" },
+  searchMessages: { method: "GET", path: "/v1/search" },
+  listThreads: { method: "GET", path: "/v1/threads" },
+  createThread: { method: "POST", path: "/v1/threads" },
+  deleteEmptyThreads: { method: "DELETE", path: "/v1/threads/empty" },
+  getThread: { method: "GET", path: "/v1/threads/{id}" },
+  updateThread: { method: "PATCH", path: "/v1/threads/{id}" },
+  deleteThread: { method: "DELETE", path: "/v1/threads/{id}" },
+  listThreadMessages: { method: "GET", path: "/v1/threads/{id}/messages" },
+  createThreadMessage: { method: "POST", path: "/v1/threads/{id}/messages" },
   getUsage: { method: "GET", path: "/v1/usage" },
   getWallet: { method: "GET", path: "/v1/wallet" },
   createCheckoutSession: { method: "POST", path: "/v1/wallet/checkout" },
@@ -70,6 +82,11 @@ export class Gatehouse extends BaseClient<operations> {
   /** Replaces the tenant's allowed browser origins (an empty list allows none). (`PUT /v1/cors`) */
   setCors(args: Args<operations["setCors"]>, options?: RequestOptions): Promise<Result<operations["setCors"]>> {
     return this.call("setCors", args, options);
+  }
+
+  /** GDPR erase: hard-deletes the end user's threads, messages, search entries, connections and (`DELETE /v1/end-users/{end_user_id}`) */
+  eraseEndUser(args: Args<operations["eraseEndUser"]>, options?: RequestOptions): Promise<Result<operations["eraseEndUser"]>> {
+    return this.call("eraseEndUser", args, options);
   }
 
   /** Is the service up? Answers without authentication. (`GET /v1/health`) */
@@ -130,6 +147,66 @@ export class Gatehouse extends BaseClient<operations> {
   /** createResponse, streamed: yields each server-sent event (`POST /v1/responses` with `stream: true`) */
   createResponseStream(args: Args<operations["createResponse"]>, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {
     return this.callStream("createResponse", withStream(args), options);
+  }
+
+  /** The tenant's retention setting. (`GET /v1/retention`) */
+  getRetention(args?: Args<operations["getRetention"]>, options?: RequestOptions): Promise<Result<operations["getRetention"]>> {
+    return this.call("getRetention", args, options);
+  }
+
+  /** Set how long inactive threads are kept. (`PUT /v1/retention`) */
+  setRetention(args: Args<operations["setRetention"]>, options?: RequestOptions): Promise<Result<operations["setRetention"]>> {
+    return this.call("setRetention", args, options);
+  }
+
+  /** Full-text (and, where deployed, semantic) search over thread messages. A standard key searches only its own end user's. (`GET /v1/search`) */
+  searchMessages(args?: Args<operations["searchMessages"]>, options?: RequestOptions): Promise<Result<operations["searchMessages"]>> {
+    return this.call("searchMessages", args, options);
+  }
+
+  /** List threads, newest first (by creation). Master keys see every end user's unless `end_user_id` narrows it. (`GET /v1/threads`) */
+  listThreads(args?: Args<operations["listThreads"]>, options?: RequestOptions): Promise<Result<operations["listThreads"]>> {
+    return this.call("listThreads", args, options);
+  }
+
+  /** Start a thread. (`POST /v1/threads`) */
+  createThread(args: Args<operations["createThread"]>, options?: RequestOptions): Promise<Result<operations["createThread"]>> {
+    return this.call("createThread", args, options);
+  }
+
+  /** Delete every thread without messages (a standard key: its own end user's). (`DELETE /v1/threads/empty`) */
+  deleteEmptyThreads(args?: Args<operations["deleteEmptyThreads"]>, options?: RequestOptions): Promise<Result<operations["deleteEmptyThreads"]>> {
+    return this.call("deleteEmptyThreads", args, options);
+  }
+
+  /** One thread. (`GET /v1/threads/{id}`) */
+  getThread(args: Args<operations["getThread"]>, options?: RequestOptions): Promise<Result<operations["getThread"]>> {
+    return this.call("getThread", args, options);
+  }
+
+  /** Replace a thread's metadata. (`PATCH /v1/threads/{id}`) */
+  updateThread(args: Args<operations["updateThread"]>, options?: RequestOptions): Promise<Result<operations["updateThread"]>> {
+    return this.call("updateThread", args, options);
+  }
+
+  /** Delete a thread: it disappears from every read and from search at once; its messages are erased for good later. (`DELETE /v1/threads/{id}`) */
+  deleteThread(args: Args<operations["deleteThread"]>, options?: RequestOptions): Promise<Result<operations["deleteThread"]>> {
+    return this.call("deleteThread", args, options);
+  }
+
+  /** A thread's messages, one page at a time. (`GET /v1/threads/{id}/messages`) */
+  listThreadMessages(args: Args<operations["listThreadMessages"]>, options?: RequestOptions): Promise<Result<operations["listThreadMessages"]>> {
+    return this.call("listThreadMessages", args, options);
+  }
+
+  /** Send the next user turn: Gatehouse loads the thread's earlier messages into the model's (`POST /v1/threads/{id}/messages`) */
+  createThreadMessage(args: Args<operations["createThreadMessage"]>, options?: RequestOptions): Promise<Result<operations["createThreadMessage"]>> {
+    return this.call("createThreadMessage", args, options);
+  }
+
+  /** createThreadMessage, streamed: yields each server-sent event (`POST /v1/threads/{id}/messages` with `stream: true`) */
+  createThreadMessageStream(args: Args<operations["createThreadMessage"]>, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {
+    return this.callStream("createThreadMessage", withStream(args), options);
   }
 
   /** The tenant's usage in a time window, with totals and breakdowns per key, model and UTC (`GET /v1/usage`) */

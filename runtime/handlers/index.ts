@@ -5,6 +5,9 @@ import { corsHandlers } from "./cors";
 import { gatewayHandlers } from "./gateway";
 import { keyHandlers } from "./keys";
 import { metaHandlers } from "./meta";
+import { searchHandlers } from "./search";
+import { threadTurnHandlers } from "./thread-turns";
+import { threadHandlers } from "./threads";
 import { usageHandlers } from "./usage";
 import { walletHandlers } from "./wallet";
 import { webhookHandlers } from "./webhooks";
@@ -20,4 +23,7 @@ export const handlers: AppHandlers = {
   ...billingHandlers,
   ...adminHandlers,
   ...gatewayHandlers,
+  ...threadHandlers,
+  ...threadTurnHandlers,
+  ...searchHandlers,
 };
