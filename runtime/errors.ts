@@ -12,6 +12,7 @@ export type ErrorKind =
   | "permission"
   | "not_found"
   | "conflict"
+  | "thread_busy"
   | "payload_too_large"
   | "unsupported_media_type"
   | "insufficient_funds"
@@ -40,6 +41,7 @@ const KINDS: Record<ErrorKind, KindInfo> = {
   permission: { type: "permission_error" },
   not_found: { type: "not_found_error" },
   conflict: { type: "conflict_error" },
+  thread_busy: { type: "thread_busy" },
   payload_too_large: { type: "payload_too_large_error" },
   unsupported_media_type: { type: "unsupported_media_type_error" },
   insufficient_funds: { type: "insufficient_funds" },
