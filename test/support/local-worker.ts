@@ -56,8 +56,36 @@ export async function migrationStatements(): Promise<string[]> {
   const out: string[] = [];
   for (const f of files) {
     const sql = (await readFile(join(dir, f), "utf8")).replaceAll(/--.*$/gm, "");
-    out.push(...sql.split(";").map((s) => s.trim()).filter(Boolean));
+    out.push(...splitStatements(sql));
   }
+  return out;
+}
+
+/**
+ * A migration's statements: split at `;`, except inside a trigger's `BEGIN … END` body (whose
+ * statements end in `;` too) and inside quoted strings.
+ */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let depth = 0;
+  let quote: string | null = null;
+  const words = sql.split(/(\s+|;|'|")/);
+  for (const w of words) {
+    if (quote !== null) {
+      current += w;
+      if (w === quote) quote = null;
+      continue;
+    }
+    if (w === "'" || w === '"') quote = w;
+    else if (/^(begin|case)$/i.test(w)) depth++; // a CASE … END closes with END too
+    else if (/^end$/i.test(w) && depth > 0) depth--;
+    if (w === ";" && depth === 0) {
+      if (current.trim()) out.push(current.trim());
+      current = "";
+    } else current += w;
+  }
+  if (current.trim()) out.push(current.trim());
   return out;
 }
 
@@ -81,6 +109,9 @@ export async function startLocalWorker(
     d1Databases: { DB: "gatehouse-local" },
     kvNamespaces: { KEY_CACHE: "key-cache-local" },
     durableObjects: { WALLET: { className: "Wallet", useSQLite: true } },
+    // As wrangler.toml: the search index's queue, consumed by this same Worker.
+    queueProducers: { SEARCH_QUEUE: { queueName: "gatehouse-search-index" } },
+    queueConsumers: { "gatehouse-search-index": { maxBatchSize: 50, maxBatchTimeout: 1, maxRetries: 5, deadLetterQueue: "gatehouse-search-index-dlq" } },
     bindings: { ENVIRONMENT: "development", ADMIN_TOKEN, UPSTREAM_TIMEOUT_MS: "10000", ...opts.bindings },
   };
   const mf = new Miniflare({
