@@ -1,24 +1,24 @@
-// Writes bench:gateway's latest results into bench/gateway.md (the benchmark's own document)
-// between two markers; the rest of the file (the prose, older figures) is untouched.
+// Writes a benchmark's latest results into its own document (bench/<name>.md) between two
+// markers; the rest of the file (the prose, older figures) is untouched.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT } from "../../test/support/local-worker";
 
-const FILE = join(ROOT, "bench/gateway.md");
-const BEGIN = "<!-- bench:gateway results begin (written by npm run bench:gateway) -->";
-const END = "<!-- bench:gateway results end -->";
-
-export async function writeResults(markdown: string): Promise<string> {
+/** `name`: the benchmark (`gateway` → bench/gateway.md, markers naming `npm run bench:gateway`). */
+export async function writeResults(markdown: string, name = "gateway"): Promise<string> {
+  const file = join(ROOT, `bench/${name}.md`);
+  const begin = `<!-- bench:${name} results begin (written by npm run bench:${name}) -->`;
+  const end = `<!-- bench:${name} results end -->`;
   let text = "";
   try {
-    text = await readFile(FILE, "utf8");
+    text = await readFile(file, "utf8");
   } catch {
-    text = "# bench:gateway\n\nGatehouse against the floor and Portkey (`npm run bench:gateway`).\n";
+    text = `# bench:${name}\n\n(\`npm run bench:${name}\`).\n`;
   }
-  const block = `${BEGIN}\n${markdown.trim()}\n${END}`;
-  const [b, e] = [text.indexOf(BEGIN), text.indexOf(END)];
-  if (b >= 0 && e > b) text = `${text.slice(0, b)}${block}${text.slice(e + END.length)}`;
+  const block = `${begin}\n${markdown.trim()}\n${end}`;
+  const [b, e] = [text.indexOf(begin), text.indexOf(end)];
+  if (b >= 0 && e > b) text = `${text.slice(0, b)}${block}${text.slice(e + end.length)}`;
   else text = `${text.trimEnd()}\n\n${block}\n`;
-  await writeFile(FILE, text);
-  return FILE;
+  await writeFile(file, text);
+  return file;
 }
