@@ -47,3 +47,8 @@ export async function deleteExpiredResponses(db: D1Database, now: number): Promi
   const res = await db.prepare("DELETE FROM response_items WHERE expires_at <= ?").bind(now).run();
   return res.meta.changes;
 }
+
+/** The same erase as a statement, for a batch that must be all-or-nothing (the end-user erase). */
+export function deleteEndUserResponsesStatement(db: D1Database, tenantId: string, endUserId: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM response_items WHERE tenant_id = ? AND end_user_id = ?").bind(tenantId, endUserId);
+}

@@ -2,6 +2,8 @@
 // Wallet (copied from its outbox in batches) and read for the usage routes. Every statement
 // is bound to one tenant's id, so another tenant's events are never counted or written.
 
+import { endUserPseudonym } from "./erased-end-users";
+
 /** The sums every rollup reports. */
 export interface UsageCountsRow {
   requests: number;
@@ -88,10 +90,19 @@ export const USAGE_EVENT_COLUMNS = [
   "created_at",
 ] as const;
 
+/**
+ * A row's end user as copied: its pseudonym (carried beside it as `end_user_pseudonym`) when
+ * that end user was erased (erased_end_users), so a row queued before an erase and copied after
+ * it never brings the id back; otherwise the id.
+ */
+const END_USER_AS_COPIED =
+  "CASE WHEN EXISTS (SELECT 1 FROM erased_end_users e WHERE e.tenant_id = ?1 AND e.pseudonym = json_extract(value, '$.end_user_pseudonym')) " +
+  "THEN json_extract(value, '$.end_user_pseudonym') ELSE json_extract(value, '$.end_user_id') END";
+
 /** Copies a JSON array of rows (extra keys ignored) into `usage_events`, keeping only ?1's. */
 const INSERT_FROM_JSON =
   `INSERT OR IGNORE INTO usage_events (${USAGE_EVENT_COLUMNS.join(", ")}) ` +
-  `SELECT ${USAGE_EVENT_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(", ")} FROM json_each(?2) ` +
+  `SELECT ${USAGE_EVENT_COLUMNS.map((c) => (c === "end_user_id" ? END_USER_AS_COPIED : `json_extract(value, '$.${c}')`)).join(", ")} FROM json_each(?2) ` +
   `WHERE json_extract(value, '$.tenant_id') = ?1`;
 
 /**
@@ -105,5 +116,20 @@ export async function copyUsageEvents(db: D1Database, tenantId: string, rows: re
   const foreign = rows.find((r) => r.tenant_id !== tenantId);
   if (foreign) throw new Error(`usage rows of tenant ${foreign.tenant_id} cannot be copied as tenant ${tenantId}'s`);
   if (rows.length === 0) return;
-  await db.prepare(INSERT_FROM_JSON).bind(tenantId, JSON.stringify(rows)).run();
+  await db.prepare(INSERT_FROM_JSON).bind(tenantId, JSON.stringify(await withPseudonyms(tenantId, rows))).run();
+}
+
+/** The rows, each with its end user's pseudonym beside the id (one hash per distinct end user). */
+async function withPseudonyms(tenantId: string, rows: readonly { tenant_id: string; end_user_id?: string | null }[]): Promise<object[]> {
+  const ids = [...new Set(rows.map((r) => r.end_user_id).filter((id): id is string => typeof id === "string"))];
+  const pseudonyms = new Map(await Promise.all(ids.map(async (id) => [id, await endUserPseudonym(tenantId, id)] as const)));
+  return rows.map((r) => (typeof r.end_user_id === "string" ? { ...r, end_user_pseudonym: pseudonyms.get(r.end_user_id) } : r));
+}
+
+/**
+ * Replaces one end user's id in the tenant's usage rows with its pseudonym (the erase's batch);
+ * the rows stay for invoicing. Its changes are the erase's `usage_events_pseudonymized`.
+ */
+export function pseudonymizeEndUserUsageStatement(db: D1Database, tenantId: string, endUserId: string, pseudonym: string): D1PreparedStatement {
+  return db.prepare("UPDATE usage_events SET end_user_id = ? WHERE tenant_id = ? AND end_user_id = ?").bind(pseudonym, tenantId, endUserId);
 }
