@@ -1,0 +1,169 @@
+// D1 `message_search_docs` and its FTS5 index `message_search` (migration 0010), and the one
+// read of `thread_messages` the search indexer needs. Every search joins the thread and requires
+// it live (deleted_at IS NULL), so a deleted thread leaves search the moment it is deleted, before
+// its entries are erased; and an entry whose thread is gone (erased) can never be found.
+
+/** One indexed message as stored (scope and vector id derived by runtime/search/scope-tokens.ts). */
+export interface SearchDocRow {
+  thread_id: string;
+  seq: number;
+  end_user_id: string | null;
+  role: "user" | "assistant";
+  created_at: number;
+  vector_id: string;
+  scope: string;
+  body: string;
+}
+
+/** A full-text match: `snippet` still carries the markers it was asked for (runtime/search/snippet.ts). */
+export interface FtsMatchRow {
+  thread_id: string;
+  seq: number;
+  role: "user" | "assistant";
+  created_at: number;
+  score: number;
+  snippet: string;
+}
+
+/** A doc found by its vector id (a semantic match), with its text for a snippet. */
+export interface DocByVectorRow {
+  vector_id: string;
+  thread_id: string;
+  seq: number;
+  role: "user" | "assistant";
+  created_at: number;
+  body: string;
+}
+
+/** A stored message, as the indexer reads it back. */
+export interface MessageToIndexRow {
+  seq: number;
+  role: "user" | "assistant";
+  content: string;
+  end_user_id: string | null;
+  created_at: number;
+}
+
+// D1 binds at most 100 parameters a statement.
+const CHUNK = 90;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+/** Writes (or rewrites) the tenant's docs in one batch: idempotent on (tenant, thread, seq). */
+export async function upsertSearchDocs(db: D1Database, tenantId: string, docs: readonly SearchDocRow[]): Promise<void> {
+  if (docs.length === 0) return;
+  const sql = `INSERT INTO message_search_docs (tenant_id, thread_id, seq, end_user_id, role, created_at, vector_id, scope, body)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (tenant_id, thread_id, seq) DO UPDATE SET end_user_id = excluded.end_user_id, role = excluded.role,
+      created_at = excluded.created_at, vector_id = excluded.vector_id, scope = excluded.scope, body = excluded.body`;
+  await db.batch(docs.map((d) => db.prepare(sql).bind(tenantId, d.thread_id, d.seq, d.end_user_id, d.role, d.created_at, d.vector_id, d.scope, d.body)));
+}
+
+/** Deletes the docs of these threads of the tenant; returns the deleted docs' vector ids. */
+export async function deleteThreadDocs(db: D1Database, tenantId: string, threadIds: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const ids of chunks(threadIds)) {
+    const rows = await db
+      .prepare(`DELETE FROM message_search_docs WHERE tenant_id = ? AND thread_id IN (${marks(ids.length)}) RETURNING vector_id`)
+      .bind(tenantId, ...ids)
+      .all<{ vector_id: string }>();
+    out.push(...rows.results.map((r) => r.vector_id));
+  }
+  return out;
+}
+
+/** Deletes every doc of one end user of the tenant; returns the deleted docs' vector ids. */
+export async function deleteEndUserDocs(db: D1Database, tenantId: string, endUserId: string): Promise<string[]> {
+  const rows = await db
+    .prepare("DELETE FROM message_search_docs WHERE tenant_id = ? AND end_user_id = ? RETURNING vector_id")
+    .bind(tenantId, endUserId)
+    .all<{ vector_id: string }>();
+  return rows.results.map((r) => r.vector_id);
+}
+
+/** The vector ids of these threads' docs (read before their vectors are dropped). */
+export async function vectorIdsOfThreads(db: D1Database, tenantId: string, threadIds: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const ids of chunks(threadIds)) {
+    const rows = await db
+      .prepare(`SELECT vector_id FROM message_search_docs WHERE tenant_id = ? AND thread_id IN (${marks(ids.length)})`)
+      .bind(tenantId, ...ids)
+      .all<{ vector_id: string }>();
+    out.push(...rows.results.map((r) => r.vector_id));
+  }
+  return out;
+}
+
+/** The vector ids of one end user's docs. */
+export async function vectorIdsOfEndUser(db: D1Database, tenantId: string, endUserId: string): Promise<string[]> {
+  const rows = await db.prepare("SELECT vector_id FROM message_search_docs WHERE tenant_id = ? AND end_user_id = ?").bind(tenantId, endUserId).all<{ vector_id: string }>();
+  return rows.results.map((r) => r.vector_id);
+}
+
+const FTS_SELECT = `SELECT d.thread_id, d.seq, d.role, d.created_at, -bm25(message_search, 0.0, 1.0) AS score,
+    snippet(message_search, 1, ?, ?, '…', ?) AS snippet
+  FROM message_search
+  JOIN message_search_docs d ON d.id = message_search.rowid
+  JOIN threads t ON t.tenant_id = d.tenant_id AND t.id = d.thread_id
+  WHERE message_search MATCH ? AND d.tenant_id = ? AND t.deleted_at IS NULL`;
+const FTS_ORDER = "ORDER BY bm25(message_search, 0.0, 1.0) LIMIT ?";
+
+export interface FtsSearch {
+  /** An FTS5 expression built by runtime/search/query-terms.ts (never the caller's text). */
+  match: string;
+  /** undefined: the whole tenant. */
+  endUserId: string | undefined;
+  limit: number;
+  /** snippet() markers and length in tokens. */
+  markOpen: string;
+  markClose: string;
+  snippetTokens: number;
+}
+
+/** The best full-text matches in the tenant (or one end user), live threads only, best first. */
+export async function searchFts(db: D1Database, tenantId: string, s: FtsSearch): Promise<FtsMatchRow[]> {
+  const head = [s.markOpen, s.markClose, s.snippetTokens, s.match, tenantId];
+  const stmt =
+    s.endUserId === undefined
+      ? db.prepare(`${FTS_SELECT} ${FTS_ORDER}`).bind(...head, s.limit)
+      : db.prepare(`${FTS_SELECT} AND d.end_user_id = ? ${FTS_ORDER}`).bind(...head, s.endUserId, s.limit);
+  return (await stmt.all<FtsMatchRow>()).results;
+}
+
+/**
+ * The tenant's docs with these vector ids, within the end user when given, live threads only:
+ * a semantic match counts only if D1 agrees it is in scope (whatever the vector index returned).
+ */
+export async function docsByVectorIds(db: D1Database, tenantId: string, endUserId: string | undefined, vectorIds: readonly string[]): Promise<DocByVectorRow[]> {
+  const out: DocByVectorRow[] = [];
+  for (const ids of chunks(vectorIds)) {
+    const base = `SELECT d.vector_id, d.thread_id, d.seq, d.role, d.created_at, d.body FROM message_search_docs d
+      JOIN threads t ON t.tenant_id = d.tenant_id AND t.id = d.thread_id
+      WHERE d.tenant_id = ? AND d.vector_id IN (${marks(ids.length)}) AND t.deleted_at IS NULL`;
+    const stmt = endUserId === undefined ? db.prepare(base).bind(tenantId, ...ids) : db.prepare(`${base} AND d.end_user_id = ?`).bind(tenantId, ...ids, endUserId);
+    out.push(...(await stmt.all<DocByVectorRow>()).results);
+  }
+  return out;
+}
+
+/**
+ * The thread's stored messages with these seqs (from `thread_messages`, migration 0009): what the
+ * indexer reads back for a queued job. A message no longer there (erased) is simply absent.
+ */
+export async function messagesToIndex(db: D1Database, tenantId: string, threadId: string, seqs: readonly number[]): Promise<MessageToIndexRow[]> {
+  const out: MessageToIndexRow[] = [];
+  for (const part of chunks(seqs)) {
+    const rows = await db
+      .prepare(`SELECT seq, role, content, end_user_id, created_at FROM thread_messages WHERE tenant_id = ? AND thread_id = ? AND seq IN (${marks(part.length)})`)
+      .bind(tenantId, threadId, ...part)
+      .all<MessageToIndexRow>();
+    out.push(...rows.results);
+  }
+  return out;
+}
