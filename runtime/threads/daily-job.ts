@@ -24,9 +24,17 @@ export interface DailyJobReport {
   expired_responses: number;
   /** True when the batch budget ran out before the work did (the next run continues). */
   unfinished: boolean;
+  /** Erases that failed (logged; their threads stay in D1 for the next run). */
+  errors: number;
 }
 
-export async function runDailyJob(env: Env, now: number): Promise<DailyJobReport> {
+/** How much one run may do: threads per statement, and statements (batches) per run. */
+export interface DailyJobLimits {
+  batch: number;
+  maxBatches: number;
+}
+
+export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits = { batch: BATCH, maxBatches: MAX_BATCHES }): Promise<DailyJobReport> {
   const report: DailyJobReport = {
     job: "threads.daily",
     tenants_with_retention: 0,
@@ -36,8 +44,9 @@ export async function runDailyJob(env: Env, now: number): Promise<DailyJobReport
     search_entries: 0,
     expired_responses: 0,
     unfinished: false,
+    errors: 0,
   };
-  let budget = MAX_BATCHES;
+  let budget = limits.maxBatches;
   /** Takes one batch from the budget; false (and the run marked unfinished) when none is left. */
   const spend = (): boolean => {
     if (budget === 0) report.unfinished = true;
@@ -49,23 +58,40 @@ export async function runDailyJob(env: Env, now: number): Promise<DailyJobReport
     report.messages += erased.messages;
     report.search_entries += erased.searchEntries;
   };
+  /** One tenant's failure must not stop the others': it is logged, and its threads wait for the next run. */
+  const attempt = async (tenantId: string, work: () => Promise<void>): Promise<boolean> => {
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      report.errors++;
+      console.error(JSON.stringify({ job: "threads.daily", tenant_id: tenantId, error: (e as Error).message }));
+      return false;
+    }
+  };
 
   const tenants = await tenantsWithThreadRetention(env.DB);
   report.tenants_with_retention = tenants.length;
   for (const t of tenants) {
-    for (;;) {
-      if (!spend()) break;
-      const ids = await inactiveThreadIds(env.DB, t.tenant_id, now - t.days * DAY_MS, now, BATCH);
-      add(await eraseThreads(env, t.tenant_id, ids), "inactive_threads");
-      if (ids.length < BATCH) break;
+    let more = true;
+    while (more && spend()) {
+      let found = 0;
+      const ok = await attempt(t.tenant_id, async () => {
+        const ids = await inactiveThreadIds(env.DB, t.tenant_id, now - t.days * DAY_MS, now, limits.batch);
+        found = ids.length;
+        add(await eraseThreads(env, t.tenant_id, ids), "inactive_threads");
+      });
+      more = ok && found === limits.batch;
     }
   }
 
-  for (;;) {
-    if (!spend()) break;
-    const found = await softDeletedThreads(env.DB, BATCH);
-    for (const [tenantId, ids] of byTenant(found)) add(await eraseThreads(env, tenantId, ids), "deleted_threads");
-    if (found.length < BATCH) break;
+  let more = true;
+  while (more && spend()) {
+    const found = await softDeletedThreads(env.DB, limits.batch);
+    let ok = true;
+    for (const [tenantId, ids] of byTenant(found)) ok = (await attempt(tenantId, async () => add(await eraseThreads(env, tenantId, ids), "deleted_threads"))) && ok;
+    // A failed erase would be found again at once: stop the sweep, the next run retries.
+    more = ok && found.length === limits.batch;
   }
 
   report.expired_responses = await deleteExpiredResponses(env.DB, now);
