@@ -1,0 +1,101 @@
+// D1 statements of a thread turn (POST /v1/threads/:id/messages): the one-turn-at-a-time lock
+// on the `threads` row, the context read newest first in pages, and the turn's two messages
+// stored together with the seq counter moved and the lock cleared — all guarded by the lock's
+// token, so a turn that lost its lock can never write. Every statement takes the tenant.
+
+/** The locked row: where the thread's seqs stand. */
+export interface LockedThread {
+  last_seq: number;
+  end_user_id: string | null;
+}
+
+/**
+ * Takes the lock in one conditional UPDATE: only a live thread whose lock is free or expired.
+ * null: busy (or gone since it was read).
+ */
+export async function acquireTurnLock(db: D1Database, tenantId: string, threadId: string, token: string, now: number, ttlMs: number): Promise<LockedThread | null> {
+  return db
+    .prepare(
+      "UPDATE threads SET busy_token = ?, busy_until = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL AND (busy_until IS NULL OR busy_until < ?) RETURNING last_seq, end_user_id",
+    )
+    .bind(token, now + ttlMs, tenantId, threadId, now)
+    .first<LockedThread>();
+}
+
+/** Extends a lock this token still holds; false when it was lost (expired and taken). */
+export async function renewTurnLock(db: D1Database, tenantId: string, threadId: string, token: string, now: number, ttlMs: number): Promise<boolean> {
+  const res = await db.prepare("UPDATE threads SET busy_until = ? WHERE tenant_id = ? AND id = ? AND busy_token = ?").bind(now + ttlMs, tenantId, threadId, token).run();
+  return res.meta.changes === 1;
+}
+
+/** Frees the lock if this token still holds it (another turn's lock is left alone). */
+export async function releaseTurnLock(db: D1Database, tenantId: string, threadId: string, token: string): Promise<void> {
+  await db.prepare("UPDATE threads SET busy_token = NULL, busy_until = NULL WHERE tenant_id = ? AND id = ? AND busy_token = ?").bind(tenantId, threadId, token).run();
+}
+
+/** A stored message as the context reads it. */
+export interface ContextRow {
+  seq: number;
+  role: "user" | "assistant";
+  content: string;
+  tokens: number;
+}
+
+/** Up to `limit` messages with seq ≤ `maxSeq`, newest first (the primary key's order, read backwards). */
+export async function readContextPage(db: D1Database, tenantId: string, threadId: string, maxSeq: number, limit: number): Promise<ContextRow[]> {
+  const res = await db
+    .prepare("SELECT seq, role, content, tokens FROM thread_messages WHERE tenant_id = ? AND thread_id = ? AND seq <= ? ORDER BY seq DESC LIMIT ?")
+    .bind(tenantId, threadId, maxSeq, limit)
+    .all<ContextRow>();
+  return res.results;
+}
+
+/** One message of a turn, ready to store. */
+export interface NewMessage {
+  seq: number;
+  role: "user" | "assistant";
+  /** JSON array of content blocks. */
+  content: string;
+  tokens: number;
+}
+
+export interface StoredTurn {
+  threadId: string;
+  /** The lock's token: nothing is written unless it still holds the lock. */
+  token: string;
+  /** last_seq when the lock was taken: the messages continue it. */
+  lastSeq: number;
+  endUserId: string | null;
+  requestId: string;
+  messages: readonly NewMessage[];
+  now: number;
+}
+
+// The guard every statement of the batch repeats: this turn still holds the lock, and no seq
+// was written since it was taken.
+const HELD = "SELECT 1 FROM threads WHERE tenant_id = ? AND id = ? AND busy_token = ? AND last_seq = ? AND deleted_at IS NULL";
+
+/**
+ * Stores the turn's messages, moves last_seq and message_count, marks the thread active and
+ * frees the lock, in one batch (one transaction). Returns false, having written nothing, when
+ * the lock was lost or the thread deleted meanwhile.
+ */
+export async function storeTurn(db: D1Database, tenantId: string, t: StoredTurn): Promise<boolean> {
+  const guard = [tenantId, t.threadId, t.token, t.lastSeq] as const;
+  const inserts = t.messages.map((m) =>
+    db
+      .prepare(
+        `INSERT INTO thread_messages (tenant_id, thread_id, seq, role, content, end_user_id, request_id, tokens, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (${HELD})`,
+      )
+      .bind(tenantId, t.threadId, m.seq, m.role, m.content, t.endUserId, t.requestId, m.tokens, t.now, ...guard),
+  );
+  const n = t.messages.length;
+  const update = db
+    .prepare(
+      "UPDATE threads SET last_seq = last_seq + ?, message_count = message_count + ?, last_active_at = ?, busy_token = NULL, busy_until = NULL " +
+        "WHERE tenant_id = ? AND id = ? AND busy_token = ? AND last_seq = ? AND deleted_at IS NULL",
+    )
+    .bind(n, n, t.now, ...guard);
+  const results = await db.batch([...inserts, update]);
+  return results.at(-1)?.meta.changes === 1;
+}
