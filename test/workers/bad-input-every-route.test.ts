@@ -48,6 +48,9 @@ const BASE_BODIES: Partial<Record<string, Record<string, unknown>>> = {
   createKey: { name: "sweep" },
   setCors: { allowed_origins: ["https://app.example.com"] },
   updateKey: { name: "sweep" },
+  createThread: { metadata: { topic: "sweep" } },
+  updateThread: { metadata: { topic: "sweep" } },
+  setRetention: { thread_retention_days: 30 },
 };
 
 /** Raw JSON literals, so values JSON.stringify cannot express (1e300 as written, -0) reach the server as sent. */
@@ -206,11 +209,11 @@ describe("hostile values in every query parameter", () => {
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) {
       for (const value of HOSTILE_TEXT) {
-        const res = await SELF.fetch(`${url}?${name}=${encodeURIComponent(value)}`, { headers: { authorization: auth } });
+        const res = await SELF.fetch(`${url}?${name}=${encodeURIComponent(value)}`, { method: route.method, headers: { authorization: auth } });
         await expectNo5xx(route, res, `${route.operationId} ?${name}=${value.slice(0, 20)}`);
       }
       // An array where a scalar is expected.
-      const twice = await SELF.fetch(`${url}?${name}=1&${name}=2`, { headers: { authorization: auth } });
+      const twice = await SELF.fetch(`${url}?${name}=1&${name}=2`, { method: route.method, headers: { authorization: auth } });
       expect(twice.status, `${name} given twice`).toBe(400);
       expect(await twice.json()).toMatchObject({ error: { param: `query.${name}` } });
     }
