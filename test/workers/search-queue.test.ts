@@ -67,6 +67,7 @@ function fakeBatch(bodies: unknown[], attempts = 1) {
   }));
   const batch: MessageBatch<IndexJob> = {
     queue: "gatehouse-search-index",
+    metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } },
     messages,
     ackAll: () => messages.forEach((m) => m.ack()),
     retryAll: (o?: QueueRetryOptions) => messages.forEach((m) => m.retry(o)),
