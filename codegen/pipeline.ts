@@ -112,7 +112,7 @@ export async function generate(
     add({ "api/types.ts": await emitApiTypes(loaded.spec.openapi), "api/routes.ts": emitRoutes(ops) });
     add(emitApiValidators(loaded.spec.openapi, ops));
     add(emitStreamEvents(loaded.spec.openapi));
-    add(await emitClient(ops));
+    add(await emitClient(ops, loaded.spec.openapi));
     add(emitConnectors(manifests));
     add(emitProviders(catalog));
     add(emitShared());

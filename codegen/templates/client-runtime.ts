@@ -1,5 +1,5 @@
 // The hand-written core of the generated client: one generic request function, typed
-// errors per status and an SSE reader. Codegen copies this file into generated/client/.
+// errors per status, page walking and an SSE reader. Codegen copies this file into generated/client/.
 
 /** The part of an openapi-typescript operation the client reads. */
 export interface OperationShape {
@@ -17,9 +17,9 @@ type BodyOf<O extends OperationShape> = O extends { requestBody: { content: { "a
     ? B
     : never;
 
-/** Arguments of an operation: `{ path?, query?, body? }`, each present only when the operation has it. */
+/** Arguments of an operation: `{ path?, query?, body? }`, each present only when the operation has it (and required when it is). */
 export type Args<O extends OperationShape> = ([PathOf<O>] extends [never] ? unknown : { path: PathOf<O> }) &
-  ([QueryOf<O>] extends [never] ? unknown : { query?: QueryOf<O> }) &
+  ([QueryOf<O>] extends [never] ? unknown : {} extends QueryOf<O> ? { query?: QueryOf<O> } : { query: QueryOf<O> }) &
   ([BodyOf<O>] extends [never] ? unknown : O extends { requestBody: unknown } ? { body: BodyOf<O> } : { body?: BodyOf<O> });
 
 type SuccessOf<R> = R extends Record<infer S, unknown> ? Extract<S, 200 | 201 | 202 | 204> : never;
@@ -30,6 +30,28 @@ export type Result<O extends OperationShape> = O["responses"] extends infer R
     ? JsonOf<R[SuccessOf<R>]>
     : never
   : never;
+
+/** One item of a list operation's page (`data[number]`). */
+export type PageItem<O extends OperationShape> = Result<O> extends { data: readonly (infer I)[] } ? I : never;
+
+/** How to follow a list's pages (generated from the spec: `next_<p>` is passed back as `<p>`). */
+export interface PaginationRule {
+  /** The cursor by the value of the order parameter; `""` when one cursor serves every order. */
+  readonly cursors: Readonly<Record<string, { readonly param: string; readonly next: string }>>;
+  readonly order?: { readonly param: string; readonly default: string };
+}
+
+/** The server handed back a cursor the walk had already requested: following it would loop forever. */
+export class PaginationLoopError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly param: string,
+    readonly cursor: unknown,
+  ) {
+    super(`Gatehouse: ${operation} returned ${param}=${String(cursor)} again; stopping instead of requesting the same page twice`);
+    this.name = new.target.name;
+  }
+}
 
 export interface ClientOptions {
   /** e.g. `http://127.0.0.1:8787` (no trailing `/v1`). */
@@ -100,6 +122,30 @@ export class BaseClient<Ops extends { [K in keyof Ops]: OperationShape }> {
   protected async call<K extends keyof Ops>(op: K, args: unknown, options?: RequestOptions): Promise<Result<Ops[K]>> {
     const res = await this.send(op, args, options);
     return (await res.json()) as Result<Ops[K]>;
+  }
+
+  /**
+   * Yields every item of a list, page after page: passes the page's cursor field back as the
+   * cursor parameter until `has_more` is false or a page is empty. Throws PaginationLoopError
+   * rather than request a cursor twice.
+   */
+  protected async *paginate<K extends keyof Ops>(op: K, args: unknown, rule: PaginationRule, options?: RequestOptions): AsyncGenerator<PageItem<Ops[K]>> {
+    const a = (args ?? {}) as { query?: Record<string, unknown> };
+    const query = { ...a.query };
+    const order = rule.order ? String(query[rule.order.param] ?? rule.order.default) : "";
+    const cursor = rule.cursors[order];
+    if (!cursor) throw new TypeError(`Gatehouse: ${String(op)} cannot page with ${rule.order?.param}=${order}; use one of ${Object.keys(rule.cursors).join(", ")}`);
+    const seen = new Set<string>();
+    if (query[cursor.param] !== undefined) seen.add(String(query[cursor.param]));
+    for (;;) {
+      const page = (await this.call(op, { ...a, query }, options)) as { data: PageItem<Ops[K]>[]; has_more: boolean } & Record<string, unknown>;
+      yield* page.data;
+      const next = page[cursor.next];
+      if (!page.has_more || page.data.length === 0 || next === null || next === undefined) return;
+      if (seen.has(String(next))) throw new PaginationLoopError(String(op), cursor.param, next);
+      seen.add(String(next));
+      query[cursor.param] = next;
+    }
   }
 
   /** Calls a streaming operation and yields its server-sent events. */
@@ -174,6 +220,8 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       let nl: number;
       while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+        // A CR that ends the chunk may be half of a CRLF: wait for the next chunk.
+        if (!done && nl === buffer.length - 1 && buffer[nl] === "\r") break;
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + (buffer[nl] === "\r" && buffer[nl + 1] === "\n" ? 2 : 1));
         if (line === "") {
