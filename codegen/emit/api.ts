@@ -4,10 +4,29 @@ import { newAjv, standaloneModule, standaloneTypes } from "./ajv-standalone";
 import { tsHeader } from "./header";
 import { boundIntegers } from "./integer-bounds";
 
-/** `generated/api/types.ts`: TypeScript types of every path, operation and component. */
+/**
+ * `generated/api/types.ts`: TypeScript types of every path, operation and component. Open
+ * objects (`...Record<T>` in the spec, `unevaluatedProperties` in OpenAPI 3.1) would come out as
+ * `Record<string, never>` — openapi-typescript reads only `additionalProperties` — so they are
+ * renamed for typing (the validators keep the exact keyword).
+ */
 export async function emitApiTypes(openapi: Record<string, unknown>): Promise<string> {
-  const ast = await openapiTS(structuredClone(openapi) as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true, exportType: false, defaultNonNullable: false });
+  const typed = openForTyping(structuredClone(openapi)) as Parameters<typeof openapiTS>[0];
+  const ast = await openapiTS(typed, { alphabetize: true, exportType: false, defaultNonNullable: false });
   return `${tsHeader()}${astToString(ast)}`;
+}
+
+function openForTyping(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(openForTyping);
+  if (node === null || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => {
+      if (k !== "unevaluatedProperties") return [k, openForTyping(v)];
+      // `{not: {}}` is TypeSpec's closed object: nothing more to type.
+      const closed = v !== null && typeof v === "object" && "not" in v && Object.keys(v).length === 1;
+      return ["additionalProperties", closed ? false : openForTyping(v)];
+    }),
+  );
 }
 
 export const bodyValidatorName = (op: Operation) => `body_${op.operationId}`;

@@ -493,6 +493,8 @@ export interface components {
         AnthropicContentBlock: {
             /** @description Block type, e.g. `text`, `image`, `tool_use`, `tool_result`, `thinking`. */
             type: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description A token-count request (Anthropic shape): a Messages request without `max_tokens`. Claude
@@ -507,6 +509,8 @@ export interface components {
             system?: string | components["schemas"]["AnthropicContentBlock"][];
             /** @description Tools (their definitions count as input). */
             tools?: components["schemas"]["AnthropicTool"][];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description One conversation turn. Gatehouse reads the role and the content (to translate it); any
@@ -521,6 +525,8 @@ export interface components {
              * @enum {string}
              */
             role: "user" | "assistant" | "system";
+        } & {
+            [key: string]: unknown;
         };
         /** @description A complete assistant message (Anthropic shape). */
         AnthropicMessage: {
@@ -546,6 +552,8 @@ export interface components {
             type: "message";
             /** @description Token counts. */
             usage: components["schemas"]["AnthropicUsage"];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description A Messages API request (Anthropic shape). Any model in `GET /v1/models` works: requests
@@ -560,7 +568,9 @@ export interface components {
             /** @description The conversation so far. */
             messages: components["schemas"]["AnthropicInputMessage"][];
             /** @description `{user_id}` for abuse tracking. */
-            metadata?: Record<string, never>;
+            metadata?: {
+                [key: string]: unknown;
+            };
             /** @description `provider/model` (e.g. `anthropic/claude-sonnet-4-5`) or an alias. */
             model: string;
             /** @description Sequences that stop generation. */
@@ -575,9 +585,13 @@ export interface components {
              */
             temperature?: number;
             /** @description Extended thinking: `{type: "enabled", budget_tokens}`. */
-            thinking?: Record<string, never>;
+            thinking?: {
+                [key: string]: unknown;
+            };
             /** @description `{type: "auto" | "any" | "tool" | "none", name?}`. */
-            tool_choice?: Record<string, never>;
+            tool_choice?: {
+                [key: string]: unknown;
+            };
             /** @description Tools the model may call. */
             tools?: components["schemas"]["AnthropicTool"][];
             /**
@@ -590,6 +604,8 @@ export interface components {
              * @description Nucleus sampling.
              */
             top_p?: number;
+        } & {
+            [key: string]: unknown;
         };
         /** @description How many input tokens the request would take. */
         AnthropicTokenCount: {
@@ -598,15 +614,21 @@ export interface components {
              * @description Input tokens.
              */
             input_tokens: number;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A tool the model may call: name, description and a JSON Schema for its input. */
         AnthropicTool: {
             /** @description What the tool does. */
             description?: string;
             /** @description JSON Schema of the input. */
-            input_schema?: Record<string, never>;
+            input_schema?: {
+                [key: string]: unknown;
+            };
             /** @description Tool name. */
             name: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description Token counts. */
         AnthropicUsage: {
@@ -624,6 +646,8 @@ export interface components {
              * @description Generated tokens.
              */
             output_tokens: number;
+        } & {
+            [key: string]: unknown;
         };
         /** @description An API key as listed. The secret is never returned after creation. */
         ApiKey: {
@@ -657,7 +681,11 @@ export interface components {
              */
             index: number;
             /** @description The assistant message (`content`, `tool_calls`, `reasoning_content`). */
-            message: Record<string, never>;
+            message: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
         /** @description A complete chat completion (OpenAI shape). */
         ChatCompletion: {
@@ -679,6 +707,8 @@ export interface components {
             object: "chat.completion";
             /** @description Token counts. */
             usage?: components["schemas"]["ChatUsage"];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description A Chat Completions request (OpenAI shape). Any model in `GET /v1/models` works:
@@ -700,17 +730,23 @@ export interface components {
             /** @description Stream chunks as server-sent events (usage arrives in a last chunk when `stream_options.include_usage`). */
             stream?: boolean;
             /** @description `{include_usage: boolean}`. */
-            stream_options?: Record<string, never> | null;
+            stream_options?: {
+                [key: string]: unknown;
+            } | null;
             /** @description Sampling temperature. */
             temperature?: number | null;
             /** @description `none`, `auto`, `required` or `{type:"function", function:{name}}`. */
-            tool_choice?: string | Record<string, never>;
+            tool_choice?: string | {
+                [key: string]: unknown;
+            };
             /** @description Tools the model may call. */
             tools?: components["schemas"]["ChatTool"][];
             /** @description Nucleus sampling. */
             top_p?: number | null;
             /** @description An end-user id for abuse tracking. */
             user?: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description One chat message: `system`, `developer`, `user`, `assistant` (with `tool_calls`), `tool`
@@ -719,12 +755,16 @@ export interface components {
          */
         ChatMessage: {
             /** @description A string or content parts (`text`, `image_url`); null on assistant turns that only call tools. */
-            content?: string | Record<string, never>[] | null;
+            content?: string | {
+                [key: string]: unknown;
+            }[] | null;
             /**
              * @description Author role.
              * @enum {string}
              */
             role: "system" | "developer" | "user" | "assistant" | "tool" | "function";
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description A tool: `{type: "function", function: {name, description, parameters}}`, or any other
@@ -734,9 +774,13 @@ export interface components {
          */
         ChatTool: {
             /** @description The function, for `type: "function"`. */
-            function?: Record<string, never>;
+            function?: {
+                [key: string]: unknown;
+            };
             /** @description `function`, `custom`, … */
             type?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description Token counts (OpenAI shape). */
         ChatUsage: {
@@ -755,6 +799,8 @@ export interface components {
              * @description Sum.
              */
             total_tokens: number;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A Checkout Session created for the calling tenant. */
         CheckoutSession: {
@@ -913,7 +959,9 @@ export interface components {
              */
             temperature?: number;
             /** @description Extended thinking, forwarded as on `/v1/messages`; thinking blocks are stored with their signatures. */
-            thinking?: Record<string, never>;
+            thinking?: {
+                [key: string]: unknown;
+            };
             /** @description Tools the model may call (coming with the agent loop: refused today). */
             tools?: components["schemas"]["AnthropicTool"][];
             /** @description How tools are offered (coming with the agent loop: refused today). */
@@ -1319,13 +1367,17 @@ export interface components {
             /** @description The most tokens to generate, reasoning included: held and forwarded as the output limit. */
             max_output_tokens?: number | null;
             /** @description Up to 16 string pairs, echoed on the response. */
-            metadata?: Record<string, never> | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
             /** @description `provider/model` (e.g. `openai/gpt-4o-mini`) or an alias. */
             model: string;
             /** @description Continue from a stored response of this tenant: its input and output items come before `input`. */
             previous_response_id?: string | null;
             /** @description `{effort: "none" | "minimal" | "low" | "medium" | "high" | "xhigh", summary}`. */
-            reasoning?: Record<string, never> | null;
+            reasoning?: {
+                [key: string]: unknown;
+            } | null;
             /** @description Keep this turn's items 30 days so `previous_response_id` can continue it (default true); `false` keeps nothing. */
             store?: boolean | null;
             /** @description Stream the typed `response.*` events as server-sent events. */
@@ -1333,11 +1385,15 @@ export interface components {
             /** @description Sampling temperature. */
             temperature?: number | null;
             /** @description `none`, `auto`, `required` or `{type: "function", name}`. */
-            tool_choice?: string | Record<string, never>;
+            tool_choice?: string | {
+                [key: string]: unknown;
+            };
             /** @description Tools the model may call. */
             tools?: components["schemas"]["ResponseTool"][];
             /** @description Nucleus sampling. */
             top_p?: number | null;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description One input item: a message (`role` and `content`: a string or `input_text`, `input_image`,
@@ -1348,7 +1404,9 @@ export interface components {
             /** @description A function call's id, answered by the `function_call_output` with the same `call_id`. */
             call_id?: string;
             /** @description A message's content: a string or content parts. */
-            content?: string | Record<string, never>[];
+            content?: string | {
+                [key: string]: unknown;
+            }[];
             /**
              * @description A message's author: `user`, `assistant`, `system` or `developer`.
              * @enum {string}
@@ -1356,6 +1414,8 @@ export interface components {
             role?: "user" | "assistant" | "system" | "developer";
             /** @description `message` (the default when `role` is set), `function_call`, `function_call_output` or `reasoning`. */
             type?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A `response` object: its `output` items are `message`, `function_call` and `reasoning` items. */
         ResponseObject: {
@@ -1374,7 +1434,9 @@ export interface components {
              */
             object: "response";
             /** @description What the model produced, in order. */
-            output: Record<string, never>[];
+            output: {
+                [key: string]: unknown;
+            }[];
             /**
              * @description `completed`, `incomplete` (cut at `max_output_tokens`), `failed` or, in stream snapshots, `in_progress`.
              * @enum {string}
@@ -1382,6 +1444,8 @@ export interface components {
             status: "completed" | "incomplete" | "failed" | "in_progress";
             /** @description Token counts (null until the answer is complete). */
             usage: components["schemas"]["ResponseUsage"] | null;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description One server-sent event of a streamed response; the SSE `event:` line repeats `type`:
@@ -1405,11 +1469,15 @@ export interface components {
             sequence_number: number;
             /** @description The event's type, as listed above. */
             type: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description `{type: "function", name, description, parameters, strict}`; other tool types pass through to OpenAI models only. */
         ResponseTool: {
             /** @description `function` (every model), or an OpenAI tool type (OpenAI models). */
             type: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description Token counts (Responses shape): input includes cached tokens, output includes reasoning tokens. */
         ResponseUsage: {
@@ -1419,14 +1487,18 @@ export interface components {
              */
             input_tokens: number;
             /** @description `{cached_tokens}`. */
-            input_tokens_details: Record<string, never>;
+            input_tokens_details: {
+                [key: string]: unknown;
+            };
             /**
              * Format: int32
              * @description Generated tokens, reasoning included.
              */
             output_tokens: number;
             /** @description `{reasoning_tokens}`. */
-            output_tokens_details: Record<string, never>;
+            output_tokens_details: {
+                [key: string]: unknown;
+            };
             /**
              * Format: int32
              * @description Sum.
@@ -1557,7 +1629,9 @@ export interface components {
             object: "list";
         };
         /** @description Your own key/value labels on a thread (at most 50 keys; values are strings up to 500 characters). */
-        ThreadMetadata: Record<string, never>;
+        ThreadMetadata: {
+            [key: string]: components["schemas"]["MetadataValue"];
+        };
         /** @description A page of threads, newest first unless `order=asc`. */
         ThreadPage: {
             /** @description The threads. */
