@@ -55,14 +55,21 @@ function chunks<T>(items: readonly T[]): T[][] {
 
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
-/** Writes (or rewrites) the tenant's docs in one batch: idempotent on (tenant, thread, seq). */
-export async function upsertSearchDocs(db: D1Database, tenantId: string, docs: readonly SearchDocRow[]): Promise<void> {
-  if (docs.length === 0) return;
+/**
+ * Writes (or rewrites) the tenant's docs in one batch: idempotent on (tenant, thread, seq). A doc
+ * is written only while its thread is live: an indexer that read a message just before its
+ * thread was deleted or erased cannot put its text back after the erase. Returns the docs written.
+ */
+export async function upsertSearchDocs(db: D1Database, tenantId: string, docs: readonly SearchDocRow[]): Promise<SearchDocRow[]> {
+  if (docs.length === 0) return [];
   const sql = `INSERT INTO message_search_docs (tenant_id, thread_id, seq, end_user_id, role, created_at, vector_id, scope, body)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM threads WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL)
     ON CONFLICT (tenant_id, thread_id, seq) DO UPDATE SET end_user_id = excluded.end_user_id, role = excluded.role,
       created_at = excluded.created_at, vector_id = excluded.vector_id, scope = excluded.scope, body = excluded.body`;
-  await db.batch(docs.map((d) => db.prepare(sql).bind(tenantId, d.thread_id, d.seq, d.end_user_id, d.role, d.created_at, d.vector_id, d.scope, d.body)));
+  const results = await db.batch(
+    docs.map((d) => db.prepare(sql).bind(tenantId, d.thread_id, d.seq, d.end_user_id, d.role, d.created_at, d.vector_id, d.scope, d.body, tenantId, d.thread_id)),
+  );
+  return docs.filter((_, i) => (results[i]?.meta.changes ?? 0) > 0);
 }
 
 /** Deletes the docs of these threads of the tenant; returns the deleted docs' vector ids. */

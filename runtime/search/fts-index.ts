@@ -14,10 +14,19 @@ export class FtsIndex implements SearchIndex {
   constructor(private readonly db: D1Database) {}
 
   async index(docs: SearchDoc[]): Promise<void> {
+    await this.indexLive(docs);
+  }
+
+  /** Indexes the docs; returns those written (with text, on a live thread) — the ones worth a vector. */
+  async indexLive(docs: readonly SearchDoc[]): Promise<SearchDoc[]> {
+    const written: SearchDoc[] = [];
     // A message with no searchable text (an image alone, thinking alone) has nothing to find.
     for (const [tenantId, ofTenant] of groupByTenant(docs.filter((d) => d.text.trim() !== ""))) {
-      await upsertSearchDocs(this.db, tenantId, await Promise.all(ofTenant.map(docRow)));
+      const rows = await Promise.all(ofTenant.map(docRow));
+      const kept = new Set(await upsertSearchDocs(this.db, tenantId, rows));
+      written.push(...ofTenant.filter((_, i) => kept.has(rows[i] as SearchDocRow)));
     }
+    return written;
   }
 
   async removeThreads(tenantId: string, threadIds: string[]): Promise<number> {

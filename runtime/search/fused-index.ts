@@ -25,8 +25,8 @@ export class FusedIndex implements SearchIndex {
   ) {}
 
   async index(docs: SearchDoc[]): Promise<void> {
-    await this.fts.index(docs);
-    await this.semantic.upsert(docs);
+    // Only what D1 kept gets a vector: no embedding of a message whose thread is already gone.
+    await this.semantic.upsert(await this.fts.indexLive(docs));
   }
 
   async removeThreads(tenantId: string, threadIds: string[]): Promise<number> {

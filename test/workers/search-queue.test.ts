@@ -7,7 +7,7 @@ import { FtsIndex } from "../../runtime/search/fts-index";
 import { consumeIndexBatch, enqueueIndexing, injectedIndexFailures, retryDelaySeconds } from "../../runtime/search/queue-consumer";
 import type { IndexJob, SearchDoc, SearchHit, SearchIndex, SearchQuery } from "../../runtime/search/search-index";
 import { seedTenant } from "./support/seed";
-import { makeThread, storeMessages } from "./support/search-fixtures";
+import { makeThread, softDelete, storeMessages } from "./support/search-fixtures";
 
 const fts = new FtsIndex(env.DB);
 const find = (tenantId: string, q: string): Promise<SearchHit[]> => fts.search({ tenantId, q, limit: 10 });
@@ -117,6 +117,18 @@ describe("the consumer, message by message", () => {
     expect((await find(t.tenantId, "axolotl")).map((h) => h.seq).sort()).toEqual([1, 2]);
     const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM message_search WHERE message_search MATCH 'axolotl'").first<{ n: number }>();
     expect(n?.n).toBe(2);
+  });
+
+  it("a job for a thread deleted (or erased) before it runs leaves no entry", async () => {
+    const t = await seedTenant();
+    const th = await makeThread(t.tenantId, "x");
+    await storeMessages(t.tenantId, th, "x", ["the pangolin curls up"]);
+    await softDelete(t.tenantId, th);
+    const { batch, settled } = fakeBatch([{ tenantId: t.tenantId, threadId: th, seqs: [1] }]);
+    await consumeIndexBatch(batch, env);
+    expect(settled).toEqual([{ id: "m0", how: "ack" }]);
+    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM message_search_docs WHERE tenant_id = ?").bind(t.tenantId).first<{ n: number }>();
+    expect(n?.n).toBe(0);
   });
 
   it("the retry delay grows and is capped", () => {

@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { searchFts } from "../../runtime/db/message-search";
 import { matchExpression } from "../../runtime/search/query-terms";
 
-const ON = Boolean(import.meta.env.VITE_SEARCH_BENCH);
+// Vite passes VITE_* variables to the test through import.meta.env.
+const ON = Boolean((import.meta as unknown as { env: Record<string, string | undefined> }).env.VITE_SEARCH_BENCH);
 const TENANTS = 100;
 const USERS = 10;
 const PER_USER = 100;

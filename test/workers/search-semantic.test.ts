@@ -87,6 +87,15 @@ describe("fused search (FTS5 + embeddings)", () => {
     expect(await index.search({ tenantId: t.tenantId, q: "car", limit: 10 })).toEqual([]);
   });
 
+  it("a message whose thread is gone before indexing gets no vector", async () => {
+    const t = await seedTenant();
+    const { index, vectors } = fused();
+    const th = await indexedThread(t.tenantId, "x", ["first car"], index);
+    await softDelete(t.tenantId, th);
+    await index.index([{ tenantId: t.tenantId, endUserId: "x", threadId: th, seq: 2, role: "assistant", text: "second car", createdAt: 1 }]);
+    expect(vectors.vectors.size).toBe(1);
+  });
+
   it("removeEndUser and removeThreads drop the vectors and the entries, and count the entries", async () => {
     const t = await seedTenant();
     const { index, vectors } = fused();
