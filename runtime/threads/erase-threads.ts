@@ -14,7 +14,11 @@ export interface ErasedThreads {
 
 export async function eraseThreads(env: Env, tenantId: string, ids: readonly string[]): Promise<ErasedThreads> {
   if (ids.length === 0) return { threads: 0, messages: 0, searchEntries: 0 };
-  const searchEntries = await searchIndexFor(env).removeThreads(tenantId, [...ids]);
+  const index = searchIndexFor(env);
+  const before = await index.removeThreads(tenantId, [...ids]);
   const [messages, threads] = await env.DB.batch([deleteThreadsMessagesStatement(env.DB, tenantId, ids), deleteThreadsStatement(env.DB, tenantId, ids)]);
-  return { threads: threads?.meta.changes ?? 0, messages: messages?.meta.changes ?? 0, searchEntries };
+  // Once more, now the threads are gone: the queue consumer indexes only live threads' messages,
+  // so this sweeps the one an indexing job may have written between the first removal and the batch.
+  const after = await index.removeThreads(tenantId, [...ids]);
+  return { threads: threads?.meta.changes ?? 0, messages: messages?.meta.changes ?? 0, searchEntries: before + after };
 }
