@@ -49,6 +49,7 @@ const BASE_BODIES: Partial<Record<string, Record<string, unknown>>> = {
   setCors: { allowed_origins: ["https://app.example.com"] },
   updateKey: { name: "sweep" },
   createThread: { metadata: { topic: "sweep" } },
+  createThreadMessage: { model: "mock/echo", max_tokens: 4, content: "hi" },
   updateThread: { metadata: { topic: "sweep" } },
   setRetention: { thread_retention_days: 30 },
 };
