@@ -5,7 +5,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { acquireTurnLock, renewTurnLock, storeTurn } from "../../runtime/db/thread-turns";
-import { LOCK_TTL_MS } from "../../runtime/threads/turn-lock";
+import { LOCK_TTL_MS, TurnLock } from "../../runtime/threads/turn-lock";
 import { seedTenant } from "./support/seed";
 import { messagesOf, newThread, threadState, turn } from "./support/thread-turns";
 
@@ -111,5 +111,39 @@ describe("the lock", () => {
     // Another tenant cannot take or store on it.
     const other = await seedTenant();
     expect(await acquireTurnLock(env.DB, other.tenantId, thread, "x", now, LOCK_TTL_MS)).toBeNull();
+  });
+
+  it("TurnLock: held → renewed (held, later expiry) → released; held → lost when another turn took it (its lock left alone)", async () => {
+    const t = await seedTenant();
+    const key = { id: t.masterKeyId, tenant_id: t.tenantId, scope: "master" as const, end_user_id: null, max_spend_micros: null };
+    const thread = await newThread(t.tenantId);
+    const now = Date.now();
+    const lock = await TurnLock.take(env.DB, key, thread, now);
+    expect(lock.state).toEqual({ kind: "held" });
+    expect(await threadState(t.tenantId, thread)).toMatchObject({ busy_token: lock.token, busy_until: now + LOCK_TTL_MS });
+    await lock.renew(now + 20_000);
+    expect(lock.state).toEqual({ kind: "held" });
+    expect((await threadState(t.tenantId, thread))?.busy_until).toBe(now + 20_000 + LOCK_TTL_MS);
+    await expect(TurnLock.take(env.DB, key, thread, now + 30_000)).rejects.toMatchObject({ kind: "thread_busy", status: 409 });
+    await lock.release();
+    expect(lock.state).toEqual({ kind: "released" });
+    expect(await threadState(t.tenantId, thread)).toMatchObject({ busy_token: null, busy_until: null });
+
+    const second = await TurnLock.take(env.DB, key, thread, now);
+    await env.DB.prepare("UPDATE threads SET busy_token = 'other' WHERE tenant_id = ? AND id = ?").bind(t.tenantId, thread).run();
+    await second.renew();
+    expect(second.state).toEqual({ kind: "lost" });
+    await second.release();
+    expect(await threadState(t.tenantId, thread)).toMatchObject({ busy_token: "other" });
+  });
+
+  it("TurnLock.take: 404 for a deleted or foreign thread, 403 for another end user's — and a foreign caller never takes the lock", async () => {
+    const t = await seedTenant();
+    const other = await seedTenant();
+    const thread = await newThread(t.tenantId, "bob");
+    const ada = { id: "k", tenant_id: t.tenantId, scope: "standard" as const, end_user_id: "ada", max_spend_micros: null };
+    await expect(TurnLock.take(env.DB, ada, thread)).rejects.toMatchObject({ kind: "permission", status: 403 });
+    await expect(TurnLock.take(env.DB, { ...ada, tenant_id: other.tenantId, scope: "master" }, thread)).rejects.toMatchObject({ kind: "not_found" });
+    expect(await threadState(t.tenantId, thread)).toMatchObject({ busy_token: null });
   });
 });
