@@ -194,6 +194,19 @@ describe("refusals store nothing, charge nothing and leave the thread free", () 
     expect(await messagesOf(a.tenantId, bobs)).toEqual([]);
   });
 
+  it("an upstream's error before any output is the turn's status (streamed or not); nothing stored or charged, the thread free", async () => {
+    const t = await seedTenant({ creditMicros: 10_000_000 });
+    const thread = await newThread(t.tenantId);
+    for (const stream of [false, true]) {
+      const res = await call("POST", `/v1/threads/${thread}/messages`, t.masterKey, { model: "mock/flaky", max_tokens: 10, content: "status=429", stream });
+      expect(res.status).toBe(429);
+      expect(await res.json()).toMatchObject({ error: { type: "rate_limit_error", message: expect.stringContaining("mock/flaky") } });
+      expect(await threadState(t.tenantId, thread)).toMatchObject({ last_seq: 0, busy_token: null });
+    }
+    expect(await messagesOf(t.tenantId, thread)).toEqual([]);
+    expect((await ledgerOf(t.tenantId)).filter((e) => e.type === "charge" && e.amount_micros !== 0)).toEqual([]);
+  });
+
   it("an unknown model is a 404 naming the model param; nothing locked", async () => {
     const t = await seedTenant({ creditMicros: 10_000_000 });
     const thread = await newThread(t.tenantId);
