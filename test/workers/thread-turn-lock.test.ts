@@ -6,8 +6,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { acquireTurnLock, renewTurnLock, storeTurn } from "../../runtime/db/thread-turns";
 import { LOCK_TTL_MS, TurnLock } from "../../runtime/threads/turn-lock";
+import { ledgerOf } from "./support/money";
 import { seedTenant } from "./support/seed";
-import { messagesOf, newThread, threadState, turn } from "./support/thread-turns";
+import { eventually, messagesOf, newThread, threadState, turn } from "./support/thread-turns";
 
 describe("parallel turns", () => {
   it("20 at once on one thread: the successful ones are stored as contiguous pairs, the rest are 409 thread_busy", async () => {
@@ -39,6 +40,11 @@ describe("parallel turns", () => {
     }
     expect(new Set(rows.map((r) => r.request_id)).size).toBe(ok.length);
     expect(await threadState(t.tenantId, thread)).toMatchObject({ last_seq: 2 * ok.length, message_count: 2 * ok.length, busy_token: null });
+    // The busy ones were refused before any model call: only the stored turns were charged.
+    const charged = async () => (await ledgerOf(t.tenantId)).filter((e) => e.type === "charge").map((e) => e.request_id);
+    await eventually(async () => ((await charged()).length >= ok.length ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await charged()).sort()).toEqual(ok.map((a) => a.requestId).sort());
   });
 
   it("200 at once on 200 threads: every one succeeds", async () => {
