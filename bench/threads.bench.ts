@@ -122,9 +122,16 @@ async function main() {
       checkDeadline();
 
       const search: number[] = [];
-      for (const q of queries(SEARCHES, size)) search.push((await call(c, `/v1/search?q=${encodeURIComponent(q)}&limit=10`)).ms);
+      const slowest: { q: string; ms: number; hits: number }[] = [];
+      for (const q of queries(SEARCHES, size)) {
+        const { ms, body } = await call(c, `/v1/search?q=${encodeURIComponent(q)}&limit=10`);
+        search.push(ms);
+        slowest.push({ q, ms, hits: (body as { data: unknown[] }).data.length });
+      }
+      slowest.sort((a, b) => b.ms - a.ms);
+      const showSlow = slowest.slice(0, 3).map((x) => `"${x.q}" ${x.ms.toFixed(1)} ms`).join(", ");
       rows.push({ what: `search: the tenant's ${corpus.toLocaleString("en")} messages`, size, s: stats(search), target: TARGETS.search });
-      progress("search", `${SEARCHES} queries of 1–3 words`);
+      progress("search", `${SEARCHES} queries of 1–3 words; slowest: ${showSlow}`);
       checkDeadline();
     }
 

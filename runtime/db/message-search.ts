@@ -121,6 +121,34 @@ const FTS_SELECT = `SELECT d.thread_id, d.seq, d.role, d.created_at, -bm25(messa
   WHERE message_search MATCH ? AND d.tenant_id = ? AND t.deleted_at IS NULL`;
 const FTS_ORDER = "ORDER BY bm25(message_search, 0.0, 1.0) LIMIT ?";
 
+/**
+ * The same search in two stages, its cost bounded whatever the words: the newest
+ * RANKED_WINDOW matches are taken from the FTS5 index alone (its MATCH already holds the scope
+ * token; FTS5 walks rowids newest first and stops there) and ranked by BM25; only the best few
+ * are joined to their docs and threads and get a snippet. A word in most of a tenant's messages
+ * would otherwise have every one of them ranked, joined and snippeted before the sort. When a
+ * query matches more than the window, the best of its newest matches are returned.
+ */
+const FTS_TWO_STAGE = `WITH candidates AS (
+    SELECT id, rank FROM (
+      SELECT rowid AS id, bm25(message_search, 0.0, 1.0) AS rank FROM message_search
+      WHERE message_search MATCH ? ORDER BY rowid DESC LIMIT ?
+    ) ORDER BY rank LIMIT ?
+  )
+  SELECT d.thread_id, d.seq, d.role, d.created_at, -c.rank AS score,
+    snippet(message_search, 1, ?, ?, '…', ?) AS snippet, (SELECT count(*) FROM candidates) AS candidate_count
+  FROM candidates c
+  JOIN message_search ON message_search.rowid = c.id
+  JOIN message_search_docs d ON d.id = c.id
+  JOIN threads t ON t.tenant_id = d.tenant_id AND t.id = d.thread_id
+  WHERE message_search MATCH ? AND d.tenant_id = ? AND t.deleted_at IS NULL`;
+
+/** The newest matches a query ranks (see FTS_TWO_STAGE). */
+export const RANKED_WINDOW = 2_000;
+
+/** Candidates kept per result asked for: room for entries the scope check drops (a deleted thread's, before their removal). */
+const CANDIDATES_PER_RESULT = 4;
+
 export interface FtsSearch {
   /** An FTS5 expression built by runtime/search/query-terms.ts (never the caller's text). */
   match: string;
@@ -135,12 +163,24 @@ export interface FtsSearch {
 
 /** The best full-text matches in the tenant (or one end user), live threads only, best first. */
 export async function searchFts(db: D1Database, tenantId: string, s: FtsSearch): Promise<FtsMatchRow[]> {
-  const head = [s.markOpen, s.markClose, s.snippetTokens, s.match, tenantId];
-  const stmt =
-    s.endUserId === undefined
-      ? db.prepare(`${FTS_SELECT} ${FTS_ORDER}`).bind(...head, s.limit)
-      : db.prepare(`${FTS_SELECT} AND d.end_user_id = ? ${FTS_ORDER}`).bind(...head, s.endUserId, s.limit);
-  return (await stmt.all<FtsMatchRow>()).results;
+  const candidates = s.limit * CANDIDATES_PER_RESULT;
+  const endUser = s.endUserId === undefined ? "" : " AND d.end_user_id = ?";
+  const tail = s.endUserId === undefined ? [] : [s.endUserId];
+  const fast = await db
+    .prepare(`${FTS_TWO_STAGE}${endUser} ORDER BY c.rank LIMIT ?`)
+    .bind(s.match, RANKED_WINDOW, candidates, s.markOpen, s.markClose, s.snippetTokens, s.match, tenantId, ...tail, s.limit)
+    .all<FtsMatchRow & { candidate_count: number }>();
+  const rows = fast.results;
+  // Enough, or every match was a candidate: the answer is complete.
+  if (rows.length >= s.limit || (rows[0] !== undefined && rows[0].candidate_count < candidates)) return rows.map(({ candidate_count: _, ...row }) => row);
+  // Fewer than asked from a full candidate list (or none): the scope check dropped candidates
+  // (entries of deleted threads not yet removed), or nothing matched. Only the full query can tell.
+  return (
+    await db
+      .prepare(`${FTS_SELECT}${endUser} ${FTS_ORDER}`)
+      .bind(s.markOpen, s.markClose, s.snippetTokens, s.match, tenantId, ...tail, s.limit)
+      .all<FtsMatchRow>()
+  ).results;
 }
 
 /**
