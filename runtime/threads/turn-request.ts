@@ -33,10 +33,21 @@ export function newTurnTokens(input: TurnInput, user: readonly ContentBlock[]): 
 export function modelBody(input: TurnInput, context: readonly StoredMessage[], user: ContentBlock[], stream: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { model: input.model, max_tokens: input.max_tokens };
   if (input.system !== undefined) body.system = input.system;
-  body.messages = [...context.map((m) => ({ role: m.role, content: m.content })), { role: "user", content: user }];
+  body.messages = [...context.map((m) => ({ role: m.role, content: sendable(m.content) })), { role: "user", content: user }];
   for (const field of ["temperature", "top_p", "stop_sequences", "thinking"] as const) {
     if (input[field] !== undefined) body[field] = input[field];
   }
   body.stream = stream;
   return body;
+}
+
+/**
+ * A stored message's blocks as sent again: a thinking block without a signature (one a
+ * non-Anthropic model's reasoning became) is left out — Anthropic refuses a thinking block whose
+ * signature does not verify, and earlier turns' thinking is optional context. A message made
+ * only of such blocks is sent as stored.
+ */
+export function sendable(blocks: readonly ContentBlock[]): ContentBlock[] {
+  const kept = blocks.filter((b) => !(b.type === "thinking" && (typeof b.signature !== "string" || b.signature === "")));
+  return kept.length > 0 ? kept : [...blocks];
 }
