@@ -2438,6 +2438,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The end user (1–200 characters, as set on keys and threads). */
                 end_user_id: string;
             };
             cookie?: never;
@@ -2451,6 +2452,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErasedEndUser"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */

@@ -2,6 +2,7 @@
 // Who may see what is threads/access.ts (scopeFor) and threads/thread-lookup.ts (threadFor).
 import { setThreadRetentionDays, threadRetentionDays } from "../db/tenant-settings";
 import { deleteEmptyThreads, insertThread, replaceThreadMetadata, softDeleteThread } from "../db/threads";
+import { badRequest } from "../errors";
 import { callerKey } from "../http/context";
 import type { AppHandlers } from "../router";
 import { searchIndexFor } from "../search/index-for";
@@ -65,6 +66,8 @@ export const threadHandlers: Pick<
   },
 
   async eraseEndUser({ params }, ctx) {
+    // End user ids are 1–200 characters wherever they are set: a longer one names nobody.
+    if (params.end_user_id.length > 200) throw badRequest("end_user_id is at most 200 characters", "path.end_user_id");
     return { status: 200, body: await eraseEndUser(ctx.env, callerKey(ctx).tenant_id, params.end_user_id, Date.now()) };
   },
 
