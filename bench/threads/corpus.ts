@@ -1,6 +1,7 @@
 // bench:threads' synthetic corpus: deterministic messages of 8–40 words drawn from a 5,000-word
 // vocabulary with a Zipf-like skew (a few words in most messages, most words rare), so search
 // queries hit posting lists of realistic, varied lengths.
+import { seededRandom } from "../../test/support/random";
 
 const VOCABULARY_SIZE = 5_000;
 const SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "zo", "pa", "di", "fu", "ge", "ho", "ju", "ba", "co", "xe", "ya", "wu"];
@@ -16,17 +17,8 @@ export function word(i: number): string {
   return s;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The corpus's seeded generator (mulberry32, shared with the randomized tests). */
+export const rng = seededRandom;
 
 /** A word index skewed towards the common end (rank ~ u^3 of the vocabulary). */
 export function skewedWord(r: () => number): number {

@@ -2,19 +2,10 @@
 // random threads (a seeded generator, so a failure names its seed and replays): the newest whole
 // turns that fit, the same whatever the page size, never a tool_use without its tool_result.
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../support/random";
 import { ContextWindow, contextBudget, DEFAULT_CONTEXT_WINDOW, estimateTokens, fitContext, messageTokens, startsTurn, type StoredMessage } from "../../../runtime/threads/context-window";
 
-/** mulberry32: a tiny seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** A thread of whole turns: user text, then 0–3 tool rounds (assistant tool_use, user tool_result), then assistant text. Tokens sometimes 0 (estimated). */
 function randomThread(r: () => number, turns: number): StoredMessage[] {
