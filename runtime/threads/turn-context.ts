@@ -5,8 +5,13 @@ import type { Candidate } from "../gateway/resolve-model";
 import { readContextPage, type ContextRow } from "../db/thread-turns";
 import { ContextWindow, DEFAULT_CONTEXT_WINDOW, type ContentBlock, type StoredMessage } from "./context-window";
 
-/** Rows per read: a page covers most threads whole; a long one stops after the few pages that fill the window. */
+/**
+ * Rows of the first read: a page covers most threads whole. Each further read doubles, up to
+ * MAX_CONTEXT_PAGE_ROWS, so a long thread under a large window (200k tokens of short messages is
+ * thousands of rows) fills it in a handful of reads, not dozens.
+ */
 export const CONTEXT_PAGE_ROWS = 200;
+const MAX_CONTEXT_PAGE_ROWS = 1_600;
 
 /** The window and output limit that bound every candidate. */
 export function modelLimits(candidates: readonly Candidate[], maxTokens: number): { contextWindow: number; maxTokens: number } {
@@ -29,12 +34,14 @@ export async function loadContext(db: D1Database, tenantId: string, threadId: st
   const window = new ContextWindow(budget);
   let below = lastSeq;
   let pagesRead = 0;
+  let rowsPerRead = pageRows;
   while (below > 0) {
-    const rows = await readContextPage(db, tenantId, threadId, below, pageRows);
+    const rows = await readContextPage(db, tenantId, threadId, below, rowsPerRead);
     pagesRead++;
     if (rows.length === 0 || !window.offer(rows.map(storedMessage))) break;
     below = (rows.at(-1)?.seq ?? 1) - 1;
-    if (rows.length < pageRows) break;
+    if (rows.length < rowsPerRead) break;
+    rowsPerRead = Math.min(rowsPerRead * 2, Math.max(pageRows, MAX_CONTEXT_PAGE_ROWS));
   }
   return { messages: window.messages(), tokens: window.tokens, pagesRead };
 }

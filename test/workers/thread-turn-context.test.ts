@@ -91,8 +91,14 @@ describe("a 10,000-message thread", () => {
     expect(small.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 9_951 + i));
     const budget = echoBudget("and now?", 100);
     const window = await loadContext(env.DB, t.tenantId, thread, 10_000, budget);
-    expect(window.pagesRead).toBe(Math.ceil(window.messages.length / 200));
+    expect(window.pagesRead).toBe(readsFor(window.messages.length));
     expect(window.messages.length).toBe(2 * Math.floor(budget / 200));
+    // A window that holds the whole thread: reads double (200, 400, 800, then 1,600 each), so
+    // 10,000 messages take 9 reads, not 50.
+    const whole = await loadContext(env.DB, t.tenantId, thread, 10_000, 2_000_000);
+    expect(whole.messages).toHaveLength(10_000);
+    expect(whole.pagesRead).toBe(readsFor(10_000));
+    expect(whole.pagesRead).toBe(9);
 
     const started = Date.now();
     const res = await turn(t.masterKey, thread, { content: "and now?", max_tokens: 100 });
@@ -101,3 +107,11 @@ describe("a 10,000-message thread", () => {
     console.log(`a turn on a 10,000-message thread: ${Date.now() - started} ms, ${window.pagesRead} pages, ${window.messages.length} messages of context`);
   });
 });
+
+/** Reads loadContext makes for `n` rows that all fit: 200, then doubling up to 1,600 a read (turn-context.ts). */
+function readsFor(n: number): number {
+  let reads = 0;
+  let size = 200;
+  for (let covered = 0; covered < n; covered += size, size = Math.min(size * 2, 1_600)) reads++;
+  return reads;
+}
