@@ -53,7 +53,7 @@ export async function startTurn(threadId: string, input: TurnInput, key: KeyReco
     const context = await loadContext(ctx.env.DB, key.tenant_id, threadId, lock.lastSeq, budget);
     const stream = input.stream === true;
     const body = modelBody(input, context.messages, user, stream);
-    const done = await complete({ surface: "anthropic", body, bodyBytes: enc.encode(JSON.stringify(body)).byteLength, key }, detached(ctx));
+    const done = await complete({ surface: "anthropic", body, bodyBytes: enc.encode(JSON.stringify(body)).byteLength, key: actingFor(key, lock.endUserId) }, detached(ctx));
     if (done.kind === "refused") throw new ApiError(kindOfStatus(done.status), done.error.message, { status: done.status });
     if (done.answer.kind !== "events") throw new ApiError("internal", `complete() answered ${done.answer.kind}, not events`);
     return {
@@ -111,6 +111,15 @@ export async function finishTurn(turn: StartedTurn, ctx: RequestContext, onBatch
  */
 function detached(ctx: RequestContext): RequestContext {
   return { ...ctx, req: new Request(ctx.req.url, { method: "POST", headers: ctx.req.headers }) };
+}
+
+/**
+ * The key as the turn bills it: a master key's turn on an end user's thread is that end user's
+ * usage (per-end-user invoices, the erase's pseudonymizing), while the key's id, tenant and cap
+ * still decide the hold. A standard key acts for its own end user already.
+ */
+function actingFor(key: KeyRecord, threadEndUser: string | null): KeyRecord {
+  return key.scope === "master" && threadEndUser !== null ? { ...key, end_user_id: threadEndUser } : key;
 }
 
 /** An upstream's refusal, in the one taxonomy, keeping its status. */

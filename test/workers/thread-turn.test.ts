@@ -4,7 +4,7 @@
 // every refusal (402, 404, 403, the agent loop's params) stores nothing and leaves the thread free.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ledgerOf, mintKey } from "./support/money";
+import { ledgerOf, mintKey, usageRow } from "./support/money";
 import { call, seedTenant } from "./support/seed";
 import { eventually, messagesOf, newThread, sseEvents, threadState, turn } from "./support/thread-turns";
 
@@ -213,5 +213,21 @@ describe("refusals store nothing, charge nothing and leave the thread free", () 
     const res = await call("POST", `/v1/threads/${thread}/messages`, t.masterKey, { model: "mock/nope", max_tokens: 10, content: "x" });
     expect(res.status).toBe(404);
     expect(await threadState(t.tenantId, thread)).toMatchObject({ busy_token: null });
+  });
+});
+
+describe("whose usage a turn is", () => {
+  it("a master key's turn on an end user's thread is that end user's usage row; on a tenant-level thread, nobody's", async () => {
+    const t = await seedTenant({ creditMicros: 10_000_000 });
+    const thread = await newThread(t.tenantId, "grace");
+    const res = await turn(t.masterKey, thread, { content: "Hello." });
+    expect(res.status).toBe(200);
+    const row = await usageRow(t.tenantId, res.headers.get("x-qlaud-request-id") ?? "");
+    expect(row).toMatchObject({ end_user_id: "grace", key_id: t.masterKeyId });
+
+    const tenantLevel = await newThread(t.tenantId, null);
+    const res2 = await turn(t.masterKey, tenantLevel, { content: "Hello." });
+    expect(res2.status).toBe(200);
+    expect(await usageRow(t.tenantId, res2.headers.get("x-qlaud-request-id") ?? "")).toMatchObject({ end_user_id: null, key_id: t.masterKeyId });
   });
 });
