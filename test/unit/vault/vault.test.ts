@@ -195,3 +195,13 @@ describe("VAULT_KEY is checked", () => {
     expect(await open(b, record, binding)).toEqual(secret);
   });
 });
+
+describe("stored records stay readable", () => {
+  it("opens a record sealed by this version (a change to the format or derivation breaks stored rows)", async () => {
+    // Same vector as test/workers/vault-workerd.test.ts; the key is test-only (32 bytes of 0x07).
+    const keyring = await readKeyring({ VAULT_KEY: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=" });
+    const record = "v1.4bb06f8e.6sJ36a3Nm-_Ldyw7.J0y7NbGoY5tpBtCRwzpXRwXtUpOFvsMxsEw95ieBFbJwCO_bbLylyDmE4PI2UOM";
+    const row = { tenantId: "ten_w", endUserId: "eu_w", connectorId: "stripe", connectionId: "conn_w" };
+    expect(await open(keyring, record, row)).toEqual({ api_key: "sk_test_from_node" });
+  });
+});
