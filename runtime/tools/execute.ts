@@ -5,6 +5,7 @@
 import { onAllowedHost } from "./host-guard";
 import { MissingCredentialField } from "./inject";
 import { TokenCache } from "./oauth-tokens";
+import { DEFAULT_MAX_BODY_BYTES, readCapped } from "./read-capped";
 import { Redactor } from "./redact";
 import { backoffMs, isRetryableStatus, parseRetryAfter } from "./retry";
 import { sendOnce, type SendOutcome } from "./send";
@@ -32,6 +33,8 @@ export interface ExecuteOptions {
   maxTotalWaitMs?: number;
   maxRedirects?: number;
   backoffBaseMs?: number;
+  /** Bytes of the vendor's body read at most (4 MiB); the rest is dropped and the result marked truncated. */
+  maxBodyBytes?: number;
   signal?: AbortSignal;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -77,9 +80,10 @@ async function run(req: BuiltRequest, opts: ExecuteOptions, redact: Redactor): P
       attempt--;
       continue;
     }
-    if (response.ok) return success(redact, response, await response.text(), opts);
+    const body = await readCapped(response, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    if (response.ok) return success(redact, response, body, opts);
 
-    const text = await response.text();
+    const text = body.text;
     const retryable = isRetryableStatus(response.status, sent.method);
     if (!retryable || attempt >= maxAttempts) return vendorFailure(redact, response.status, text, retryable);
     const wait = parseRetryAfter(response.headers.get("retry-after"), Date.now()) ?? backoffMs(attempt, opts.backoffBaseMs ?? 250);
@@ -110,7 +114,8 @@ async function oauthToken(opts: ExecuteOptions, redact: Redactor, signal: AbortS
   return token;
 }
 
-function success(redact: Redactor, response: Response, text: string, opts: ExecuteOptions): ToolOutcome {
+function success(redact: Redactor, response: Response, body: { text: string; cut: boolean }, opts: ExecuteOptions): ToolOutcome {
+  const text = body.cut ? body.text + `\n…[truncated: the vendor's answer exceeded ${opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes]` : body.text;
   let value: unknown = text;
   if ((response.headers.get("content-type") ?? "").includes("json") || /^\s*[[{]/.test(text)) {
     try {
@@ -121,7 +126,7 @@ function success(redact: Redactor, response: Response, text: string, opts: Execu
   }
   // Redact before cutting, so a cut cannot split a secret into an unrecognisable prefix.
   const cut = truncate(redact.apply(render(value)), opts.maxChars);
-  return { ok: true, status: response.status, content: cut.text, truncated: cut.truncated };
+  return { ok: true, status: response.status, content: cut.text, truncated: cut.truncated || body.cut };
 }
 
 function vendorFailure(redact: Redactor, status: number, text: string, retryable: boolean): ToolError {

@@ -71,3 +71,18 @@ describe("trimming a real response", () => {
     expect(await run("items", null)).toMatchObject({ ok: true, content: "plain words" });
   });
 });
+
+describe("oversized answers", () => {
+  let vendor: MockVendor;
+  beforeAll(async () => {
+    vendor = await startMockVendor();
+  });
+  afterAll(() => vendor.close());
+
+  it("reads at most maxBodyBytes and says the answer was cut", async () => {
+    vendor.script("/big", { body: "z".repeat(100_000) });
+    const out = await executeTool({ method: "GET", url: `${vendor.url}/big` }, { baseUrl: vendor.url, auth: { mode: "none" }, credential: {}, connectionId: "c", maxBodyBytes: 1000 });
+    expect(out).toMatchObject({ ok: true, truncated: true });
+    expect(out.ok && out.content).toBe(`${"z".repeat(1000)}\n…[truncated: the vendor's answer exceeded 1000 bytes]`);
+  });
+});
