@@ -21,8 +21,8 @@ export const NUMERIC_VARS = {
 } as const satisfies Record<string, { min: number; max: number; unit: string }>;
 export type NumericVar = keyof typeof NUMERIC_VARS;
 
-/** Vars that point outbound calls elsewhere (tests point them at local servers). */
-const URL_OVERRIDE = /^(UPSTREAM_[A-Z0-9_]+_URL|AI_GATEWAY_URL|STRIPE_API_URL)$/;
+/** Vars that point outbound calls elsewhere (tests point them at local servers); CONNECTOR_<ID>_URL moves a connector's base URL. */
+const URL_OVERRIDE = /^(UPSTREAM_[A-Z0-9_]+_URL|CONNECTOR_[A-Z0-9_]+_URL|AI_GATEWAY_URL|STRIPE_API_URL)$/;
 
 export interface Config {
   environment: Environment;
@@ -30,7 +30,7 @@ export interface Config {
   production: boolean;
   /** The numeric vars that are set, validated. */
   numbers: Readonly<Partial<Record<NumericVar, number>>>;
-  /** URL overrides that are set (UPSTREAM_<ID>_URL, AI_GATEWAY_URL, STRIPE_API_URL); always empty in production. */
+  /** URL overrides that are set (UPSTREAM_<ID>_URL, CONNECTOR_<ID>_URL, AI_GATEWAY_URL, STRIPE_API_URL); always empty in production. */
   urlOverrides: ReadonlyMap<string, string>;
   /** Overrides that were set but ignored because this is production (for the operator's log). */
   ignored: readonly string[];

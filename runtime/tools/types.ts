@@ -67,7 +67,9 @@ export type ToolErrorKind =
   | "host_refused"
   | "too_many_redirects"
   | "token_fetch"
-  | "missing_credential";
+  | "missing_credential"
+  /** No tool by that `<connector>/<tool>` name (404). */
+  | "unknown_tool";
 
 export interface ToolError {
   ok: false;
