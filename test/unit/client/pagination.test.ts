@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { Gatehouse, PaginationLoopError } from "../../../generated/client/index";
-import { scriptedServer, sendJson, type Script } from "./scripted-server";
+import { describe, expect, it } from "vitest";
+import { PaginationLoopError } from "../../../generated/client/index";
+import { sendJson, useScriptedClient, type Script } from "./scripted-server";
 
 // The generated client's …AutoPaging helpers against a local server serving scripted pages.
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function clientFor(script: Script) {
-  const server = await scriptedServer(script);
-  close = server.close;
-  return { client: new Gatehouse({ baseURL: server.baseURL, apiKey: "qlk_test_x" }), seen: server.seen };
-}
+const clientFor = useScriptedClient();
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { afterEach } from "vitest";
+import { Gatehouse } from "../../../generated/client/index";
 import type { AddressInfo } from "node:net";
 
 /** One request the server saw: method, path and query, and the JSON body if any. */
@@ -56,4 +58,21 @@ export async function sendChunks(res: ServerResponse, chunks: string[]): Promise
     await new Promise((r) => setTimeout(r, 5));
   }
   res.end();
+}
+
+/**
+ * A generated client against a scripted server, the server closed after each test of the file
+ * that calls it (vitest's afterEach, registered once per file).
+ */
+export function useScriptedClient(): (script: Script) => Promise<{ client: Gatehouse; seen: SeenRequest[] }> {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+  return async (script) => {
+    const server = await scriptedServer(script);
+    close = server.close;
+    return { client: new Gatehouse({ baseURL: server.baseURL, apiKey: "qlk_test_x" }), seen: server.seen };
+  };
 }

@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { ConflictError, Gatehouse, ThreadStreamError, type ThreadStreamEvent, type QlaudStreamEvent } from "../../../generated/client/index";
-import { scriptedServer, sendChunks, sendJson, type Script } from "./scripted-server";
+import { describe, expect, it } from "vitest";
+import { ConflictError, ThreadStreamError, type ThreadStreamEvent, type QlaudStreamEvent } from "../../../generated/client/index";
+import { sendChunks, sendJson, useScriptedClient } from "./scripted-server";
 
 // createThreadMessageStream against a local server replaying a streamed turn chunk by chunk.
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function clientFor(script: Script) {
-  const server = await scriptedServer(script);
-  close = server.close;
-  return { client: new Gatehouse({ baseURL: server.baseURL, apiKey: "qlk_test_x" }), seen: server.seen };
-}
+const clientFor = useScriptedClient();
 
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 const message = { id: "msg_1", type: "message", role: "assistant", model: "mock/echo", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 0 } };
