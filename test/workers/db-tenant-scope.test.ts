@@ -16,24 +16,10 @@ import {
 import { insertTenantWithMasterKey, tenantExists, tenantWithMasterKey } from "../../runtime/db/tenants";
 import { copyUsageEvents, findUsageEvent, keyUsageRows, usageRollups } from "../../runtime/db/usage-events";
 import { newTenant } from "../../runtime/keys/tenant-creation";
+import { usageEvent } from "./support/money";
 import { seedTenant } from "./support/seed";
 
-const usageRow = (tenantId: string, keyId: string, requestId: string) => ({
-  request_id: requestId,
-  tenant_id: tenantId,
-  key_id: keyId,
-  end_user_id: null,
-  model: "mock/echo",
-  provider: "mock",
-  surface: "openai",
-  input_tokens: 10,
-  output_tokens: 5,
-  cached_tokens: 0,
-  cost_micros: 42,
-  overshoot_micros: 0,
-  outcome: "ok",
-  created_at: Date.now(),
-});
+const usageRow = (tenantId: string, keyId: string, requestId: string) => usageEvent({ tenant_id: tenantId, key_id: keyId, request_id: requestId });
 
 const ALL_TIME = { from_ms: 0, to_ms: Date.now() + 60_000, groups: new Set(["key", "model", "day"]) };
 

@@ -8,28 +8,11 @@ import { endUserPseudonym } from "../../runtime/db/erased-end-users";
 import { saveResponseItems } from "../../runtime/db/response-items";
 import { copyUsageEvents } from "../../runtime/db/usage-events";
 import { searchIndexFor } from "../../runtime/search/index-for";
-import type { UsageEvent } from "../../runtime/wallet/usage-outbox";
+import { usageEvent } from "./support/money";
 import { call, seedTenant } from "./support/seed";
 import { appendMessages, createThread, endUserKey } from "./support/threads";
 
-function usage(tenantId: string, endUser: string | null): UsageEvent {
-  return {
-    request_id: `req_${crypto.randomUUID()}`,
-    tenant_id: tenantId,
-    key_id: "key_test",
-    end_user_id: endUser,
-    model: "mock/echo",
-    provider: "mock",
-    surface: "anthropic",
-    input_tokens: 10,
-    output_tokens: 5,
-    cached_tokens: 0,
-    cost_micros: 42,
-    overshoot_micros: 0,
-    outcome: "ok",
-    created_at: Date.now(),
-  };
-}
+const usage = (tenantId: string, endUser: string | null) => usageEvent({ tenant_id: tenantId, end_user_id: endUser, surface: "anthropic" });
 
 async function usageEndUsers(tenantId: string): Promise<string[]> {
   const { results } = await env.DB.prepare("SELECT end_user_id FROM usage_events WHERE tenant_id = ? ORDER BY end_user_id").bind(tenantId).all<{ end_user_id: string }>();

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { findUsageEvent } from "../../../runtime/db/usage-events";
 import { walletFor } from "../../../runtime/wallet/stub";
 import type { LedgerEntry } from "../../../runtime/wallet/types";
+import type { UsageEvent } from "../../../runtime/wallet/usage-outbox";
 import { call } from "./seed";
 
 /** A small mock/echo chat completion (about 130 micro-dollars worst case, a few dozen actual). */
@@ -45,4 +46,24 @@ export async function mintKey(masterKey: string, body: Record<string, unknown>) 
   const res = await call("POST", "/v1/keys", masterKey, { name: "k", ...body });
   if (res.status !== 201) throw new Error(`minting a key failed: ${res.status} ${await res.text()}`);
   return res.json<{ id: string; secret: string }>();
+}
+
+/** A usage row as the Wallet's outbox copies it to D1 (a mock/echo request), with `fields` changed. */
+export function usageEvent(fields: Pick<UsageEvent, "tenant_id"> & Partial<UsageEvent>): UsageEvent {
+  return {
+    request_id: `req_${crypto.randomUUID()}`,
+    key_id: "key_test",
+    end_user_id: null,
+    model: "mock/echo",
+    provider: "mock",
+    surface: "openai",
+    input_tokens: 10,
+    output_tokens: 5,
+    cached_tokens: 0,
+    cost_micros: 42,
+    overshoot_micros: 0,
+    outcome: "ok",
+    created_at: Date.now(),
+    ...fields,
+  };
 }
