@@ -8,6 +8,7 @@
 // route (bench/threads/bench-worker.ts) that writes and indexes messages in bulk inside workerd.
 // Bounded to about three minutes.
 import { bundleWorker, startLocalWorker, type LocalWorker } from "../test/support/local-worker";
+import { benchClock } from "./lib/progress";
 import { writeResults } from "./lib/readme";
 import { rng, skewedWord, word } from "./threads/corpus";
 import { stats, type Stats } from "./wallet/stats";
@@ -21,14 +22,7 @@ const FLOOR_READS = 300;
 const DEADLINE_MS = 240_000;
 const TARGETS = { append: 15, page: 10, search: 50 } as const;
 
-const t0 = performance.now();
-const elapsed = () => performance.now() - t0;
-function progress(step: string, detail: string) {
-  console.log(`threads ▸ ${step.padEnd(8)} ${detail} (${(elapsed() / 1000).toFixed(1)} s)`);
-}
-function checkDeadline() {
-  if (elapsed() > DEADLINE_MS) throw new Error(`over the ${DEADLINE_MS / 1000} s budget; stopping`);
-}
+const { progress, checkDeadline } = benchClock("threads", DEADLINE_MS, 8);
 
 interface Ctx {
   w: LocalWorker;

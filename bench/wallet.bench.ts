@@ -8,6 +8,7 @@
 // Wallet object is also driven directly, over RPC from inside the Worker, with those calls
 // (leaseSettle batches, leaseGrow top-ups) to find its own ceiling. Bounded to well under 60 s.
 import { startLocalWorker, type LocalWorker } from "../test/support/local-worker";
+import { benchClock } from "./lib/progress";
 import { bundle, type Variant } from "./wallet/bundle";
 import { stats, table, type Row } from "./wallet/stats";
 
@@ -21,14 +22,7 @@ const LOAD_OPS_TARGET_MS = 3_000;
 const DEADLINE_MS = 55_000;
 const CHAT = JSON.stringify({ model: "mock/echo", max_tokens: 64, messages: [{ role: "user", content: "Say hello to the benchmark." }] });
 
-const t0 = performance.now();
-const elapsed = () => performance.now() - t0;
-function progress(step: string, detail: string) {
-  console.log(`wallet ▸ ${step.padEnd(9)} ${detail} (${(elapsed() / 1000).toFixed(1)} s)`);
-}
-function checkDeadline() {
-  if (elapsed() > DEADLINE_MS) throw new Error(`over the ${DEADLINE_MS / 1000} s budget; stopping`);
-}
+const { elapsed, progress, checkDeadline } = benchClock("wallet", DEADLINE_MS);
 
 let resets = 0;
 /**
