@@ -2,6 +2,7 @@
 // A query first requires every word (precise); when that finds nothing it takes any word, ranked
 // by BM25, so a query with one word the messages lack still finds the rest.
 import { deleteEndUserDocs, deleteThreadDocs, searchFts, upsertSearchDocs, type FtsMatchRow, type SearchDocRow } from "../db/message-search";
+import { groupBy } from "../group-by";
 import { matchExpression, queryTerms } from "./query-terms";
 import { endUserToken, queryScopeToken, tenantToken, vectorId } from "./scope-tokens";
 import type { SearchDoc, SearchHit, SearchIndex, SearchQuery } from "./search-index";
@@ -21,7 +22,7 @@ export class FtsIndex implements SearchIndex {
   async indexLive(docs: readonly SearchDoc[]): Promise<SearchDoc[]> {
     const written: SearchDoc[] = [];
     // A message with no searchable text (an image alone, thinking alone) has nothing to find.
-    for (const [tenantId, ofTenant] of groupByTenant(docs.filter((d) => d.text.trim() !== ""))) {
+    for (const [tenantId, ofTenant] of groupBy(docs.filter((d) => d.text.trim() !== ""), (d) => d.tenantId)) {
       const rows = await Promise.all(ofTenant.map(docRow));
       const kept = new Set(await upsertSearchDocs(this.db, tenantId, rows));
       written.push(...ofTenant.filter((_, i) => kept.has(rows[i] as SearchDocRow)));
@@ -76,10 +77,4 @@ async function docRow(doc: SearchDoc): Promise<SearchDocRow> {
     scope: `${tenant} ${endUser}`,
     body: searchableText(doc.text),
   };
-}
-
-function groupByTenant(docs: readonly SearchDoc[]): Map<string, SearchDoc[]> {
-  const out = new Map<string, SearchDoc[]>();
-  for (const d of docs) out.set(d.tenantId, [...(out.get(d.tenantId) ?? []), d]);
-  return out;
 }

@@ -8,6 +8,7 @@
 import { deleteExpiredResponses } from "../db/response-items";
 import { tenantsWithThreadRetention } from "../db/tenant-settings";
 import { inactiveThreadIds, softDeletedThreads } from "../db/threads";
+import { groupBy } from "../group-by";
 import { eraseThreads, type ErasedThreads } from "./erase-threads";
 
 export const BATCH = 500;
@@ -89,7 +90,7 @@ export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits 
   while (more && spend()) {
     const found = await softDeletedThreads(env.DB, limits.batch);
     let ok = true;
-    for (const [tenantId, ids] of byTenant(found)) ok = (await attempt(tenantId, async () => add(await eraseThreads(env, tenantId, ids), "deleted_threads"))) && ok;
+    for (const [tenantId, ids] of groupBy(found, (r) => r.tenant_id, (r) => r.id)) ok = (await attempt(tenantId, async () => add(await eraseThreads(env, tenantId, ids), "deleted_threads"))) && ok;
     // A failed erase would be found again at once: stop the sweep, the next run retries.
     more = ok && found.length === limits.batch;
   }
@@ -97,10 +98,4 @@ export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits 
   report.expired_responses = await deleteExpiredResponses(env.DB, now);
   console.log(JSON.stringify(report));
   return report;
-}
-
-function byTenant(rows: readonly { tenant_id: string; id: string }[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const r of rows) out.set(r.tenant_id, [...(out.get(r.tenant_id) ?? []), r.id]);
-  return out;
 }
