@@ -1,5 +1,5 @@
-// D1 `thread_messages`: the reads of a thread's stored messages and their deletes (the turn's
-// append lives in thread-turns.ts). Pages are range scans of the primary key
+// D1 `thread_messages`: the reads of a thread's stored messages (the message pages, and a turn's
+// context read newest first) and their deletes (the turn's append lives in thread-turns.ts). Pages are range scans of the primary key
 // (tenant_id, thread_id, seq); every statement takes the tenant.
 
 export interface ThreadMessageRow {
@@ -8,6 +8,8 @@ export interface ThreadMessageRow {
   /** The content blocks as JSON text. */
   content: string;
   request_id: string | null;
+  /** Its share of the turn's usage (fits later turns into the model's window). */
+  tokens: number;
   created_at: number;
 }
 
@@ -31,7 +33,7 @@ export async function listThreadMessageRows(
     where.push("seq < ?");
     params.push(q.beforeSeq);
   }
-  const sql = `SELECT seq, role, content, request_id, created_at FROM thread_messages WHERE ${where.join(" AND ")} ORDER BY seq ${q.order === "asc" ? "ASC" : "DESC"} LIMIT ?`;
+  const sql = `SELECT seq, role, content, request_id, tokens, created_at FROM thread_messages WHERE ${where.join(" AND ")} ORDER BY seq ${q.order === "asc" ? "ASC" : "DESC"} LIMIT ?`;
   const { results } = await db.prepare(sql).bind(...params, q.limit).all<ThreadMessageRow>();
   return results;
 }

@@ -1,5 +1,5 @@
 // D1 statements of a thread turn (POST /v1/threads/:id/messages): the one-turn-at-a-time lock
-// on the `threads` row, the context read newest first in pages, and the turn's two messages
+// on the `threads` row (its context is read with thread-messages.ts), and the turn's two messages
 // stored together with the seq counter moved and the lock cleared — all guarded by the lock's
 // token, so a turn that lost its lock can never write. Every statement takes the tenant.
 
@@ -31,23 +31,6 @@ export async function renewTurnLock(db: D1Database, tenantId: string, threadId: 
 /** Frees the lock if this token still holds it (another turn's lock is left alone). */
 export async function releaseTurnLock(db: D1Database, tenantId: string, threadId: string, token: string): Promise<void> {
   await db.prepare("UPDATE threads SET busy_token = NULL, busy_until = NULL WHERE tenant_id = ? AND id = ? AND busy_token = ?").bind(tenantId, threadId, token).run();
-}
-
-/** A stored message as the context reads it. */
-export interface ContextRow {
-  seq: number;
-  role: "user" | "assistant";
-  content: string;
-  tokens: number;
-}
-
-/** Up to `limit` messages with seq ≤ `maxSeq`, newest first (the primary key's order, read backwards). */
-export async function readContextPage(db: D1Database, tenantId: string, threadId: string, maxSeq: number, limit: number): Promise<ContextRow[]> {
-  const res = await db
-    .prepare("SELECT seq, role, content, tokens FROM thread_messages WHERE tenant_id = ? AND thread_id = ? AND seq <= ? ORDER BY seq DESC LIMIT ?")
-    .bind(tenantId, threadId, maxSeq, limit)
-    .all<ContextRow>();
-  return res.results;
 }
 
 /** One message of a turn, ready to store. */

@@ -2,7 +2,7 @@
 // until it is full or the thread's start is reached. The budget comes from the model's window in
 // the catalog (the smallest among an alias's candidates: any of them may serve the turn).
 import type { Candidate } from "../gateway/resolve-model";
-import { readContextPage, type ContextRow } from "../db/thread-turns";
+import { listThreadMessageRows, type ThreadMessageRow } from "../db/thread-messages";
 import { ContextWindow, DEFAULT_CONTEXT_WINDOW, type ContentBlock, type StoredMessage } from "./context-window";
 
 /**
@@ -36,7 +36,7 @@ export async function loadContext(db: D1Database, tenantId: string, threadId: st
   let pagesRead = 0;
   let rowsPerRead = pageRows;
   while (below > 0) {
-    const rows = await readContextPage(db, tenantId, threadId, below, rowsPerRead);
+    const rows = await listThreadMessageRows(db, tenantId, threadId, { order: "desc", limit: rowsPerRead, afterSeq: undefined, beforeSeq: below + 1 });
     pagesRead++;
     if (rows.length === 0 || !window.offer(rows.map(storedMessage))) break;
     below = (rows.at(-1)?.seq ?? 1) - 1;
@@ -46,6 +46,6 @@ export async function loadContext(db: D1Database, tenantId: string, threadId: st
   return { messages: window.messages(), tokens: window.tokens, pagesRead };
 }
 
-function storedMessage(row: ContextRow): StoredMessage {
+function storedMessage(row: ThreadMessageRow): StoredMessage {
   return { seq: row.seq, role: row.role, content: JSON.parse(row.content) as ContentBlock[], tokens: row.tokens };
 }
