@@ -13,6 +13,7 @@ export type ErrorKind =
   | "not_found"
   | "conflict"
   | "thread_busy"
+  | "not_connected"
   | "payload_too_large"
   | "unsupported_media_type"
   | "insufficient_funds"
@@ -42,6 +43,7 @@ const KINDS: Record<ErrorKind, KindInfo> = {
   not_found: { type: "not_found_error" },
   conflict: { type: "conflict_error" },
   thread_busy: { type: "thread_busy" },
+  not_connected: { type: "not_connected" },
   payload_too_large: { type: "payload_too_large_error" },
   unsupported_media_type: { type: "unsupported_media_type_error" },
   insufficient_funds: { type: "insufficient_funds" },

@@ -1087,7 +1087,7 @@ export interface components {
             error: components["schemas"]["ErrorDetail"];
         };
         /** @description The kind of error, chosen once at the edge. */
-        ErrorType: string | ("invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "conflict_error" | "thread_busy" | "payload_too_large_error" | "unsupported_media_type_error" | "insufficient_funds" | "cap_exceeded" | "rate_limit_error" | "upstream_error" | "overloaded_error" | "api_error");
+        ErrorType: string | ("invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "conflict_error" | "thread_busy" | "not_connected" | "payload_too_large_error" | "unsupported_media_type_error" | "insufficient_funds" | "cap_exceeded" | "rate_limit_error" | "upstream_error" | "overloaded_error" | "api_error");
         /** @description Liveness of this Gatehouse deployment. */
         Health: {
             /**

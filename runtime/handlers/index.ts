@@ -1,12 +1,14 @@
 import type { AppHandlers } from "../router";
 import { adminHandlers } from "./admin";
 import { billingHandlers } from "./billing";
+import { connectionHandlers } from "./connections";
 import { corsHandlers } from "./cors";
 import { gatewayHandlers } from "./gateway";
 import { keyHandlers } from "./keys";
 import { metaHandlers } from "./meta";
 import { searchHandlers } from "./search";
 import { threadTurnHandlers } from "./thread-turns";
+import { toolHandlers } from "./tools";
 import { threadHandlers } from "./threads";
 import { usageHandlers } from "./usage";
 import { walletHandlers } from "./wallet";
@@ -26,4 +28,6 @@ export const handlers: AppHandlers = {
   ...threadHandlers,
   ...threadTurnHandlers,
   ...searchHandlers,
+  ...connectionHandlers,
+  ...toolHandlers,
 };

@@ -21,6 +21,7 @@ export const ERROR_TYPES = {
   not_found_error: { status: 404, openai: "invalid_request_error" },
   conflict_error: { status: 409, openai: "invalid_request_error", gatehouseOnly: true },
   thread_busy: { status: 409, openai: "invalid_request_error", gatehouseOnly: true },
+  not_connected: { status: 409, openai: "invalid_request_error", gatehouseOnly: true },
   request_too_large: { status: 413, openai: "invalid_request_error" },
   payload_too_large_error: { status: 413, openai: "invalid_request_error", gatehouseOnly: true },
   unsupported_media_type_error: { status: 415, openai: "invalid_request_error", gatehouseOnly: true },
