@@ -16,4 +16,8 @@ export declare const body_setRetention: Validator;
 export declare const body_createThread: Validator;
 export declare const body_updateThread: Validator;
 export declare const body_createThreadMessage: Validator;
+export declare const body_createWebhookTool: Validator;
+export declare const body_executeTool: Validator;
+export declare const body_getToolSchemas: Validator;
+export declare const body_searchTools: Validator;
 export declare const body_createCheckoutSession: Validator;

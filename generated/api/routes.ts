@@ -24,6 +24,28 @@ export interface RouteDef {
 
 export const routes: readonly RouteDef[] = [
   {
+    operationId: "showConnectPage",
+    method: "GET",
+    path: "/connect/:token",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "submitConnectPage",
+    method: "POST",
+    path: "/connect/:token",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "adminCreateTenant",
     method: "POST",
     path: "/v1/admin/tenants",
@@ -332,6 +354,72 @@ export const routes: readonly RouteDef[] = [
     streams: true,
   },
   {
+    operationId: "listWebhookTools",
+    method: "GET",
+    path: "/v1/tools",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "createWebhookTool",
+    method: "POST",
+    path: "/v1/tools",
+    auth: "master",
+    surface: "gatehouse",
+    body: "body_createWebhookTool",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "executeTool",
+    method: "POST",
+    path: "/v1/tools/execute",
+    auth: "standard",
+    surface: "gatehouse",
+    body: "body_executeTool",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "getToolSchemas",
+    method: "POST",
+    path: "/v1/tools/schemas",
+    auth: "standard",
+    surface: "gatehouse",
+    body: "body_getToolSchemas",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "searchTools",
+    method: "POST",
+    path: "/v1/tools/search",
+    auth: "standard",
+    surface: "gatehouse",
+    body: "body_searchTools",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "deleteWebhookTool",
+    method: "DELETE",
+    path: "/v1/tools/:name",
+    auth: "master",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "getUsage",
     method: "GET",
     path: "/v1/usage",
@@ -415,6 +503,10 @@ export interface Input<K extends OperationId> {
 
 /** One member per operationId: the runtime must implement every one. */
 export interface Handlers<Ctx> {
+  /** GET /connect/{token} — The form: one labelled input per credential field of the connector (password inputs) and */
+  showConnectPage(input: Input<"showConnectPage">, ctx: Ctx): Promise<Reply<"showConnectPage">>;
+  /** POST /connect/{token} — Submits the form (`application/x-www-form-urlencoded`, at most 16 KiB; one entry per field */
+  submitConnectPage(input: Input<"submitConnectPage">, ctx: Ctx): Promise<Reply<"submitConnectPage">>;
   /** POST /v1/admin/tenants — Create a tenant and its first master key. */
   adminCreateTenant(input: Input<"adminCreateTenant">, ctx: Ctx): Promise<Reply<"adminCreateTenant">>;
   /** POST /v1/admin/tenants/{id}/credit — Credit a tenant's wallet; idempotent on `ref`. */
@@ -471,6 +563,18 @@ export interface Handlers<Ctx> {
   listThreadMessages(input: Input<"listThreadMessages">, ctx: Ctx): Promise<Reply<"listThreadMessages">>;
   /** POST /v1/threads/{id}/messages — Send the next user turn: Gatehouse loads the thread's earlier messages into the model's */
   createThreadMessage(input: Input<"createThreadMessage">, ctx: Ctx): Promise<Reply<"createThreadMessage">>;
+  /** GET /v1/tools — The tenant's webhook tools, by name (never their secrets). */
+  listWebhookTools(input: Input<"listWebhookTools">, ctx: Ctx): Promise<Reply<"listWebhookTools">>;
+  /** POST /v1/tools — Register a webhook tool. The response carries the signing secret, once. Master keys only. */
+  createWebhookTool(input: Input<"createWebhookTool">, ctx: Ctx): Promise<Reply<"createWebhookTool">>;
+  /** POST /v1/tools/execute — Run a tool for an end user with their connected account (or POST to a webhook tool's */
+  executeTool(input: Input<"executeTool">, ctx: Ctx): Promise<Reply<"executeTool">>;
+  /** POST /v1/tools/schemas — The input schemas of named tools, in the order asked. */
+  getToolSchemas(input: Input<"getToolSchemas">, ctx: Ctx): Promise<Reply<"getToolSchemas">>;
+  /** POST /v1/tools/search — Tools that match an intent, best first, with whether the end user can run each now. */
+  searchTools(input: Input<"searchTools">, ctx: Ctx): Promise<Reply<"searchTools">>;
+  /** DELETE /v1/tools/{name} — Delete a webhook tool; calls to it are refused from then on. Master keys only. */
+  deleteWebhookTool(input: Input<"deleteWebhookTool">, ctx: Ctx): Promise<Reply<"deleteWebhookTool">>;
   /** GET /v1/usage — The tenant's usage in a time window, with totals and breakdowns per key, model and UTC */
   getUsage(input: Input<"getUsage">, ctx: Ctx): Promise<Reply<"getUsage">>;
   /** GET /v1/wallet — Current balance and the amount reserved for requests in flight. */

@@ -11,6 +11,8 @@ export type { components, operations, paths } from "../api/types";
 export * from "../api/stream-events";
 
 const ROUTES = {
+  showConnectPage: { method: "GET", path: "/connect/{token}" },
+  submitConnectPage: { method: "POST", path: "/connect/{token}" },
   adminCreateTenant: { method: "POST", path: "/v1/admin/tenants" },
   adminCreditTenant: { method: "POST", path: "/v1/admin/tenants/{id}/credit" },
   createChatCompletion: { method: "POST", path: "/v1/chat/completions" },
@@ -39,6 +41,12 @@ const ROUTES = {
   deleteThread: { method: "DELETE", path: "/v1/threads/{id}" },
   listThreadMessages: { method: "GET", path: "/v1/threads/{id}/messages" },
   createThreadMessage: { method: "POST", path: "/v1/threads/{id}/messages" },
+  listWebhookTools: { method: "GET", path: "/v1/tools" },
+  createWebhookTool: { method: "POST", path: "/v1/tools" },
+  executeTool: { method: "POST", path: "/v1/tools/execute" },
+  getToolSchemas: { method: "POST", path: "/v1/tools/schemas" },
+  searchTools: { method: "POST", path: "/v1/tools/search" },
+  deleteWebhookTool: { method: "DELETE", path: "/v1/tools/{name}" },
   getUsage: { method: "GET", path: "/v1/usage" },
   getWallet: { method: "GET", path: "/v1/wallet" },
   createCheckoutSession: { method: "POST", path: "/v1/wallet/checkout" },
@@ -57,6 +65,28 @@ const PAGINATION: Record<string, PaginationRule> = {
 export class Gatehouse extends BaseClient<operations> {
   constructor(options: ClientOptions) {
     super(options, ROUTES);
+  }
+
+  /**
+   * The form: one labelled input per credential field of the connector (password inputs) and
+   * per setting (text inputs), with the manifest's hints, headed by the vendor's and the app's
+   * names. An unknown token is a 404 page; an expired, used or exhausted one a 410 page. (`GET /connect/{token}`)
+   */
+  showConnectPage(args: Args<operations["showConnectPage"]>, options?: RequestOptions): Promise<Result<operations["showConnectPage"]>> {
+    return this.call("showConnectPage", args, options);
+  }
+
+  /**
+   * Submits the form (`application/x-www-form-urlencoded`, at most 16 KiB; one entry per field
+   * name). Each field is checked (required unless optional, the manifest's pattern), then the
+   * credentials are verified with the vendor (the manifest's `verify` request; an MCP server's
+   * `tools/list`), sealed in the vault and stored on the connection, which becomes `connected`
+   * and spends the token. The answer is a success page, or a 303 to the session's `redirect_url`
+   * with `connection_id` and `status=connected`. A refusal counts as an attempt and shows the
+   * form again (secrets empty) with the vendor's reason, until the token runs out. (`POST /connect/{token}`)
+   */
+  submitConnectPage(args: Args<operations["submitConnectPage"]>, options?: RequestOptions): Promise<Result<operations["submitConnectPage"]>> {
+    return this.call("submitConnectPage", args, options);
   }
 
   /** Create a tenant and its first master key. (`POST /v1/admin/tenants`) */
@@ -242,6 +272,41 @@ export class Gatehouse extends BaseClient<operations> {
   /** createThreadMessage, streamed (`POST /v1/threads/{id}/messages` with `stream: true`): yields the turn's events typed by `event` (Anthropic's and `qlaud.*`), throws ThreadStreamError on `error`/`qlaud.error`; `.finalTurn()` returns the `qlaud.done` data and the text. */
   createThreadMessageStream(args: Args<operations["createThreadMessage"]>, options?: RequestOptions): ThreadTurnStream<QlaudStreamEvent> {
     return new ThreadTurnStream(this.callStream("createThreadMessage", withStream(args), options), isQlaudStreamEventName);
+  }
+
+  /** The tenant's webhook tools, by name (never their secrets). (`GET /v1/tools`) */
+  listWebhookTools(args?: Args<operations["listWebhookTools"]>, options?: RequestOptions): Promise<Result<operations["listWebhookTools"]>> {
+    return this.call("listWebhookTools", args, options);
+  }
+
+  /** Register a webhook tool. The response carries the signing secret, once. Master keys only. (`POST /v1/tools`) */
+  createWebhookTool(args: Args<operations["createWebhookTool"]>, options?: RequestOptions): Promise<Result<operations["createWebhookTool"]>> {
+    return this.call("createWebhookTool", args, options);
+  }
+
+  /**
+   * Run a tool for an end user with their connected account (or POST to a webhook tool's
+   * URL). A tool's own failure (bad arguments, the vendor's refusal, a timeout) is a 200
+   * with `ok: false`; 409 `not_connected` carries a connect URL when the end user has no
+   * connected account at the vendor; 404 for an unknown tool or connection. (`POST /v1/tools/execute`)
+   */
+  executeTool(args: Args<operations["executeTool"]>, options?: RequestOptions): Promise<Result<operations["executeTool"]>> {
+    return this.call("executeTool", args, options);
+  }
+
+  /** The input schemas of named tools, in the order asked. (`POST /v1/tools/schemas`) */
+  getToolSchemas(args: Args<operations["getToolSchemas"]>, options?: RequestOptions): Promise<Result<operations["getToolSchemas"]>> {
+    return this.call("getToolSchemas", args, options);
+  }
+
+  /** Tools that match an intent, best first, with whether the end user can run each now. (`POST /v1/tools/search`) */
+  searchTools(args: Args<operations["searchTools"]>, options?: RequestOptions): Promise<Result<operations["searchTools"]>> {
+    return this.call("searchTools", args, options);
+  }
+
+  /** Delete a webhook tool; calls to it are refused from then on. Master keys only. (`DELETE /v1/tools/{name}`) */
+  deleteWebhookTool(args: Args<operations["deleteWebhookTool"]>, options?: RequestOptions): Promise<Result<operations["deleteWebhookTool"]>> {
+    return this.call("deleteWebhookTool", args, options);
   }
 
   /**

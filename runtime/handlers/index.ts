@@ -1,6 +1,7 @@
 import type { AppHandlers } from "../router";
 import { adminHandlers } from "./admin";
 import { billingHandlers } from "./billing";
+import { connectPageHandlers } from "./connect-page";
 import { connectionHandlers } from "./connections";
 import { corsHandlers } from "./cors";
 import { gatewayHandlers } from "./gateway";
@@ -29,5 +30,6 @@ export const handlers: AppHandlers = {
   ...threadTurnHandlers,
   ...searchHandlers,
   ...connectionHandlers,
+  ...connectPageHandlers,
   ...toolHandlers,
 };
