@@ -19,6 +19,8 @@ export default defineConfig(async () => {
       name: "workers",
       include: ["test/workers/**/*.test.ts"],
       setupFiles: ["./test/workers/setup/apply-migrations.ts"],
+      // A local receiver for webhook tools and connector vendors (tools-*.test.ts).
+      globalSetup: ["./test/workers/setup/webhook-receiver.ts"],
       testTimeout: 30_000,
     },
   };
