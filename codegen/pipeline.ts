@@ -5,6 +5,7 @@ import { CodegenError, type Diagnostic } from "./diagnostics";
 import { emitApiTypes, emitApiValidators, emitRoutes } from "./emit/api";
 import { emitClient } from "./emit/client";
 import { emitConnectors } from "./emit/connectors";
+import { emitConnectorSearch } from "./emit/connector-search";
 import { GENERATED, yamlHeader } from "./emit/header";
 import { emitProviders } from "./emit/providers";
 import { emitShared } from "./emit/shared";
@@ -114,6 +115,7 @@ export async function generate(
     add(emitStreamEvents(loaded.spec.openapi));
     add(await emitClient(ops, loaded.spec.openapi));
     add(emitConnectors(manifests));
+    add(emitConnectorSearch(manifests));
     add(emitProviders(catalog));
     add(emitShared());
     add({ "README.md": `# generated/\n\n${GENERATED}.\n\nOutput of \`npm run gen\` (see codegen/README.md). Committed so diffs are reviewable; \`npm run gen -- --check\` fails in CI when it is stale. Imports nothing hand-written.\n\n\`env/worker-configuration.d.ts\` is the one exception to \`npm run gen\`: \`Env\` and the Workers runtime types, written by \`npm run cf-typegen\` (\`wrangler types\`) from wrangler.toml and checked by \`npm run cf-typegen -- --check\` in CI; its type-only imports of \`runtime/index.ts\` (the Durable Object classes) are wrangler's.\n` });
