@@ -183,3 +183,12 @@ export async function sealedConnections(db: D1Database, after: SealedRowPosition
 export function replaceCredentialStatement(db: D1Database, tenantId: string, id: string, previous: string, next: string): D1PreparedStatement {
   return db.prepare("UPDATE connections SET credential = ? WHERE tenant_id = ? AND id = ? AND credential = ?").bind(next, tenantId, id, previous);
 }
+
+/** The connectors an end user holds at least one connected account of (tool search's connection state). */
+export async function connectedConnectorIds(db: D1Database, tenantId: string, endUserId: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT DISTINCT connector FROM connections WHERE tenant_id = ? AND end_user_id = ? AND status = 'connected'")
+    .bind(tenantId, endUserId)
+    .all<{ connector: string }>();
+  return results.map((r) => r.connector);
+}
