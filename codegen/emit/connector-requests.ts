@@ -78,6 +78,6 @@ export interface CompiledConnectorAuth {
   mode: string;
   base_url: TemplatePart[] | null;
   headers: (readonly [string, TemplatePart[]])[];
-  inject: { in: "header" | "query" | "basic"; name: string | null; value: TemplatePart[] | null; username: TemplatePart[] | null; password: TemplatePart[] | null }[];
+  inject: { in: "header" | "query" | "basic" | "path"; name: string | null; value: TemplatePart[] | null; username: TemplatePart[] | null; password: TemplatePart[] | null }[];
 }
 `;

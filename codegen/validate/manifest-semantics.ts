@@ -28,7 +28,8 @@ export function checkManifestSemantics(src: YamlSource, m: ManifestView, fileId:
   checkUnique(m.auth.fields ?? [], ["auth", "fields"], "auth field", report);
   checkUnique(m.auth.config ?? [], ["auth", "config"], "config field", report);
 
-  const checkRefs = (value: unknown, at: (string | number)[], inputs: Set<string> | null) => {
+  // {{auth.x}} only inside auth.inject: the executor injects (and redacts) credentials, builders never see them.
+  const checkRefs = (value: unknown, at: (string | number)[], inputs: Set<string> | null, authAllowed = false) => {
     for (const s of stringsIn(value, at)) {
       const parsed = parseTemplate(s.text);
       if (!parsed.ok) {
@@ -40,8 +41,10 @@ export function checkManifestSemantics(src: YamlSource, m: ManifestView, fileId:
         const name = part.path[0] as string;
         const known: Record<TemplateNamespace, Set<string> | null> = { input: inputs, auth: authNames, config: configNames };
         const names = known[part.ref];
-        if (names === null) {
-          report(s.at, `{{input.${name}}} cannot be used here: only tool requests receive input`, "use {{auth.x}} or {{config.x}}");
+        if (part.ref === "auth" && !authAllowed) {
+          report(s.at, `{{auth.${name}}} cannot be used here: credentials go only in auth.inject (so the executor can redact them)`, "move the credential to an auth.inject entry; use {{config.x}} for non-secret settings");
+        } else if (names === null) {
+          report(s.at, `{{input.${name}}} cannot be used here: only tool requests receive input`, "use {{config.x}} or move it into a tool's request");
         } else if (!names.has(name)) {
           const where =
             part.ref === "input" ? "the tool's input_schema.properties" : part.ref === "auth" ? "auth.fields" : "auth.config";
@@ -53,7 +56,7 @@ export function checkManifestSemantics(src: YamlSource, m: ManifestView, fileId:
 
   checkRefs(m.http, ["http"], null);
   checkRefs(m.verify, ["verify"], null);
-  checkRefs(m.auth.inject, ["auth", "inject"], null);
+  checkRefs(m.auth.inject, ["auth", "inject"], null, true);
   checkRefs(m.auth.oauth2, ["auth", "oauth2"], null);
   checkRefs(m.auth.mcp, ["auth", "mcp"], null);
 
@@ -104,32 +107,107 @@ function checkUnique(fields: { name: string }[], at: (string | number)[], what: 
   });
 }
 
+/** Modes whose credential is attached through auth.inject. */
+const INJECTED_MODES = ["bearer", "api_key", "basic", "api_key_query", "api_key_multi_header", "bot_token", "token_in_url_path", "oauth2_client_credentials"];
+
+/** `{{auth.<name>}}` references of a template, in order (empty when it does not parse). */
+function authRefs(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const p = parseTemplate(text);
+  return p.ok ? p.parts.flatMap((x) => (typeof x !== "string" && x.ref === "auth" ? [x.path[0] as string] : [])) : [];
+}
+
+/** Per-mode requirements: which fields, which inject entries, which extra blocks. */
 function checkMode(m: ManifestView, report: Report) {
   const { auth } = m;
+  const mode = auth.mode;
   const inject = auth.inject ?? [];
-  const needsInject = ["api_key", "bearer", "basic", "query", "multi_header", "oauth2_client_credentials"];
-  if (auth.mode === "none") {
-    if ((auth.fields ?? []).length > 0 || inject.length > 0) report(["auth"], 'auth mode "none" takes no fields or inject', "remove auth.fields and auth.inject, or pick another mode");
-  } else if (needsInject.includes(auth.mode) && inject.length === 0) {
-    report(["auth"], `auth mode "${auth.mode}" needs at least one auth.inject entry`, "say where the credential goes, e.g. - {in: header, name: Authorization, value: 'Bearer {{auth.token}}'}");
+  const fields = auth.fields ?? [];
+  const fieldNames = new Set(fields.map((f) => f.name));
+  const headers = inject.filter((i) => i.in === "header");
+  const isAuthorization = (name: string | undefined) => name?.toLowerCase() === "authorization";
+  // Shape checks of the inject list only when there is one (an empty list is reported once above).
+  const shaped = inject.length > 0;
+
+  if (mode === "none") {
+    if (fields.length > 0 || inject.length > 0) report(["auth"], 'auth mode "none" takes no fields or inject', "remove auth.fields and auth.inject, or pick another mode");
+  } else if (INJECTED_MODES.includes(mode) && inject.length === 0) {
+    report(["auth"], `auth mode "${mode}" needs at least one auth.inject entry`, "say where the credential goes, e.g. - {in: header, name: Authorization, value: 'Bearer {{auth.token}}'}");
   }
-  if (auth.mode !== "none" && auth.mode !== "oauth2_client_credentials" && auth.mode !== "mcp" && (auth.fields ?? []).length === 0) {
-    report(["auth"], `auth mode "${auth.mode}" needs at least one auth.fields entry`, "declare the credential the end user enters");
+  if (mode !== "none" && mode !== "oauth2_client_credentials" && fields.length === 0) {
+    report(["auth"], `auth mode "${mode}" needs at least one auth.fields entry`, "declare the credential the end user enters");
   }
-  if (auth.mode === "basic" && !inject.some((i) => i.in === "basic")) report(["auth", "inject"], 'auth mode "basic" needs an inject entry with in: basic', "add - {in: basic, username: '{{auth.email}}', password: '{{auth.api_token}}'}");
-  if (auth.mode === "query" && !inject.some((i) => i.in === "query")) report(["auth", "inject"], 'auth mode "query" needs an inject entry with in: query', "add - {in: query, name: key, value: '{{auth.api_key}}'}");
-  if (auth.mode === "multi_header" && inject.filter((i) => i.in === "header").length < 2) report(["auth", "inject"], 'auth mode "multi_header" needs two or more header injections', "add one inject entry per header");
+
   inject.forEach((inj, i) => {
     if ((inj.in === "header" || inj.in === "query") && (!inj.name || inj.value === undefined)) {
       report(["auth", "inject", i], `an inject entry with in: ${inj.in} needs name and value`, "set name and value");
     }
     if (inj.in === "basic" && (inj.username === undefined || inj.password === undefined)) {
-      report(["auth", "inject", i], "an inject entry with in: basic needs username and password", "set username and password templates");
+      report(["auth", "inject", i], "an inject entry with in: basic needs username and password", "set username and password templates (literals allowed, e.g. username: api)");
+    }
+    if (inj.in === "basic" && authRefs(inj.username).length + authRefs(inj.password).length === 0) {
+      report(["auth", "inject", i], "an inject entry with in: basic must use at least one {{auth.x}} field", "e.g. username: '{{auth.email}}/token', password: '{{auth.api_token}}'");
+    }
+    if ((inj.in === "header" || inj.in === "query" || inj.in === "path") && inj.value !== undefined && authRefs(inj.value).length === 0) {
+      report(["auth", "inject", i, "value"], `an inject value must use a credential ({{auth.x}}); a constant ${inj.in === "header" ? "header belongs in http.headers" : "value belongs in the requests"}`, "reference a field, e.g. '{{auth.api_key}}'");
+    }
+    if (inj.in === "path") {
+      if (mode !== "token_in_url_path") report(["auth", "inject", i, "in"], `in: path is only for auth mode "token_in_url_path" (this connector is "${mode}")`, "use in: header or in: query, or set mode: token_in_url_path");
+      if (inj.value === undefined) report(["auth", "inject", i], "an inject entry with in: path needs value", "e.g. value: '/bot{{auth.bot_token}}'");
+      else if (!inj.value.startsWith("/") || /[?#]/.test(inj.value) || inj.value.endsWith("/")) {
+        report(["auth", "inject", i, "value"], `a path prefix must start with "/", not end with "/", and hold no "?" or "#" (got ${JSON.stringify(inj.value)})`, "e.g. value: '/bot{{auth.bot_token}}'");
+      }
+      if (inj.name !== undefined) report(["auth", "inject", i, "name"], "an inject entry with in: path takes no name", "remove name");
     }
   });
-  if (auth.mode === "oauth2_client_credentials" && !auth.oauth2) report(["auth"], 'auth mode "oauth2_client_credentials" needs auth.oauth2.token_url', "add auth.oauth2: {token_url: https://…}");
-  if (auth.mode === "mcp" && !auth.mcp) report(["auth"], 'auth mode "mcp" needs auth.mcp.url', "add auth.mcp: {url: https://…/mcp}");
-  if (auth.mode !== "mcp" && !m.http) report([], "http.base_url is required (only mcp connectors may omit it)", "add http: {base_url: https://api.vendor.com}");
-  if (auth.mode !== "mcp" && m.tools.length === 0) report(["tools"], "a connector needs at least one tool (only mcp connectors discover theirs)", "add a tool");
-  if (auth.mode !== "none" && !m.verify && auth.mode !== "mcp") report([], "verify is required so the connect page can check a credential before storing it", "add verify: {method: GET, path: /me}");
+
+  switch (mode) {
+    case "bearer":
+      if (shaped && !headers.some((h) => isAuthorization(h.name) && /^Bearer \{\{\s*auth\./.test(h.value ?? ""))) {
+        report(["auth", "inject"], 'auth mode "bearer" needs a header entry Authorization: "Bearer {{auth.x}}"', "add - {in: header, name: Authorization, value: 'Bearer {{auth.token}}'} (a different header or prefix is mode api_key)");
+      }
+      break;
+    case "api_key":
+      if (shaped && headers.length === 0) report(["auth", "inject"], 'auth mode "api_key" needs an inject entry with in: header', "add - {in: header, name: X-Api-Key, value: '{{auth.api_key}}'} (a query parameter is mode api_key_query)");
+      break;
+    case "basic":
+      if (shaped && inject.filter((i) => i.in === "basic").length !== 1) report(["auth", "inject"], 'auth mode "basic" needs exactly one inject entry with in: basic', "add - {in: basic, username: '{{auth.email}}', password: '{{auth.api_token}}'}");
+      break;
+    case "api_key_query":
+      if (shaped && !inject.some((i) => i.in === "query")) report(["auth", "inject"], 'auth mode "api_key_query" needs an inject entry with in: query', "add - {in: query, name: key, value: '{{auth.api_key}}'}");
+      break;
+    case "api_key_multi_header":
+      if (shaped && headers.length < 2) report(["auth", "inject"], 'auth mode "api_key_multi_header" needs two or more header injections', "add one inject entry per header");
+      break;
+    case "bot_token":
+      if (shaped && !headers.some((h) => isAuthorization(h.name) && /^[A-Za-z][A-Za-z0-9_-]* \{\{\s*auth\.[A-Za-z0-9_]+\s*\}\}$/.test(h.value ?? ""))) {
+        report(["auth", "inject"], 'auth mode "bot_token" needs a header entry Authorization: "<Scheme> {{auth.x}}"', "add - {in: header, name: Authorization, value: 'Bot {{auth.bot_token}}'}");
+      }
+      break;
+    case "token_in_url_path":
+      if (shaped && inject.filter((i) => i.in === "path").length !== 1) report(["auth", "inject"], 'auth mode "token_in_url_path" needs exactly one inject entry with in: path', "add - {in: path, value: '/bot{{auth.bot_token}}'}");
+      break;
+    case "oauth2_client_credentials": {
+      if (!auth.oauth2) report(["auth"], 'auth mode "oauth2_client_credentials" needs auth.oauth2.token_url', "add auth.oauth2: {token_url: https://…}");
+      for (const need of ["client_id", "client_secret"]) {
+        if (!fieldNames.has(need)) report(["auth", "fields"], `auth mode "oauth2_client_credentials" needs a field named "${need}"`, `add - {name: ${need}, label: …} to auth.fields`);
+      }
+      if (fieldNames.has("access_token")) report(["auth", "fields"], '"access_token" is fetched from the token endpoint, not typed by the user', "remove the access_token field; inject uses {{auth.access_token}} as is");
+      if (shaped && !headers.some((h) => isAuthorization(h.name) && authRefs(h.value).includes("access_token"))) {
+        report(["auth", "inject"], 'auth mode "oauth2_client_credentials" needs a header entry Authorization: "Bearer {{auth.access_token}}"', "add - {in: header, name: Authorization, value: 'Bearer {{auth.access_token}}'}");
+      }
+      break;
+    }
+    case "mcp":
+      if (!auth.mcp) report(["auth"], 'auth mode "mcp" needs auth.mcp.url', "add auth.mcp: {url: https://…/mcp}");
+      if (!fieldNames.has("connection_token")) report(["auth", "fields"], 'auth mode "mcp" needs a field named "connection_token" (sent as Authorization: Bearer)', "add - {name: connection_token, label: …} to auth.fields");
+      if (inject.length > 0) report(["auth", "inject"], 'auth mode "mcp" takes no inject: the connection_token is sent as Authorization: Bearer', "remove auth.inject");
+      break;
+  }
+  if (auth.oauth2 && mode !== "oauth2_client_credentials") report(["auth", "oauth2"], `auth.oauth2 is only for mode "oauth2_client_credentials" (this connector is "${mode}")`, "remove auth.oauth2 or change the mode");
+  if (auth.mcp && mode !== "mcp") report(["auth", "mcp"], `auth.mcp is only for mode "mcp" (this connector is "${mode}")`, "remove auth.mcp or change the mode");
+
+  if (mode !== "mcp" && !m.http) report([], "http.base_url is required (only mcp connectors may omit it)", "add http: {base_url: https://api.vendor.com}");
+  if (mode !== "mcp" && m.tools.length === 0) report(["tools"], "a connector needs at least one tool (only mcp connectors discover theirs)", "add a tool");
+  if (mode !== "none" && !m.verify && mode !== "mcp") report([], "verify is required so the connect page can check a credential before storing it", "add verify: {method: GET, path: /me}");
 }

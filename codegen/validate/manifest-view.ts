@@ -5,7 +5,7 @@ export interface FieldView {
   name: string;
 }
 export interface InjectionView {
-  in: "header" | "query" | "basic";
+  in: "header" | "query" | "basic" | "path";
   name?: string;
   value?: string;
   username?: string;
@@ -37,7 +37,13 @@ export interface ManifestView {
     fields?: FieldView[];
     config?: FieldView[];
     inject?: InjectionView[];
-    oauth2?: { token_url: string; scopes?: string[] };
+    oauth2?: {
+      token_url: string;
+      client_auth?: "body" | "basic";
+      token_body_encoding?: "form" | "json";
+      scopes?: string[];
+      params?: Record<string, string>;
+    };
     mcp?: { url: string };
   };
   verify?: RequestView & { expect_status?: number[] };

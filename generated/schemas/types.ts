@@ -31,10 +31,11 @@ export interface components {
             [key: string]: unknown;
         };
         /**
-         * @description How the end user authenticates to the vendor.
+         * @description How the end user authenticates to the vendor. The names match the `auth.scheme` values of
+         *     the vendor catalog (../shared/connectors/catalog.json).
          * @enum {string}
          */
-        AuthMode: "api_key" | "bearer" | "basic" | "query" | "multi_header" | "oauth2_client_credentials" | "mcp" | "none";
+        AuthMode: "none" | "bearer" | "api_key" | "basic" | "api_key_query" | "api_key_multi_header" | "bot_token" | "token_in_url_path" | "oauth2_client_credentials" | "mcp";
         /**
          * @description How a request body is encoded.
          * @enum {string}
@@ -94,7 +95,7 @@ export interface components {
         HttpMethod: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
         /** @description One place a credential is injected into outgoing requests. */
         Injection: {
-            /** @description `header` and `query` set `name` to `value`; `basic` builds `Authorization: Basic` from `username` and `password`. */
+            /** @description `header` and `query` set `name` to `value`; `basic` builds `Authorization: Basic` from `username` and `password`; `path` prefixes every path with `value`. */
             in: components["schemas"]["InjectionTarget"];
             /** @description Header or query parameter name (for `header` and `query`). */
             name?: string;
@@ -102,7 +103,7 @@ export interface components {
             password?: string;
             /** @description Template for the Basic user name. */
             username?: string;
-            /** @description Template for the value, e.g. `Bearer {{auth.token}}`. */
+            /** @description Template for the value, e.g. `Bearer {{auth.token}}` (for `path`: `/bot{{auth.bot_token}}`). */
             value?: string;
         } & {
             [key: string]: unknown;
@@ -111,7 +112,7 @@ export interface components {
          * @description Where a credential goes on each request.
          * @enum {string}
          */
-        InjectionTarget: "header" | "query" | "basic";
+        InjectionTarget: "header" | "query" | "basic" | "path";
         /** @description The remote MCP server of an `mcp` connector. */
         McpServer: {
             /** @description The streamable-HTTP endpoint; may use `{{config.x}}`. */
@@ -119,10 +120,29 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description OAuth2 client-credentials token endpoint. */
+        /**
+         * @description How the token request's body is encoded.
+         * @enum {string}
+         */
+        OAuth2BodyEncoding: "form" | "json";
+        /**
+         * @description How the client id and secret reach the token endpoint.
+         * @enum {string}
+         */
+        OAuth2ClientAuth: "body" | "basic";
+        /**
+         * @description OAuth2 client-credentials token endpoint. `auth.fields` must hold `client_id` and
+         *     `client_secret`; the fetched token is `{{auth.access_token}}` (not a field the user types).
+         */
         OAuth2ClientCredentials: {
-            /** @description Scopes to request. */
+            /** @description Where the client credentials go; default `body`. */
+            client_auth?: components["schemas"]["OAuth2ClientAuth"];
+            /** @description Extra grant parameters; values are templates that may use `{{config.x}}` (e.g. `account_id: "{{config.account_id}}"`). */
+            params?: components["schemas"]["RecordString"];
+            /** @description Scopes to request (sent space-separated as `scope`). */
             scopes?: string[];
+            /** @description Encoding of the token request body; default `form`. */
+            token_body_encoding?: components["schemas"]["OAuth2BodyEncoding"];
             /** @description Token endpoint; may use `{{config.x}}`. */
             token_url: string;
         } & {
