@@ -5,7 +5,9 @@ export interface ValidationError { instancePath: string; keyword: string; params
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const body_adminCreateTenant: Validator;
 export declare const body_adminCreditTenant: Validator;
+export declare const body_adminResealVault: Validator;
 export declare const body_createChatCompletion: Validator;
+export declare const body_createConnection: Validator;
 export declare const body_setCors: Validator;
 export declare const body_createKey: Validator;
 export declare const body_updateKey: Validator;

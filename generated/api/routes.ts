@@ -68,6 +68,17 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "adminResealVault",
+    method: "POST",
+    path: "/v1/admin/vault/reseal",
+    auth: "admin",
+    surface: "gatehouse",
+    body: "body_adminResealVault",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "createChatCompletion",
     method: "POST",
     path: "/v1/chat/completions",
@@ -77,6 +88,39 @@ export const routes: readonly RouteDef[] = [
     bodyRequired: true,
     query: null,
     streams: true,
+  },
+  {
+    operationId: "listConnections",
+    method: "GET",
+    path: "/v1/connections",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_listConnections",
+    streams: false,
+  },
+  {
+    operationId: "createConnection",
+    method: "POST",
+    path: "/v1/connections",
+    auth: "standard",
+    surface: "gatehouse",
+    body: "body_createConnection",
+    bodyRequired: true,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "deleteConnection",
+    method: "DELETE",
+    path: "/v1/connections/:id",
+    auth: "standard",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
   },
   {
     operationId: "listConnectors",
@@ -511,8 +555,16 @@ export interface Handlers<Ctx> {
   adminCreateTenant(input: Input<"adminCreateTenant">, ctx: Ctx): Promise<Reply<"adminCreateTenant">>;
   /** POST /v1/admin/tenants/{id}/credit — Credit a tenant's wallet; idempotent on `ref`. */
   adminCreditTenant(input: Input<"adminCreditTenant">, ctx: Ctx): Promise<Reply<"adminCreditTenant">>;
+  /** POST /v1/admin/vault/reseal — Key rotation's step: visits a page of connections' credentials and webhook tools' signing */
+  adminResealVault(input: Input<"adminResealVault">, ctx: Ctx): Promise<Reply<"adminResealVault">>;
   /** POST /v1/chat/completions — Create a chat completion, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
   createChatCompletion(input: Input<"createChatCompletion">, ctx: Ctx): Promise<Reply<"createChatCompletion">>;
+  /** GET /v1/connections — An end user's connections, newest first (at most 100), revoked ones included. */
+  listConnections(input: Input<"listConnections">, ctx: Ctx): Promise<Reply<"listConnections">>;
+  /** POST /v1/connections — Start a connection: a new `pending` connection and a one-time `connect_url` for the end */
+  createConnection(input: Input<"createConnection">, ctx: Ctx): Promise<Reply<"createConnection">>;
+  /** DELETE /v1/connections/{id} — Disconnect: the connection becomes `revoked`, its sealed credential is wiped and its */
+  deleteConnection(input: Input<"deleteConnection">, ctx: Ctx): Promise<Reply<"deleteConnection">>;
   /** GET /v1/connectors — Every connector and its tools. */
   listConnectors(input: Input<"listConnectors">, ctx: Ctx): Promise<Reply<"listConnectors">>;
   /** GET /v1/cors — The tenant's allowed browser origins. */

@@ -65,6 +65,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/vault/reseal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Key rotation's step: visits a page of connections' credentials and webhook tools' signing
+         *     secrets and seals each under the current `VAULT_KEY` (opening it with `VAULT_KEY_PREVIOUS`).
+         *     Idempotent: a row already under the current key is left unchanged. Call it with each
+         *     `next_after` until that is null (`npm run admin -- rotate-vault-key` does).
+         */
+        post: operations["adminResealVault"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/chat/completions": {
         parameters: {
             query?: never;
@@ -77,6 +99,49 @@ export interface paths {
         /** @description Create a chat completion, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
         post: operations["createChatCompletion"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An end user's connections, newest first (at most 100), revoked ones included. */
+        get: operations["listConnections"];
+        put?: never;
+        /**
+         * @description Start a connection: a new `pending` connection and a one-time `connect_url` for the end
+         *     user. Calling it again for the same vendor makes another connection (several accounts per
+         *     vendor; `label` tells them apart). An unknown connector is a 404; one that needs no
+         *     account (auth mode `none`) a 400.
+         */
+        post: operations["createConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * @description Disconnect: the connection becomes `revoked`, its sealed credential is wiped and its
+         *     connect URL stops working. Answers the connection as it is now; repeating it is harmless.
+         */
+        delete: operations["deleteConnection"];
         options?: never;
         head?: never;
         patch?: never;
@@ -935,6 +1000,40 @@ export interface components {
             /** @description The Stripe-hosted payment page: send the payer here. */
             url: string;
         };
+        /** @description An end user's account at one vendor. Never holds the credential. */
+        Connection: {
+            /** @description When the end user finished connecting it, epoch ms; null until then. */
+            connected_at: number | null;
+            /** @description The connector id. */
+            connector: string;
+            /**
+             * Format: int64
+             * @description Creation time, epoch ms.
+             */
+            created_at: number;
+            /** @description The end user the account belongs to. */
+            end_user_id: string;
+            /** @description Connection id (`conn_…`). */
+            id: string;
+            /** @description True for the connection tools use by default: the end user's newest connected one of this connector. */
+            is_default: boolean;
+            /** @description The label, or null. */
+            label: string | null;
+            /** @description Why the last attempt or use failed (the vendor's reason, never a secret), or null. */
+            last_error: string | null;
+            /**
+             * @description Always `connection`.
+             * @enum {string}
+             */
+            object: "connection";
+            /** @description `pending`, `connected`, `failed` or `revoked`. */
+            status: components["schemas"]["ConnectionStatus"];
+        };
+        /**
+         * @description Where a connection stands.
+         * @enum {string}
+         */
+        ConnectionStatus: "pending" | "connected" | "failed" | "revoked";
         /** @description A vendor integration end users can connect their own account to. */
         ConnectorSummary: {
             /** @description How end users authenticate to the vendor. */
@@ -986,6 +1085,24 @@ export interface components {
              */
             success_url: string;
         };
+        /** @description Start connecting an end user's account at a vendor. */
+        CreateConnectionRequest: {
+            /** @description The connector id, as listed by `GET /v1/connectors` (e.g. `github`). */
+            connector: string;
+            /**
+             * @description The end user the account belongs to (1–200 characters). Required with a master key; a
+             *     standard key's connections always belong to its own end user (it may omit this or repeat it).
+             */
+            end_user_id?: string;
+            /** @description Tells several accounts of one vendor apart (e.g. `work`), 1–100 characters. */
+            label?: string;
+            /**
+             * @description Where the connect page sends the end user when done (with `connection_id` and `status`
+             *     added to its query): an absolute https URL (http only for localhost) whose origin is one
+             *     of the tenant's allowed origins (`PUT /v1/cors`). Without it the page shows a success page.
+             */
+            redirect_url?: string;
+        };
         /** @description A newly created key: the only time `secret` is shown. */
         CreatedApiKey: {
             /**
@@ -1009,6 +1126,34 @@ export interface components {
             scope: components["schemas"]["KeyScope"];
             /** @description The full key. Store it now; Gatehouse keeps only its hash. */
             secret: string;
+        };
+        /** @description A new pending connection and the URL the end user opens to finish it. */
+        CreatedConnection: {
+            /** @description The one-time connect page URL: hand it to the end user; it works once, for 10 minutes. */
+            connect_url: string;
+            /** @description The connector id. */
+            connector: string;
+            /** @description The end user the account belongs to. */
+            end_user_id: string;
+            /**
+             * Format: int64
+             * @description When `connect_url` stops working, epoch ms.
+             */
+            expires_at: number;
+            /** @description Connection id (`conn_…`). */
+            id: string;
+            /** @description The label, or null. */
+            label: string | null;
+            /**
+             * @description Always `connection`.
+             * @enum {string}
+             */
+            object: "connection";
+            /**
+             * @description Always `pending` until the end user finishes the connect page.
+             * @enum {string}
+             */
+            status: "pending";
         };
         /** @description A created tenant with its first master key (the secret is shown once). */
         CreatedTenant: {
@@ -2201,6 +2346,52 @@ export interface components {
             /** @description Every request in the window. */
             totals: components["schemas"]["UsageCounts"];
         };
+        /** @description A stored secret that did not open, so it was left as it is. */
+        VaultResealFailure: {
+            /** @description The connection id, or the webhook tool's name. */
+            id: string;
+            /**
+             * @description `connection` (an end user's credential) or `webhook_tool` (a signing secret).
+             * @enum {string}
+             */
+            kind: "connection" | "webhook_tool";
+            /** @description Why it did not open (never the record or a key): sealed for another row, altered, or under a key no longer held. */
+            reason: string;
+            /** @description The tenant. */
+            tenant_id: string;
+        };
+        /** @description What one page of a re-seal did. */
+        VaultResealPage: {
+            /** @description Rows whose secret did not open; they keep their record. */
+            failed: components["schemas"]["VaultResealFailure"][];
+            /** @description Pass as `after` for the next page; null when every row was visited. */
+            next_after: string | null;
+            /**
+             * @description Always `vault.reseal`.
+             * @enum {string}
+             */
+            object: "vault.reseal";
+            /**
+             * Format: int32
+             * @description Rows re-sealed under the current key in this page.
+             */
+            resealed: number;
+            /**
+             * Format: int32
+             * @description Rows already under the current key (nothing written), or changed meanwhile by a reconnect or delete.
+             */
+            unchanged: number;
+        };
+        /** @description Re-seal a page of stored secrets under the current `VAULT_KEY`. */
+        VaultResealRequest: {
+            /** @description The `next_after` of the previous page; omit it to start from the beginning. */
+            after?: string;
+            /**
+             * Format: int32
+             * @description Rows to visit in this page, 1–500 (default 100).
+             */
+            limit?: number;
+        };
         /** @description The tenant's prepaid balance. */
         WalletBalance: {
             /**
@@ -2584,6 +2775,96 @@ export interface operations {
             };
         };
     };
+    adminResealVault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "limit": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["VaultResealRequest"];
+            };
+        };
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "vault.reseal",
+                     *       "resealed": 97,
+                     *       "unchanged": 2,
+                     *       "failed": [
+                     *         {
+                     *           "kind": "connection",
+                     *           "tenant_id": "acme",
+                     *           "id": "conn_6f1c2a9e0b7d4c3e8a5f1b2c3d4e5f60",
+                     *           "reason": "unknown_key"
+                     *         }
+                     *       ],
+                     *       "next_after": "Yy5hY21lLmNvbm5fNmYxYzJhOWU"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VaultResealPage"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     createChatCompletion: {
         parameters: {
             query?: never;
@@ -2703,6 +2984,232 @@ export interface operations {
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listConnections: {
+        parameters: {
+            query?: {
+                /** @description Only connections of this connector. */
+                connector?: string;
+                /** @description The end user (required with a master key; a standard key: its own, the default). */
+                end_user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "conn_6f1c2a9e0b7d4c3e8a5f1b2c3d4e5f60",
+                     *           "object": "connection",
+                     *           "end_user_id": "user_42",
+                     *           "connector": "github",
+                     *           "label": "work",
+                     *           "status": "connected",
+                     *           "created_at": 1767225000000,
+                     *           "connected_at": 1767225100000,
+                     *           "last_error": null,
+                     *           "is_default": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The items. */
+                        data: components["schemas"]["Connection"][];
+                        /**
+                         * @description Always `list`.
+                         * @enum {string}
+                         */
+                        object: "list";
+                    };
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "end_user_id": "user_42",
+                 *       "connector": "github",
+                 *       "label": "work",
+                 *       "redirect_url": "https://app.example.com/settings"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateConnectionRequest"];
+            };
+        };
+        responses: {
+            /** @description A created resource. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "conn_6f1c2a9e0b7d4c3e8a5f1b2c3d4e5f60",
+                     *       "object": "connection",
+                     *       "end_user_id": "user_42",
+                     *       "connector": "github",
+                     *       "label": "work",
+                     *       "status": "pending",
+                     *       "connect_url": "https://gatehouse.example.com/connect/q3Jb8x0yC1mZfRk2vT5wN7pL9sD4hG6aE0uI2oY8cVb",
+                     *       "expires_at": 1767225600000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedConnection"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 413: the request body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 404: no such resource in this tenant. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,7 +15,11 @@ const ROUTES = {
   submitConnectPage: { method: "POST", path: "/connect/{token}" },
   adminCreateTenant: { method: "POST", path: "/v1/admin/tenants" },
   adminCreditTenant: { method: "POST", path: "/v1/admin/tenants/{id}/credit" },
+  adminResealVault: { method: "POST", path: "/v1/admin/vault/reseal" },
   createChatCompletion: { method: "POST", path: "/v1/chat/completions" },
+  listConnections: { method: "GET", path: "/v1/connections" },
+  createConnection: { method: "POST", path: "/v1/connections" },
+  deleteConnection: { method: "DELETE", path: "/v1/connections/{id}" },
   listConnectors: { method: "GET", path: "/v1/connectors" },
   getCors: { method: "GET", path: "/v1/cors" },
   setCors: { method: "PUT", path: "/v1/cors" },
@@ -99,6 +103,16 @@ export class Gatehouse extends BaseClient<operations> {
     return this.call("adminCreditTenant", args, options);
   }
 
+  /**
+   * Key rotation's step: visits a page of connections' credentials and webhook tools' signing
+   * secrets and seals each under the current `VAULT_KEY` (opening it with `VAULT_KEY_PREVIOUS`).
+   * Idempotent: a row already under the current key is left unchanged. Call it with each
+   * `next_after` until that is null (`npm run admin -- rotate-vault-key` does). (`POST /v1/admin/vault/reseal`)
+   */
+  adminResealVault(args: Args<operations["adminResealVault"]>, options?: RequestOptions): Promise<Result<operations["adminResealVault"]>> {
+    return this.call("adminResealVault", args, options);
+  }
+
   /** Create a chat completion, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. (`POST /v1/chat/completions`) */
   createChatCompletion(args: Args<operations["createChatCompletion"]>, options?: RequestOptions): Promise<Result<operations["createChatCompletion"]>> {
     return this.call("createChatCompletion", args, options);
@@ -107,6 +121,29 @@ export class Gatehouse extends BaseClient<operations> {
   /** createChatCompletion, streamed: yields each server-sent event (`POST /v1/chat/completions` with `stream: true`) */
   createChatCompletionStream(args: Args<operations["createChatCompletion"]>, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {
     return this.callStream("createChatCompletion", withStream(args), options);
+  }
+
+  /** An end user's connections, newest first (at most 100), revoked ones included. (`GET /v1/connections`) */
+  listConnections(args?: Args<operations["listConnections"]>, options?: RequestOptions): Promise<Result<operations["listConnections"]>> {
+    return this.call("listConnections", args, options);
+  }
+
+  /**
+   * Start a connection: a new `pending` connection and a one-time `connect_url` for the end
+   * user. Calling it again for the same vendor makes another connection (several accounts per
+   * vendor; `label` tells them apart). An unknown connector is a 404; one that needs no
+   * account (auth mode `none`) a 400. (`POST /v1/connections`)
+   */
+  createConnection(args: Args<operations["createConnection"]>, options?: RequestOptions): Promise<Result<operations["createConnection"]>> {
+    return this.call("createConnection", args, options);
+  }
+
+  /**
+   * Disconnect: the connection becomes `revoked`, its sealed credential is wiped and its
+   * connect URL stops working. Answers the connection as it is now; repeating it is harmless. (`DELETE /v1/connections/{id}`)
+   */
+  deleteConnection(args: Args<operations["deleteConnection"]>, options?: RequestOptions): Promise<Result<operations["deleteConnection"]>> {
+    return this.call("deleteConnection", args, options);
   }
 
   /** Every connector and its tools. (`GET /v1/connectors`) */
