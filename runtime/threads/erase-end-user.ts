@@ -1,11 +1,14 @@
 // GDPR erase of one end user of a tenant (DELETE /v1/end-users/:id). Everything in D1 goes in
 // one batch, so an erase is all or nothing: threads (soft-deleted ones too) and their messages,
-// stored /v1/responses turns, and the id in usage rows, replaced by a one-way pseudonym (the
-// rows stay for invoicing). The pseudonym is recorded, so usage rows still in the Wallet's
+// stored /v1/responses turns, connections (sealed credentials with them) and their connect
+// sessions, and the id in usage rows, replaced by a one-way pseudonym (the rows stay for
+// invoicing). The pseudonym is recorded, so usage rows still in the Wallet's
 // outbox are pseudonymized when they reach D1 (db/usage-events.ts). Search entries go after
 // the batch: the index is another store. A failure there is a 500 and the erase is safe to
 // repeat (its second run finds nothing in D1 and removes what the index still holds).
 import type { components } from "../../generated/api/types";
+import { deleteEndUserSessionsStatement } from "../db/connect-sessions";
+import { deleteEndUserConnectionsStatement } from "../db/connections";
 import { endUserPseudonym, recordErasedEndUserStatement } from "../db/erased-end-users";
 import { deleteEndUserResponsesStatement } from "../db/response-items";
 import { deleteEndUserMessagesStatement } from "../db/thread-messages";
@@ -16,11 +19,15 @@ import { searchIndexFor } from "../search/index-for";
 type ErasedEndUser = components["schemas"]["ErasedEndUser"];
 
 /**
- * The end user's connected vendor accounts. No connections table exists yet: the connector
- * work adds its delete statement here (into the same batch) and returns its count.
+ * The end user's connected vendor accounts (every status) and their connect sessions, in the
+ * same batch: sessions first (they are found through the connections). The count is the
+ * connections deleted.
  */
-function eraseEndUserConnections(_db: D1Database, _tenantId: string, _endUserId: string): { statements: D1PreparedStatement[]; count: (changes: number[]) => number } {
-  return { statements: [], count: () => 0 };
+function eraseEndUserConnections(db: D1Database, tenantId: string, endUserId: string): { statements: D1PreparedStatement[]; count: (changes: number[]) => number } {
+  return {
+    statements: [deleteEndUserSessionsStatement(db, tenantId, endUserId), deleteEndUserConnectionsStatement(db, tenantId, endUserId)],
+    count: (changes) => changes[1] ?? 0,
+  };
 }
 
 export async function eraseEndUser(env: Env, tenantId: string, endUserId: string, now: number): Promise<ErasedEndUser> {
