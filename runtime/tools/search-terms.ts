@@ -5,7 +5,7 @@
 
 /** Words that carry no meaning in a tool intent ("send a message to the team"). */
 const STOPWORDS = new Set(
-  "a an the and or of to in on for by with from at as is are be been it its this that these those my me i we our us you your please can could would should want wants need needs some any into via up so do does how what which who whom".split(" "),
+  "a an the and or of to in on for by with from at as is are be been has have had it its this that these those my me i we our us you your please can could would should want wants need needs some any into via up so do does how what which who whom".split(" "),
 );
 
 /** Longest intent read; beyond it the words are ignored so one request cannot cost unbounded CPU. */
@@ -64,10 +64,10 @@ export const SYNONYMS: readonly (readonly string[])[] = [
   ["text", "sms", "message", "chat"],
   ["deal", "opportunity"],
   ["customer", "contact", "person", "people", "client"],
-  ["email", "mail", "e-mail", "mailbox"],
+  ["email", "mail", "e-mail"],
   ["pr", "pull request", "merge request"],
   ["repo", "repository"],
-  ["create", "new", "add", "open", "make"],
+  ["create", "new", "add", "open"],
   ["find", "search", "lookup", "look up", "query"],
   ["get", "read", "fetch", "retrieve", "show", "view"],
   ["delete", "remove", "archive"],
