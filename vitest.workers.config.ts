@@ -11,7 +11,14 @@ export default defineConfig(async () => {
         main: "./runtime/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "adm_workers_test_token" },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "adm_workers_test_token",
+            // Test-only vault keys (32 bytes of 0x11 / 0x22): connections seal under VAULT_KEY;
+            // the rotation tests seal under the previous one and re-seal.
+            VAULT_KEY: "ERERERERERERERERERERERERERERERERERERERERERE=",
+            VAULT_KEY_PREVIOUS: "IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiI=",
+          },
         },
       }),
     ],
