@@ -13,6 +13,11 @@ export async function tenantExists(db: D1Database, tenantId: string): Promise<bo
   return (await db.prepare("SELECT id FROM tenants WHERE id = ?").bind(tenantId).first()) !== null;
 }
 
+/** The tenant's display name (the app's name on the hosted connect page), or null when there is no such tenant. */
+export async function tenantName(db: D1Database, tenantId: string): Promise<string | null> {
+  return (await db.prepare("SELECT name FROM tenants WHERE id = ?").bind(tenantId).first<{ name: string }>())?.name ?? null;
+}
+
 /**
  * The statements that write a tenant and its master key. `fail` refuses a tenant id that is
  * taken; `reseed` (npm start, run again and again on one local database) keeps an existing
