@@ -1,7 +1,8 @@
 // A programmable local vendor for the tool executor's tests: scripted replies per path
 // (status, headers such as Retry-After, body, delay), every request recorded, an OAuth2
-// client-credentials token endpoint with a configurable lifetime that counts its fetches,
-// and paths that demand one of its live tokens. Plain node:http on 127.0.0.1, random port.
+// client-credentials token endpoint with a configurable lifetime that counts its fetches
+// (at `/oauth/token`, and at a manifest's own token path when asked), and paths that demand
+// one of its live tokens. Plain node:http on 127.0.0.1, random port.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -37,11 +38,13 @@ export interface MockVendor {
   /** `http://localhost:<port>`: the same server under another host name. */
   otherHostUrl: string;
   requests: VendorRequest[];
-  /** Requests to the token endpoint, `/oauth/token`. */
+  /** Requests to the token endpoint (`/oauth/token` and any path given to serveTokenAt). */
   tokenFetches: number;
   oauth: OAuthSettings;
   /** Replies for `path`, used in order; the last one repeats. */
   script(path: string, ...replies: VendorReply[]): void;
+  /** The token endpoint also answers at `path` (e.g. a manifest's `/v2/oauth2/token`), until reset. */
+  serveTokenAt(path: string): void;
   /** Paths under `prefix` answer 401 unless sent `Authorization: Bearer <a live token>`. */
   requireToken(prefix: string): void;
   /** Every token issued so far stops working (as if it expired on the vendor's side). */
@@ -58,6 +61,7 @@ export const redirect = (location: string, status = 302): VendorReply => ({ stat
 export async function startMockVendor(): Promise<MockVendor> {
   const scripts = new Map<string, VendorReply[]>();
   const protectedPrefixes: string[] = [];
+  const tokenPaths = new Set(["/oauth/token"]);
   let liveTokens = new Set<string>();
   let issued = 0;
   let expireAfter: number | null = null;
@@ -69,12 +73,15 @@ export async function startMockVendor(): Promise<MockVendor> {
     tokenFetches: 0,
     oauth: { clientId: "client-id", clientSecret: "client-secret", lifetimeS: 3600, delayMs: 0 },
     script: (path, ...replies) => void scripts.set(path, replies),
+    serveTokenAt: (path) => void tokenPaths.add(path),
     requireToken: (prefix) => void protectedPrefixes.push(prefix),
     expireTokens: () => void (liveTokens = new Set()),
     expireTokensAfter: (n) => void (expireAfter = n),
     reset() {
       scripts.clear();
       protectedPrefixes.length = 0;
+      tokenPaths.clear();
+      tokenPaths.add("/oauth/token");
       liveTokens = new Set();
       issued = 0;
       expireAfter = null;
@@ -92,7 +99,7 @@ export async function startMockVendor(): Promise<MockVendor> {
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(", ") : String(v ?? "");
     vendor.requests.push({ method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body, at: Date.now() });
 
-    if (url.pathname === "/oauth/token") return tokenEndpoint(headers, body, res);
+    if (tokenPaths.has(url.pathname)) return tokenEndpoint(headers, body, res);
     if (protectedPrefixes.some((p) => url.pathname.startsWith(p))) {
       if (expireAfter !== null && expireAfter-- <= 0) {
         liveTokens = new Set();
