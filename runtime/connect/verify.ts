@@ -3,12 +3,15 @@
 // fetches a token), or an MCP server's tools/list (whose answer is kept on the connection).
 // The outcome is one of three things the page can say: connected, refused (fix and retry),
 // or unavailable (the vendor could not answer; retry later).
+import { ApiError } from "../errors";
 import type { Credential, ToolError, ToolOutcome } from "../tools/types";
 import type { ConnectorForm } from "./connector-form";
 
 /** The executor entry points the page needs (runtime/tools; injected so tests can stand in). */
 export interface Verifiers {
   verifyCredential(env: Env, connectorId: string, credential: Credential, config: Readonly<Record<string, string>>, opts: { connectionId: string }): Promise<ToolOutcome>;
+  /** An MCP connector's server URL, its `{{config.x}}` filled in (or CONNECTOR_<ID>_URL); throws an invalid_request ApiError when a setting is missing. */
+  mcpServerUrl(env: Env, connectorId: string, manifestUrl: string, config: Readonly<Record<string, string>>): string;
   /** Throws an error carrying `outcome: ToolError` when the server refuses or cannot be reached. */
   listMcpTools(env: Env, serverUrl: string, token: string): Promise<readonly unknown[]>;
 }
@@ -28,8 +31,13 @@ export async function verifyConnection(
 ): Promise<Verification> {
   const secrets = Object.values(submitted.credential);
   if (form.mode === "mcp") {
-    const url = resolveConfig(form.mcpUrl ?? "", submitted.config);
-    if (url === null) return { ok: false, kind: "refused", message: "a setting the server address needs is missing" };
+    let url: string;
+    try {
+      url = deps.mcpServerUrl(env, form.id, form.mcpUrl ?? "", submitted.config);
+    } catch (err) {
+      if (err instanceof ApiError && err.kind === "invalid_request") return { ok: false, kind: "refused", message: err.message };
+      throw err;
+    }
     try {
       const tools = await deps.listMcpTools(env, url, submitted.credential.connection_token ?? "");
       return { ok: true, mcpTools: tools };
@@ -62,17 +70,6 @@ export function reasonOf(outcome: ToolError, secrets: readonly string[]): string
   for (const s of secrets) if (s.length >= 4) text = text.split(s).join("[redacted]");
   text = text.trim() || `the vendor answered ${outcome.status}`;
   return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
-}
-
-/** `{{config.x}}` in a URL template, each value one URL component; null when one is missing. */
-export function resolveConfig(template: string, config: Readonly<Record<string, string>>): string | null {
-  let missing = false;
-  const out = template.replace(/\{\{\s*config\.([a-z][a-z0-9_]*)\s*\}\}/g, (_m, name: string) => {
-    const value = Object.hasOwn(config, name) ? config[name] : undefined;
-    if (value === undefined || value === "") missing = true;
-    return encodeURIComponent(value ?? "");
-  });
-  return missing ? null : out;
 }
 
 function toolErrorOf(err: unknown): ToolError | null {

@@ -2,9 +2,10 @@
 // one value, no control characters), and how the vendor's answer becomes connected, refused
 // (retry with other details) or unavailable (retry later), its reason never holding a secret.
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../../../runtime/errors";
 import { checkForm, fieldProblem, MAX_FIELD_CHARS } from "../../../runtime/connect/check-form";
 import type { ConnectorForm } from "../../../runtime/connect/connector-form";
-import { judged, reasonOf, resolveConfig, verifyConnection, type Verifiers } from "../../../runtime/connect/verify";
+import { judged, reasonOf, verifyConnection, type Verifiers } from "../../../runtime/connect/verify";
 import type { ToolError } from "../../../runtime/tools/types";
 
 const stripe: ConnectorForm = {
@@ -67,6 +68,10 @@ describe("verifyConnection", () => {
       calls.push(`verify ${id} ${JSON.stringify(credential)} ${JSON.stringify(config)} ${opts.connectionId}`);
       return { ok: true, status: 200, content: "{}", truncated: false };
     },
+    mcpServerUrl: (_env, id, url, config) => {
+      if (!config.region) throw new ApiError("invalid_request", `the ${id} connection has no setting "region"`);
+      return url.replace("{{config.region}}", config.region);
+    },
     async listMcpTools(_env, url, token) {
       calls.push(`mcp ${url} ${token}`);
       return [{ name: "search" }];
@@ -84,17 +89,21 @@ describe("verifyConnection", () => {
   });
 
   it("an MCP server's refusal (thrown with its outcome) is judged like any vendor's", async () => {
-    const mcp: ConnectorForm = { id: "zap", vendorName: "Zap", mode: "mcp", secrets: [], settings: [], mcpUrl: "https://mcp.example/mcp" };
+    const mcp: ConnectorForm = { id: "zap", vendorName: "Zap", mode: "mcp", secrets: [], settings: [], mcpUrl: "https://{{config.region}}.mcp.example/mcp" };
     const refusing = deps({ listMcpTools: () => Promise.reject(Object.assign(new Error("x"), { outcome: err("vendor", 401, "token tok-123 invalid") })) });
-    expect(await verifyConnection(env, mcp, { credential: { connection_token: "tok-123" }, config: {}, connectionId: "c" }, refusing)).toEqual({
+    expect(await verifyConnection(env, mcp, { credential: { connection_token: "tok-123" }, config: { region: "us" }, connectionId: "c" }, refusing)).toEqual({
       ok: false,
       kind: "refused",
       message: "token [redacted] invalid",
     });
   });
 
-  it("resolveConfig encodes each value as one component and reports a missing one", () => {
-    expect(resolveConfig("https://{{config.site}}.example/x", { site: "a/b" })).toBe("https://a%2Fb.example/x");
-    expect(resolveConfig("https://{{config.site}}.example/x", {})).toBeNull();
+  it("a setting the server URL needs, missing, is a refusal naming it", async () => {
+    const mcp: ConnectorForm = { id: "zap", vendorName: "Zap", mode: "mcp", secrets: [], settings: [], mcpUrl: "https://{{config.region}}.mcp.example/mcp" };
+    expect(await verifyConnection(env, mcp, { credential: { connection_token: "t" }, config: {}, connectionId: "c" }, deps())).toEqual({
+      ok: false,
+      kind: "refused",
+      message: 'the zap connection has no setting "region"',
+    });
   });
 });
