@@ -1,6 +1,7 @@
 // Operator commands for self-hosters, over the admin API (guarded by ADMIN_TOKEN):
 //   npm run -s admin -- create-tenant --name "Acme" [--id acme] [--credit-usd 5]
 //   npm run -s admin -- credit --tenant acme --usd 2.50 --ref invoice-42 [--note "…"]
+//   npm run -s admin -- rotate-vault-key [--limit 100]
 // Exit codes: 0 done; 1 Gatehouse refused or could not be reached; 2 bad arguments.
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,6 +18,16 @@ commands:
       Create a tenant and its first master key (the secret is printed once).
   credit --tenant <id> --usd <amount> --ref <ref> [--note <text>]
       Add money to a tenant's wallet. The same --ref credits once, however often it is run.
+  rotate-vault-key [--limit <rows per request, 1-500>]
+      Re-seal every stored secret (end users' connector credentials, webhook tools' signing
+      secrets) under the current VAULT_KEY, a page at a time, showing progress. To rotate:
+        1. set VAULT_KEY_PREVIOUS to the old key and VAULT_KEY to a new one
+           (openssl rand -base64 32; wrangler secret put VAULT_KEY / VAULT_KEY_PREVIOUS),
+        2. run this command until it reports no failures (safe to rerun: rows already under
+           the new key are left alone),
+        3. remove VAULT_KEY_PREVIOUS (wrangler secret delete VAULT_KEY_PREVIOUS).
+      Exits 1 when a secret did not open (listed; restore its key as VAULT_KEY_PREVIOUS, or
+      have the end user reconnect) — keep VAULT_KEY_PREVIOUS until then.
 
 options:
   --json        print the API's JSON answer instead of a summary
@@ -62,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
       usd: { type: "string" },
       ref: { type: "string" },
       note: { type: "string" },
+      limit: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -102,9 +114,44 @@ async function main(argv: string[]): Promise<void> {
       );
       return;
     }
+    case "rotate-vault-key":
+      return rotateVaultKey(client, values.limit === undefined ? undefined : pageLimit(values.limit), values.json);
     default:
-      throw new UsageError(`unknown command "${command}" (create-tenant, credit)`);
+      throw new UsageError(`unknown command "${command}" (create-tenant, credit, rotate-vault-key)`);
   }
+}
+
+function pageLimit(text: string): number {
+  const n = /^\d{1,3}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(n >= 1 && n <= 500)) throw new UsageError(`--limit must be a whole number from 1 to 500, got "${text}"`);
+  return n;
+}
+
+/** POST /v1/admin/vault/reseal page after page until next_after is null; exit 1 if any secret did not open. */
+async function rotateVaultKey(client: Gatehouse, limit: number | undefined, json: boolean): Promise<void> {
+  const total = { pages: 0, resealed: 0, unchanged: 0 };
+  const failed: Array<{ kind: string; tenant_id: string; id: string; reason: string }> = [];
+  let after: string | undefined;
+  do {
+    const page = await client.adminResealVault({ body: { ...(after ? { after } : {}), ...(limit ? { limit } : {}) } });
+    total.pages++;
+    total.resealed += page.resealed;
+    total.unchanged += page.unchanged;
+    failed.push(...page.failed);
+    if (!json) console.log(`page ${total.pages}: ${page.resealed} re-sealed, ${page.unchanged} unchanged, ${page.failed.length} failed (so far ${total.resealed + total.unchanged + failed.length} rows)`);
+    after = page.next_after ?? undefined;
+  } while (after !== undefined);
+  if (json) console.log(JSON.stringify({ ...total, failed }, null, 2));
+  else {
+    for (const f of failed) console.log(`  did not open: ${f.kind} ${f.id} of tenant ${f.tenant_id} (${f.reason})`);
+    console.log(`Done: ${total.resealed} re-sealed under the current VAULT_KEY, ${total.unchanged} already under it, ${failed.length} did not open.`);
+    console.log(
+      failed.length === 0
+        ? "Every stored secret opens with VAULT_KEY alone: you may now remove VAULT_KEY_PREVIOUS."
+        : "Keep VAULT_KEY_PREVIOUS until the secrets above are fixed (restore their key, or have the end users reconnect), then run this again.",
+    );
+  }
+  if (failed.length > 0) process.exitCode = 1;
 }
 
 /** Says what went wrong and what to do about it. */
