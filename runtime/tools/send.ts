@@ -28,7 +28,9 @@ export async function sendOnce(req: BuiltRequest, url: URL, ctx: SendContext): P
     const out = { url: new URL(current), headers: new Headers(req.headers ?? {}) };
     if (body === null) out.headers.delete("content-type");
     injectCredential(out, ctx.auth, ctx.credential, ctx.oauthToken);
-    const response = await ctx.fetchFn(out.url, { method, headers: out.headers, body, signal: ctx.signal, redirect: "manual" });
+    // Called unbound: workerd's fetch refuses any other `this` ("Illegal invocation").
+    const fetchFn = ctx.fetchFn;
+    const response = await fetchFn(out.url, { method, headers: out.headers, body, signal: ctx.signal, redirect: "manual" });
     const next = redirectTarget(response, out.url);
     if (next === null) return { kind: "response", response, method, url: out.url };
     await response.body?.cancel();
