@@ -97,7 +97,7 @@ describe.skipIf(!chromiumPath)("the hosted connect page in Chromium", () => {
     expect(await input.getAttribute("type")).toBe("password");
     expect(await input.getAttribute("autocomplete")).toBe("off");
     // The one stylesheet applied under the enforced CSP (its hash matched), and nothing was blocked.
-    expect(await page.locator("main").evaluate((m) => getComputedStyle(m).backgroundColor)).toBe("rgb(255, 255, 255)");
+    expect(await page.locator("main").evaluate((m) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(m).backgroundColor)).toBe("rgb(255, 255, 255)");
     await screenshot(page, "connect-form");
 
     await fillByKeyboard(page, { "auth-connection_token": MCP_TOKEN });

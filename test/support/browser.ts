@@ -48,8 +48,9 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   axeSource ??= readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   await page.addScriptTag({ content: await axeSource });
   return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
+    // Runs in the page (no DOM types here): axe.run(options) checks the whole document.
+    const axe = (globalThis as unknown as { axe: { run(opts: unknown): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(" ")) }));
   });
 }
@@ -63,7 +64,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** The id of the element that has focus (empty when none has an id). */
 export function focusedId(page: Page): Promise<string> {
-  return page.evaluate(() => document.activeElement?.id ?? "");
+  return page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id ?? "");
 }
 
 /** Presses Tab until the element with `id` has focus; fails after `max` presses (the field is not reachable by keyboard). */
