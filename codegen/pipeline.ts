@@ -114,7 +114,7 @@ export async function generate(
     add(emitApiValidators(loaded.spec.openapi, ops));
     add(emitStreamEvents(loaded.spec.openapi));
     add(await emitClient(ops, loaded.spec.openapi));
-    add(emitConnectors(manifests));
+    add(await emitConnectors(manifests));
     add(emitConnectorSearch(manifests));
     add(emitProviders(catalog));
     add(emitShared());

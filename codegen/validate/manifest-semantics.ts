@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../diagnostics";
 import { jsonPathOf } from "../diagnostics";
 import type { YamlSource } from "../load/yaml-source";
-import type { ManifestView } from "./manifest-view";
+import type { InjectionView, ManifestView } from "./manifest-view";
 import { parseTemplate, stringsIn, type TemplateNamespace } from "./templates";
 
 export const MANIFEST_SCHEMA_COMMENT = "../generated/schemas/connector-manifest.schema.json";
@@ -117,6 +117,16 @@ function authRefs(text: string | undefined): string[] {
   return p.ok ? p.parts.flatMap((x) => (typeof x !== "string" && x.ref === "auth" ? [x.path[0] as string] : [])) : [];
 }
 
+/** `<text>{{auth.x}}` → the text (maybe ""); null for any other shape (text after the field, two fields, a setting). */
+function textThenField(value: string | undefined): string | null {
+  const p = value === undefined ? null : parseTemplate(value);
+  if (!p?.ok) return null;
+  const last = p.parts.at(-1);
+  const head = p.parts.slice(0, -1);
+  if (last === undefined || typeof last === "string" || last.ref !== "auth" || !head.every((x) => typeof x === "string")) return null;
+  return head.join("");
+}
+
 /** Per-mode requirements: which fields, which inject entries, which extra blocks. */
 function checkMode(m: ManifestView, report: Report) {
   const { auth } = m;
@@ -161,31 +171,37 @@ function checkMode(m: ManifestView, report: Report) {
     }
   });
 
+  const where = (what: string, fix: string) => report(["auth", "inject"], `auth mode "${mode}" needs ${what}`, fix);
+  const only = (test: (i: InjectionView) => boolean) => shaped && (inject.length !== 1 || !test(inject[0] as InjectionView));
   switch (mode) {
     case "bearer":
-      if (shaped && !headers.some((h) => isAuthorization(h.name) && /^Bearer \{\{\s*auth\./.test(h.value ?? ""))) {
-        report(["auth", "inject"], 'auth mode "bearer" needs a header entry Authorization: "Bearer {{auth.x}}"', "add - {in: header, name: Authorization, value: 'Bearer {{auth.token}}'} (a different header or prefix is mode api_key)");
+      if (only((i) => i.in === "header" && isAuthorization(i.name) && textThenField(i.value) === "Bearer ")) {
+        where('exactly one inject entry: Authorization: "Bearer {{auth.x}}"', "write - {in: header, name: Authorization, value: 'Bearer {{auth.token}}'} (another header or prefix is mode api_key)");
       }
       break;
     case "api_key":
-      if (shaped && headers.length === 0) report(["auth", "inject"], 'auth mode "api_key" needs an inject entry with in: header', "add - {in: header, name: X-Api-Key, value: '{{auth.api_key}}'} (a query parameter is mode api_key_query)");
+      if (only((i) => i.in === "header" && textThenField(i.value) !== null)) {
+        where('exactly one inject entry with in: header whose value is the key, optionally after fixed text ("{{auth.api_key}}", "Token {{auth.api_key}}")', "write - {in: header, name: X-Api-Key, value: '{{auth.api_key}}'} (a query parameter is mode api_key_query, several headers api_key_multi_header)");
+      }
       break;
     case "basic":
-      if (shaped && inject.filter((i) => i.in === "basic").length !== 1) report(["auth", "inject"], 'auth mode "basic" needs exactly one inject entry with in: basic', "add - {in: basic, username: '{{auth.email}}', password: '{{auth.api_token}}'}");
+      if (only((i) => i.in === "basic")) where("exactly one inject entry, with in: basic", "write - {in: basic, username: '{{auth.email}}', password: '{{auth.api_token}}'}");
       break;
     case "api_key_query":
-      if (shaped && !inject.some((i) => i.in === "query")) report(["auth", "inject"], 'auth mode "api_key_query" needs an inject entry with in: query', "add - {in: query, name: key, value: '{{auth.api_key}}'}");
+      if (shaped && !inject.every((i) => i.in === "query")) where("inject entries with in: query only", "write one - {in: query, name: key, value: '{{auth.api_key}}'} per parameter");
       break;
     case "api_key_multi_header":
-      if (shaped && headers.length < 2) report(["auth", "inject"], 'auth mode "api_key_multi_header" needs two or more header injections', "add one inject entry per header");
+      if (shaped && (headers.length < 2 || headers.length !== inject.length)) where("two or more inject entries, all with in: header", "add one - {in: header, name: …, value: '{{auth.x}}'} per header");
       break;
     case "bot_token":
-      if (shaped && !headers.some((h) => isAuthorization(h.name) && /^[A-Za-z][A-Za-z0-9_-]* \{\{\s*auth\.[A-Za-z0-9_]+\s*\}\}$/.test(h.value ?? ""))) {
-        report(["auth", "inject"], 'auth mode "bot_token" needs a header entry Authorization: "<Scheme> {{auth.x}}"', "add - {in: header, name: Authorization, value: 'Bot {{auth.bot_token}}'}");
+      if (only((i) => i.in === "header" && isAuthorization(i.name) && /^[A-Za-z][A-Za-z0-9_-]* $/.test(textThenField(i.value) ?? ""))) {
+        where('exactly one inject entry: Authorization: "<Scheme> {{auth.x}}"', "write - {in: header, name: Authorization, value: 'Bot {{auth.bot_token}}'}");
       }
       break;
     case "token_in_url_path":
-      if (shaped && inject.filter((i) => i.in === "path").length !== 1) report(["auth", "inject"], 'auth mode "token_in_url_path" needs exactly one inject entry with in: path', "add - {in: path, value: '/bot{{auth.bot_token}}'}");
+      if (only((i) => i.in === "path" && textThenField(i.value) !== null)) {
+        where('exactly one inject entry with in: path whose value is fixed text then the token ("/bot{{auth.bot_token}}")', "write - {in: path, value: '/bot{{auth.bot_token}}'}");
+      }
       break;
     case "oauth2_client_credentials": {
       if (!auth.oauth2) report(["auth"], 'auth mode "oauth2_client_credentials" needs auth.oauth2.token_url', "add auth.oauth2: {token_url: https://…}");
@@ -193,8 +209,8 @@ function checkMode(m: ManifestView, report: Report) {
         if (!fieldNames.has(need)) report(["auth", "fields"], `auth mode "oauth2_client_credentials" needs a field named "${need}"`, `add - {name: ${need}, label: …} to auth.fields`);
       }
       if (fieldNames.has("access_token")) report(["auth", "fields"], '"access_token" is fetched from the token endpoint, not typed by the user', "remove the access_token field; inject uses {{auth.access_token}} as is");
-      if (shaped && !headers.some((h) => isAuthorization(h.name) && authRefs(h.value).includes("access_token"))) {
-        report(["auth", "inject"], 'auth mode "oauth2_client_credentials" needs a header entry Authorization: "Bearer {{auth.access_token}}"', "add - {in: header, name: Authorization, value: 'Bearer {{auth.access_token}}'}");
+      if (only((i) => i.in === "header" && isAuthorization(i.name) && /^Bearer \{\{\s*auth\.access_token\s*\}\}$/.test(i.value ?? ""))) {
+        where('exactly one inject entry: Authorization: "Bearer {{auth.access_token}}"', "write - {in: header, name: Authorization, value: 'Bearer {{auth.access_token}}'}");
       }
       break;
     }

@@ -2,6 +2,7 @@
 // auth mode, read from the generated manifests (search is runtime/tools/catalog-search.ts).
 // MCP connectors' tools are not here: they are listed per connection (mcp-tools.ts).
 import { manifests } from "../../generated/connectors/catalog";
+import { toolSchema } from "../tools/connector-call";
 
 /** A connector's tool as the tools API shows and runs it. */
 export interface CatalogTool {
@@ -28,12 +29,14 @@ export async function catalogTool(name: string): Promise<CatalogTool | null> {
   if (slash <= 0) return null;
   const m = manifests[name.slice(0, slash)];
   const tool = m?.tools.find((t) => t.name === name.slice(slash + 1));
-  if (!m || !tool) return null;
+  // The input schema loads with the connector's compiled module (the catalog holds no schemas).
+  const schema = m && tool ? await toolSchema(name) : null;
+  if (!m || !tool || !schema) return null;
   return {
     name,
     connector: m.id,
     description: tool.description,
-    input_schema: tool.input_schema as Record<string, unknown>,
+    input_schema: { ...schema.input_schema },
     read_only: tool.annotations?.read_only === true,
     destructive: tool.annotations?.destructive === true,
     authMode: m.auth.mode,

@@ -1,18 +1,21 @@
-// A manifest's tool, called by name ("<connector>/<tool>"): the generated validator, the
-// compiled request, the connector's auth turned into the executor's AuthSpec, the base URL
-// (or its override), then executeTool with the tool's select/max_chars. Not behind a route yet.
-import { connectorAuth, toolRequests, type CompiledConnectorAuth, type CompiledRequest, type TemplatePart } from "../../generated/connectors/requests";
-import { toolValidators } from "../../generated/connectors/validators.js";
+// A manifest's tool, called by name ("<connector>/<tool>"): the connector's compiled module is
+// loaded through the registry (only when used), its tool's Ajv validator and compiled builder
+// run, its AuthSpec goes to the executor with the base URL (or its override), then executeTool
+// with the tool's select/max_chars. Also a connector's verify request (verifyCredential), a
+// tool's schema (toolSchema) and a connector's summary (connectorInfo), for the connect page,
+// the tools API and the agent.
+import { manifests } from "../../generated/connectors/catalog";
+import { InputRefused, MissingConfig, TemplateUnsupported, type CompiledTool, type Config, type ConnectorModule, type ToolAnnotations } from "../../generated/connectors/connector-runtime";
+import { loadConnector } from "../../generated/connectors/registry";
 import { ApiError } from "../errors";
-import { connectorBaseUrl } from "./connector-url";
+import { connectorBaseUrl, connectorTokenUrl } from "./connector-url";
 import { executeTool, type ExecuteOptions } from "./execute";
 import { checkInput } from "./input-errors";
-import { buildRequest, InputRefused, MissingConfig, TemplateUnsupported } from "./request-builder";
 import type { AuthSpec, BuiltRequest, Credential, ToolError, ToolOutcome } from "./types";
 
 export interface CallOptions extends Omit<ExecuteOptions, "baseUrl" | "auth" | "credential" | "select" | "maxChars"> {
   /** The connection's non-secret settings (`{{config.x}}`). */
-  config?: Readonly<Record<string, string>>;
+  config?: Config;
 }
 
 /** Everything executeTool needs except the credential: what the call would send, and where. */
@@ -20,37 +23,128 @@ export interface PreparedCall {
   request: BuiltRequest;
   baseUrl: string;
   auth: AuthSpec;
-  compiled: CompiledRequest;
+  select: string | null;
+  maxChars: number | null;
 }
 
 export async function callTool(env: Env, toolName: string, args: unknown, credential: Credential, opts: CallOptions): Promise<ToolOutcome> {
-  const prepared = prepareToolCall(env, toolName, args, opts.config ?? {});
+  const prepared = await prepareToolCall(env, toolName, args, opts.config ?? {});
   if (!("request" in prepared)) return prepared;
-  const { request, baseUrl, auth, compiled } = prepared;
-  return executeTool(request, { ...opts, baseUrl, auth, credential, select: compiled.select, maxChars: compiled.max_chars });
+  const { request, baseUrl, auth, select, maxChars } = prepared;
+  return executeTool(request, { ...opts, baseUrl, auth, credential, select, maxChars });
 }
 
 /**
  * Validate and build without sending. Errors a model or end user can act on come back as
  * ToolErrors; a misconfigured deployment or manifest throws an internal ApiError (as config.ts does).
  */
-export function prepareToolCall(env: Env, toolName: string, args: unknown, config: Readonly<Record<string, string>>): PreparedCall | ToolError {
-  const compiled = toolRequests[toolName];
-  const validate = toolValidators[toolName];
-  const connectorId = toolName.split("/")[0] ?? "";
-  const auth = connectorAuth[connectorId];
-  if (!compiled || !validate || !auth) return unknownTool(toolName);
-  const invalid = checkInput(validate, args);
+export async function prepareToolCall(env: Env, toolName: string, args: unknown, config: Config): Promise<PreparedCall | ToolError> {
+  const found = await findTool(toolName);
+  if (!found) return unknownTool(toolName);
+  const { connector, tool } = found;
+  const invalid = checkInput(tool.validate, args);
   if (invalid) return invalid;
-  const baseUrl = connectorBaseUrl(env, connectorId, auth, config);
-  const spec = authSpecOf(connectorId, auth);
+  return built(env, connector, config, `connector tool ${toolName}`, (base) => ({ request: tool.build(args, config, base), select: tool.select, maxChars: tool.max_chars }));
+}
+
+/**
+ * Runs connector `connectorId`'s verify request with `credential` through the executor, so a
+ * credential is checked the way tool calls will use it (for oauth2_client_credentials this
+ * fetches a token first). ok with the vendor's answer when its status is one of verify's
+ * expect_status (default any 2xx); a `vendor` error otherwise. Connectors without a verify
+ * request (none, mcp) answer `unknown_tool`: there is nothing to run.
+ */
+export async function verifyCredential(env: Env, connectorId: string, credential: Credential, config: Config, opts: Omit<CallOptions, "config">): Promise<ToolOutcome> {
+  const connector = await loadConnector(connectorId);
+  const verify = connector?.verify;
+  if (!connector || !verify) return toolError("unknown_tool", 404, `connector ${JSON.stringify(connectorId.slice(0, 100))} has no verify request`);
+  const prepared = built(env, connector, config, `connector ${connectorId} verify`, (base) => ({ request: verify.build(config, base), select: null, maxChars: 2000 }));
+  if (!("request" in prepared)) return prepared;
+  const out = await executeTool(prepared.request, { ...opts, maxAttempts: opts.maxAttempts ?? 1, baseUrl: prepared.baseUrl, auth: prepared.auth, credential, select: null, maxChars: prepared.maxChars });
+  const expected = verify.expect_status;
+  if (!expected) return out;
+  const status = out.status;
+  if (expected.includes(status)) return out.ok ? out : { ok: true, status, content: out.message, truncated: false };
+  if (out.ok) return toolError("vendor", status, `the vendor answered ${status}, which this connector's verify does not accept (expected ${expected.join(", ")})`);
+  return out;
+}
+
+/** A tool's model-facing schema, or null for an unknown name (its connector's module loads). */
+export async function toolSchema(name: string): Promise<{ name: string; description: string; input_schema: Readonly<Record<string, unknown>>; annotations: ToolAnnotations } | null> {
+  const found = await findTool(name);
+  if (!found) return null;
+  const { tool } = found;
+  return { name: tool.name, description: tool.description, input_schema: tool.input_schema, annotations: tool.annotations };
+}
+
+/** A field of the connect form, as the manifest declares it. */
+export interface ConnectorField {
+  name: string;
+  label: string;
+  description?: string;
+  placeholder?: string;
+  pattern?: string;
+  optional: boolean;
+}
+
+export interface ConnectorInfo {
+  id: string;
+  name: string;
+  description: string;
+  auth_mode: AuthSpec["mode"];
+  /** Secrets the end user enters (sealed at rest). */
+  fields: ConnectorField[];
+  /** Non-secret settings (`{{config.x}}`). */
+  config: ConnectorField[];
+  /** An mcp connector's server URL template, else null. */
+  mcp_url: string | null;
+  /** The host of `http.base_url` (a `{{config.x}}` left as is, e.g. `{{config.site}}.atlassian.net`), else null. */
+  base_host: string | null;
+}
+
+/** A connector's summary from the light catalog (no module load); null for an unknown id. */
+export function connectorInfo(id: string): ConnectorInfo | null {
+  const m = manifests[id];
+  if (!m) return null;
+  const field = (f: NonNullable<typeof m.auth.fields>[number]): ConnectorField => ({
+    name: f.name,
+    label: f.label,
+    ...(f.description !== undefined ? { description: f.description } : {}),
+    ...(f.placeholder !== undefined ? { placeholder: f.placeholder } : {}),
+    ...(f.pattern !== undefined ? { pattern: f.pattern } : {}),
+    optional: f.optional ?? false,
+  });
+  return {
+    id: m.id,
+    name: m.name,
+    description: m.description,
+    auth_mode: m.auth.mode,
+    fields: (m.auth.fields ?? []).map(field),
+    config: (m.auth.config ?? []).map(field),
+    mcp_url: m.auth.mcp?.url ?? null,
+    base_host: m.http ? (/^https?:\/\/([^/?#]+)/.exec(m.http.base_url)?.[1] ?? null) : null,
+  };
+}
+
+async function findTool(toolName: string): Promise<{ connector: ConnectorModule; tool: CompiledTool<unknown> } | null> {
+  const slash = toolName.indexOf("/");
+  if (slash < 0) return null;
+  const connector = await loadConnector(toolName.slice(0, slash));
+  const tool = connector?.tools[toolName.slice(slash + 1)];
+  return connector && tool ? { connector, tool } : null;
+}
+
+/** Base URL, auth spec and request, with the builders' refusals sorted into ToolErrors and internal errors. */
+function built(env: Env, connector: ConnectorModule, config: Config, what: string, build: (base: string) => Omit<PreparedCall, "baseUrl" | "auth">): PreparedCall | ToolError {
   try {
-    const request = buildRequest(compiled, auth.headers, baseUrl, { input: args as Record<string, unknown>, config });
-    return { request, baseUrl, auth: spec, compiled };
+    const baseUrl = connectorBaseUrl(env, connector, config);
+    const auth = connector.auth(config);
+    const spec = auth.mode === "oauth2_client_credentials" ? { ...auth, token_url: connectorTokenUrl(env, connector.id, auth.token_url) } : auth;
+    return { ...build(baseUrl), baseUrl, auth: spec };
   } catch (err) {
     if (err instanceof InputRefused) return toolError("invalid_input", 400, `Invalid arguments: ${err.message}. Fix the arguments and call the tool again.`);
     if (err instanceof MissingConfig) return toolError("missing_credential", 401, err.message);
-    if (err instanceof TemplateUnsupported) throw new ApiError("internal", `connector tool ${toolName}: ${err.message}`);
+    if (err instanceof TemplateUnsupported) throw new ApiError("internal", `${what}: ${err.message}`);
     throw err;
   }
 }
@@ -62,58 +156,4 @@ function unknownTool(toolName: string): ToolError {
 
 function toolError(kind: ToolError["kind"], status: number, message: string): ToolError {
   return { ok: false, kind, status, message, retryable: false };
-}
-
-type Inject = CompiledConnectorAuth["inject"][number];
-type Ref = Exclude<TemplatePart, string>;
-
-/** `[{auth.x}]` → "x", else null: a value that is exactly one credential field. */
-function soleField(parts: readonly TemplatePart[] | null): string | null {
-  const [only] = parts ?? [];
-  return parts?.length === 1 && isAuthRef(only) ? only.path.join(".") : null;
-}
-
-/** `["Bearer ", {auth.x}]` → { prefix: "Bearer ", field: "x" }: literal text, then one field. */
-function prefixedField(parts: readonly TemplatePart[] | null): { prefix: string; field: string } | null {
-  if (!parts) return null;
-  const last = parts.at(-1);
-  const head = parts.slice(0, -1);
-  if (!isAuthRef(last) || !head.every((p) => typeof p === "string")) return null;
-  return { prefix: head.join(""), field: last.path.join(".") };
-}
-
-function isAuthRef(p: TemplatePart | undefined): p is Ref {
-  return p !== undefined && typeof p !== "string" && p.ref === "auth";
-}
-
-/**
- * The manifest's `inject` list as one of the executor's auth modes, so the credential is
- * only ever put on the request inside the executor (and redacted there). Shapes no mode
- * expresses (text after the field, mixed header and query) are refused, not approximated.
- */
-export function authSpecOf(connectorId: string, auth: CompiledConnectorAuth): AuthSpec {
-  const spec = mapInject(auth.inject);
-  if (spec === null) throw new ApiError("internal", `connector ${connectorId}: its auth inject list (mode ${auth.mode}) has no executor auth mode yet`);
-  return spec;
-}
-
-function mapInject(inject: readonly Inject[]): AuthSpec | null {
-  const [first] = inject;
-  if (first === undefined) return { mode: "none" };
-  if (inject.length === 1 && first.in === "header" && first.name) {
-    const pf = prefixedField(first.value);
-    if (!pf) return null;
-    if (first.name.toLowerCase() === "authorization" && pf.prefix === "Bearer ") return { mode: "bearer", field: pf.field };
-    return { mode: "api_key", header: first.name, field: pf.field, prefix: pf.prefix };
-  }
-  if (inject.length === 1 && first.in === "basic") {
-    const [user, password] = [soleField(first.username), soleField(first.password)];
-    return user && password ? { mode: "basic", username_field: user, password_field: password } : null;
-  }
-  const pairs = inject.map((i) => [i.name, soleField(i.value)] as const);
-  if (pairs.some(([name, field]) => !name || !field)) return null;
-  const table = Object.fromEntries(pairs) as Record<string, string>;
-  if (inject.every((i) => i.in === "header")) return { mode: "api_key_multi_header", headers: table };
-  if (inject.every((i) => i.in === "query")) return { mode: "api_key_query", params: table };
-  return null;
 }

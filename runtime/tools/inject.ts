@@ -1,7 +1,7 @@
 // Puts the credential onto an outgoing request, exactly as each auth mode's vendor expects.
 // Pure and idempotent (query params are set, the path prefix is added once), so a redirect
 // within the host can run it again on the new URL.
-import type { AuthSpec, Credential } from "./types";
+import type { AuthSpec, Credential, CredentialTemplate, CredentialValue } from "./types";
 
 /** The outgoing request while it is being prepared: a mutable URL and headers. */
 export interface Outgoing {
@@ -22,6 +22,12 @@ function field(cred: Credential, name: string): string {
   return v;
 }
 
+/** A field's value, or a template's literal text and field values joined (Mailgun's `api`, Zendesk's `<email>/token`). */
+function fill(cred: Credential, value: CredentialValue): string {
+  if (typeof value === "string") return field(cred, value);
+  return (value as CredentialTemplate).map((p) => (typeof p === "string" ? p : field(cred, p.field))).join("");
+}
+
 /** `oauthToken` is the access token for oauth2_client_credentials (fetched by the token cache). */
 export function injectCredential(out: Outgoing, auth: AuthSpec, cred: Credential, oauthToken?: string): void {
   switch (auth.mode) {
@@ -35,15 +41,15 @@ export function injectCredential(out: Outgoing, auth: AuthSpec, cred: Credential
       out.headers.set(auth.header, `${auth.prefix ?? ""}${field(cred, auth.field)}`);
       return;
     case "basic": {
-      const pair = `${field(cred, auth.username_field)}:${field(cred, auth.password_field)}`;
+      const pair = "username" in auth ? `${fill(cred, auth.username)}:${fill(cred, auth.password)}` : `${field(cred, auth.username_field)}:${field(cred, auth.password_field)}`;
       out.headers.set("Authorization", `Basic ${base64(pair)}`);
       return;
     }
     case "api_key_multi_header":
-      for (const [header, name] of Object.entries(auth.headers)) out.headers.set(header, field(cred, name));
+      for (const [header, value] of Object.entries(auth.headers)) out.headers.set(header, fill(cred, value));
       return;
     case "api_key_query":
-      for (const [param, name] of Object.entries(auth.params)) out.url.searchParams.set(param, field(cred, name));
+      for (const [param, value] of Object.entries(auth.params)) out.url.searchParams.set(param, fill(cred, value));
       return;
     case "bot_token":
       out.headers.set("Authorization", `${auth.scheme} ${field(cred, auth.field)}`);

@@ -6,7 +6,7 @@ import type { BuiltRequest, ToolOutcome } from "./types";
 
 export interface ToolCall<I> {
   validate: InputValidator;
-  /** The request builder (codegen's compiled builder, later); only called with valid input. */
+  /** The request builder (a compiled tool's build, or hand-written); only called with valid input. */
   build: (input: I) => BuiltRequest;
 }
 

@@ -1,44 +1,39 @@
-// A manifest's inject list becomes exactly one executor auth mode, so the credential is only
-// ever placed (and redacted) inside the executor; shapes no mode expresses are refused.
+// Each connector's compiled module hands the executor exactly one AuthSpec, so the credential is
+// only ever placed (and redacted) inside the executor. Shapes no mode expresses never get this
+// far: codegen refuses them (test/codegen/connector-manifest-modes.test.ts).
 import { describe, expect, it } from "vitest";
-import { connectorAuth, type CompiledConnectorAuth } from "../../../generated/connectors/requests";
-import { ApiError } from "../../../runtime/errors";
-import { authSpecOf } from "../../../runtime/tools/connector-call";
+import { loadConnector } from "../../../generated/connectors/registry";
+import { prepareToolCall } from "../../../runtime/tools/connector-call";
 
-const f = (name: string) => ({ ref: "auth" as const, path: [name] });
-const auth = (inject: CompiledConnectorAuth["inject"]): CompiledConnectorAuth => ({ mode: "x", base_url: ["https://v.example"], headers: [], inject });
-const header = (name: string, value: CompiledConnectorAuth["inject"][number]["value"]) => ({ in: "header" as const, name, value, username: null, password: null });
+const authOf = async (id: string, config: Record<string, string> = {}) => (await loadConnector(id))!.auth(config);
 
-describe("the three manifests", () => {
-  it("github and stripe are bearer, linear sends its key bare in Authorization", () => {
-    expect(authSpecOf("github", connectorAuth.github!)).toEqual({ mode: "bearer", field: "token" });
-    expect(authSpecOf("stripe", connectorAuth.stripe!)).toEqual({ mode: "bearer", field: "secret_key" });
-    expect(authSpecOf("linear", connectorAuth.linear!)).toEqual({ mode: "api_key", header: "Authorization", field: "api_key", prefix: "" });
+describe("the project's manifests", () => {
+  it("github and stripe are bearer, linear sends its key bare in Authorization", async () => {
+    expect(await authOf("github")).toEqual({ mode: "bearer", field: "token" });
+    expect(await authOf("stripe")).toEqual({ mode: "bearer", field: "secret_key" });
+    expect(await authOf("linear")).toEqual({ mode: "api_key", header: "Authorization", field: "api_key" });
+  });
+
+  it("an unknown connector id loads nothing, and no prototype member is a connector", async () => {
+    expect(await loadConnector("nope")).toBeUndefined();
+    expect(await loadConnector("constructor")).toBeUndefined();
+    expect((await loadConnector("github"))!.tools.constructor).toBeUndefined();
   });
 });
 
-describe("other inject shapes", () => {
-  it("prefixed header → api_key with that prefix (e.g. Discord's Bot)", () => {
-    expect(authSpecOf("d", auth([header("Authorization", ["Bot ", f("token")])]))).toEqual({ mode: "api_key", header: "Authorization", field: "token", prefix: "Bot " });
+describe("prepareToolCall passes the compiled AuthSpec on", () => {
+  it("and, for oauth2, its token URL follows CONNECTOR_<ID>_URL outside production only", async () => {
+    const dev = { CONNECTOR_HELP_SCOUT_URL: "http://127.0.0.1:9/v2" } as unknown as Env;
+    const prod = { ENVIRONMENT: "production", CONNECTOR_HELP_SCOUT_URL: "http://127.0.0.1:9/v2" } as unknown as Env;
+    const inDev = await prepareToolCall(dev, "help-scout/list_mailboxes", {}, {});
+    const inProd = await prepareToolCall(prod, "help-scout/list_mailboxes", {}, {});
+    expect("auth" in inDev && inDev.auth).toMatchObject({ mode: "oauth2_client_credentials", token_url: "http://127.0.0.1:9/v2/oauth2/token" });
+    expect("auth" in inProd && inProd.auth).toMatchObject({ mode: "oauth2_client_credentials", token_url: "https://api.helpscout.net/v2/oauth2/token" });
   });
 
-  it("several bare headers → api_key_multi_header; bare query params → api_key_query", () => {
-    expect(authSpecOf("dd", auth([header("DD-API-KEY", [f("api")]), header("DD-APPLICATION-KEY", [f("app")])]))).toEqual({ mode: "api_key_multi_header", headers: { "DD-API-KEY": "api", "DD-APPLICATION-KEY": "app" } });
-    const q = (name: string, field: string) => ({ in: "query" as const, name, value: [f(field)], username: null, password: null });
-    expect(authSpecOf("trello", auth([q("key", "key"), q("token", "token")]))).toEqual({ mode: "api_key_query", params: { key: "key", token: "token" } });
-  });
-
-  it("basic with two fields → basic; no inject → none", () => {
-    expect(authSpecOf("b", auth([{ in: "basic", name: null, value: null, username: [f("user")], password: [f("pass")] }]))).toEqual({ mode: "basic", username_field: "user", password_field: "pass" });
-    expect(authSpecOf("n", auth([]))).toEqual({ mode: "none" });
-  });
-
-  it.each([
-    ["text after the field", [header("Authorization", [f("token"), ":x"])]],
-    ["a basic username that is literal text", [{ in: "basic" as const, name: null, value: null, username: ["api"], password: [f("key")] }]],
-    ["a prefixed value among several headers", [header("A", ["k=", f("a")]), header("B", [f("b")])]],
-  ])("%s is refused naming the connector, not approximated", (_, inject) => {
-    expect(() => authSpecOf("odd", auth(inject))).toThrow(ApiError);
-    expect(() => authSpecOf("odd", auth(inject))).toThrow(/connector odd: its auth inject list/);
+  it("a setting missing from the base URL is a missing_credential error (reconnect), not a crash", async () => {
+    const out = await prepareToolCall({} as Env, "datadog/list_monitors", {}, {});
+    expect(out).toMatchObject({ ok: false, kind: "missing_credential", status: 401 });
+    expect("message" in out && out.message).toContain('no setting "site"');
   });
 });

@@ -103,11 +103,11 @@ describe("errors", () => {
     expect(vendor.requests).toHaveLength(0);
   });
 
-  it("a bad override is a config error naming the var (and not echoing its value)", () => {
+  it("a bad override is a config error naming the var (and not echoing its value)", async () => {
     const bad = { CONNECTOR_GITHUB_URL: "ftp://user:pw@example" } as unknown as Env;
     let err: unknown;
     try {
-      prepareToolCall(bad, "github/create_issue", { owner: "o", repo: "r", title: "t" }, {});
+      await prepareToolCall(bad, "github/create_issue", { owner: "o", repo: "r", title: "t" }, {});
     } catch (e) {
       err = e;
     }
@@ -131,18 +131,18 @@ describe("errors", () => {
 });
 
 describe("production", () => {
-  it("ignores CONNECTOR_<ID>_URL: the call is built for the manifest's real host", () => {
+  it("ignores CONNECTOR_<ID>_URL: the call is built for the manifest's real host", async () => {
     const prod = { ENVIRONMENT: "production", CONNECTOR_GITHUB_URL: vendor.url, CONNECTOR_STRIPE_URL: vendor.url } as unknown as Env;
-    const gh = prepareToolCall(prod, "github/create_issue", { owner: "o", repo: "r", title: "t" }, {});
-    const st = prepareToolCall(prod, "stripe/list_customers", {}, {});
+    const gh = await prepareToolCall(prod, "github/create_issue", { owner: "o", repo: "r", title: "t" }, {});
+    const st = await prepareToolCall(prod, "stripe/list_customers", {}, {});
     expect("request" in gh && [gh.baseUrl, gh.request.url]).toEqual(["https://api.github.com", "https://api.github.com/repos/o/r/issues"]);
     expect("request" in st && st.request.url).toBe("https://api.stripe.com/v1/customers");
     expect(vendor.requests).toHaveLength(0);
   });
 
-  it("the same env outside production uses the override", () => {
+  it("the same env outside production uses the override", async () => {
     const dev = { CONNECTOR_GITHUB_URL: vendor.url } as unknown as Env;
-    const gh = prepareToolCall(dev, "github/create_issue", { owner: "o", repo: "r", title: "t" }, {});
+    const gh = await prepareToolCall(dev, "github/create_issue", { owner: "o", repo: "r", title: "t" }, {});
     expect("request" in gh && gh.request.url).toBe(`${vendor.url}/repos/o/r/issues`);
   });
 });

@@ -1,11 +1,12 @@
 // Invalid tool arguments come back as one message a model can act on, from the real
-// generated Ajv validators (generated/connectors/validators.js).
+// generated Ajv validators (generated/connectors/<id>.validators.js).
 import { describe, expect, it } from "vitest";
-import { toolValidators } from "../../../generated/connectors/validators.js";
+import { tool_github__create_issue } from "../../../generated/connectors/github.validators.js";
+import { tool_stripe__list_invoices } from "../../../generated/connectors/stripe.validators.js";
 import { checkInput } from "../../../runtime/tools/input-errors";
 
-const createIssue = toolValidators["github/create_issue"]!;
-const listInvoices = toolValidators["stripe/list_invoices"]!;
+const createIssue = tool_github__create_issue;
+const listInvoices = tool_stripe__list_invoices;
 
 describe("input validation errors", () => {
   it("valid input passes", () => {

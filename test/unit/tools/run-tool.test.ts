@@ -1,7 +1,7 @@
 // A tool call validates before it builds or sends: bad arguments reach the model as an
 // actionable error and never reach the vendor.
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { toolValidators } from "../../../generated/connectors/validators.js";
+import { tool_github__create_issue } from "../../../generated/connectors/github.validators.js";
 import { runTool } from "../../../runtime/tools/run-tool";
 import { startMockVendor, type MockVendor } from "../../support/mock-vendor";
 
@@ -14,7 +14,7 @@ beforeEach(() => vendor.reset());
 
 interface CreateIssue { owner: string; repo: string; title: string }
 const tool = {
-  validate: toolValidators["github/create_issue"]!,
+  validate: tool_github__create_issue,
   build: (i: CreateIssue) => ({
     method: "POST" as const,
     url: `${vendor.url}/repos/${encodeURIComponent(i.owner)}/${encodeURIComponent(i.repo)}/issues`,

@@ -1,0 +1,279 @@
+// The hand-written core every generated connector module (generated/connectors/<id>.ts)
+// imports: the types a module exports (its tools, its auth, the requests it builds) and the
+// small helpers its compiled builders call. Codegen copies this file into generated/connectors/.
+// The guarantees of a built request live here, once: a path value is one encoded segment
+// ("." and ".." refused), a header value one line, absent optional inputs are dropped, arrays
+// are comma-joined in the query, form bodies nest Stripe-style. Credentials never pass through
+// here: the executor injects them per the connector's AuthSpec, after building.
+
+/** A request as a compiled builder produces it: absolute URL, encoded body. */
+export interface BuiltRequest {
+  method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+  /** Absolute URL on the connector's host; `query` entries are appended to it. */
+  url: string;
+  query?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string>>;
+  /** Already encoded (JSON or form), with its Content-Type in `headers`; a string so retries can resend it. */
+  body?: string | null;
+}
+
+/** Literal text and credential fields, e.g. `["Bearer ", { field: "token" }]` or `[{ field: "email" }, "/token"]`. */
+export type CredentialTemplate = readonly (string | { readonly field: string })[];
+
+/** A credential field's name, or a template mixing literal text and fields. */
+export type CredentialValue = string | CredentialTemplate;
+
+/**
+ * How a connector's credential reaches the vendor, one variant per auth mode of the manifest
+ * format (and of ../shared/connectors/catalog.json). Field names name keys of the opened credential.
+ */
+export type AuthSpec =
+  | { mode: "none" }
+  /** `Authorization: Bearer <token>` */
+  | { mode: "bearer"; field: string }
+  /** `<header>: <prefix><key>`, e.g. `PRIVATE-TOKEN: glpat-…` (prefix usually empty). */
+  | { mode: "api_key"; header: string; field: string; prefix?: string }
+  /** `Authorization: Basic base64(<username_field>:<password_field>)` */
+  | { mode: "basic"; username_field: string; password_field: string }
+  /** `Authorization: Basic base64(<username>:<password>)` from templates: Mailgun's `api:<key>`, Zendesk's `<email>/token:<token>`. */
+  | { mode: "basic"; username: CredentialTemplate; password: CredentialTemplate }
+  /** Several headers at once, header name → credential field or template (e.g. Datadog's two keys). */
+  | { mode: "api_key_multi_header"; headers: Readonly<Record<string, CredentialValue>> }
+  /** Query parameters, parameter name → credential field or template (e.g. Trello's `key` and `token`). */
+  | { mode: "api_key_query"; params: Readonly<Record<string, CredentialValue>> }
+  /** `Authorization: <scheme> <token>`, e.g. Discord's `Bot <token>`. */
+  | { mode: "bot_token"; field: string; scheme: string }
+  /** The token as the first path segment after `prefix`, e.g. Telegram's `/bot<token>/getMe`. */
+  | { mode: "token_in_url_path"; field: string; prefix: string }
+  /** A token from `token_url` (grant_type=client_credentials unless `params` says otherwise), sent as a Bearer token. */
+  | {
+      mode: "oauth2_client_credentials";
+      /** Absolute, its `{{config.x}}` already filled in. */
+      token_url: string;
+      client_id_field: string;
+      client_secret_field: string;
+      /** Space-separated scopes. */
+      scope?: string;
+      /** Client credentials in the token request body (default) or as HTTP Basic. */
+      client_auth?: "body" | "basic";
+      /** Token request body encoding (default form). */
+      token_body_encoding?: "form" | "json";
+      /** Extra grant parameters (filled in), e.g. Zoom's `grant_type: account_credentials`, `account_id`. */
+      params?: Readonly<Record<string, string>>;
+    }
+  /** An MCP server's connection token, sent as a Bearer token. */
+  | { mode: "mcp"; field: string };
+
+/** The connection's non-secret settings (`{{config.x}}`). */
+export type Config = Readonly<Record<string, string>>;
+
+export interface ValidationError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+/** An Ajv standalone validator (generated/connectors/<id>.validators.js). */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: ValidationError[] | null;
+}
+
+/** Behaviour hints from the manifest. */
+export interface ToolAnnotations {
+  read_only: boolean;
+  destructive: boolean;
+  idempotent?: boolean;
+}
+
+/** One compiled tool: its schema, its validator and its request builder. */
+export interface CompiledTool<I = never> {
+  /** `<connector>/<tool>` */
+  name: string;
+  description: string;
+  annotations: ToolAnnotations;
+  input_schema: Readonly<Record<string, unknown>>;
+  validate: Validator;
+  /** Only called with input `validate` accepted; `base` is the base URL calls go to. */
+  build(input: I, config: Config, base: string): BuiltRequest;
+  select: string | null;
+  max_chars: number | null;
+}
+
+/** A connector's compiled module (generated/connectors/<id>.ts), loaded through the registry when used. */
+export interface ConnectorModule {
+  id: string;
+  mode: AuthSpec["mode"];
+  /** The manifest's base URL with its settings filled in (each an encoded segment); null for mcp. */
+  baseUrl(config: Config): string | null;
+  /** The executor's auth spec; for oauth2 its token URL and params are filled in with `config`. */
+  auth(config: Config): AuthSpec;
+  // A tool's builder takes its own input type; callers pass validated input.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  tools: Readonly<Record<string, CompiledTool<any>>>;
+  /** The request that checks a credential (null for none and mcp). */
+  verify: { build(config: Config, base: string): BuiltRequest; expect_status: readonly number[] | null } | null;
+}
+
+/** The input cannot be sent as asked; the message names the argument so a model can fix it. */
+export class InputRefused extends Error {
+  constructor(
+    readonly argument: string,
+    reason: string,
+  ) {
+    super(`${argument} ${reason}`);
+  }
+}
+
+/** The connection lacks a `{{config.x}}` value the manifest needs (the user must reconnect). */
+export class MissingConfig extends Error {
+  constructor(readonly field: string) {
+    super(`the connection has no setting "${field}"; reconnect the account`);
+  }
+}
+
+/** The manifest asks for something a built request cannot be (reported as an internal error). */
+export class TemplateUnsupported extends Error {}
+
+/** A frozen lookup table with no prototype: only its own keys are found ("constructor" finds nothing). */
+export function table<T>(entries: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
+/** `{{input.a.b}}`: own keys only, so a template can never reach Object.prototype. */
+export function arg(input: unknown, ...path: string[]): unknown {
+  let v = input;
+  for (const key of path) v = v !== null && typeof v === "object" && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+/** `{{config.x}}`: present and non-empty, or the connection must be reconnected. */
+export function cfg(config: Config, name: string): string {
+  const v = Object.hasOwn(config, name) ? config[name] : undefined;
+  if (v === undefined || v === "") throw new MissingConfig(name);
+  return v;
+}
+
+/** A base URL setting, encoded so a value like `evil.com/#` cannot move the host. */
+export function hostPart(config: Config, name: string): string {
+  return encodeURIComponent(cfg(config, name));
+}
+
+/** Text mixed with refs: each value as text (JSON for non-strings); undefined when any is absent. */
+export function text(...parts: unknown[]): string | undefined {
+  let out = "";
+  for (const p of parts) {
+    if (p === undefined) return undefined;
+    out += typeof p === "string" ? p : JSON.stringify(p);
+  }
+  return out;
+}
+
+/** One encoded path segment; "." or ".." (which URL parsing would resolve) and "" (an empty segment) are refused. */
+export function seg(v: unknown, argument: string): string {
+  if (v === undefined || v === null) throw new InputRefused(argument, "is required: it is part of the URL path");
+  if (typeof v === "object") throw new InputRefused(argument, "must be a string: it is part of the URL path");
+  const encoded = encode(String(v), argument);
+  if (encoded === "" || encoded === "." || encoded === "..") throw new InputRefused(argument, `cannot be ${JSON.stringify(encoded)}: it is part of the URL path`);
+  return encoded;
+}
+
+function encode(value: string, argument: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    throw new InputRefused(argument, "holds invalid Unicode (a lone surrogate)");
+  }
+}
+
+/** [name, value, argument] of a query parameter or header; `argument` names the input for errors. */
+export type Param = readonly [string, unknown, string];
+
+const isScalar = (v: unknown): v is string | number | boolean => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+
+function scalarText(v: unknown, argument: string, where: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v) && v.every(isScalar)) return v.map(String).join(",");
+  if (!isScalar(v)) throw new InputRefused(argument, `must be a string, number, boolean or a list of them: it is sent ${where}`);
+  return String(v);
+}
+
+/** Query params: absent → omitted; arrays comma-joined (`labels=a,b`); objects refused. */
+export function query(params: readonly Param[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v, argument] of params) {
+    const t = scalarText(v, argument, "in the query string");
+    if (t !== undefined) out[name] = t;
+  }
+  return out;
+}
+
+/** Headers (connector defaults first, the tool's after); a line break or NUL is refused, never stripped. */
+export function headers(params: readonly Param[]): Headers {
+  const out = new Headers();
+  for (const [name, v, argument] of params) {
+    const t = scalarText(v, argument, `in the ${name} header`);
+    if (t === undefined) continue;
+    if (/[\r\n\0]/.test(t)) throw new InputRefused(argument, `cannot contain a line break or NUL: it is sent in the ${name} header`);
+    out.set(name, t);
+  }
+  return out;
+}
+
+/** An object body: fields whose value is absent are dropped. */
+export function fields(entries: readonly (readonly [string, unknown])[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // defineProperty: a "__proto__" key is a field like any other, not the prototype.
+  for (const [k, v] of entries) if (v !== undefined) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/** An array body: absent items are dropped. */
+export function items(values: readonly unknown[]): unknown[] {
+  return values.filter((v) => v !== undefined);
+}
+
+/**
+ * application/x-www-form-urlencoded the way Stripe (and Rails, PHP) read nesting:
+ * `metadata[plan]=pro`, `items[0][price]=p_1`; null sends "" (Stripe's "unset").
+ */
+export function formEncode(value: unknown): string {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TemplateUnsupported("a form body must be an object of fields");
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(value)) addField(form, k, v);
+  return form.toString();
+}
+
+function addField(form: URLSearchParams, key: string, v: unknown): void {
+  if (v === undefined) return;
+  if (v === null) return form.append(key, "");
+  if (Array.isArray(v)) return v.forEach((item, i) => addField(form, `${key}[${i}]`, item));
+  if (typeof v === "object") {
+    for (const [k, inner] of Object.entries(v)) addField(form, `${key}[${k}]`, inner);
+    return;
+  }
+  form.append(key, String(v));
+}
+
+/**
+ * The BuiltRequest: base + path (its values already encoded by `seg`), query, headers merged
+ * case-insensitively, the body encoded with its Content-Type unless the manifest set one.
+ */
+export function request(
+  method: BuiltRequest["method"],
+  base: string,
+  path: string,
+  q: Record<string, string>,
+  h: Headers,
+  body?: { value: unknown; encoding: "json" | "form" },
+): BuiltRequest {
+  const url = base.replace(/\/+$/, "") + path;
+  // Belt and braces: had the URL parser resolved or re-read any part of the path, it changed shape.
+  if (!new URL(url).pathname.endsWith(path)) throw new TemplateUnsupported(`the built path ${path} does not survive URL parsing`);
+  let encoded: string | null = null;
+  if (body !== undefined && body.value !== undefined) {
+    encoded = body.encoding === "form" ? formEncode(body.value) : JSON.stringify(body.value);
+    if (!h.has("content-type")) h.set("content-type", body.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json");
+  }
+  return { method, url, query: q, headers: Object.fromEntries(h), body: encoded };
+}
