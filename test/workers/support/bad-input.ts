@@ -50,6 +50,8 @@ export const BASE_BODIES: Partial<Record<string, Record<string, unknown>>> = {
   createThreadMessage: { model: "mock/echo", max_tokens: 4, content: "hi" },
   updateThread: { metadata: { topic: "sweep" } },
   setRetention: { thread_retention_days: 30 },
+  createConnection: { end_user_id: "sweep", connector: "github" },
+  adminResealVault: { limit: 1 },
 };
 
 /** Raw JSON literals, so values JSON.stringify cannot express (1e300 as written, -0) reach the server as sent. */
