@@ -1,7 +1,7 @@
 // "Adding a connector = dropping one YAML file in connectors/ and running gen": on a temp
 // copy, fixtures/manifests/valid/sentry.yaml becomes a catalog entry (served by
-// GET /v1/connectors), compiled request templates and input validators, and only the
-// generated connector modules change.
+// GET /v1/connectors), a compiled module (request builders, input validators) in the registry,
+// and only the generated connector modules change.
 import { copyFile, readdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -77,33 +77,31 @@ describe("dropping connectors/sentry.yaml into the project and running gen", () 
     expect(sentry?.tools.map((t) => t.name)).toEqual(fixture.tools.map((t) => `sentry/${t.name}`));
     expect(sentry?.tools[0]).toMatchObject({ read_only: true, destructive: false });
     expect(sentry?.tools[2]).toMatchObject({ read_only: false, destructive: false });
-    expect(manifests.sentry).toEqual(fixture);
+    // The catalog keeps the manifest's head; schemas and requests are in the compiled module.
+    expect(manifests.sentry).toMatchObject({ id: "sentry", http: fixture.http, auth: fixture.auth });
   });
 
-  it("compiles the tool request templates and credential injection", async () => {
-    const { toolRequests, connectorAuth } = await load<{
-      toolRequests: Record<string, { method: string; path: unknown[]; body: unknown }>;
-      connectorAuth: Record<string, { base_url: unknown[]; inject: { name: string | null; value: unknown[] | null }[] }>;
-    }>("connectors/requests.ts");
-    expect(toolRequests["sentry/get_issue"]).toMatchObject({
-      method: "GET",
-      path: ["/organizations/", { ref: "input", path: ["organization_slug"] }, "/issues/", { ref: "input", path: ["issue_id"] }, "/"],
-      body: null,
-    });
-    expect(toolRequests["sentry/update_issue"]?.method).toBe("PUT");
-    expect(connectorAuth.sentry?.base_url).toEqual(["https://sentry.io/api/0"]);
-    expect(connectorAuth.sentry?.inject).toEqual([
-      { in: "header", name: "Authorization", value: ["Bearer ", { ref: "auth", path: ["auth_token"] }], username: null, password: null },
-    ]);
+  it("compiles the tool requests and credential injection into connectors/sentry.ts, listed in the registry", async () => {
+    type Built = { method: string; url: string; body?: string | null };
+    type Mod = { connector: { auth(c: object): unknown; baseUrl(c: object): string; tools: Record<string, { build(i: object, c: object, base: string): Built; validate(x: unknown): boolean }> } };
+    const { connector } = await load<Mod>("connectors/sentry.ts");
+    const { connectorIds } = await load<{ connectorIds: string[] }>("connectors/registry.ts");
+    expect(connectorIds).toContain("sentry");
+    expect(connector.baseUrl({})).toBe("https://sentry.io/api/0");
+    expect(connector.auth({})).toEqual({ mode: "bearer", field: "auth_token" });
+    const built = connector.tools.get_issue!.build({ organization_slug: "acme", issue_id: "42" }, {}, "https://sentry.io/api/0");
+    expect(built).toMatchObject({ method: "GET", url: "https://sentry.io/api/0/organizations/acme/issues/42/", body: null });
+    expect(connector.tools.update_issue!.build({ organization_slug: "a", issue_id: "1", status: "resolved" }, {}, "https://x.test").method).toBe("PUT");
   });
 
   it("emits an input validator per tool that enforces the manifest's input_schema", async () => {
-    const { toolValidators } = await load<{ toolValidators: Record<string, (x: unknown) => boolean> }>("connectors/validators.js");
-    const getIssue = toolValidators["sentry/get_issue"];
+    type V = (x: unknown) => boolean;
+    const { connector } = await load<{ connector: { tools: Record<string, { validate: V }> } }>("connectors/sentry.ts");
+    const getIssue = connector.tools.get_issue?.validate;
     expect(getIssue?.({ organization_slug: "acme", issue_id: "42" })).toBe(true);
     expect(getIssue?.({ organization_slug: "acme" })).toBe(false);
-    expect(toolValidators["sentry/update_issue"]?.({ organization_slug: "a", issue_id: "1", status: "snoozed" })).toBe(false);
-    expect(toolValidators["sentry/list_issues"]?.({ organization_slug: "acme", limit: 500 })).toBe(false);
+    expect(connector.tools.update_issue?.validate({ organization_slug: "a", issue_id: "1", status: "snoozed" })).toBe(false);
+    expect(connector.tools.list_issues?.validate({ organization_slug: "acme", limit: 500 })).toBe(false);
   });
 });
 

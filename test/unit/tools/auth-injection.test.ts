@@ -86,6 +86,30 @@ describe("credential injection per auth mode", () => {
     expect(tokenCall.body).toBe("grant_type=client_credentials");
   });
 
+  it("oauth2_client_credentials with params and a JSON body (Zoom's grant, Greenhouse's encoding): the manifest's parameters sent as given", async () => {
+    vendor.script("/custom/token", { body: { access_token: "tok-json", expires_in: 60 } });
+    const auth: AuthSpec = { mode: "oauth2_client_credentials", token_url: `${vendor.url}/custom/token`, client_id_field: "id", client_secret_field: "secret", client_auth: "basic", token_body_encoding: "json", params: { grant_type: "account_credentials", account_id: "acc-7" } };
+    const out = await executeTool({ method: "GET", url: `${vendor.url}/v1/things` }, { baseUrl: vendor.url, auth, credential: { id: "client-id", secret: "client-secret" }, connectionId: "conn-json", tokens: new TokenCache() });
+    expect(out.ok).toBe(true);
+    expect(vendor.requests.find((x) => x.path === "/v1/things")!.headers.authorization).toBe("Bearer tok-json");
+    const tokenCall = vendor.requests.find((x) => x.path === "/custom/token")!;
+    expect(tokenCall.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(tokenCall.body)).toEqual({ grant_type: "account_credentials", account_id: "acc-7" });
+  });
+
+  it("basic from templates: a literal user name (Mailgun's api), text after a field (Zendesk's <email>/token)", async () => {
+    const mailgun = await call({ mode: "basic", username: ["api"], password: [{ field: "api_key" }] }, { api_key: "key-1" });
+    expect(mailgun.headers.authorization).toBe(`Basic ${Buffer.from("api:key-1").toString("base64")}`);
+    vendor.reset();
+    const zendesk = await call({ mode: "basic", username: [{ field: "email" }, "/token"], password: [{ field: "api_token" }] }, { email: "ana@example.com", api_token: "zt" });
+    expect(zendesk.headers.authorization).toBe(`Basic ${Buffer.from("ana@example.com/token:zt").toString("base64")}`);
+  });
+
+  it("multi-header values may be templates too", async () => {
+    const r = await call({ mode: "api_key_multi_header", headers: { "X-A": "a", "X-B": ["k=", { field: "b" }] } }, { a: "1", b: "2" });
+    expect([r.headers["x-a"], r.headers["x-b"]]).toEqual(["1", "k=2"]);
+  });
+
   it("mcp: the connection token as Bearer", async () => {
     const r = await call({ mode: "mcp", field: "connection_token" }, { connection_token: "zap-tok-9" });
     expect(r.headers.authorization).toBe("Bearer zap-tok-9");
