@@ -74,7 +74,7 @@ describe("invalid connector manifests: generate() throws CodegenError", () => {
     try {
       const files = await generate(root);
       // The catalog is derived from the manifests at load time; the request table names every tool.
-      expect(files.get("connectors/requests.ts")).toContain('["sentry/update_issue", ');
+      expect(files.get("connectors/sentry.ts")).toContain('name: "sentry/list_issues"');
     } finally {
       await rm(join(root, "connectors/sentry.yaml"));
     }
