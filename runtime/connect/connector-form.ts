@@ -1,23 +1,14 @@
 // What the connect page asks for, per connector: the vendor's name, its credential fields
-// (secrets) and settings (config), read from the connector's manifest. The one place the page
-// reads a manifest, so the catalog's shape can change behind it.
-import { manifests } from "../../generated/connectors/catalog";
-import type { ConnectorManifest } from "../../generated/schemas/types";
+// (secrets) and settings (config), from the catalog's summary of the manifest (connectorInfo).
+// The one place the page reads a connector's description.
+import { connectorInfo, type ConnectorField, type ConnectorInfo } from "../tools/connector-call";
 
-/** A field as the manifest declares it. */
-export interface FormField {
-  name: string;
-  label: string;
-  description?: string;
-  placeholder?: string;
-  pattern?: string;
-  optional: boolean;
-}
+export type FormField = ConnectorField;
 
 export interface ConnectorForm {
   id: string;
   vendorName: string;
-  mode: ConnectorManifest["auth"]["mode"];
+  mode: ConnectorInfo["auth_mode"];
   secrets: readonly FormField[];
   settings: readonly FormField[];
   /** An `mcp` connector's server URL template (may hold `{{config.x}}`). */
@@ -26,25 +17,8 @@ export interface ConnectorForm {
 
 /** The form of connector `id`, or null when no manifest has that id (it was removed after the link was minted). */
 export function connectorForm(id: string): ConnectorForm | null {
-  const m = manifests[id];
-  if (!m) return null;
-  const form: ConnectorForm = {
-    id: m.id,
-    vendorName: m.name,
-    mode: m.auth.mode,
-    secrets: (m.auth.fields ?? []).map(fieldOf),
-    settings: (m.auth.config ?? []).map(fieldOf),
-  };
-  return m.auth.mcp ? { ...form, mcpUrl: m.auth.mcp.url } : form;
-}
-
-function fieldOf(f: NonNullable<ConnectorManifest["auth"]["fields"]>[number]): FormField {
-  return {
-    name: f.name,
-    label: f.label,
-    optional: f.optional ?? false,
-    ...(f.description !== undefined ? { description: f.description } : {}),
-    ...(f.placeholder !== undefined ? { placeholder: f.placeholder } : {}),
-    ...(f.pattern !== undefined ? { pattern: f.pattern } : {}),
-  };
+  const info = connectorInfo(id);
+  if (!info) return null;
+  const form: ConnectorForm = { id: info.id, vendorName: info.name, mode: info.auth_mode, secrets: info.fields, settings: info.config };
+  return info.mcp_url !== null ? { ...form, mcpUrl: info.mcp_url } : form;
 }

@@ -1,13 +1,12 @@
 // The real verifiers behind the connect page: the executor's verify request for credential
-// connectors, the MCP client's tools/list for MCP ones.
+// connectors (an OAuth2 client-credentials one fetches a token), the MCP client's tools/list
+// for MCP ones.
+import { verifyCredential } from "../tools/connector-call";
 import { listMcpTools, mcpServerUrl } from "../tools/mcp";
 import type { Verifiers } from "./verify";
 
 export const connectVerifiers: Verifiers = {
-  async verifyCredential() {
-    // Wired to runtime/tools' verifyCredential when it lands (issue 16, H1).
-    throw new Error("verifyCredential is not wired yet");
-  },
+  verifyCredential: (env, connectorId, credential, config, opts) => verifyCredential(env, connectorId, credential, config, opts),
   mcpServerUrl,
   listMcpTools: (env, url, token) => listMcpTools(env, url, token),
 };
