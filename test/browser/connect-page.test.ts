@@ -32,6 +32,7 @@ describe.skipIf(!chromiumPath)("the hosted connect page in Chromium", () => {
         VAULT_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"),
         CONNECTOR_GITHUB_URL: vendor.url,
         CONNECTOR_ZAPIER_URL: mcp.url,
+        CONNECTOR_DATADOG_URL: vendor.url,
       },
     });
     browser = await launchChromium(chromiumPath!);
@@ -217,6 +218,43 @@ describe.skipIf(!chromiumPath)("the hosted connect page in Chromium", () => {
     expect(vendor.requests.filter((r) => r.path === "/user").map((r) => r.headers.authorization)).toEqual(["Bearer ghp_wrong", `Bearer ${GITHUB_TOKEN}`]);
     const { connection } = await rows(id);
     expect(JSON.stringify(connection)).not.toContain(GITHUB_TOKEN);
+    await page.close();
+  });
+
+  it("two secrets and a setting: a setting off its pattern is refused before the vendor is asked, typed settings stay, secrets do not", async () => {
+    vendor.reset();
+    const { id, url } = await mint("datadog");
+    const { page } = await open(strict, url);
+    expect(await page.locator("#config-site").getAttribute("type")).toBe("text");
+    expect(await page.locator("#config-site").getAttribute("placeholder")).toBe("datadoghq.com");
+    const values = { "auth-api_key": "dd-api-key-0123456789", "auth-application_key": "dd-app-key-9876543210" };
+    await fillByKeyboard(page, { ...values, "config-site": "datadog.com" });
+    expect(await page.locator("#summary a").innerText()).toBe("Datadog site: does not have the expected format (it looks like datadoghq.com)");
+    expect(await page.locator("#config-site").inputValue()).toBe("datadog.com");
+    expect(await page.locator("#auth-api_key").inputValue()).toBe("");
+    expect(await page.content()).not.toContain("dd-api-key-0123456789");
+    expect(vendor.requests).toEqual([]);
+    await screenshot(page, "connect-field-error");
+
+    await tabTo(page, "config-site");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("datadoghq.eu");
+    await fillByKeyboard(page, values);
+    expect(await heading(page)).toBe("Datadog is connected to test tenant");
+    expect(vendor.requests.map((r) => [r.path, r.headers["dd-api-key"], r.headers["dd-application-key"]])).toEqual([
+      ["/api/v1/validate", "dd-api-key-0123456789", "dd-app-key-9876543210"],
+    ]);
+    const { connection } = await rows(id);
+    expect(JSON.parse(String(connection.config))).toEqual({ site: "datadoghq.eu" });
+    expect(JSON.stringify(connection)).not.toMatch(/dd-api-key|dd-app-key/);
+    await page.close();
+  });
+
+  it("the axe harness does catch violations (an unlabelled input, a page without lang or title)", async () => {
+    const page = await forAxe.newPage();
+    await page.setContent("<html><body><input type=text></body></html>");
+    const ids = (await axeViolations(page)).map((v) => v.id);
+    expect(ids).toEqual(expect.arrayContaining(["label", "html-has-lang", "document-title"]));
     await page.close();
   });
 
