@@ -2103,6 +2103,11 @@ export interface components {
         };
         /** @description Tool names whose input schemas you want. */
         ToolSchemasRequest: {
+            /**
+             * @description Whose connected MCP accounts' tools may be named (1–200 characters): an MCP connector's
+             *     tools are listed per connection, not in the catalog. A standard key's end user is always its own.
+             */
+            end_user_id?: string;
             /** @description 1–50 names (`<connector>/<tool>` or a webhook tool's name). Any unknown name makes the whole request a 404 naming them all. */
             tools: components["schemas"]["ToolName"][];
         };

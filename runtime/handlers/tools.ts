@@ -16,7 +16,8 @@ export const toolHandlers: Pick<AppHandlers, "searchTools" | "getToolSchemas" | 
   },
 
   async getToolSchemas({ body }, ctx) {
-    return { status: 200, body: { object: "list", data: await toolSchemas(ctx.env, callerKey(ctx).tenant_id, body.tools) } };
+    const scope = toolScope(callerKey(ctx), body.end_user_id);
+    return { status: 200, body: { object: "list", data: await toolSchemas(ctx.env, scope, body.tools) } };
   },
 
   async executeTool({ body }, ctx) {

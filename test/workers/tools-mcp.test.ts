@@ -7,7 +7,7 @@ import { seedTenant } from "./support/seed";
 import { api, connectedAccount, toolsEnv } from "./support/tools";
 
 const LISTED = [
-  { name: "echo", description: "Echo the text.", input_schema: { type: "object", properties: { text: { type: "string" } } } },
+  { name: "echo", description: "Echo the text back.", input_schema: { type: "object", properties: { text: { type: "string" } } }, annotations: { readOnlyHint: true } },
   { name: "fail", description: "Fail.", input_schema: { type: "object" } },
 ];
 
@@ -38,5 +38,24 @@ describe("executing an MCP connector's tool", () => {
     expect(refused.status).toBe(200);
     expect(refused.body).toMatchObject({ ok: false });
     expect(JSON.stringify(refused.body)).not.toContain("mcp_wrong_token_value");
+  });
+});
+
+describe("an MCP connection's tools in search and schemas", () => {
+  it("search finds the end user's listed MCP tools as connected; another end user does not see them", async () => {
+    const { e, t } = await setup();
+    const res = await api<{ data: { tool: string; connector: string; connection: string; read_only: boolean }[] }>(e, "POST", "/v1/tools/search", t.masterKey, { intent: "echo text back", end_user_id: "alice" });
+    expect(res.body.data[0]).toEqual({ tool: "zapier/echo", connector: "zapier", description: "Echo the text back.", read_only: true, destructive: false, connection: "connected" });
+    const bob = await api<{ data: { tool: string }[] }>(e, "POST", "/v1/tools/search", t.masterKey, { intent: "echo text back", end_user_id: "bob" });
+    expect(bob.body.data.some((h) => h.tool === "zapier/echo")).toBe(false);
+  });
+
+  it("schemas resolve an MCP tool for the end user who has it, and 404 for one who does not", async () => {
+    const { e, t } = await setup();
+    const res = await api<{ data: { name: string; input_schema: unknown }[] }>(e, "POST", "/v1/tools/schemas", t.masterKey, { tools: ["zapier/echo"], end_user_id: "alice" });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([{ name: "zapier/echo", description: "Echo the text back.", input_schema: LISTED[0]!.input_schema, read_only: true, destructive: false }]);
+    expect((await api(e, "POST", "/v1/tools/schemas", t.masterKey, { tools: ["zapier/echo"], end_user_id: "bob" })).status).toBe(404);
+    expect((await api(e, "POST", "/v1/tools/schemas", t.masterKey, { tools: ["zapier/echo"] })).status).toBe(404);
   });
 });
