@@ -52,6 +52,10 @@ export const BASE_BODIES: Partial<Record<string, Record<string, unknown>>> = {
   setRetention: { thread_retention_days: 30 },
   createConnection: { end_user_id: "sweep", connector: "github" },
   adminResealVault: { limit: 1 },
+  searchTools: { intent: "open an issue" },
+  getToolSchemas: { tools: ["github/create_issue"] },
+  executeTool: { tool: "github/create_issue", args: { owner: "acme", repo: "app", title: "sweep" }, end_user_id: "sweep" },
+  createWebhookTool: { name: "sweep_tool", description: "A sweep tool.", input_schema: { type: "object" }, url: "https://app.example.com/hooks/sweep" },
 };
 
 /** Raw JSON literals, so values JSON.stringify cannot express (1e300 as written, -0) reach the server as sent. */
