@@ -2,6 +2,7 @@
 // called with a signature the receiver can recompute, refused when invalid or duplicate, and
 // invisible to other tenants.
 import { describe, expect, it } from "vitest";
+import { deleteWebhookTool, findWebhookTool, findWebhookTools, listWebhookTools } from "../../runtime/db/webhook-tools";
 import { seedTenant } from "./support/seed";
 import { api, freshPrefix, received, RECEIVER, script, standardKey, toolsEnv } from "./support/tools";
 
@@ -136,5 +137,18 @@ describe("calling a webhook tool", () => {
     expect(del.body).toEqual({ name: "lookup_order", object: "tool.deleted", deleted: true });
     expect((await api(e, "POST", "/v1/tools/execute", t.masterKey, { tool: "lookup_order", args: { number: "A-1" } })).status).toBe(404);
     expect((await api(e, "DELETE", "/v1/tools/lookup_order", t.masterKey)).status).toBe(404);
+  });
+});
+
+describe("the data layer takes the tenant", () => {
+  it("a foreign tenant's id finds, lists and deletes none of another tenant's webhook tools", async () => {
+    const { e, t, def } = await setup();
+    await api(e, "POST", "/v1/tools", t.masterKey, def);
+    const other = await seedTenant();
+    expect(await findWebhookTool(e.DB, other.tenantId, "lookup_order")).toBeNull();
+    expect(await findWebhookTools(e.DB, other.tenantId, ["lookup_order"])).toEqual([]);
+    expect(await listWebhookTools(e.DB, other.tenantId)).toEqual([]);
+    expect(await deleteWebhookTool(e.DB, other.tenantId, "lookup_order")).toBe(false);
+    expect((await findWebhookTool(e.DB, t.tenantId, "lookup_order"))?.name).toBe("lookup_order");
   });
 });
