@@ -1,4 +1,5 @@
-import { terms } from "../../runtime/tools/search-terms";
+import { readFileSync } from "node:fs";
+import { terms } from "../templates/search-terms";
 import type { ManifestView, ToolView } from "../validate/manifest-view";
 import { jsonRows, lookupRows } from "./compact-literal";
 import { tsHeader } from "./header";
@@ -8,7 +9,7 @@ import { LOOKUP_TABLE_IMPORT } from "./shared";
  * `generated/connectors/search-index.ts`: the catalog search index, scored here so a query at
  * run time only looks up its terms and sums integers. BM25F over each tool's fields (the
  * connector's name and the tool's name weigh most); the text rules (words, stems) are
- * runtime/tools/search-terms.ts, which the query side uses too. MCP connectors have no static
+ * codegen/templates/search-terms.ts (copied to generated/connectors/search-terms.ts), which the query side uses too. MCP connectors have no static
  * tools (theirs are discovered per connection) and are not indexed.
  */
 
@@ -102,11 +103,13 @@ export const SEARCH_SCORE_SCALE = ${SEARCH_SCORE_SCALE};
 /** Every searchable tool, by position: [connector, tool name, description, flags (1 read_only, 2 destructive)]. */
 export const searchTools: readonly (readonly [string, string, string, number])[] = ${jsonRows(tools)};
 
-/** Per term (see runtime/tools/search-terms.ts): [tool position, score, tool position, score, …], positions ascending. */
+/** Per term (see generated/connectors/search-terms.ts): [tool position, score, tool position, score, …], positions ascending. */
 export const searchPostings: Readonly<Record<string, readonly number[]>> = ${lookupRows("readonly number[]", postings)};
 
 /** Per connector with tools: the ways an intent names it (all terms of one list present). */
 export const searchVendors: Readonly<Record<string, readonly (readonly string[])[]>> = ${lookupRows("readonly (readonly string[])[]", vendors)};
 `;
-  return { "connectors/search-index.ts": source };
+  // The query side needs the very same text rules: the template is copied beside the index.
+  const rules = tsHeader() + readFileSync(new URL("../templates/search-terms.ts", import.meta.url), "utf8");
+  return { "connectors/search-index.ts": source, "connectors/search-terms.ts": rules };
 }

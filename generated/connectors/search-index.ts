@@ -36,7 +36,7 @@ export const searchTools: readonly (readonly [string, string, string, number])[]
   ["twilio","make_call","Place an outbound phone call. Say what happens when it is answered with either a TwiML document (Twiml, e.g. <Response><Say>Hello</Say></Response>) or a URL that returns TwiML (Url); give exactly one of the two.",0],
 ];
 
-/** Per term (see runtime/tools/search-terms.ts): [tool position, score, tool position, score, …], positions ascending. */
+/** Per term (see generated/connectors/search-terms.ts): [tool position, score, tool position, score, …], positions ascending. */
 export const searchPostings: Readonly<Record<string, readonly number[]>> = lookupTable<readonly number[]>([
   ["1", [19,2679]],
   ["20", [20,3385]],

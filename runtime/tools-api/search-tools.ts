@@ -7,7 +7,7 @@
 import { connectedConnectorIds, findDefaultConnection } from "../db/connections";
 import { listWebhookTools, type WebhookToolRow } from "../db/webhook-tools";
 import { searchCatalog } from "../tools/catalog-search";
-import { terms } from "../tools/search-terms";
+import { terms } from "../../generated/connectors/search-terms";
 import type { Scope } from "../threads/access";
 import { connectorAuthOf } from "./catalog";
 import { storedMcpTools } from "./mcp-tools";

@@ -1,10 +1,10 @@
 // Catalog search: which connector tools fit an intent ("open a linear ticket"). The index is
 // scored at codegen time (codegen/emit/connector-search.ts → generated/connectors/search-index.ts),
-// so a query only analyses its words (runtime/tools/search-terms.ts), adds synonyms, and sums
+// so a query only analyses its words (generated/connectors/search-terms.ts, a copy of codegen/templates/search-terms.ts), adds synonyms, and sums
 // integer postings — no per-request pass over the manifests. Only tools that exist in a manifest
 // can come back; MCP connectors' tools are discovered per connection and are not in here.
 import { SEARCH_SCORE_SCALE, searchPostings, searchTools, searchVendors } from "../../generated/connectors/search-index";
-import { stem, SYNONYMS, words } from "./search-terms";
+import { stem, SYNONYMS, words } from "../../generated/connectors/search-terms";
 
 export interface CatalogHit {
   /** `<connector>/<tool>`, the name every other tools API takes. */

@@ -64,7 +64,10 @@ describe("dropping connectors/sentry.yaml into the project and running gen", () 
     const changed = [...after.keys()].filter((k) => before.get(k) !== after.get(k)).sort();
     expect(changed).toContain("connectors/catalog.ts");
     expect(changed.filter((k) => !k.startsWith("connectors/"))).toEqual([]);
-    expect([...after.keys()]).toEqual([...before.keys()]);
+    // New files: the connector's own compiled module and its validators, nothing else.
+    const added = [...after.keys()].filter((k) => !before.has(k)).sort();
+    expect(added).toEqual(["connectors/sentry.ts", "connectors/sentry.validators.d.ts", "connectors/sentry.validators.js"]);
+    expect([...before.keys()].filter((k) => !after.has(k))).toEqual([]);
   });
 
   it("adds sentry and its tools (as <id>/<tool>) to connectorCatalog, keeping the others", async () => {

@@ -78,11 +78,13 @@ describe("generated/connectors/ size", () => {
   }, 120_000);
   afterAll(() => removeTempProject(root));
 
-  const connectorLines = (files: Map<string, string>) => [...files].filter(([k]) => k.startsWith("connectors/")).reduce((n, [, v]) => n + lines(v), 0);
+  // The copied templates (the builders' helpers, the search's text rules) are fixed code, not per connector.
+  const TEMPLATE_COPIES = new Set(["connectors/connector-runtime.ts", "connectors/search-terms.ts"]);
+  const connectorLines = (files: Map<string, string>) => [...files].filter(([k]) => k.startsWith("connectors/") && !TEMPLATE_COPIES.has(k)).reduce((n, [, v]) => n + lines(v), 0);
 
   it("the project's connectors take a few lines per tool (compiled code, one module per connector)", () => {
     const count = connectorLines(real);
-    const tools = [...real.keys()].filter((k) => /^connectors\/[a-z0-9-]+\.ts$/.test(k) && !["connectors/catalog.ts", "connectors/registry.ts", "connectors/connector-runtime.ts", "connectors/search-index.ts"].includes(k)).reduce((n, k) => n + ((real.get(k) ?? "").match(/satisfies CompiledTool</g) ?? []).length, 0);
+    const tools = [...real.keys()].filter((k) => /^connectors\/[a-z0-9-]+\.ts$/.test(k) && !["connectors/catalog.ts", "connectors/registry.ts", "connectors/connector-runtime.ts", "connectors/search-index.ts", "connectors/search-terms.ts"].includes(k)).reduce((n, k) => n + ((real.get(k) ?? "").match(/satisfies CompiledTool</g) ?? []).length, 0);
     console.log(`generated/connectors/: ${count} lines for ${tools} tools`);
     expect(count).toBeLessThan(700 + 20 * tools);
   });

@@ -59,11 +59,11 @@ describe("gen --check", () => {
   });
 
   // Each later case lists exactly its own stale files, which also shows the previous gen fixed everything.
-  it("an edited connector manifest makes the connector catalog stale", { timeout: 120_000 }, async () => {
+  it("an edited connector manifest makes the connector catalog and its search index stale", { timeout: 120_000 }, async () => {
     const from = "description: Search, create and comment on Linear issues";
     const to = "description: Find, create and comment on Linear issues";
     await edit("connectors/linear.yaml", from, to);
-    await expectStale(["generated/connectors/catalog.ts"]);
+    await expectStale(["generated/connectors/catalog.ts", "generated/connectors/search-index.ts"]);
     await edit("connectors/linear.yaml", to, from); // undo instead of regenerating: saves a run
   });
 

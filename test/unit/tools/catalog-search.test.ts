@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { emitConnectorSearch } from "../../../codegen/emit/connector-search";
 import type { ManifestView } from "../../../codegen/validate/manifest-view";
 import { searchCatalog } from "../../../runtime/tools/catalog-search";
-import { stem, terms, words } from "../../../runtime/tools/search-terms";
+import { stem, terms, words } from "../../../generated/connectors/search-terms";
 
 // The manifests as written: the index must answer for exactly these.
 const dir = join(import.meta.dirname, "../../../connectors");
