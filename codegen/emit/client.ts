@@ -11,10 +11,13 @@ const TEMPLATES = { "runtime.ts": "client-runtime.ts", "thread-stream.ts": "clie
 
 /**
  * `generated/client/`: a thin typed class over a generic core: one one-line method per
- * operation, a `…Stream` method per streaming operation and an `…AutoPaging` method per
+ * operation (but HTML pages), a `…Stream` method per streaming operation and an `…AutoPaging` method per
  * paginated list (see client-pagination.ts).
  */
-export async function emitClient(ops: Operation[], openapi: Record<string, unknown>): Promise<Record<string, string>> {
+export async function emitClient(allOps: Operation[], openapi: Record<string, unknown>): Promise<Record<string, string>> {
+  // HTML pages (the hosted connect page) are for the end user's browser; the SDK has no method for them.
+  const ops = allOps.filter((op) => !op.page);
+  const pageOps = allOps.filter((op) => op.page).map((op) => op.operationId);
   const pages = paginationRules(openapi, ops);
   for (const id of THREAD_TURN_STREAMS) {
     if (!ops.some((op) => op.operationId === id && op.streams)) throw new Error(`THREAD_TURN_STREAMS (codegen/emit/client.ts) names ${id}, which is not a streaming operation`);
@@ -45,8 +48,11 @@ const PAGINATION: Record<string, PaginationRule> = {
 ${rules.join("\n")}
 };
 
+/** The operations the client calls: all but HTML pages. */
+type ClientOperations = ${pageOps.length === 0 ? "operations" : `Omit<operations, ${pageOps.map((id) => JSON.stringify(id)).join(" | ")}>`};
+
 /** The Gatehouse API client: \`new Gatehouse({ baseURL, apiKey })\`. */
-export class Gatehouse extends BaseClient<operations> {
+export class Gatehouse extends BaseClient<ClientOperations> {
   constructor(options: ClientOptions) {
     super(options, ROUTES);
   }

@@ -17,9 +17,16 @@ export interface Operation {
   pathParams: string[];
   /** True when a success response is `text/event-stream`. */
   streams: boolean;
+  /** True when a success response is `text/html`: a page for people's browsers (the hosted connect page), not for the SDK. */
+  page: boolean;
 }
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+
+/** A 2xx response of the operation has this media type (parameters such as `; charset` ignored). */
+function successHas(responses: Record<string, { content?: Record<string, unknown> }>, mediaType: string): boolean {
+  return Object.entries(responses).some(([code, r]) => code.startsWith("2") && Object.keys(r.content ?? {}).some((t) => t.split(";")[0]?.trim() === mediaType));
+}
 const AUTH = new Set(["none", "standard", "master", "admin"]);
 
 /** Lists operations in a stable order (path, then method), validating our extensions. */
@@ -56,7 +63,8 @@ export function readOperations(openapi: Record<string, unknown>): Operation[] {
         bodyRequired: requestBody?.required ?? false,
         query: params.filter((p) => p.in === "query").map((p) => ({ name: p.name, required: p.required ?? false, schema: p.schema ?? {} })),
         pathParams: params.filter((p) => p.in === "path").map((p) => p.name),
-        streams: Object.entries(responses).some(([code, r]) => code.startsWith("2") && r.content !== undefined && "text/event-stream" in r.content),
+        streams: successHas(responses, "text/event-stream"),
+        page: successHas(responses, "text/html"),
       });
     }
   }

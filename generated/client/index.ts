@@ -11,8 +11,6 @@ export type { components, operations, paths } from "../api/types";
 export * from "../api/stream-events";
 
 const ROUTES = {
-  showConnectPage: { method: "GET", path: "/connect/{token}" },
-  submitConnectPage: { method: "POST", path: "/connect/{token}" },
   adminCreateTenant: { method: "POST", path: "/v1/admin/tenants" },
   adminCreditTenant: { method: "POST", path: "/v1/admin/tenants/{id}/credit" },
   adminResealVault: { method: "POST", path: "/v1/admin/vault/reseal" },
@@ -65,32 +63,13 @@ const PAGINATION: Record<string, PaginationRule> = {
   listLedger: {"cursors":{"":{"param":"after","next":"next_after"}}},
 };
 
+/** The operations the client calls: all but HTML pages. */
+type ClientOperations = Omit<operations, "showConnectPage" | "submitConnectPage">;
+
 /** The Gatehouse API client: `new Gatehouse({ baseURL, apiKey })`. */
-export class Gatehouse extends BaseClient<operations> {
+export class Gatehouse extends BaseClient<ClientOperations> {
   constructor(options: ClientOptions) {
     super(options, ROUTES);
-  }
-
-  /**
-   * The form: one labelled input per credential field of the connector (password inputs) and
-   * per setting (text inputs), with the manifest's hints, headed by the vendor's and the app's
-   * names. An unknown token is a 404 page; an expired, used or exhausted one a 410 page. (`GET /connect/{token}`)
-   */
-  showConnectPage(args: Args<operations["showConnectPage"]>, options?: RequestOptions): Promise<Result<operations["showConnectPage"]>> {
-    return this.call("showConnectPage", args, options);
-  }
-
-  /**
-   * Submits the form (`application/x-www-form-urlencoded`, at most 16 KiB; one entry per field
-   * name). Each field is checked (required unless optional, the manifest's pattern), then the
-   * credentials are verified with the vendor (the manifest's `verify` request; an MCP server's
-   * `tools/list`), sealed in the vault and stored on the connection, which becomes `connected`
-   * and spends the token. The answer is a success page, or a 303 to the session's `redirect_url`
-   * with `connection_id` and `status=connected`. A refusal counts as an attempt and shows the
-   * form again (secrets empty) with the vendor's reason, until the token runs out. (`POST /connect/{token}`)
-   */
-  submitConnectPage(args: Args<operations["submitConnectPage"]>, options?: RequestOptions): Promise<Result<operations["submitConnectPage"]>> {
-    return this.call("submitConnectPage", args, options);
   }
 
   /** Create a tenant and its first master key. (`POST /v1/admin/tenants`) */

@@ -20,6 +20,13 @@ describe("generated client types", () => {
     expectTypeOf<Awaited<ReturnType<Gatehouse["eraseEndUser"]>>>().toEqualTypeOf<S["ErasedEndUser"]>();
   });
 
+  it("connections and tools have methods; the hosted connect page (HTML for browsers) has none", () => {
+    expectTypeOf<Awaited<ReturnType<Gatehouse["createConnection"]>>>().toHaveProperty("connect_url");
+    expectTypeOf<Gatehouse>().toHaveProperty("executeTool");
+    expectTypeOf<Gatehouse>().not.toHaveProperty("showConnectPage");
+    expectTypeOf<Gatehouse>().not.toHaveProperty("submitConnectPage");
+  });
+
   it("arguments: path params and required query are required, the rest optional", () => {
     type ListMsgArgs = Parameters<Gatehouse["listThreadMessages"]>[0];
     expectTypeOf<{ path: { id: string } }>().toMatchTypeOf<ListMsgArgs>();
