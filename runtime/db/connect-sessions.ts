@@ -175,3 +175,9 @@ export function deleteEndUserSessionsStatement(db: D1Database, tenantId: string,
     .prepare("DELETE FROM connect_sessions WHERE tenant_id = ? AND connection_id IN (SELECT id FROM connections WHERE tenant_id = ? AND end_user_id = ?)")
     .bind(tenantId, tenantId, endUserId);
 }
+
+/** Deletes sessions that expired before `before` (kept a while after expiry so their page says "expired", not "unknown"). */
+export async function deleteExpiredConnectSessions(db: D1Database, before: number): Promise<number> {
+  const res = await db.prepare("DELETE FROM connect_sessions WHERE expires_at < ?").bind(before).run();
+  return res.meta.changes;
+}

@@ -42,6 +42,37 @@ export function insertPendingConnectionStatement(
     .bind(tenantId, row.id, row.endUserId, row.connector, row.label, row.now, row.now);
 }
 
+/** The end user's newest pending connection of this connector and label (null label = none), to mint a new URL for. */
+export async function findPendingConnectionId(
+  db: D1Database,
+  tenantId: string,
+  q: { endUserId: string; connector: string; label: string | null },
+): Promise<string | null> {
+  const row = await db
+    .prepare(
+      "SELECT id FROM connections WHERE tenant_id = ? AND end_user_id = ? AND connector = ? AND status = 'pending' AND label IS ? " +
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(tenantId, q.endUserId, q.connector, q.label)
+    .first<{ id: string }>();
+  return row?.id ?? null;
+}
+
+/**
+ * Deletes pending connections created before `before` that have no unexpired connect session
+ * (every URL minted for them has run out: nobody is about to finish them). Returns how many.
+ */
+export async function deleteAbandonedPendingConnections(db: D1Database, before: number, now: number): Promise<number> {
+  const res = await db
+    .prepare(
+      "DELETE FROM connections WHERE status = 'pending' AND created_at < ? AND NOT EXISTS (" +
+        "SELECT 1 FROM connect_sessions s WHERE s.tenant_id = connections.tenant_id AND s.connection_id = connections.id AND s.expires_at > ?)",
+    )
+    .bind(before, now)
+    .run();
+  return res.meta.changes;
+}
+
 /** The tenant's connection by id, whatever its status; another tenant's id is not found. */
 export function findConnection(db: D1Database, tenantId: string, id: string): Promise<ConnectionRow | null> {
   return db.prepare(`SELECT ${COLUMNS} FROM connections WHERE tenant_id = ? AND id = ?`).bind(tenantId, id).first<ConnectionRow>();

@@ -1,10 +1,13 @@
 // The Cron Trigger's daily job (wrangler.toml [triggers]): erases for good
 //  - each tenant's threads inactive for longer than its thread_retention_days (tenant_settings),
 //  - every soft-deleted thread (already invisible: DELETE /v1/threads/:id), whatever its age,
-//  - expired stored /v1/responses turns.
+//  - expired stored /v1/responses turns,
+//  - connect sessions expired for a day, and pending connections nobody finished (no live URL, a day old).
 // Work goes in batches of BATCH threads, at most MAX_BATCHES a run, so a huge tenant cannot
 // push one invocation past a Worker's limits; what is left waits for the next run (`unfinished`).
 // One JSON log line per run says what went.
+import { deleteExpiredConnectSessions } from "../db/connect-sessions";
+import { deleteAbandonedPendingConnections } from "../db/connections";
 import { deleteExpiredResponses } from "../db/response-items";
 import { tenantsWithThreadRetention } from "../db/tenant-settings";
 import { inactiveThreadIds, softDeletedThreads } from "../db/threads";
@@ -23,6 +26,10 @@ export interface DailyJobReport {
   messages: number;
   search_entries: number;
   expired_responses: number;
+  /** Connect sessions (one-time URLs) expired for more than a day. */
+  expired_connect_sessions: number;
+  /** Pending connections a day old whose every connect URL has expired. */
+  abandoned_connections: number;
   /** True when the batch budget ran out before the work did (the next run continues). */
   unfinished: boolean;
   /** Erases that failed (logged; their threads stay in D1 for the next run). */
@@ -44,6 +51,8 @@ export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits 
     messages: 0,
     search_entries: 0,
     expired_responses: 0,
+    expired_connect_sessions: 0,
+    abandoned_connections: 0,
     unfinished: false,
     errors: 0,
   };
@@ -96,6 +105,9 @@ export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits 
   }
 
   report.expired_responses = await deleteExpiredResponses(env.DB, now);
+  // Pending rows first: they look for live sessions, which the second statement never removes.
+  report.abandoned_connections = await deleteAbandonedPendingConnections(env.DB, now - DAY_MS, now);
+  report.expired_connect_sessions = await deleteExpiredConnectSessions(env.DB, now - DAY_MS);
   console.log(JSON.stringify(report));
   return report;
 }

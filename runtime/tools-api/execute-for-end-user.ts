@@ -93,7 +93,7 @@ async function runMcpTool(
 }
 
 async function notConnected(env: Env, tenantId: string, endUserId: string, connector: string, ctx: CallContext): Promise<NotConnected> {
-  const minted = await mintConnectUrl(env, { tenantId, endUserId, connector }, ctx.origin, ctx.now);
+  const minted = await mintConnectUrl(env, { tenantId, endUserId, connector, reusePending: true }, ctx.origin, ctx.now);
   return {
     ok: false,
     kind: "not_connected",

@@ -95,6 +95,12 @@ describe("no connected account", () => {
     expect(session?.state).toBe("open");
     const row = await e.DB.prepare("SELECT end_user_id, connector, status FROM connections WHERE tenant_id = ? AND id = ?").bind(t.tenantId, session?.session.connection_id).first();
     expect(row).toEqual({ end_user_id: "erin", connector: "github", status: "pending" });
+    // Asking again (a model retrying) mints a new URL for the same pending row, not a new row.
+    const again = await api<ErrorBody>(e, "POST", "/v1/tools/execute", erin, { tool: "github/create_issue", args: ISSUE });
+    expect(again.status).toBe(409);
+    expect(again.body.error.connect_url).not.toBe(connect_url);
+    const pending = await e.DB.prepare("SELECT COUNT(*) AS n FROM connections WHERE tenant_id = ? AND end_user_id = 'erin'").bind(t.tenantId).first<{ n: number }>();
+    expect(pending?.n).toBe(1);
     expect(await received(prefix)).toHaveLength(0);
   });
 

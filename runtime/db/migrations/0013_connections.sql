@@ -29,6 +29,8 @@ CREATE TABLE connections (
 
 -- An end user's connections to one vendor, newest connected first (the default connection).
 CREATE INDEX connections_by_end_user ON connections (tenant_id, end_user_id, connector, connected_at);
+-- The daily job: pending connections nobody finished (their connect URLs long expired).
+CREATE INDEX connections_pending ON connections (created_at) WHERE status = 'pending';
 
 -- One-time connect URLs (/connect/<token>). Only SHA-256 of the token is stored. A session is
 -- good for 10 minutes and a bounded number of attempts, and is spent by its first success.
