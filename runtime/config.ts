@@ -23,14 +23,15 @@ export type NumericVar = keyof typeof NUMERIC_VARS;
 
 /** Vars that point outbound calls elsewhere (tests point them at local servers); CONNECTOR_<ID>_URL moves a connector's base URL. */
 const URL_OVERRIDE = /^(UPSTREAM_[A-Z0-9_]+_URL|CONNECTOR_[A-Z0-9_]+_URL|AI_GATEWAY_URL|STRIPE_API_URL)$/;
+const CONNECTOR_OVERRIDE = /^CONNECTOR_[A-Z0-9_]+_URL$/;
 
 export interface Config {
   environment: Environment;
-  /** In production the mock injects no faults or delays, and URL overrides are ignored. */
+  /** In production the mock injects no faults or delays, and URL overrides are ignored (but CONNECTOR_<ID>_URL with ALLOW_CONNECTOR_URL_OVERRIDES=true). */
   production: boolean;
   /** The numeric vars that are set, validated. */
   numbers: Readonly<Partial<Record<NumericVar, number>>>;
-  /** URL overrides that are set (UPSTREAM_<ID>_URL, CONNECTOR_<ID>_URL, AI_GATEWAY_URL, STRIPE_API_URL); always empty in production. */
+  /** URL overrides that are set (UPSTREAM_<ID>_URL, CONNECTOR_<ID>_URL, AI_GATEWAY_URL, STRIPE_API_URL); in production only allowed connector ones. */
   urlOverrides: ReadonlyMap<string, string>;
   /** Overrides that were set but ignored because this is production (for the operator's log). */
   ignored: readonly string[];
@@ -49,12 +50,16 @@ export function readConfig(env: Readonly<Record<string, unknown>>): Config {
   }
   const urlOverrides = new Map<string, string>();
   const ignored: string[] = [];
+  const connectorOverridesAllowed = readFlag(env, "ALLOW_CONNECTOR_URL_OVERRIDES");
   for (const name of Object.keys(env).sort()) {
     if (!URL_OVERRIDE.test(name)) continue;
     const value = setString(env, name);
     if (value === undefined) continue;
-    if (production) ignored.push(name);
-    else urlOverrides.set(name, readUrl(name, value));
+    if (!production) urlOverrides.set(name, readUrl(name, value));
+    // An operator may point a connector at its self-hosted edition (GitHub Enterprise, a regional
+    // API) in production, over https only; provider and Stripe overrides stay test-only.
+    else if (connectorOverridesAllowed && CONNECTOR_OVERRIDE.test(name)) urlOverrides.set(name, readHttpsUrl(name, value));
+    else ignored.push(name);
   }
   return { environment, production, numbers, urlOverrides, ignored, unlistedRoutes: readUnlistedRoutes(env) };
 }
@@ -113,6 +118,21 @@ function readWholeNumber(name: NumericVar, value: string): number {
     throw misconfigured(name, `a whole number of ${unit} from ${min} to ${max}`, JSON.stringify(value.slice(0, 40)));
   }
   return n;
+}
+
+/** An on/off var: "true" or "false" (unset: false); anything else is refused, naming it. */
+function readFlag(env: Readonly<Record<string, unknown>>, name: string): boolean {
+  const value = setString(env, name);
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  throw misconfigured(name, `"true" or "false"`, JSON.stringify(value.slice(0, 40)));
+}
+
+/** readUrl, and https only (a production override). */
+function readHttpsUrl(name: string, value: string): string {
+  const url = readUrl(name, value);
+  if (!url.startsWith("https://")) throw misconfigured(name, "an https:// URL in production (ALLOW_CONNECTOR_URL_OVERRIDES is set)", "another scheme");
+  return url;
 }
 
 function readUrl(name: string, value: string): string {

@@ -59,6 +59,16 @@ describe("URL overrides", () => {
     expect(readConfig({ ENVIRONMENT: "production", STRIPE_API_URL: "http://127.0.0.1:9/stripe" }).ignored).toEqual(["STRIPE_API_URL"]);
   });
 
+  it("CONNECTOR_<ID>_URL counts in production only when the operator allows it, and only over https", () => {
+    const github = { CONNECTOR_GITHUB_URL: "https://github.example.com/api/v3" };
+    expect(readConfig({ ENVIRONMENT: "production", ...github }).ignored).toEqual(["CONNECTOR_GITHUB_URL"]);
+    const allowed = readConfig({ ENVIRONMENT: "production", ALLOW_CONNECTOR_URL_OVERRIDES: "true", ...github, ...overrides });
+    expect(Object.fromEntries(allowed.urlOverrides)).toEqual(github);
+    expect(allowed.ignored).toEqual(["AI_GATEWAY_URL", "UPSTREAM_OPENAI_URL"]); // providers stay test-only
+    expect(refusal({ ENVIRONMENT: "production", ALLOW_CONNECTOR_URL_OVERRIDES: "true", CONNECTOR_GITHUB_URL: "http://10.0.0.5/api" }).message).toContain("CONNECTOR_GITHUB_URL must be an https:// URL in production");
+    expect(refusal({ ALLOW_CONNECTOR_URL_OVERRIDES: "yes" }).message).toContain('ALLOW_CONNECTOR_URL_OVERRIDES must be "true" or "false"');
+  });
+
   it("must be absolute http(s) URLs, and a bad one is not echoed (it may carry credentials)", () => {
     const err = refusal({ UPSTREAM_OPENAI_URL: "ftp://user:secret@host" });
     expect(err.message).toContain("UPSTREAM_OPENAI_URL must be an absolute http(s):// URL");
