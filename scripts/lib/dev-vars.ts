@@ -22,7 +22,8 @@ export async function readDevVars(path: string): Promise<Map<string, string>> {
 }
 
 /**
- * Makes sure `.dev.vars` holds a dev master key and an admin token, keeping any that are
+ * Makes sure `.dev.vars` holds a dev master key, an admin token and a vault key (connector
+ * credentials are sealed with it), keeping any that are
  * already there (so re-running `npm start` keeps the same key) and every other line.
  */
 export async function ensureDevVars(path: string): Promise<{ masterKey: string; adminToken: string; created: boolean }> {
@@ -41,6 +42,8 @@ export async function ensureDevVars(path: string): Promise<{ masterKey: string; 
   if (kept && checkKeyShape(kept) !== "ok") text = text.replace(/^\s*DEV_MASTER_KEY\s*=.*(\r?\n|$)/m, "");
   if (!kept || checkKeyShape(kept) !== "ok") add("DEV_MASTER_KEY", newSecret("test"));
   if (!vars.get("ADMIN_TOKEN")) add("ADMIN_TOKEN", `adm_${base62(40)}`);
+  // Never replaced once there: credentials sealed under it would no longer open.
+  if (!vars.get("VAULT_KEY")) add("VAULT_KEY", randomBytes(32).toString("base64"));
   if (created) await writeFile(path, text, { mode: 0o600 });
   return { masterKey: vars.get("DEV_MASTER_KEY") as string, adminToken: vars.get("ADMIN_TOKEN") as string, created };
 }

@@ -30,6 +30,15 @@ describe("dev master key across npm start runs", () => {
     expect(text).toContain(`DEV_MASTER_KEY=${masterKey}`);
   });
 
+  it("a vault key (base64 of 32 random bytes) is added once and then kept", async () => {
+    const path = await devVars("ADMIN_TOKEN=adm_keep\n");
+    await ensureDevVars(path);
+    const first = /^VAULT_KEY=(.+)$/m.exec(await readFile(path, "utf8"))?.[1];
+    expect(Buffer.from(first ?? "", "base64")).toHaveLength(32);
+    await ensureDevVars(path);
+    expect((await readFile(path, "utf8")).match(/^VAULT_KEY=(.+)$/m)?.[1]).toBe(first);
+  });
+
   it("a valid dev master key is kept as it is", async () => {
     const kept = newSecret("test");
     const path = await devVars(`DEV_MASTER_KEY=${kept}\nADMIN_TOKEN=adm_keep\n`);
