@@ -1,17 +1,12 @@
 // Every auth mode in the connector catalog puts the credential exactly where its vendor
 // expects it, and nowhere else.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { executeTool } from "../../../runtime/tools/execute";
 import { TokenCache } from "../../../runtime/tools/oauth-tokens";
 import type { AuthSpec, Credential } from "../../../runtime/tools/types";
-import { startMockVendor, type MockVendor } from "../../support/mock-vendor";
+import { useMockVendor } from "../../support/use-mock-vendor";
 
-let vendor: MockVendor;
-beforeAll(async () => {
-  vendor = await startMockVendor();
-});
-afterAll(() => vendor.close());
-beforeEach(() => vendor.reset());
+const vendor = useMockVendor();
 
 async function call(auth: AuthSpec, credential: Credential, path = "/v1/things") {
   const out = await executeTool(

@@ -1,19 +1,14 @@
 // verifyCredential runs a connector's verify request through the executor (so a credential is
 // checked exactly as tool calls will send it, OAuth2 token fetch included); toolSchema loads a
 // tool's schema with its connector's module; connectorInfo reads the light catalog.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { connectorInfo, toolSchema, verifyCredential } from "../../../runtime/tools/connector-call";
 import { TokenCache } from "../../../runtime/tools/oauth-tokens";
-import { startMockVendor, type MockVendor } from "../../support/mock-vendor";
+import { useMockVendor } from "../../support/use-mock-vendor";
 
-let vendor: MockVendor;
+const vendor = useMockVendor();
 let env: Env;
-beforeAll(async () => {
-  vendor = await startMockVendor();
-});
-afterAll(() => vendor.close());
 beforeEach(() => {
-  vendor.reset();
   env = { CONNECTOR_GITHUB_URL: vendor.url, CONNECTOR_HELP_SCOUT_URL: `${vendor.url}/v2`, CONNECTOR_TELEGRAM_URL: vendor.url } as unknown as Env;
 });
 

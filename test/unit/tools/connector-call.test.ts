@@ -1,19 +1,14 @@
 // A manifest's tool called by name, end to end through the executor, against the local mock
 // vendor that CONNECTOR_<ID>_URL points each connector at: what the vendor receives is
 // exactly what the manifest describes, and the model gets the selected part back.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "../../../runtime/errors";
 import { callTool, prepareToolCall } from "../../../runtime/tools/connector-call";
-import { startMockVendor, type MockVendor } from "../../support/mock-vendor";
+import { useMockVendor } from "../../support/use-mock-vendor";
 
-let vendor: MockVendor;
+const vendor = useMockVendor();
 let env: Env;
-beforeAll(async () => {
-  vendor = await startMockVendor();
-});
-afterAll(() => vendor.close());
 beforeEach(() => {
-  vendor.reset();
   // A fresh env object per test: config.ts caches what it read per env object.
   env = { CONNECTOR_GITHUB_URL: vendor.url, CONNECTOR_LINEAR_URL: vendor.url, CONNECTOR_STRIPE_URL: `${vendor.url}/v1` } as unknown as Env;
 });

@@ -5,19 +5,15 @@
 // each new connector's verify request (verifyCredential), which the connect page runs.
 // mcp is the one mode not here: H5's tests run it against a real MCP server.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { callTool, verifyCredential } from "../../../runtime/tools/connector-call";
-import { startMockVendor, type MockVendor, type VendorRequest } from "../../support/mock-vendor";
+import { type VendorRequest } from "../../support/mock-vendor";
+import { useMockVendor } from "../../support/use-mock-vendor";
 
-let vendor: MockVendor;
+const vendor = useMockVendor();
 let env: Env;
-beforeAll(async () => {
-  vendor = await startMockVendor();
-});
-afterAll(() => vendor.close());
 beforeEach(() => {
-  vendor.reset();
   // A fresh env object per test: config.ts caches what it read per env object. Each override
   // keeps the manifest's base path, so the paths below are the vendor's real ones.
   env = {

@@ -1,18 +1,13 @@
 // OAuth2 client credentials: one token fetch serves many calls, a token is refreshed before
 // it expires, a 401 triggers exactly one refresh, and 1,000 concurrent calls whose token
 // dies mid-run cause exactly one fetch between them.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { executeTool, type ExecuteOptions } from "../../../runtime/tools/execute";
 import { TokenCache } from "../../../runtime/tools/oauth-tokens";
-import { startMockVendor, type MockVendor } from "../../support/mock-vendor";
+import { useMockVendor } from "../../support/use-mock-vendor";
 
-let vendor: MockVendor;
-beforeAll(async () => {
-  vendor = await startMockVendor();
-});
-afterAll(() => vendor.close());
+const vendor = useMockVendor();
 beforeEach(() => {
-  vendor.reset();
   vendor.requireToken("/api/");
 });
 

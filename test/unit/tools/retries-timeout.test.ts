@@ -1,17 +1,12 @@
 // Timeouts, and retries: 429 always, 5xx only for idempotent methods, Retry-After honoured
 // (seconds or HTTP date), attempts and total waiting bounded.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { executeTool, type ExecuteOptions } from "../../../runtime/tools/execute";
 import { parseRetryAfter } from "../../../runtime/tools/retry";
 import type { BuiltRequest } from "../../../runtime/tools/types";
-import { startMockVendor, type MockVendor } from "../../support/mock-vendor";
+import { useMockVendor } from "../../support/use-mock-vendor";
 
-let vendor: MockVendor;
-beforeAll(async () => {
-  vendor = await startMockVendor();
-});
-afterAll(() => vendor.close());
-beforeEach(() => vendor.reset());
+const vendor = useMockVendor();
 
 const waits: number[] = [];
 beforeEach(() => void (waits.length = 0));

@@ -1,16 +1,11 @@
 // A tool call validates before it builds or sends: bad arguments reach the model as an
 // actionable error and never reach the vendor.
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { tool_github__create_issue } from "../../../generated/connectors/github.validators.js";
 import { runTool } from "../../../runtime/tools/run-tool";
-import { startMockVendor, type MockVendor } from "../../support/mock-vendor";
+import { useMockVendor } from "../../support/use-mock-vendor";
 
-let vendor: MockVendor;
-beforeAll(async () => {
-  vendor = await startMockVendor();
-});
-afterAll(() => vendor.close());
-beforeEach(() => vendor.reset());
+const vendor = useMockVendor();
 
 interface CreateIssue { owner: string; repo: string; title: string }
 const tool = {

@@ -2,21 +2,17 @@
 // back and however the call fails. Each case searches every output for the secret in the
 // forms it travels in (raw, URL-encoded, base64 inside Basic).
 import { createServer } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { executeTool, type ExecuteOptions } from "../../../runtime/tools/execute";
 import { TokenCache } from "../../../runtime/tools/oauth-tokens";
 import type { AuthSpec, BuiltRequest, Credential } from "../../../runtime/tools/types";
-import { redirect, startMockVendor, type MockVendor } from "../../support/mock-vendor";
+import { redirect } from "../../support/mock-vendor";
+import { useMockVendor } from "../../support/use-mock-vendor";
 
 const SECRET = "s3cr3t/Key+ZZ9";
 const forms = [SECRET, encodeURIComponent(SECRET), Buffer.from(`user@example.com:${SECRET}`).toString("base64")];
 
-let vendor: MockVendor;
-beforeAll(async () => {
-  vendor = await startMockVendor();
-});
-afterAll(() => vendor.close());
-beforeEach(() => vendor.reset());
+const vendor = useMockVendor();
 
 const modes: [string, AuthSpec, Credential][] = [
   ["bearer", { mode: "bearer", field: "k" }, { k: SECRET }],
