@@ -1,29 +1,13 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, ROOT, startLocalWorker, type LocalWorker } from "../support/local-worker";
+import { runAdminCli, type CliRun } from "../support/admin-cli";
+import { ADMIN_TOKEN, startLocalWorker, type LocalWorker } from "../support/local-worker";
 
 // `npm run admin -- …` against a real local Worker: the operator's way to create tenants
 // and credit wallets without curl.
 let worker: LocalWorker;
 
-function admin(args: string[], env: Record<string, string> = {}, viaNpm = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [cmd, argv] = viaNpm
-    ? ["npm", ["run", "-s", "admin", "--", ...args]]
-    : [process.execPath, ["--import", "tsx", join(ROOT, "scripts/admin.ts"), ...args]];
-  return new Promise((done, fail) => {
-    const child = spawn(cmd as string, argv as string[], {
-      cwd: ROOT,
-      env: { ...process.env, GATEHOUSE_URL: worker.url, ADMIN_TOKEN, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    child.on("error", fail);
-    child.on("exit", (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
+function admin(args: string[], env: Record<string, string> = {}, viaNpm = false): Promise<CliRun> {
+  return runAdminCli(args, { url: worker.url, adminToken: ADMIN_TOKEN, env, viaNpm });
 }
 
 const walletOf = async (key: string) => ((await (await fetch(`${worker.url}/v1/wallet`, { headers: { "x-api-key": key } })).json()) as { balance_micros: number }).balance_micros;

@@ -3,7 +3,7 @@
 // migrations applied, and a tenant with a master key. For node tests and benchmarks.
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { build, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { Miniflare, type WorkerOptions } from "miniflare";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -21,6 +21,19 @@ export interface LocalWorker {
 
 const bundles = new Map<string, Promise<string>>();
 
+/** esbuild options that bundle for workerd as wrangler does (add an entry: entryPoints or stdin). */
+export const WORKERD_BUNDLE = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  external: ["cloudflare:*", "node:*"],
+  write: false,
+  logLevel: "silent",
+} as const satisfies BuildOptions;
+
 /**
  * Bundles a Worker entry (default: the Gatehouse Worker; a path relative to the project root,
  * or an absolute one) the way wrangler does before starting workerd; cached per entry for the
@@ -28,19 +41,7 @@ const bundles = new Map<string, Promise<string>>();
  */
 export function bundleWorker(entry = "runtime/index.ts", plugins: Plugin[] = []): Promise<string> {
   const build_ = async () => {
-    const out = await build({
-      entryPoints: [resolve(ROOT, entry)],
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      external: ["cloudflare:*", "node:*"],
-      write: false,
-      logLevel: "silent",
-      plugins,
-    });
+    const out = await build({ ...WORKERD_BUNDLE, entryPoints: [resolve(ROOT, entry)], plugins });
     return out.outputFiles[0]?.text ?? "";
   };
   if (plugins.length > 0) return build_();

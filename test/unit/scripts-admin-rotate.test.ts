@@ -2,13 +2,11 @@
 // next_after page by page with the admin token, prints progress and the totals, says when
 // VAULT_KEY_PREVIOUS may go, and exits 1 (listing them) when a secret did not open. The route
 // itself is tested in workerd (test/workers/connections-vault-rotation.test.ts).
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { runAdminCli, type CliRun } from "../support/admin-cli";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 let server: Server | undefined;
 
 afterEach(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
@@ -32,20 +30,8 @@ async function serve(pages: unknown[]): Promise<{ url: string; seen: Array<{ bod
   return { url: `http://127.0.0.1:${(server?.address() as AddressInfo).port}`, seen };
 }
 
-function admin(url: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/admin.ts"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, GATEHOUSE_URL: url, ADMIN_TOKEN: "adm_cli_test", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    child.on("error", fail);
-    child.on("exit", (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
+function admin(url: string, args: string[]): Promise<CliRun> {
+  return runAdminCli(args, { url, adminToken: "adm_cli_test" });
 }
 
 const page = (resealed: number, unchanged: number, next: string | null, failed: unknown[] = []) => ({ object: "vault.reseal", resealed, unchanged, failed, next_after: next });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { McpTool } from "../../../runtime/tools/mcp";
 import type { ToolError, ToolOutcome } from "../../../runtime/tools/types";
 import { startMcpServer, type TestMcpServer } from "../../support/mcp-server";
-import { ROOT } from "../../support/local-worker";
+import { ROOT, WORKERD_BUNDLE } from "../../support/local-worker";
 
 const TOKEN = "zap_conn_SECRET_token_workerd_42";
 const WRONG = "zap_conn_WRONG_token_workerd_17";
@@ -57,16 +57,8 @@ async function probe(job: Record<string, unknown>): Promise<ProbeAnswer> {
 beforeAll(async () => {
   server = await startMcpServer({ token: TOKEN, pageSize: 2 });
   const out = await build({
+    ...WORKERD_BUNDLE,
     stdin: { contents: PROBE, resolveDir: ROOT, sourcefile: "mcp-probe.ts", loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    write: false,
-    logLevel: "silent",
   });
   mf = new Miniflare({
     modules: [{ type: "ESModule", path: join(ROOT, "mcp-probe.js"), contents: out.outputFiles[0]!.text }],
