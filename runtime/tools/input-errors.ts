@@ -3,18 +3,13 @@
 // listed (up to a few), so the model can fix them all in one retry.
 import type { ToolError } from "./types";
 
-/** The shape of an Ajv (standalone) error, as generated/connectors/validators.d.ts declares it. */
-export interface InputValidationError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
+import type { ValidationError, Validator } from "../../generated/connectors/connector-runtime";
 
-export interface InputValidator {
-  (data: unknown): boolean;
-  errors?: InputValidationError[] | null;
-}
+/** The shape of an Ajv (standalone) error, as the generated connector modules declare it. */
+export type InputValidationError = ValidationError;
+
+/** An Ajv standalone validator (or anything with its calling shape, like the webhook tools' checker). */
+export type InputValidator = Validator;
 
 const MAX_LISTED = 5;
 
