@@ -2,11 +2,12 @@
 // connectors (an OAuth2 client-credentials one fetches a token), the MCP client's tools/list
 // for MCP ones.
 import { verifyCredential } from "../tools/connector-call";
-import { listMcpTools, mcpServerUrl } from "../tools/mcp";
+import { mcpServerUrl } from "../tools/mcp/server-url";
 import type { Verifiers } from "./verify";
 
 export const connectVerifiers: Verifiers = {
   verifyCredential: (env, connectorId, credential, config, opts) => verifyCredential(env, connectorId, credential, config, opts),
   mcpServerUrl,
-  listMcpTools: (env, url, token) => listMcpTools(env, url, token),
+  // Loaded on first use: the MCP SDK stays out of the Worker's startup.
+  listMcpTools: async (env, url, token) => (await import("../tools/mcp")).listMcpTools(env, url, token),
 };

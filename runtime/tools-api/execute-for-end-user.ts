@@ -8,7 +8,7 @@ import { ApiError, badRequest } from "../errors";
 import { mintConnectUrl } from "../connections/mint-connect-url";
 import { openConnection } from "../connections/open-connection";
 import { callTool } from "../tools/connector-call";
-import { callMcpTool, mcpServerUrl } from "../tools/mcp";
+import { mcpServerUrl } from "../tools/mcp/server-url";
 import type { Credential, ToolError, ToolOutcome } from "../tools/types";
 import { catalogTool, connectorAuthOf } from "./catalog";
 import { storedMcpTool } from "./mcp-tools";
@@ -89,6 +89,8 @@ async function runMcpTool(
   const token = credential.connection_token;
   if (manifestUrl === null) throw new ApiError("internal", `connector ${connection.connector} is an mcp connector without auth.mcp.url`);
   if (!token) return toolError("missing_credential", 401, `the ${connection.connector} connection holds no connection token; connect the account again`);
+  // Loaded on first use: the MCP SDK (and its schemas) stays out of every other request's startup.
+  const { callMcpTool } = await import("../tools/mcp");
   return callMcpTool(env, mcpServerUrl(env, connection.connector, manifestUrl, config), token, name, call.args, { signal: ctx.signal });
 }
 
