@@ -49,6 +49,8 @@ export interface components {
             categories: string[];
             /** @description One-line description. */
             description: string;
+            /** @description The vendor's API reference page (https); its registrable domain matches `http.base_url`'s unless that host is templated. */
+            docs_url?: string;
             /** @description Where requests go (not needed for `mcp`). */
             http?: components["schemas"]["HttpConfig"];
             /** @description Connector id; must equal the file name without `.yaml`. */
@@ -299,6 +301,8 @@ export interface components {
         ToolAnnotations: {
             /** @description The tool deletes or overwrites data. */
             destructive?: boolean;
+            /** @description Calling the tool twice with the same input has the same effect as calling it once (GET, PUT, DELETE; most POSTs are not). */
+            idempotent?: boolean;
             /** @description The tool only reads. */
             read_only?: boolean;
         } & {
