@@ -10,6 +10,7 @@ export type {
   AnthropicToolDefinition,
   DispatchContext,
   DispatchResult,
+  RequestTool,
   ToolClass,
   ToolKind,
   ToolResultBlock,

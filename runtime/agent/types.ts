@@ -37,18 +37,26 @@ export interface ToolSet {
   classify(wireName: string): ToolClass | null;
 }
 
+/** A tool as a request's `tools` / `client_tools` holds it (spec AnthropicTool: schema optional). */
+export interface RequestTool {
+  name: string;
+  description?: string | undefined;
+  input_schema?: Record<string, unknown> | undefined;
+  [field: string]: unknown;
+}
+
 /** What the request asked for (thread turn body: tools_mode, tools, client_tools). */
 export interface ToolSetRequest {
   /** Omitted: `dynamic` when no `tools` are sent, else `explicit`. */
   mode?: ToolsMode | undefined;
-  tools?: readonly AnthropicToolDefinition[] | undefined;
-  clientTools?: readonly AnthropicToolDefinition[] | undefined;
+  tools?: readonly RequestTool[] | undefined;
+  clientTools?: readonly RequestTool[] | undefined;
 }
 
-/** Whose tools and connections the turn uses. */
+/** Whose tools and connections the turn uses; endUserId undefined for a tenant-level thread. */
 export interface AgentScope {
   tenantId: string;
-  endUserId: string;
+  endUserId: string | undefined;
 }
 
 /** One `tool_use` block of the model's reply. */
@@ -61,7 +69,8 @@ export interface ToolUseCall {
 
 export interface DispatchContext {
   tenantId: string;
-  endUserId: string;
+  /** Undefined for a tenant-level thread: connector tools that need an account then answer is_error. */
+  endUserId: string | undefined;
   /** The API request's origin, for connect URLs when PUBLIC_URL is not set. */
   origin: string;
   now: number;
