@@ -15,6 +15,7 @@ import { stringify } from "yaml";
 import { compileSpec, type CompiledSpec } from "./load/compile-spec";
 import { readOperations } from "./load/operations";
 import { loadYaml, type YamlSource } from "./load/yaml-source";
+import { lintCatalogManifest, STRICT_CATALOG_LINT } from "./validate/catalog-lint";
 import { checkManifestSemantics } from "./validate/manifest-semantics";
 import type { ManifestView } from "./validate/manifest-view";
 import { checkProviderSemantics, type CatalogView } from "./validate/provider-semantics";
@@ -31,6 +32,13 @@ interface Loaded {
   providers: YamlSource;
 }
 
+export interface GenerateOptions {
+  /** Catalog lint findings fail generation (default STRICT_CATALOG_LINT); otherwise they go to onWarning. */
+  strictCatalogLint?: boolean;
+  /** Receives catalog lint findings when they are not errors. */
+  onWarning?: (d: Diagnostic) => void;
+}
+
 /**
  * load → validate → emit. Returns every generated file (path relative to generated/)
  * in memory; nothing is written here, so a failure leaves generated/ untouched.
@@ -38,7 +46,9 @@ interface Loaded {
 export async function generate(
   root: string,
   progress: (step: string, detail: string, ms: number) => void = () => {},
+  options: GenerateOptions = {},
 ): Promise<Map<string, string>> {
+  const strictLint = options.strictCatalogLint ?? STRICT_CATALOG_LINT;
   const timed = async <T>(step: string, fn: () => Promise<[T, string]>): Promise<T> => {
     const t0 = performance.now();
     const [value, detail] = await fn();
@@ -91,6 +101,11 @@ export async function generate(
           const { line, column } = src.position(["tools", i, "input_schema"]);
           semantic.push({ file: src.file, line, column, jsonPath: `$.tools[${i}].input_schema`, message: `not a valid JSON Schema: ${(e as Error).message}`, hint: "fix the schema (in `{ … }` flow mappings, quote text that contains commas)" });
         }
+      }
+      if (semantic.length === 0) {
+        const lint = lintCatalogManifest(src, m);
+        if (strictLint) semantic.push(...lint);
+        else for (const d of lint) options.onWarning?.(d);
       }
       diagnostics.push(...semantic);
       manifests.push(m);

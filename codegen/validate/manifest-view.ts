@@ -22,7 +22,7 @@ export interface RequestView {
 export interface ToolView {
   name: string;
   description: string;
-  annotations?: { read_only?: boolean; destructive?: boolean };
+  annotations?: { read_only?: boolean; destructive?: boolean; idempotent?: boolean };
   input_schema: { type?: unknown; properties?: Record<string, unknown>; required?: string[] };
   request: RequestView;
   response?: { select?: string; max_chars?: number };
@@ -32,6 +32,7 @@ export interface ManifestView {
   name: string;
   description: string;
   categories: string[];
+  docs_url?: string;
   auth: {
     mode: string;
     fields?: FieldView[];
