@@ -97,6 +97,17 @@ export const providers: Readonly<Record<string, ProviderEntry>> = lookupTable<Pr
         "priority": null,
         "max_output_tokens": 4096,
         "context_window": 32768
+      }],
+      ["agent", {
+        "id": "agent",
+        "input_micros_per_mtok": 1000000,
+        "output_micros_per_mtok": 2000000,
+        "cached_input_micros_per_mtok": 1000000,
+        "cache_write_micros_per_mtok": 1000000,
+        "cache_write_1h_micros_per_mtok": 1000000,
+        "priority": null,
+        "max_output_tokens": 4096,
+        "context_window": 32768
       }]
     ])
   }],
@@ -1170,6 +1181,20 @@ export const modelList: components["schemas"]["ModelInfo"][] = [
     "pricing": {
       "input_usd_per_mtok": 0.1,
       "output_usd_per_mtok": 0.3
+    }
+  },
+  {
+    "id": "mock/agent",
+    "object": "model",
+    "created": 0,
+    "owned_by": "mock",
+    "providers": [
+      "mock"
+    ],
+    "max_output_tokens": 4096,
+    "pricing": {
+      "input_usd_per_mtok": 1,
+      "output_usd_per_mtok": 2
     }
   },
   {

@@ -4,6 +4,8 @@
 //   mock/echo   repeats the last user text (max_tokens truncates → finish "length")
 //   mock/tools  calls the first tool with arguments built from its schema; after a tool
 //               result, answers in text ("parallel" in the prompt calls two tools)
+//   mock/agent  a scripted agent that plays the agent loop's flow (search → execute → relay a
+//               connect URL → execute again → answer) from the conversation: mock-agent.ts
 //   mock/flaky  injects failures named in the last user text: "status=503", "cut",
 //               "garbage", "slow=20"; with none of them it answers 529 overloaded
 // Fault injection exists for tests and local development. In production (`faults: false`)
@@ -12,6 +14,7 @@
 // open for as long as it likes.
 import type { WireFormat } from "../../generated/providers/catalog";
 import { errorTypeForStatus } from "../translate/error-types";
+import { planAgentReply } from "./mock-agent";
 import {
   anthropicRequestToOpenAI,
   createStreamTranslator,
@@ -20,7 +23,7 @@ import {
   type ChatCompletionRequest,
 } from "../translate";
 
-interface MockPlan {
+export interface MockPlan {
   text: string | null;
   toolCalls: { id: string; name: string; arguments: string }[];
   finish: "stop" | "length" | "tool_calls";
@@ -49,7 +52,7 @@ export async function mockFetch(shape: WireFormat, model: string, body: Record<s
     }
     if (/\bgarbage\b/.test(lastUser)) return new Response("<html>502 Bad Gateway</html>", { status: 200, headers: { "content-type": req.stream ? "text/event-stream" : "application/json" } });
   }
-  const plan = planReply(model, req, lastUser);
+  const plan = model === "agent" ? planAgentReply(req) : planReply(model, req, lastUser);
   const id = `chatcmpl-mock${plan.usage.prompt_tokens}x${plan.usage.completion_tokens}`;
   if (!req.stream) {
     const completion = {
