@@ -6,9 +6,9 @@ import { emitConnectorValidators } from "./connector-validators";
 import { tsHeader } from "./header";
 import { LOOKUP_TABLE_IMPORT } from "./shared";
 
-/** A manifest without what only its module needs (input schemas, requests, verify): the catalog's row. */
+/** A manifest without what only its module needs (input schemas, requests, verify) or only readers need (docs_url): the catalog's row. */
 function head(m: ManifestView): Record<string, unknown> {
-  const { verify: _verify, tools, ...rest } = m;
+  const { verify: _verify, docs_url: _docs, tools, ...rest } = m;
   return { ...rest, tools: tools.map((t) => ({ name: t.name, description: t.description, ...(t.annotations ? { annotations: t.annotations } : {}) })) };
 }
 
