@@ -23,7 +23,13 @@ interface Reply {
 /** A conversation in Anthropic shape (converted for the OpenAI runs). */
 type Msg = { role: "user" | "assistant"; content: string | Record<string, unknown>[] };
 
-const META = ["qlaud_search_tools", "qlaud_get_tool_schemas", "qlaud_multi_execute", "qlaud_manage_connections"].map((name) => ({
+interface ToolDef {
+  name: string;
+  description: string;
+  input_schema: Record<string, unknown>;
+}
+
+const META: ToolDef[] = ["qlaud_search_tools", "qlaud_get_tool_schemas", "qlaud_multi_execute", "qlaud_manage_connections"].map((name) => ({
   name,
   description: `meta-tool ${name}`,
   input_schema: { type: "object", properties: {} },
@@ -39,7 +45,7 @@ const SEARCH_RESULT = {
 const NOT_CONNECTED = { results: [{ tool: "linear/create_issue", status: "not_connected", connect_url: "http://127.0.0.1:1/connect/tok123", expires_at: 1, message: "connect first" }] };
 const SUCCESS = { results: [{ tool: "linear/create_issue", ok: true, result: { success: true, issue: { identifier: "ENG-7" } } }] };
 
-async function ask(shape: Shape, stream: boolean, messages: Msg[], tools: typeof META): Promise<Reply> {
+async function ask(shape: Shape, stream: boolean, messages: Msg[], tools: ToolDef[]): Promise<Reply> {
   const body =
     shape === "anthropic"
       ? { model: "mock/agent", max_tokens: 512, stream, messages, tools }
@@ -205,10 +211,10 @@ describe.each(MODES)("mock/agent in the %s shape, stream=%s", (shape, stream) =>
   });
 
   it("without meta-tools calls the tool the text names (wire form), then answers from its result", async () => {
-    const tools = [
+    const tools: ToolDef[] = [
       { name: "linear__search_issues", description: "Search.", input_schema: { type: "object", properties: { term: { type: "string" } }, required: ["term"] } },
       { name: "get_weather", description: "Weather (the client runs it).", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
-    ] as typeof META;
+    ];
     let messages: Msg[] = [{ role: "user", content: 'What is the weather? Use get_weather {"city":"Oslo"}' }];
     const r1 = await ask(shape, stream, messages, tools);
     expect(r1.calls).toEqual([{ id: "call_agent_0_0", name: "get_weather", input: { city: "Oslo" } }]);
