@@ -613,7 +613,7 @@ export interface Handlers<Ctx> {
   deleteThread(input: Input<"deleteThread">, ctx: Ctx): Promise<Reply<"deleteThread">>;
   /** GET /v1/threads/{id}/messages — A thread's messages, one page at a time. */
   listThreadMessages(input: Input<"listThreadMessages">, ctx: Ctx): Promise<Reply<"listThreadMessages">>;
-  /** POST /v1/threads/{id}/messages — Send the next user turn: Gatehouse loads the thread's earlier messages into the model's */
+  /** POST /v1/threads/{id}/messages — Send the next user turn and run the agent loop: Gatehouse loads the thread's earlier */
   createThreadMessage(input: Input<"createThreadMessage">, ctx: Ctx): Promise<Reply<"createThreadMessage">>;
   /** GET /v1/tools — The tenant's webhook tools, by name (never their secrets). */
   listWebhookTools(input: Input<"listWebhookTools">, ctx: Ctx): Promise<Reply<"listWebhookTools">>;

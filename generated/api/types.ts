@@ -431,9 +431,12 @@ export interface paths {
         get: operations["listThreadMessages"];
         put?: never;
         /**
-         * @description Send the next user turn: Gatehouse loads the thread's earlier messages into the model's
-         *     context (the oldest whole turns dropped when they do not fit), calls the model through the
-         *     wallet like `/v1/messages`, and stores the user's turn and the reply together.
+         * @description Send the next user turn and run the agent loop: Gatehouse loads the thread's earlier
+         *     messages into the model's context (the oldest whole turns dropped when they do not fit),
+         *     offers the turn's tools, and calls the model through the wallet like `/v1/messages`, one
+         *     round after another while the model calls tools Gatehouse runs (up to `max_iterations`).
+         *     Every round is stored as whole messages; each is held and billed on its own, so the cap can
+         *     end a turn between rounds (`qlaud.error`, the rounds before it stored).
          */
         post: operations["createThreadMessage"];
         delete?: never;
@@ -1225,13 +1228,17 @@ export interface components {
         };
         /** @description The next user turn of a thread. */
         CreateThreadMessageRequest: {
-            /** @description Tools the app runs itself (coming with the agent loop: refused today). */
+            /**
+             * @description Tools the app runs itself: when the model calls one, the turn stops with
+             *     `stop_reason: "tool_use"`; send the `tool_result` blocks as the next turn's `content` to
+             *     continue it.
+             */
             client_tools?: components["schemas"]["AnthropicTool"][];
             /** @description The user's turn: a string, or Anthropic content blocks. */
             content: string | components["schemas"]["AnthropicContentBlock"][];
             /**
              * Format: int32
-             * @description The most model rounds in one turn (coming with the agent loop: refused today).
+             * @description The most model rounds in one turn (default 8); past it the turn ends with `hit_max_iterations`.
              */
             max_iterations?: number;
             /**
@@ -1256,9 +1263,13 @@ export interface components {
             thinking?: {
                 [key: string]: unknown;
             };
-            /** @description Tools the model may call (coming with the agent loop: refused today). */
+            /**
+             * @description Tools offered to the model with `tools_mode: "explicit"`: a catalog tool by its wire name
+             *     (`linear__create_issue` for `linear/create_issue`) or a webhook tool runs in Gatehouse; any
+             *     other name is the app's own (the turn stops for it, as for `client_tools`).
+             */
             tools?: components["schemas"]["AnthropicTool"][];
-            /** @description How tools are offered (coming with the agent loop: refused today). */
+            /** @description How tools are offered: `dynamic` without `tools`, `explicit` with them, unless set. */
             tools_mode?: components["schemas"]["ToolsMode"];
             /**
              * Format: double
@@ -1628,7 +1639,9 @@ export interface components {
             iterations: number;
             /**
              * Format: int64
-             * @description The `seq` of the assistant message the turn stored in the thread.
+             * @description The thread's last `seq` after the turn: its last assistant message, or the `tool_result`
+             *     message after it that answers calls the turn did not run (at `max_iterations`, at a
+             *     disconnect) or ran before stopping for the app's own tools.
              */
             seq: number;
         };
@@ -1700,7 +1713,7 @@ export interface components {
         };
         /** @description `qlaud.tool_dispatch_start`: Gatehouse starts running a tool the model called. */
         QlaudToolDispatchStart: {
-            /** @description The tool's name as the model called it, e.g. `linear/create_issue` or a meta-tool such as `qlaud_search_tools`. */
+            /** @description The tool's name as the model called it: a meta-tool such as `qlaud_multi_execute`, a catalog tool's wire name such as `linear__create_issue`, or a webhook tool's name. */
             name: string;
             /** @description The `id` of the model's `tool_use` block this run answers. */
             tool_use_id: string;
@@ -2008,28 +2021,31 @@ export interface components {
         };
         /** @description A finished, stored turn. */
         ThreadTurn: {
-            /** @description The assistant's content blocks, as stored. */
+            /** @description The last assistant message's content blocks, as stored. */
             content: components["schemas"]["AnthropicContentBlock"][];
             /**
              * Format: int64
-             * @description What the turn cost, in micro-dollars.
+             * @description What the whole turn cost (every round), in micro-dollars.
              */
             cost_micros: number;
             /**
              * Format: int32
-             * @description Model rounds the turn took (1 without tools).
+             * @description Model rounds the turn took (1 without tool calls).
              */
             iterations: number;
             /**
              * Format: int64
-             * @description The `seq` of the stored assistant message (the user's turn is `seq - 1`).
+             * @description The `seq` of the turn's last assistant message (`content`).
              */
             seq: number;
-            /** @description Why the model stopped (`end_turn`, `max_tokens`, `stop_sequence`, …). */
+            /**
+             * @description Why the last round stopped (`end_turn`, `max_tokens`, `stop_sequence`, …); `tool_use` when
+             *     the turn stopped for the app's own tools, at `max_iterations`, or at a client disconnect.
+             */
             stop_reason: string | null;
             /** @description The thread. */
             thread_id: string;
-            /** @description Token counts. */
+            /** @description Token counts of every round. */
             usage: components["schemas"]["TurnUsage"];
         };
         /** @description A tool's failure, as a model would see it. */
@@ -2143,7 +2159,11 @@ export interface components {
             limit?: number;
         };
         /**
-         * @description How a thread turn may use tools. Only the default (no tools) works today; the agent loop brings the rest.
+         * @description How a thread turn offers tools to the model: `dynamic` (the default without `tools`) injects
+         *     the four meta-tools (`qlaud_search_tools`, `qlaud_get_tool_schemas`, `qlaud_multi_execute`,
+         *     `qlaud_manage_connections`) through which the model finds and calls any catalog tool;
+         *     `explicit` (the default with `tools`) offers only the request's `tools`; `tenant` lists the
+         *     tenant's webhook tools and the tools of every connector the end user has connected.
          * @enum {string}
          */
         ToolsMode: "dynamic" | "explicit" | "tenant";
@@ -4814,7 +4834,7 @@ export interface operations {
             /** @description The request has succeeded. */
             200: {
                 headers: {
-                    /** @description The `seq` the assistant's reply is stored under. */
+                    /** @description The `seq` the turn's first assistant message is stored under (the user's turn is one less). */
                     "x-qlaud-assistant-seq": string;
                     /** @description The thread. */
                     "x-qlaud-thread-id": string;

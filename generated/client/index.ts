@@ -277,9 +277,12 @@ export class Gatehouse extends BaseClient<ClientOperations> {
   }
 
   /**
-   * Send the next user turn: Gatehouse loads the thread's earlier messages into the model's
-   * context (the oldest whole turns dropped when they do not fit), calls the model through the
-   * wallet like `/v1/messages`, and stores the user's turn and the reply together. (`POST /v1/threads/{id}/messages`)
+   * Send the next user turn and run the agent loop: Gatehouse loads the thread's earlier
+   * messages into the model's context (the oldest whole turns dropped when they do not fit),
+   * offers the turn's tools, and calls the model through the wallet like `/v1/messages`, one
+   * round after another while the model calls tools Gatehouse runs (up to `max_iterations`).
+   * Every round is stored as whole messages; each is held and billed on its own, so the cap can
+   * end a turn between rounds (`qlaud.error`, the rounds before it stored). (`POST /v1/threads/{id}/messages`)
    */
   createThreadMessage(args: Args<operations["createThreadMessage"]>, options?: RequestOptions): Promise<Result<operations["createThreadMessage"]>> {
     return this.call("createThreadMessage", args, options);

@@ -1,7 +1,8 @@
 // D1 statements of a thread turn (POST /v1/threads/:id/messages): the one-turn-at-a-time lock
-// on the `threads` row (its context is read with thread-messages.ts), and the turn's two messages
-// stored together with the seq counter moved and the lock cleared — all guarded by the lock's
-// token, so a turn that lost its lock can never write. Every statement takes the tenant.
+// on the `threads` row (its context is read with thread-messages.ts), and the turn's messages
+// appended whole, a round at a time, with the seq counter moved (and, on the last append, the
+// lock cleared) — all guarded by the lock's token and the seq it expects, so a turn that lost
+// its lock can never write. Every statement takes the tenant.
 
 /** The locked row: where the thread's seqs stand. */
 export interface LockedThread {
@@ -52,6 +53,8 @@ export interface StoredTurn {
   requestId: string;
   messages: readonly NewMessage[];
   now: number;
+  /** Clear the lock in the same batch (the turn's last write). Default true; false keeps it held for the next round. */
+  release?: boolean;
 }
 
 // The guard every statement of the batch repeats: this turn still holds the lock, and no seq
@@ -59,9 +62,10 @@ export interface StoredTurn {
 const HELD = "SELECT 1 FROM threads WHERE tenant_id = ? AND id = ? AND busy_token = ? AND last_seq = ? AND deleted_at IS NULL";
 
 /**
- * Stores the turn's messages, moves last_seq and message_count, marks the thread active and
- * frees the lock, in one batch (one transaction). Returns false, having written nothing, when
- * the lock was lost or the thread deleted meanwhile.
+ * Stores messages of the turn, moves last_seq and message_count, marks the thread active and
+ * (unless `release: false`) frees the lock, in one batch (one transaction). Returns false,
+ * having written nothing, when the lock was lost, another write moved last_seq, or the thread
+ * was deleted meanwhile.
  */
 export async function storeTurn(db: D1Database, tenantId: string, t: StoredTurn): Promise<boolean> {
   const guard = [tenantId, t.threadId, t.token, t.lastSeq] as const;
@@ -73,9 +77,10 @@ export async function storeTurn(db: D1Database, tenantId: string, t: StoredTurn)
       .bind(tenantId, t.threadId, m.seq, m.role, m.content, t.endUserId, t.requestId, m.tokens, t.now, ...guard),
   );
   const n = t.messages.length;
+  const free = t.release === false ? "" : ", busy_token = NULL, busy_until = NULL";
   const update = db
     .prepare(
-      "UPDATE threads SET last_seq = last_seq + ?, message_count = message_count + ?, last_active_at = ?, busy_token = NULL, busy_until = NULL " +
+      `UPDATE threads SET last_seq = last_seq + ?, message_count = message_count + ?, last_active_at = ?${free} ` +
         "WHERE tenant_id = ? AND id = ? AND busy_token = ? AND last_seq = ? AND deleted_at IS NULL",
     )
     .bind(n, n, t.now, ...guard);

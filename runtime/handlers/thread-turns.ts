@@ -1,4 +1,5 @@
-// POST /v1/threads/:id/messages: parse → threads/turn.ts → shape (JSON, or SSE via turn-stream.ts).
+// POST /v1/threads/:id/messages: parse → threads/turn.ts (the agent loop) → shape (the JSON
+// summary, or SSE via turn-stream.ts).
 import { callerKey } from "../http/context";
 import type { AppHandlers } from "../router";
 import { finishTurn, startTurn } from "../threads/turn";
@@ -9,7 +10,7 @@ export const threadTurnHandlers: Pick<AppHandlers, "createThreadMessage"> = {
     const turn = await startTurn(params.id, body, callerKey(ctx), ctx);
     const headers = { "x-qlaud-thread-id": turn.threadId, "x-qlaud-assistant-seq": String(turn.assistantSeq) };
     if (turn.stream) return streamTurn(turn, body.model, ctx, headers);
-    // Kept alive on its own: a client that hangs up does not stop the turn from being stored.
+    // Kept alive on its own: a client that hangs up stops the loop after its round, which is stored.
     const finishing = finishTurn(turn, ctx);
     ctx.exec.waitUntil(finishing);
     const outcome = await finishing;
@@ -28,7 +29,7 @@ export const threadTurnHandlers: Pick<AppHandlers, "createThreadMessage"> = {
           cache_read_input_tokens: outcome.usage.cache_read_input_tokens,
           cache_creation_input_tokens: outcome.usage.cache_creation_input_tokens,
         },
-        iterations: 1,
+        iterations: outcome.iterations,
         cost_micros: outcome.costMicros,
       },
     };

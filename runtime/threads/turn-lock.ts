@@ -27,10 +27,24 @@ export class TurnLock {
     readonly tenantId: string,
     readonly threadId: string,
     readonly token: string,
-    /** The thread's last seq when the lock was taken: the turn's messages take the next two. */
-    readonly lastSeq: number,
+    /** The thread's last seq when the lock was taken: the turn's first message takes the next one. */
+    readonly startSeq: number,
     readonly endUserId: string | null,
-  ) {}
+  ) {
+    this.seq = startSeq;
+  }
+
+  /** The thread's last seq as this turn left it: moves with every append (the store's guard). */
+  private seq: number;
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** The turn appended `n` messages and still holds the lock. */
+  appended(n: number): void {
+    this.seq += n;
+  }
 
   /** 404 (not this tenant's, or deleted), 403 (another end user's), 409 thread_busy, or the lock. */
   static async take(db: D1Database, key: KeyRecord, threadId: string, now = Date.now()): Promise<TurnLock> {
@@ -62,8 +76,9 @@ export class TurnLock {
     }
   }
 
-  /** The store freed the lock in its own batch: only stop renewing. */
-  storedAndFreed(): void {
+  /** The store appended `n` messages and freed the lock in its own batch: only stop renewing. */
+  storedAndFreed(n = 0): void {
+    this.seq += n;
     this.stop();
     this.state = { kind: "released" };
   }

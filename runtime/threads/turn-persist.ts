@@ -1,6 +1,9 @@
-// How a finished turn is stored: the user's blocks and the assistant's blocks exactly as the
-// model produced them (thinking with its signature), each with its share of the usage, in one
-// batch guarded by the turn's lock; then the search index is told, without waiting for it.
+// How a turn is stored: whole messages only, a round at a time — round 1 appends [user,
+// assistant], each later round [user (tool results), assistant], and a turn that stops with
+// tool calls unanswered appends their tool_result message alone. Blocks are stored exactly as
+// the model saw or produced them (thinking with its signature), each message with its share of
+// the usage, in one batch guarded by the turn's lock (which the last append frees); then the
+// search index is told, without waiting for it.
 import { storeTurn } from "../db/thread-turns";
 import type { RequestContext } from "../http/context";
 import { enqueueIndexing } from "../search/queue-consumer";
@@ -8,28 +11,30 @@ import type { TokenUsage } from "../translate";
 import type { ContentBlock } from "./context-window";
 import type { TurnLock } from "./turn-lock";
 
-export interface FinishedTurn {
-  lock: TurnLock;
-  user: ContentBlock[];
-  assistant: ContentBlock[];
-  usage: TokenUsage;
-  /** Tokens of what was sent besides the new user message: the stored context and the system prompt (stored counts or estimates). */
-  otherInputTokens: number;
+export interface MessageToStore {
+  role: "user" | "assistant";
+  content: ContentBlock[];
+  tokens: number;
 }
 
 /**
- * The user message's tokens: the turn's whole input less what the context and system account
- * for, at least 1 (estimates may run high). Later turns fit the window with it.
+ * The user message's tokens: the round's whole input less what the rest of the request accounts
+ * for (stored counts or estimates), at least 1 (estimates may run high). Later turns fit the
+ * window with it.
  */
 export function userTokens(usage: TokenUsage, otherInputTokens: number): number {
   const input = usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
   return Math.max(1, input - otherInputTokens);
 }
 
-/** Stores the turn (seqs lastSeq+1, lastSeq+2); false, with nothing written, when the lock was lost or the thread deleted. */
-export async function persistTurn(ctx: RequestContext, t: FinishedTurn): Promise<boolean> {
-  const { lock } = t;
-  const userSeq = lock.lastSeq + 1;
+/**
+ * Appends `messages` after the lock's last seq (the first takes lastSeq+1); `release` frees the
+ * lock in the same batch. Returns the seqs written, or null — nothing written — when the lock
+ * was lost or the thread deleted meanwhile.
+ */
+export async function appendMessages(ctx: RequestContext, lock: TurnLock, messages: readonly MessageToStore[], release: boolean): Promise<number[] | null> {
+  const first = lock.lastSeq + 1;
+  const seqs = messages.map((_, i) => first + i);
   const stored = await storeTurn(ctx.env.DB, lock.tenantId, {
     threadId: lock.threadId,
     token: lock.token,
@@ -37,18 +42,18 @@ export async function persistTurn(ctx: RequestContext, t: FinishedTurn): Promise
     endUserId: lock.endUserId,
     requestId: ctx.requestId,
     now: Date.now(),
-    messages: [
-      { seq: userSeq, role: "user", content: JSON.stringify(t.user), tokens: userTokens(t.usage, t.otherInputTokens) },
-      { seq: userSeq + 1, role: "assistant", content: JSON.stringify(t.assistant), tokens: t.usage.output_tokens },
-    ],
+    release,
+    messages: messages.map((m, i) => ({ seq: first + i, role: m.role, content: JSON.stringify(m.content), tokens: m.tokens })),
   });
-  if (!stored) return false;
-  lock.storedAndFreed();
+  if (!stored) return null;
+  if (release) lock.storedAndFreed(messages.length);
+  else lock.appended(messages.length);
+  if (seqs.length === 0) return seqs;
   // Search catches up on its own: a failed enqueue costs findability, never the stored turn.
   ctx.exec.waitUntil(
-    enqueueIndexing(ctx.env, { tenantId: lock.tenantId, threadId: lock.threadId, seqs: [userSeq, userSeq + 1] }).catch((e: unknown) =>
-      console.error(`gatehouse ${ctx.requestId}: indexing thread ${lock.threadId} seqs ${userSeq}-${userSeq + 1} not queued: ${(e as Error).message}`),
+    enqueueIndexing(ctx.env, { tenantId: lock.tenantId, threadId: lock.threadId, seqs }).catch((e: unknown) =>
+      console.error(`gatehouse ${ctx.requestId}: indexing thread ${lock.threadId} seqs ${seqs[0]}-${seqs.at(-1)} not queued: ${(e as Error).message}`),
     ),
   );
-  return true;
+  return seqs;
 }

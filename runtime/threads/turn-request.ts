@@ -1,22 +1,28 @@
-// A thread turn's request: what is refused until the agent loop exists, the user's content as
-// stored blocks, and the Anthropic Messages body sent through complete() (context + new turn).
+// A thread turn's request: the user's content as stored blocks (with a result for every tool
+// call the thread still owes one), the tools it asks for, its round limit, and the Anthropic
+// Messages body each round sends through complete() (context + the turn so far + tools).
 import type { components } from "../../generated/api/types";
-import { ApiError } from "../errors";
+import type { AnthropicToolDefinition, ToolSetRequest } from "../agent";
 import { estimateTokens, type ContentBlock, type StoredMessage } from "./context-window";
 
 export type TurnInput = components["schemas"]["CreateThreadMessageRequest"];
 
-/** The agent loop's parameters: named so a client learns which one, and why, instead of a silent drop. */
-const AGENT_LOOP_PARAMS = ["tools", "tools_mode", "client_tools", "max_iterations"] as const;
+/** Model rounds in one turn when the request does not say (spec: 1–50). */
+export const DEFAULT_MAX_ITERATIONS = 8;
 
-export function refuseAgentLoopParams(input: TurnInput): void {
-  for (const param of AGENT_LOOP_PARAMS) {
-    if (input[param] !== undefined) {
-      throw new ApiError("invalid_request", `${param} is not supported yet: tools in threads come with the agent loop; send the turn without ${param}, or use /v1/messages with tools`, {
-        param: `body.${param}`,
-      });
-    }
-  }
+/** A message of the conversation as sent to the model. */
+export interface TurnMessage {
+  role: "user" | "assistant";
+  content: ContentBlock[];
+}
+
+export function maxIterations(input: TurnInput): number {
+  return input.max_iterations ?? DEFAULT_MAX_ITERATIONS;
+}
+
+/** What the agent layer builds the turn's tools from (the mode defaults there: dynamic without `tools`). */
+export function toolSetRequest(input: TurnInput): ToolSetRequest {
+  return { mode: input.tools_mode, tools: input.tools, clientTools: input.client_tools };
 }
 
 /** The user's turn as stored and sent: a string becomes one text block. */
@@ -24,21 +30,64 @@ export function userBlocks(content: TurnInput["content"]): ContentBlock[] {
   return typeof content === "string" ? [{ type: "text", text: content }] : (content as ContentBlock[]);
 }
 
-/** Tokens of what this turn adds besides the stored context: the new user message and the system prompt (estimated). */
-export function newTurnTokens(input: TurnInput, user: readonly ContentBlock[]): number {
-  return estimateTokens(user) + estimateTokens(input.system);
+/**
+ * The new user message, made valid after the stored thread: when the thread ends with an
+ * assistant's tool calls not all answered (the app's client tools, or a turn cut short), each
+ * unanswered call gets an is_error tool_result saying so — the app continues the turn by sending
+ * its tool_result blocks, and anything it leaves out is answered here. tool_result blocks come
+ * first, as providers require.
+ */
+export function answerPending(context: readonly StoredMessage[], user: readonly ContentBlock[]): ContentBlock[] {
+  const lastAssistant = context.findLastIndex((m) => m.role === "assistant");
+  const answered = new Set<string>();
+  for (const m of [...context.slice(lastAssistant + 1), { content: user }]) {
+    for (const b of m.content) if (b.type === "tool_result" && typeof b.tool_use_id === "string") answered.add(b.tool_use_id);
+  }
+  const owed: ContentBlock[] = [];
+  for (const b of context[lastAssistant]?.content ?? []) {
+    if (b.type === "tool_use" && typeof b.id === "string" && !answered.has(b.id)) {
+      owed.push({ type: "tool_result", tool_use_id: b.id, is_error: true, content: `no result was sent for this call of ${String(b.name)}: the conversation went on without it` });
+    }
+  }
+  return resultsFirst([...owed, ...user]);
 }
 
-/** The Anthropic Messages body: the forwarded sampling fields, the context, then the new user turn. */
-export function modelBody(input: TurnInput, context: readonly StoredMessage[], user: ContentBlock[], stream: boolean): Record<string, unknown> {
+/** Tokens of what this turn adds besides the stored context: the new user message, the system prompt and the tool definitions (estimated). */
+export function newTurnTokens(input: TurnInput, user: readonly ContentBlock[], tools: readonly AnthropicToolDefinition[]): number {
+  return estimateTokens(user) + estimateTokens(input.system) + (tools.length > 0 ? estimateTokens(tools) : 0);
+}
+
+/**
+ * One round's Anthropic Messages body: the forwarded sampling fields, the conversation (stored
+ * context, the new user turn and the rounds so far; consecutive messages of one role merged,
+ * which a turn that stopped for tools leaves behind), and the turn's tools.
+ */
+export function modelBody(input: TurnInput, messages: readonly TurnMessage[], tools: readonly AnthropicToolDefinition[], stream: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { model: input.model, max_tokens: input.max_tokens };
   if (input.system !== undefined) body.system = input.system;
-  body.messages = [...context.map((m) => ({ role: m.role, content: sendable(m.content) })), { role: "user", content: user }];
+  body.messages = mergeRoles(messages).map((m) => ({ role: m.role, content: sendable(m.content) }));
+  if (tools.length > 0) body.tools = tools;
   for (const field of ["temperature", "top_p", "stop_sequences", "thinking"] as const) {
     if (input[field] !== undefined) body[field] = input[field];
   }
   body.stream = stream;
   return body;
+}
+
+/** Consecutive messages of one role as one (tool results first in a user message). */
+export function mergeRoles(messages: readonly TurnMessage[]): TurnMessage[] {
+  const out: TurnMessage[] = [];
+  for (const m of messages) {
+    const prev = out.at(-1);
+    if (prev !== undefined && prev.role === m.role) {
+      out[out.length - 1] = { role: m.role, content: m.role === "user" ? resultsFirst([...prev.content, ...m.content]) : [...prev.content, ...m.content] };
+    } else out.push(m);
+  }
+  return out;
+}
+
+function resultsFirst(blocks: readonly ContentBlock[]): ContentBlock[] {
+  return [...blocks.filter((b) => b.type === "tool_result"), ...blocks.filter((b) => b.type !== "tool_result")];
 }
 
 /**

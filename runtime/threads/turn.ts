@@ -1,71 +1,109 @@
-// A thread turn (POST /v1/threads/:id/messages), without tools: lock the thread → load the
-// context that fits → one complete() call (held and billed through the wallet like
-// /v1/messages) → read its IR events to the end → store both messages together → release.
+// A thread turn (POST /v1/threads/:id/messages): the agent loop. Lock the thread → load the
+// context that fits → build the turn's tools (runtime/agent) → round 1 → then, while the model
+// asks for tools Gatehouse runs: store the round, run its calls (runtime/agent dispatch), send
+// their results as the next round — up to max_iterations. Every round is its own complete()
+// call, held and settled through the wallet; every round is stored as whole messages under the
+// lock, which is held (renewed) for the whole turn and freed by the last write.
 // Split in two so the HTTP status can still say what went wrong before any output (startTurn
 // throws: 402, 404, 409, an upstream's refusal — nothing stored, lock released) while the rest
 // runs as the answer is streamed (finishTurn, which never throws: its outcome says).
+import { buildToolSet, dispatchToolCalls, type ToolResultBlock, type ToolSet, type ToolUseCall } from "../agent";
 import type { KeyRecord } from "../db/api-keys";
 import { configOf } from "../config";
-import { ApiError, type ErrorKind } from "../errors";
-import { complete, type Billed, type EventBatch } from "../gateway/complete";
+import { ApiError } from "../errors";
+import type { EventBatch } from "../gateway/complete";
 import { resolveModel } from "../gateway/resolve-model";
 import type { RequestContext } from "../http/context";
-import { renderAnthropicResponse } from "../translate/anthropic/render-response";
-import { IrAssembler } from "../translate/ir-assembler";
 import type { TokenUsage } from "../translate";
 import { contextBudget, estimateTokens, type ContentBlock } from "./context-window";
 import { loadContext, modelLimits } from "./turn-context";
 import { TurnLock } from "./turn-lock";
-import { persistTurn } from "./turn-persist";
-import { modelBody, newTurnTokens, refuseAgentLoopParams, userBlocks, type TurnInput } from "./turn-request";
+import { appendMessages, userTokens, type MessageToStore } from "./turn-persist";
+import { answerPending, maxIterations, modelBody, newTurnTokens, toolSetRequest, userBlocks, type TurnInput, type TurnMessage } from "./turn-request";
+import { addUsage, callModel, inputTotal, readRound, toolCalls, type RoundCall } from "./turn-round";
 
-const enc = new TextEncoder();
-
-/** A turn whose model call was accepted: its events are still to be read. */
+/** A turn whose first model call was accepted: its events are still to be read. */
 export interface StartedTurn {
   threadId: string;
-  /** The seq the reply will be stored under (known before the model answers: a header). */
+  /** The seq of the turn's first assistant message (known before the model answers: a header). */
   assistantSeq: number;
   stream: boolean;
+  /** Round 1's time to the upstream's headers. */
   upstreamMs: number;
-  events: AsyncIterable<EventBatch>;
-  billed: Promise<Billed>;
+  first: RoundCall;
   lock: TurnLock;
+  /** The new user message as stored (with results for calls the thread still owed). */
   user: ContentBlock[];
-  /** Context and system tokens sent besides the user's message. */
+  /** Round 1's input tokens besides the user message: context, system, tools (stored counts or estimates). */
   otherInputTokens: number;
+  input: TurnInput;
+  /** The key the turn bills (see actingFor). */
+  key: KeyRecord;
+  tools: ToolSet;
+  /** What round 1 sent: the context, then the user message. Later rounds extend it. */
+  conversation: TurnMessage[];
+}
+
+/** What the loop tells whoever renders the turn (the stream); every member optional but clientGone. */
+export interface TurnObserver {
+  /** A round after the first begins (round 1's start is the caller's: it precedes the answer). */
+  iterationStart?(iteration: number): Promise<void>;
+  /** Each batch of a round's events, before the loop reads it. */
+  batch?(batch: EventBatch): Promise<void>;
+  toolStart?(call: ToolUseCall): void;
+  toolDone?(call: ToolUseCall, ok: boolean): void;
+  /** Waits until what the observer was told has gone out (before the next round starts). */
+  flush?(): Promise<void>;
+  /** True once the client has gone: the loop stops after the round it is in. */
+  clientGone(): boolean;
 }
 
 export type TurnOutcome =
-  | { kind: "stored"; seq: number; content: ContentBlock[]; stopReason: string | null; usage: TokenUsage; costMicros: number; persistMs: number }
-  | { kind: "failed"; error: ApiError; costMicros: number };
+  | {
+      kind: "stored";
+      /** The last assistant message's seq (its content is `content`). */
+      seq: number;
+      /** The thread's last seq after the turn (a tool_result message may follow the last assistant message). */
+      lastSeq: number;
+      content: ContentBlock[];
+      stopReason: string | null;
+      usage: TokenUsage;
+      costMicros: number;
+      iterations: number;
+      hitMaxIterations: boolean;
+      persistMs: number;
+    }
+  | { kind: "failed"; error: ApiError; costMicros: number; iterations: number };
 
 export async function startTurn(threadId: string, input: TurnInput, key: KeyRecord, ctx: RequestContext): Promise<StartedTurn> {
-  refuseAgentLoopParams(input);
   // An unknown model is a 404 before the thread is even locked.
   const candidates = resolveModel(input.model, configOf(ctx.env).unlistedRoutes);
   const lock = await TurnLock.take(ctx.env.DB, key, threadId);
   try {
     lock.keepAlive();
-    const user = userBlocks(input.content);
+    const tools = await buildToolSet(ctx.env, toolSetRequest(input), { tenantId: key.tenant_id, endUserId: lock.endUserId ?? undefined });
+    const given = userBlocks(input.content);
     const limits = modelLimits(candidates, input.max_tokens);
-    const budget = contextBudget({ contextWindow: limits.contextWindow, maxTokens: limits.maxTokens, newTokens: newTurnTokens(input, user) });
+    const budget = contextBudget({ contextWindow: limits.contextWindow, maxTokens: limits.maxTokens, newTokens: newTurnTokens(input, given, tools.definitions) });
     const context = await loadContext(ctx.env.DB, key.tenant_id, threadId, lock.lastSeq, budget);
-    const stream = input.stream === true;
-    const body = modelBody(input, context.messages, user, stream);
-    const done = await complete({ surface: "anthropic", body, bodyBytes: enc.encode(JSON.stringify(body)).byteLength, key: actingFor(key, lock.endUserId) }, detached(ctx));
-    if (done.kind === "refused") throw new ApiError(kindOfStatus(done.status), done.error.message, { status: done.status });
-    if (done.answer.kind !== "events") throw new ApiError("internal", `complete() answered ${done.answer.kind}, not events`);
+    const user = answerPending(context.messages, given);
+    const conversation: TurnMessage[] = [...context.messages.map((m) => ({ role: m.role, content: m.content })), { role: "user", content: user }];
+    const acting = actingFor(key, lock.endUserId);
+    const first = await callModel(modelBody(input, conversation, tools.definitions, input.stream === true), acting, detached(ctx));
+    const toolTokens = tools.definitions.length > 0 ? estimateTokens(tools.definitions) : 0;
     return {
       threadId,
       assistantSeq: lock.lastSeq + 2,
-      stream: done.stream,
-      upstreamMs: done.upstreamMs,
-      events: done.answer.events,
-      billed: done.billed,
+      stream: first.stream,
+      upstreamMs: first.upstreamMs,
+      first,
       lock,
       user,
-      otherInputTokens: context.tokens + estimateTokens(input.system),
+      otherInputTokens: context.tokens + estimateTokens(input.system) + toolTokens,
+      input,
+      key: acting,
+      tools,
+      conversation,
     };
   } catch (e) {
     await lock.release();
@@ -74,40 +112,123 @@ export async function startTurn(threadId: string, input: TurnInput, key: KeyReco
 }
 
 /**
- * Reads the answer to its end (`onBatch` sees each batch first, e.g. to stream it; its failures
- * are the caller's), then stores the turn. An answer that failed or is empty stores nothing: the
- * tokens it spent are billed by complete() regardless. The lock is free when this returns.
+ * Runs the turn to its end from round 1's answer and stores it; the lock is free when this
+ * returns. A round that fails stores nothing of itself (the rounds before it stay stored); a
+ * turn that stops after a round that asked for tools leaves every call Gatehouse runs answered
+ * (a result, or an is_error result saying why it did not run), so the next turn is valid; the
+ * app's own calls are answered by the app as the next turn's content.
  */
-export async function finishTurn(turn: StartedTurn, ctx: RequestContext, onBatch?: (batch: EventBatch) => Promise<void>): Promise<TurnOutcome> {
-  const asm = new IrAssembler();
-  try {
-    for await (const batch of turn.events) {
-      for (const e of batch) asm.handle(e);
-      if (onBatch) await onBatch(batch);
-    }
-    const billed = await turn.billed;
-    const failed = (message: string, kind: ErrorKind = "upstream"): TurnOutcome => ({ kind: "failed", error: new ApiError(kind, message), costMicros: billed.costMicros });
-    if (asm.error !== undefined) return failed(`the model's answer failed mid-way (${asm.error.type}: ${asm.error.message}); nothing was stored, send the turn again`);
-    if (!asm.ended || asm.blocks.length === 0) return failed("the model's answer was empty or cut off; nothing was stored, send the turn again");
-    const content = renderAnthropicResponse({ id: "", model: "", created: undefined, content: asm.blocks, stop: asm.stop, usage: billed.usage }).content as ContentBlock[];
+export async function finishTurn(turn: StartedTurn, ctx: RequestContext, observer: TurnObserver = { clientGone: () => ctx.req.signal?.aborted === true }): Promise<TurnOutcome> {
+  const { lock, input } = turn;
+  const limit = maxIterations(input);
+  let usage: TokenUsage | undefined;
+  let costMicros = 0;
+  let persistMs = 0;
+  let iteration = 1;
+  let call = turn.first;
+  // The message that goes before this round's answer, and the tokens the rest of the round's input accounts for.
+  let pending: ContentBlock[] = turn.user;
+  let otherTokens = turn.otherInputTokens;
+  let last: { seq: number; content: ContentBlock[]; stopReason: string | null } | undefined;
+  const store = async (messages: MessageToStore[], release: boolean): Promise<number[] | null> => {
     const t0 = performance.now();
-    const stored = await persistTurn(ctx, { lock: turn.lock, user: turn.user, assistant: content, usage: billed.usage, otherInputTokens: turn.otherInputTokens });
-    const persistMs = performance.now() - t0;
-    if (!stored) return failed("the thread was deleted, or its lock taken by another turn, while this turn ran; nothing was stored", "thread_busy");
-    return { kind: "stored", seq: turn.assistantSeq, content, stopReason: asm.stop?.reason ?? null, usage: billed.usage, costMicros: billed.costMicros, persistMs };
+    const seqs = messages.length === 0 ? [] : await appendMessages(ctx, lock, messages, release);
+    if (messages.length === 0 && release) await lock.release();
+    persistMs += performance.now() - t0;
+    return seqs;
+  };
+  const failed = (error: ApiError): TurnOutcome => ({ kind: "failed", error, costMicros, iterations: iteration });
+  const lostLock = () => failed(new ApiError("thread_busy", "the thread was deleted, or its lock taken by another turn, while this turn ran; what was not stored before is lost"));
+  try {
+    for (;;) {
+      const round = await readRound(call, observer.batch);
+      costMicros += round.costMicros;
+      if (round.kind === "failed") {
+        // Round 1: nothing stored. Later: the previous round's tool results, so its calls stay answered.
+        if (iteration > 1 && (await store([{ role: "user", content: pending, tokens: estimateTokens(pending) }], true)) === null) return lostLock();
+        return failed(roundError(round.error, iteration, lock.lastSeq));
+      }
+      usage = usage === undefined ? round.usage : addUsage(usage, round.usage);
+      const assistant: MessageToStore = { role: "assistant", content: round.content, tokens: round.usage.output_tokens };
+      const calls = round.stopReason === "tool_use" ? toolCalls(round.content) : [];
+      const ours = calls.filter((c) => turn.tools.classify(c.name)?.kind !== "client");
+      const gone = observer.clientGone();
+      const stopNow = calls.length === 0 || iteration >= limit || gone;
+      // Unrun calls get their is_error results in the same batch, so no write leaves a call unanswered that Gatehouse owes.
+      const unrun = stopNow && ours.length > 0 ? ours.map((c) => notRun(c, gone ? "the client disconnected before it ran" : `the turn reached max_iterations (${limit}) before it ran`)) : [];
+      const messages: MessageToStore[] = [{ role: "user", content: pending, tokens: userTokens(round.usage, otherTokens) }, assistant];
+      if (unrun.length > 0) messages.push({ role: "user", content: unrun, tokens: estimateTokens(unrun) });
+      const seqs = await store(messages, stopNow);
+      if (seqs === null) return lostLock();
+      last = { seq: seqs[1] ?? lock.lastSeq, content: round.content, stopReason: round.stopReason };
+      if (stopNow) return stored(!gone && ours.length > 0);
+
+      const dispatched = await dispatchToolCalls(ctx.env, calls, turn.tools, {
+        tenantId: lock.tenantId,
+        endUserId: lock.endUserId ?? undefined,
+        origin: new URL(ctx.req.url).origin,
+        now: Date.now(),
+        requestId: ctx.requestId,
+        onStart: observer.toolStart,
+        onDone: observer.toolDone,
+      });
+      await observer.flush?.();
+      const results = dispatched.results.map(asBlock);
+      if (dispatched.clientCalls.length > 0 || observer.clientGone()) {
+        // The app runs its own calls and sends their results as the next turn's content.
+        if ((await store(results.length > 0 ? [{ role: "user", content: results, tokens: estimateTokens(results) }] : [], true)) === null) return lostLock();
+        return stored(false);
+      }
+
+      turn.conversation.push({ role: "assistant", content: round.content }, { role: "user", content: results });
+      otherTokens = inputTotal(round.usage) + round.usage.output_tokens;
+      pending = results;
+      iteration++;
+      await observer.iterationStart?.(iteration);
+      try {
+        call = await callModel(modelBody(input, turn.conversation, turn.tools.definitions, turn.stream), turn.key, detached(ctx));
+      } catch (e) {
+        // A refusal between rounds (402 at the cap, an upstream's status): the results are stored, the turn ends.
+        if ((await store([{ role: "user", content: pending, tokens: estimateTokens(pending) }], true)) === null) return lostLock();
+        const error = e instanceof ApiError ? e : new ApiError("upstream", `round ${iteration} could not start (${(e as Error).message})`);
+        return failed(roundError(error, iteration, lock.lastSeq));
+      }
+    }
   } catch (e) {
     console.error(`gatehouse ${ctx.requestId}: thread ${turn.threadId} turn failed: ${(e as Error).message}`);
-    const error = e instanceof ApiError ? e : new ApiError("upstream", `the turn failed before it was stored (${(e as Error).message}); nothing was stored, send it again`);
-    return { kind: "failed", error, costMicros: (await turn.billed.catch(() => undefined))?.costMicros ?? 0 };
+    const error = e instanceof ApiError ? e : new ApiError("upstream", `the turn failed in round ${iteration} (${(e as Error).message}); what was stored before stays, send the next turn to go on`);
+    return failed(error);
   } finally {
-    await turn.lock.release();
+    await lock.release();
+  }
+
+  function stored(hitMaxIterations: boolean): TurnOutcome {
+    const u = usage ?? { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+    const l = last ?? { seq: lock.lastSeq, content: [], stopReason: null };
+    return { kind: "stored", seq: l.seq, lastSeq: lock.lastSeq, content: l.content, stopReason: l.stopReason, usage: u, costMicros, iterations: iteration, hitMaxIterations, persistMs };
   }
 }
 
+/** The is_error result of a call the loop did not run, saying why (the model reads it next turn). */
+function notRun(call: ToolUseCall, why: string): ContentBlock {
+  return { type: "tool_result", tool_use_id: call.id, is_error: true, content: `${call.name} was not run: ${why}. Call it again if it is still needed.` };
+}
+
+/** A tool_result as the thread stores it. */
+function asBlock(r: ToolResultBlock): ContentBlock {
+  return { ...r };
+}
+
+/** A round's failure as the turn reports it: what is stored and what to do. */
+function roundError(e: ApiError, iteration: number, lastSeq: number): ApiError {
+  const stored = iteration === 1 ? "nothing was stored, send the turn again" : `rounds 1–${iteration - 1} are stored (the thread ends at seq ${lastSeq}), send the next turn to go on`;
+  return new ApiError(e.kind, `${e.message}; ${stored}`, { status: e.status, param: e.param, extra: e.extra });
+}
+
 /**
- * The request context without the client's hang-up signal: a turn runs to its end and is stored
- * even when the client leaves (the work is billed either way), so complete() must not stop the
- * upstream at a hang-up. The headers stay (the beta headers forwarded to Anthropic).
+ * The request context without the client's hang-up signal: a round runs to its end and is
+ * stored even when the client leaves (the work is billed either way), so complete() must not
+ * stop the upstream at a hang-up. The headers stay (the beta headers forwarded to Anthropic).
  */
 function detached(ctx: RequestContext): RequestContext {
   return { ...ctx, req: new Request(ctx.req.url, { method: "POST", headers: ctx.req.headers }) };
@@ -120,13 +241,4 @@ function detached(ctx: RequestContext): RequestContext {
  */
 function actingFor(key: KeyRecord, threadEndUser: string | null): KeyRecord {
   return key.scope === "master" && threadEndUser !== null ? { ...key, end_user_id: threadEndUser } : key;
-}
-
-/** An upstream's refusal, in the one taxonomy, keeping its status. */
-function kindOfStatus(status: number): ErrorKind {
-  if (status === 400 || status === 413 || status === 422) return "invalid_request";
-  if (status === 404) return "not_found";
-  if (status === 429) return "rate_limited";
-  if (status === 503 || status === 529) return "overloaded";
-  return "upstream";
 }
