@@ -9,14 +9,15 @@
 //   schemas                            → qlaud_multi_execute with args built from the schema's
 //                                         required fields, overridden by the user's JSON
 //   a result carrying a connect_url    → a text reply relaying that URL (the turn ends)
-//   user text right after that relay   → the same qlaud_multi_execute again ("I connected it")
+//   user text right after that relay   → the call that got the URL, again ("I connected it")
 //   a vendor 5xx failure               → the same call once more, then a text reply with the error
 //   any other failure                  → a text reply quoting the error
 //   a success                          → a text reply quoting the result
-//   user text, tools but no meta-tools → calls the tool the text names (`linear/create_issue`,
-//                                         its wire form `linear__create_issue`, or a plain name),
-//                                         else the first tool, args as above (explicit, tenant and
-//                                         client tools alike); its result → a text reply
+//   user text naming an offered tool   → calls it directly (`linear/create_issue`, its wire form
+//                                         `linear__create_issue`, or a plain name such as a client
+//                                         tool's), args as above, even beside the meta-tools
+//   user text, tools but no meta-tools → calls the first tool (explicit, tenant, client tools)
+//   a direct tool's result             → a text reply quoting it (or relaying its connect_url)
 //   no tools                           → repeats the user's text, like mock/echo
 // Convention for arguments: put one JSON object in the user's text, e.g.
 //   Create a Linear ticket {"teamId":"T1","title":"Login broken"}
@@ -89,16 +90,18 @@ function nextMove(messages: readonly Message[], tools: readonly ToolDef[]): Move
   const last = messages[messages.length - 1];
   const task = lastUserText(messages);
   if (last?.role === "tool") return afterResults(messages, task);
+  // Right after relaying a connect URL, the user's next text ("I connected it") repeats the call that asked for it.
+  const previous = messages[messages.length - 2];
+  const pending = previous?.role === "assistant" && textOf(previous.content).startsWith(CONNECT_RELAY) ? lastCallBefore(messages, messages.length - 2) : null;
+  if (pending) return { kind: "call", name: pending.name, input: parseObject(pending.arguments) ?? {} };
+  // A tool other than the meta-tools that the text names is called directly (client tools in dynamic mode).
+  const named = namedTool(task, tools.filter((t) => !Object.values<string>(META_TOOLS).includes(t.name)));
+  if (named) return { kind: "call", name: named.name, input: argsFor(named.parameters, task) };
   if (meta) {
-    const previous = messages[messages.length - 2];
-    const earlier = lastCall(messages, META_TOOLS.execute);
-    if (previous?.role === "assistant" && textOf(previous.content).startsWith(CONNECT_RELAY) && earlier) {
-      return { kind: "call", name: META_TOOLS.execute, input: parseObject(earlier.arguments) ?? {} };
-    }
     return { kind: "call", name: META_TOOLS.search, input: { intent: intentOf(task) } };
   }
   if (tools.length > 0) {
-    const tool = namedTool(task, tools) ?? tools[0]!;
+    const tool = tools[0]!;
     return { kind: "call", name: tool.name, input: argsFor(tool.parameters, task) };
   }
   return { kind: "text", text: task || "Hello from the Gatehouse mock agent." };
@@ -179,9 +182,10 @@ function sameCallsSinceTask(messages: readonly Message[], name: string, args: st
   return n;
 }
 
-function lastCall(messages: readonly Message[], name: string): { arguments: string } | null {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const found = messages[i]?.tool_calls?.find((c) => c.function.name === name);
+/** The first tool call of the last assistant message before index `before` that made any. */
+function lastCallBefore(messages: readonly Message[], before: number): { name: string; arguments: string } | null {
+  for (let i = before - 1; i >= 0; i--) {
+    const found = messages[i]?.tool_calls?.[0];
     if (found) return found.function;
   }
   return null;

@@ -225,6 +225,21 @@ describe.each(MODES)("mock/agent in the %s shape, stream=%s", (shape, stream) =>
     expect(byCatalogName.calls[0]).toMatchObject({ name: "linear__search_issues", input: { term: "sample-term" } });
     const unnamed = await ask(shape, stream, [{ role: "user", content: "anything" }], tools);
     expect(unnamed.calls[0]?.name).toBe("linear__search_issues");
+
+    // A direct call that answers with a connect URL: relayed, then repeated after "I connected it".
+    let relay: Msg[] = [{ role: "user", content: 'Find {"term":"login"}' }];
+    const direct = await ask(shape, stream, relay, tools);
+    relay = extend(relay, direct, [{ error: { ok: false, status: "not_connected", connect_url: "http://127.0.0.1:1/connect/t2" } }]);
+    const relayed = await ask(shape, stream, relay, tools);
+    expect(relayed.text).toContain("http://127.0.0.1:1/connect/t2");
+    relay = [...extend(relay, relayed, []), { role: "user", content: "done, I connected it" }];
+    expect((await ask(shape, stream, relay, tools)).calls[0]).toMatchObject({ name: "linear__search_issues", input: { term: "login" } });
+  });
+
+  it("calls a tool the text names even beside the meta-tools (a client tool in dynamic mode)", async () => {
+    const tools: ToolDef[] = [...META, { name: "get_weather", description: "Weather.", input_schema: { type: "object", properties: {} } }];
+    const r = await ask(shape, stream, [{ role: "user", content: 'get_weather {"city":"Oslo"}' }], tools);
+    expect(r.calls).toEqual([{ id: "call_agent_0_0", name: "get_weather", input: { city: "Oslo" } }]);
   });
 });
 
