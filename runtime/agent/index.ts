@@ -3,8 +3,6 @@
 // tenant, plus client_tools); dispatchToolCalls runs one round's tool calls (bounded
 // concurrency, per-call timeout, failures as is_error tool_results) and sets aside the
 // calls the app runs itself. See README.md in this directory.
-import type { AgentScope, DispatchContext, DispatchResult, ToolSet, ToolSetRequest, ToolUseCall } from "./types";
-
 export type {
   AgentScope,
   AnthropicToolDefinition,
@@ -19,16 +17,7 @@ export type {
   ToolsMode,
   ToolUseCall,
 } from "./types";
-
-export async function buildToolSet(_env: Env, _req: ToolSetRequest, _scope: AgentScope): Promise<ToolSet> {
-  throw new Error("buildToolSet: not yet implemented (issue 17, G1)");
-}
-
-export async function dispatchToolCalls(
-  _env: Env,
-  _calls: readonly ToolUseCall[],
-  _set: ToolSet,
-  _ctx: DispatchContext,
-): Promise<DispatchResult> {
-  throw new Error("dispatchToolCalls: not yet implemented (issue 17, G1)");
-}
+export { buildToolSet, MAX_LISTED_TOOLS } from "./tool-set";
+export { dispatchToolCalls, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from "./dispatch";
+export { GET_TOOL_SCHEMAS, MANAGE_CONNECTIONS, META_TOOLS, MULTI_EXECUTE, SEARCH_TOOLS, isMetaTool } from "./meta-tools";
+export { fromWireName, isWireName, toWireName } from "./tool-names";
