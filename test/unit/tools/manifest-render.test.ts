@@ -149,9 +149,11 @@ describe.each(rows)("$name with $variant", ({ name, variant, manifest, tool }) =
   });
 });
 
-/** Every scalar a request carries: decoded path segments, query values (and their comma-separated parts), body leaves. */
+/** Every scalar a request carries: decoded path segments (also without a .json-like suffix), query values (and their comma-separated parts), body leaves. */
 function sentValues(request: BuiltRequest): string[] {
   const out = new URL(request.url).pathname.split("/").map(safeDecode);
+  // A value followed by a fixed suffix in its segment (Twilio's /Messages/{{input.MessageSid}}.json).
+  out.push(...out.flatMap((segment) => (/\.[a-z]+$/.test(segment) ? [segment.replace(/\.[a-z]+$/, "")] : [])));
   for (const v of Object.values(request.query ?? {})) out.push(v, ...v.split(","));
   const body = request.body ?? "";
   const type = Object.entries(request.headers ?? {}).find(([h]) => h.toLowerCase() === "content-type")?.[1] ?? "";
