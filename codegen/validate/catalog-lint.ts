@@ -78,7 +78,8 @@ function checkDocsUrl(m: ManifestView, report: Report) {
     report(["docs_url"], `docs_url must be a plain https URL (got ${JSON.stringify(docs)})`, "use the reference page's address, e.g. https://docs.github.com/en/rest");
     return;
   }
-  const base = m.http?.base_url ?? m.auth.mcp?.url;
+  // An mcp connector has no base URL (its server often lives on another domain): nothing to compare.
+  const base = m.http?.base_url;
   const baseHost = base === undefined ? null : fixedHost(base);
   if (!baseHost) return; // templated host (a tenant subdomain): nothing fixed to compare with
   if (registrableDomain(docsHost) !== registrableDomain(baseHost)) {
