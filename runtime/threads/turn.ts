@@ -89,7 +89,7 @@ export async function startTurn(threadId: string, input: TurnInput, key: KeyReco
     const user = answerPending(context.messages, given);
     const conversation: TurnMessage[] = [...context.messages.map((m) => ({ role: m.role, content: m.content })), { role: "user", content: user }];
     const acting = actingFor(key, lock.endUserId);
-    const first = await callModel(modelBody(input, conversation, tools.definitions, input.stream === true), acting, detached(ctx));
+    const first = await callModel(modelBody(input, conversation, tools.definitions, input.stream === true), acting, roundContext(ctx, 1));
     const toolTokens = tools.definitions.length > 0 ? estimateTokens(tools.definitions) : 0;
     return {
       threadId,
@@ -186,7 +186,7 @@ export async function finishTurn(turn: StartedTurn, ctx: RequestContext, observe
       iteration++;
       await observer.iterationStart?.(iteration);
       try {
-        call = await callModel(modelBody(input, turn.conversation, turn.tools.definitions, turn.stream), turn.key, detached(ctx));
+        call = await callModel(modelBody(input, turn.conversation, turn.tools.definitions, turn.stream), turn.key, roundContext(ctx, iteration));
       } catch (e) {
         // A refusal between rounds (402 at the cap, an upstream's status): the results are stored, the turn ends.
         if ((await store([{ role: "user", content: pending, tokens: estimateTokens(pending) }], true)) === null) return lostLock();
@@ -221,17 +221,21 @@ function asBlock(r: ToolResultBlock): ContentBlock {
 
 /** A round's failure as the turn reports it: what is stored and what to do. */
 function roundError(e: ApiError, iteration: number, lastSeq: number): ApiError {
-  const stored = iteration === 1 ? "nothing was stored, send the turn again" : `rounds 1–${iteration - 1} are stored (the thread ends at seq ${lastSeq}), send the next turn to go on`;
+  const before = iteration === 2 ? "round 1 is stored" : `rounds 1–${iteration - 1} are stored`;
+  const stored = iteration === 1 ? "nothing was stored, send the turn again" : `${before} (the thread ends at seq ${lastSeq}), send the next turn to go on`;
   return new ApiError(e.kind, `${e.message}; ${stored}`, { status: e.status, param: e.param, extra: e.extra });
 }
 
 /**
- * The request context without the client's hang-up signal: a round runs to its end and is
- * stored even when the client leaves (the work is billed either way), so complete() must not
- * stop the upstream at a hang-up. The headers stay (the beta headers forwarded to Anthropic).
+ * The request context one round's complete() runs in. Without the client's hang-up signal: a
+ * round runs to its end and is stored even when the client leaves (the work is billed either
+ * way), so complete() must not stop the upstream at a hang-up; the headers stay (the beta
+ * headers forwarded to Anthropic). Round 1 bills under the request's id; round k ≥ 2 under
+ * `<request id>.r<k>`: each round is its own hold, charge and usage row (keyed by that id).
  */
-function detached(ctx: RequestContext): RequestContext {
-  return { ...ctx, req: new Request(ctx.req.url, { method: "POST", headers: ctx.req.headers }) };
+export function roundContext(ctx: RequestContext, iteration: number): RequestContext {
+  const requestId = iteration === 1 ? ctx.requestId : `${ctx.requestId}.r${iteration}`;
+  return { ...ctx, requestId, req: new Request(ctx.req.url, { method: "POST", headers: ctx.req.headers }) };
 }
 
 /**

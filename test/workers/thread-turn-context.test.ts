@@ -3,6 +3,7 @@
 // tool_result — and a 10,000-message thread is read a page or two from its newest end.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { buildToolSet } from "../../runtime/agent";
 import { resolveModel } from "../../runtime/gateway/resolve-model";
 import { contextBudget, estimateTokens, startsTurn } from "../../runtime/threads/context-window";
 import { loadContext, modelLimits } from "../../runtime/threads/turn-context";
@@ -22,9 +23,14 @@ async function seedMessages(tenantId: string, threadId: string, messages: Array<
 }
 
 /** The budget a mock/echo turn with this user text and max_tokens gets. */
-function echoBudget(text: string, maxTokens: number): number {
+function echoBudget(text: string, maxTokens: number, toolTokens: number): number {
   const limits = modelLimits(resolveModel("mock/echo"), maxTokens);
-  return contextBudget({ contextWindow: limits.contextWindow, maxTokens: limits.maxTokens, newTokens: estimateTokens([{ type: "text", text }]) });
+  return contextBudget({ contextWindow: limits.contextWindow, maxTokens: limits.maxTokens, newTokens: estimateTokens([{ type: "text", text }]) + toolTokens });
+}
+
+/** The estimated tokens of the four meta-tools a turn offers by default (they share the window). */
+async function dynamicToolTokens(tenantId: string): Promise<number> {
+  return estimateTokens((await buildToolSet(env, {}, { tenantId, endUserId: undefined })).definitions);
 }
 
 describe("a history larger than the model's window", () => {
@@ -46,7 +52,8 @@ describe("a history larger than the model's window", () => {
     const got = await res.json<{ seq: number; usage: { input_tokens: number } }>();
     expect(got.seq).toBe(50);
 
-    const sent = await loadContext(env.DB, t.tenantId, thread, 48, echoBudget("what now?", 100));
+    const toolTokens = await dynamicToolTokens(t.tenantId);
+    const sent = await loadContext(env.DB, t.tenantId, thread, 48, echoBudget("what now?", 100, toolTokens));
     // Some turns but not all, whole turns only (4 messages each), starting at a turn's user message.
     expect(sent.messages.length).toBeGreaterThan(0);
     expect(sent.messages.length).toBeLessThan(48);
@@ -67,9 +74,9 @@ describe("a history larger than the model's window", () => {
     // …and not the history with one more (partial) turn's messages.
     expect(got.usage.input_tokens).not.toBe(await byHand(history.slice(48 - sent.messages.length - 2)));
 
-    // The stored user message's tokens: the input less the context's estimate (≥ 1).
+    // The stored user message's tokens: the input less the context's and the tools' estimates (≥ 1).
     const rows = await messagesOf(t.tenantId, thread);
-    expect(rows.at(-2)?.tokens).toBe(Math.max(1, got.usage.input_tokens - sent.tokens));
+    expect(rows.at(-2)?.tokens).toBe(Math.max(1, got.usage.input_tokens - sent.tokens - toolTokens));
   });
 });
 
@@ -89,7 +96,7 @@ describe("a 10,000-message thread", () => {
     const small = await loadContext(env.DB, t.tenantId, thread, 10_000, 5_000);
     expect(small.pagesRead).toBe(1);
     expect(small.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 9_951 + i));
-    const budget = echoBudget("and now?", 100);
+    const budget = echoBudget("and now?", 100, await dynamicToolTokens(t.tenantId));
     const window = await loadContext(env.DB, t.tenantId, thread, 10_000, budget);
     expect(window.pagesRead).toBe(readsFor(window.messages.length));
     expect(window.messages.length).toBe(2 * Math.floor(budget / 200));

@@ -1,12 +1,20 @@
 // POST /v1/threads/:id/messages through the real Worker, D1, the Wallet and the mock provider:
 // a turn stores the user's message and the reply together under contiguous seqs, the next turn
 // sends them as context, a stream carries the qlaud.* events around the Anthropic ones, and
-// every refusal (402, 404, 403, the agent loop's params) stores nothing and leaves the thread free.
+// every refusal (402, 404, 403, a bad tools request) stores nothing and leaves the thread free.
+// The agent loop's rounds are tested in agent-loop.test.ts.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { buildToolSet } from "../../runtime/agent";
+import { estimateTokens } from "../../runtime/threads/context-window";
 import { ledgerOf, mintKey, usageRow } from "./support/money";
 import { call, seedTenant } from "./support/seed";
 import { eventually, messagesOf, newThread, sseEvents, threadState, turn } from "./support/thread-turns";
+
+/** The estimated tokens of the four meta-tools a turn offers by default. */
+async function dynamicToolTokens(tenantId: string): Promise<number> {
+  return estimateTokens((await buildToolSet(env, {}, { tenantId, endUserId: undefined })).definitions);
+}
 
 async function chargeOf(tenantId: string, requestId: string): Promise<number> {
   const entry = await eventually(async () => (await ledgerOf(tenantId)).find((e) => e.request_id === requestId && e.type === "charge"));
@@ -43,7 +51,8 @@ describe("a non-streaming turn", () => {
       [4, "assistant", [{ type: "text", text: "Who am I?" }], "ada", req2],
     ]);
     expect(rows[1]?.tokens).toBe(r1.usage.output_tokens);
-    expect(rows[0]?.tokens).toBe(r1.usage.input_tokens); // the first turn had no context: all its input is the user's
+    // The first turn had no context: its input less the offered tools' estimate is the user's (mock/echo does not count tools).
+    expect(rows[0]?.tokens).toBe(Math.max(1, r1.usage.input_tokens - (await dynamicToolTokens(t.tenantId))));
 
     // The model saw the first turn: the same request sent by hand to /v1/messages counts the same input.
     const byHand = await call("POST", "/v1/messages", key, {
@@ -62,19 +71,36 @@ describe("a non-streaming turn", () => {
     expect(await threadState(t.tenantId, thread)).toMatchObject({ last_seq: 4, message_count: 4, busy_token: null, busy_until: null });
   });
 
-  it("refuses tools, tools_mode, client_tools, max_iterations by name (400), before anything is locked or charged", async () => {
+  it("a bad tools request is a 400 naming the field, before anything is stored or charged; the thread stays free", async () => {
     const t = await seedTenant({ creditMicros: 10_000_000 });
     const thread = await newThread(t.tenantId);
-    const tool = { name: "lookup", input_schema: { type: "object" } };
-    for (const [param, value] of [["tools", [tool]], ["tools_mode", "dynamic"], ["client_tools", [tool]], ["max_iterations", 3]] as const) {
-      const res = await turn(t.masterKey, thread, { content: "hi", [param]: value });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ tools_mode: "explicit" }, "body.tools"],
+      [{ client_tools: [{ name: "no spaces allowed", input_schema: { type: "object" } }] }, "body.client_tools"],
+      [{ max_iterations: 0 }, "body.max_iterations"],
+      [{ max_iterations: 51 }, "body.max_iterations"],
+    ];
+    for (const [fields, param] of cases) {
+      const res = await turn(t.masterKey, thread, { content: "hi", ...fields });
       expect(res.status).toBe(400);
       const body = await res.json<{ error: { param: string; message: string } }>();
-      expect(body.error.param).toBe(`body.${param}`);
-      expect(body.error.message).toContain("agent loop");
+      expect(body.error.param).toContain(param);
+      expect(await threadState(t.tenantId, thread)).toMatchObject({ last_seq: 0, busy_token: null });
     }
     expect(await messagesOf(t.tenantId, thread)).toEqual([]);
     expect((await ledgerOf(t.tenantId)).filter((e) => e.type === "charge")).toEqual([]);
+  });
+
+  it("offers the four meta-tools by default (tools_mode dynamic): a plain turn sends them and still answers in one round", async () => {
+    const t = await seedTenant({ creditMicros: 10_000_000 });
+    const thread = await newThread(t.tenantId);
+    const res = await turn(t.masterKey, thread, { model: "mock/tools", content: "no tool needed" });
+    expect(res.status).toBe(200);
+    // mock/tools calls the first tool it is offered: the meta-tool search ran, then it answered from the result.
+    const body = await res.json<{ seq: number; iterations: number; stop_reason: string }>();
+    expect(body).toMatchObject({ seq: 4, iterations: 2, stop_reason: "end_turn" });
+    const rows = await messagesOf(t.tenantId, thread);
+    expect(JSON.parse(rows[1]?.content ?? "[]")).toMatchObject([{ type: "tool_use", name: "qlaud_search_tools" }]);
   });
 });
 
