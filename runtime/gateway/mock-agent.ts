@@ -309,7 +309,11 @@ function walk(value: unknown, visit: (o: Record<string, unknown>) => void): void
   }
 }
 
+/** A result as the answer quotes it: multi_execute's results' own `content` when they carry it, else the JSON. */
 function compact(value: unknown, text: string): string {
-  const s = typeof value === "string" ? text : JSON.stringify(value);
+  const results = value && typeof value === "object" ? (value as { results?: unknown }).results : undefined;
+  const contents = Array.isArray(results) ? results.map((r) => (r && typeof r === "object" ? (r as { content?: unknown }).content : undefined)) : [];
+  const quoted = contents.length > 0 && contents.every((c) => typeof c === "string") ? contents.join("\n") : null;
+  const s = quoted ?? (typeof value === "string" ? text : JSON.stringify(value));
   return s.length > 400 ? `${s.slice(0, 400)}…` : s;
 }
