@@ -90,7 +90,7 @@ describe.skipIf(!chromiumPath)("the agent loop end to end, the connect step in C
     expect(world.linear.requests.map((r) => [r.path, r.headers.authorization])).toEqual([["/graphql", LINEAR_KEY]]);
     const db = await world.worker.mf.getD1Database("DB");
     const rows = (await db.prepare("SELECT * FROM connections WHERE end_user_id = 'ada'").all<Record<string, unknown>>()).results;
-    expect(rows.map((r) => r.status)).toEqual(["connected"]);
+    expect(rows.map((r: Record<string, unknown>) => r.status)).toEqual(["connected"]);
     for (const [column, value] of Object.entries(rows[0]!)) expect(String(value), `connections.${column}`).not.toContain(LINEAR_KEY);
 
     // 8. "I connected it": the same call again, now with the key, and the answer.
