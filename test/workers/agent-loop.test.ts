@@ -9,7 +9,7 @@ import worker from "../../runtime/index";
 import { ledgerOf, mintKey } from "./support/money";
 import { seedTenant } from "./support/seed";
 import { eventually, messagesOf, newThread, sseEvents, threadState, type StoredRow } from "./support/thread-turns";
-import { RECEIVER, freshPrefix, received, script, toolsEnv } from "./support/tools";
+import { RECEIVER, api, freshPrefix, received, script, toolsEnv } from "./support/tools";
 
 const pending: ExecutionContext[] = [];
 afterEach(async () => {
@@ -76,7 +76,7 @@ async function turn(e: Env, key: string, thread: string, body: Record<string, un
 
 /** The bodies the model was sent, in order. */
 async function modelCalls(prefix: string): Promise<{ messages: { role: string; content: Block[] | string }[]; tools?: { name: string }[]; stream?: boolean }[]> {
-  return (await received(prefix)).map((r) => JSON.parse(r.raw));
+  return (await received(`${prefix}/`)).map((r) => JSON.parse(r.raw));
 }
 
 function rowsOf(rows: StoredRow[]) {
@@ -342,5 +342,31 @@ describe("the cap between rounds", () => {
     expect(await res.json()).toMatchObject({ error: { type: "cap_exceeded", message: expect.stringContaining("round 1 is stored") } });
     expect((await messagesOf(t.tenantId, thread)).map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(await threadState(t.tenantId, thread)).toMatchObject({ busy_token: null });
+  });
+});
+
+describe("a tool that fails", () => {
+  it("is an is_error result the model reads in the next round (tool_dispatch_done ok: false); the turn completes", async () => {
+    const { prefix, e } = upstream("loop-toolfail");
+    const { t, thread } = await seeded();
+    const hook = `${prefix}-hook/orders`;
+    const created = await api(e, "POST", "/v1/tools", t.masterKey, { name: "lookup_order", description: "Look up an order.", input_schema: { type: "object", properties: { n: { type: "string" } } }, url: `${RECEIVER}${hook}` });
+    expect(created.status).toBe(201);
+    await script(hook, { status: 500, body: { error: "order service down" } });
+    const call = { type: "tool_use", id: "tu_f", name: "lookup_order", input: { n: "42" } };
+    await script(`${prefix}/messages`, streamed([call], "tool_use"), streamed([text("The order service is down.")], "end_turn"));
+
+    const res = await turn(e, t.masterKey, thread, { content: "where is order 42?", stream: true, tools_mode: "tenant" });
+    const events = sseEvents(await res.text());
+    expect(events.find((x) => x.event === "qlaud.tool_dispatch_done")?.data).toBe('{"tool_use_id":"tu_f","name":"lookup_order","ok":false}');
+    expect(JSON.parse(events.at(-1)?.data ?? "{}")).toMatchObject({ iterations: 2, hit_max_iterations: false, seq: 4 });
+    expect((await received(hook)).length).toBeGreaterThan(0);
+    const stored = rowsOf(await messagesOf(t.tenantId, thread));
+    expect(stored[2]?.[2]).toEqual([expect.objectContaining({ type: "tool_result", tool_use_id: "tu_f", is_error: true })]);
+    // Round 2 was sent that error result.
+    const r2 = (await modelCalls(prefix))[1];
+    expect(r2?.tools?.map((x) => x.name)).toEqual(["lookup_order"]);
+    expect(r2?.messages.at(-1)?.content).toEqual(stored[2]?.[2]);
+    expect(stored[3]?.[2]).toEqual([text("The order service is down.")]);
   });
 });
