@@ -4,8 +4,9 @@
 // timeout, an unknown name or even a bug in a tool's code is an `is_error: true` result whose
 // text says what happened, so the model can act on it and the turn goes on; this never throws
 // for one tool. Client tools are set aside: the turn stops and the app answers them.
+import { mapBounded } from "./bounded";
 import { isMetaTool, runMetaTool } from "./meta-tools";
-import { runTool, type RunContext } from "./run-tool";
+import { runForModel, type RunContext } from "./run-for-model";
 import type { DispatchContext, DispatchResult, ToolClass, ToolResultBlock, ToolSet, ToolUseCall } from "./types";
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -13,27 +14,20 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export async function dispatchToolCalls(env: Env, calls: readonly ToolUseCall[], set: ToolSet, ctx: DispatchContext): Promise<DispatchResult> {
   const clientCalls: ToolUseCall[] = [];
-  const runs: { index: number; call: ToolUseCall; cls: ToolClass | null }[] = [];
-  calls.forEach((call, index) => {
+  const runs: { call: ToolUseCall; cls: ToolClass | null }[] = [];
+  for (const call of calls) {
     const cls = set.classify(call.name);
     if (cls?.kind === "client") clientCalls.push(call);
-    else runs.push({ index: runs.length, call, cls });
-  });
+    else runs.push({ call, cls });
+  }
 
-  const results = new Array<ToolResultBlock>(runs.length);
-  const concurrency = Math.max(1, Math.floor(ctx.concurrency ?? DEFAULT_CONCURRENCY));
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let next = 0;
-  const worker = async () => {
-    while (next < runs.length) {
-      const run = runs[next++]!;
-      ctx.onStart?.(run.call);
-      const block = await runOne(env, run.call, run.cls, set, ctx, timeoutMs);
-      results[run.index] = block;
-      ctx.onDone?.(run.call, block.is_error !== true);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, worker));
+  const results = await mapBounded(runs, ctx.concurrency ?? DEFAULT_CONCURRENCY, async ({ call, cls }) => {
+    notify(() => ctx.onStart?.(call));
+    const block = await runOne(env, call, cls, set, ctx, timeoutMs);
+    notify(() => ctx.onDone?.(call, block.is_error !== true));
+    return block;
+  });
   return { results, clientCalls };
 }
 
@@ -73,9 +67,18 @@ async function execute(env: Env, call: ToolUseCall, cls: ToolClass, ctx: RunCont
     if (!isMetaTool(cls.tool)) throw new Error(`${cls.tool} is classified as a meta-tool but is none`);
     return runMetaTool(env, cls.tool, call.input, ctx);
   }
-  const result = await runTool(env, cls.tool, call.input, ctx);
+  const result = await runForModel(env, cls.tool, call.input, ctx);
   if (result.ok) return { ok: true, content: result.content };
   return { ok: false, content: JSON.stringify(result) };
+}
+
+/** A caller's hook (it writes stream events) failing must not lose the round's results. */
+function notify(hook: () => void): void {
+  try {
+    hook();
+  } catch (err) {
+    console.error(JSON.stringify({ event: "agent_dispatch_hook_failed", error: err instanceof Error ? err.message.slice(0, 300) : "unknown error" }));
+  }
 }
 
 function errorBlock(call: ToolUseCall, text: string): ToolResultBlock {

@@ -12,7 +12,8 @@ import { estimateTokens } from "../threads/context-window";
 import { connectorAuthOf } from "../tools-api/catalog";
 import { searchTools, type ToolSearchHit } from "../tools-api/search-tools";
 import { toolSchemas, type ToolSchemaView } from "../tools-api/tool-schemas";
-import { relayMessage, runTool, type RunContext, type RunResult } from "./run-tool";
+import { mapBounded } from "./bounded";
+import { relayMessage, runForModel, type ModelToolResult, type RunContext } from "./run-for-model";
 import { fromWireName, realToolName } from "./tool-names";
 import type { AnthropicToolDefinition } from "./types";
 
@@ -219,21 +220,11 @@ async function multiExecute(env: Env, args: Record<string, unknown>, ctx: RunCon
   const calls = Array.isArray(args.calls) ? args.calls : [];
   if (calls.length === 0) return refused('calls is required: {"calls": [{"tool": "linear/create_issue", "args": {…}}]}');
   if (calls.length > MAX_EXECUTE_CALLS) return refused(`at most ${MAX_EXECUTE_CALLS} calls at a time (you sent ${calls.length})`);
-  const results = new Array<RunResult>(calls.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < calls.length) {
-      const i = next++;
-      const c = calls[i] as unknown;
-      const tool = typeof c === "object" && c !== null && typeof (c as { tool?: unknown }).tool === "string" ? (c as { tool: string }).tool : "";
-      if (tool === "") {
-        results[i] = { tool: "", ok: false, error: { kind: "invalid_input", message: `calls[${i}] has no tool: each call is {"tool": "<connector>/<tool>", "args": {…}}` } };
-        continue;
-      }
-      results[i] = await runTool(env, realToolName(tool.slice(0, 200)), (c as { args?: unknown }).args, ctx);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(EXECUTE_CONCURRENCY, calls.length) }, worker));
+  const results = await mapBounded(calls as unknown[], EXECUTE_CONCURRENCY, async (c, i): Promise<ModelToolResult> => {
+    const tool = typeof c === "object" && c !== null && typeof (c as { tool?: unknown }).tool === "string" ? (c as { tool: string }).tool : "";
+    if (tool === "") return { tool: "", ok: false, error: { kind: "invalid_input", message: `calls[${i}] has no tool: each call is {"tool": "<connector>/<tool>", "args": {…}}` } };
+    return runForModel(env, realToolName(tool.slice(0, 200)), (c as { args?: unknown }).args, ctx);
+  });
   return answer(results.some((r) => r.ok), { results });
 }
 

@@ -19,13 +19,13 @@ export interface RunContext {
   signal?: AbortSignal | undefined;
 }
 
-export type RunResult =
+export type ModelToolResult =
   | { tool: string; ok: true; content: string; truncated?: true }
   | { tool: string; ok: false; error: { kind: string; message: string; status?: number; retryable?: boolean } }
   | { tool: string; ok: false; status: "not_connected"; connect_url: string; expires_at: number; message: string };
 
 /** Runs `tool` (`<connector>/<tool>` or a webhook tool's name) with `args` for the context's end user. */
-export async function runTool(env: Env, tool: string, args: unknown, ctx: RunContext): Promise<RunResult> {
+export async function runForModel(env: Env, tool: string, args: unknown, ctx: RunContext): Promise<ModelToolResult> {
   const connector = tool.includes("/") ? tool.slice(0, tool.indexOf("/")) : null;
   if (connector !== null && ctx.endUserId === undefined && connectorAuthOf(connector)?.mode !== "none" && connectorAuthOf(connector) !== null) {
     return failed(tool, "no_end_user", `${tool} runs with an end user's ${connector} account, and this thread belongs to no end user; it cannot run here`);
@@ -56,6 +56,6 @@ export function relayMessage(connector: string): string {
   return `The user has not connected ${connector} yet. Give them connect_url (valid until expires_at) to connect their account, then call the tool again.`;
 }
 
-function failed(tool: string, kind: string, message: string): RunResult {
+function failed(tool: string, kind: string, message: string): ModelToolResult {
   return { tool, ok: false, error: { kind, message } };
 }
