@@ -24,8 +24,22 @@ export const TOOL_VERBS: readonly string[] = [
   "scrape", "crawl", "extract", "fetch", "track", "identify", "upsert",
 ];
 
-/** Verbs that read; a read_only tool sent with POST must start with one (search APIs, GraphQL queries). */
-export const READ_VERBS: readonly string[] = ["list", "get", "search", "find", "query", "retrieve", "fetch", "check"];
+/**
+ * Tool names from the vendor catalog (../shared/connectors/catalog.json) that do not start with
+ * one of TOOL_VERBS. Manifests keep the catalog's three names, so these are allowed as they are;
+ * a test checks this list against the catalog. New tools follow the verb rule.
+ */
+export const CATALOG_TOOL_NAMES: readonly string[] = [
+  "agent_response", "answer", "chat_completion", "comment_on_candidate", "count_tokens", "current_weather",
+  "discover_zapier_actions", "domain_search", "droplet_action", "email_finder", "email_verifier",
+  "event_segmentation", "execute_sql", "execute_zapier_read_action", "execute_zapier_write_action",
+  "forecast_5day", "geocode", "google_news", "google_search", "graphql", "image_search", "make_call",
+  "news_search", "realtime_visitors", "rerun_workflow", "segmentation", "soql_query", "speech_to_text",
+  "sync_contact", "tag_subscriber", "text_to_speech", "user_search", "web_search",
+];
+
+/** Verbs that read; a read_only tool sent with POST must start with one (search APIs, GraphQL queries) or be a catalog name. */
+export const READ_VERBS: readonly string[] = ["list", "get", "search", "find", "query", "retrieve", "fetch", "check", "count", "scrape", "crawl", "extract"];
 
 export const MIN_TOOLS = 5;
 export const MIN_TOOL_DESCRIPTION = 40;
@@ -89,8 +103,8 @@ function checkDocsUrl(m: ManifestView, report: Report) {
 
 function checkTool(tool: ToolView, at: At, report: Report) {
   const verb = tool.name.split("_")[0] as string;
-  if (!TOOL_VERBS.includes(verb) || !/^[a-z]+(_[a-z0-9]+)+$/.test(tool.name)) {
-    report([...at, "name"], `tool name "${tool.name}" must be snake_case verb_object starting with one of: ${TOOL_VERBS.join(", ")}`, "e.g. create_issue, search_contacts, send_message");
+  if (!CATALOG_TOOL_NAMES.includes(tool.name) && (!TOOL_VERBS.includes(verb) || !/^[a-z]+(_[a-z0-9]+)*$/.test(tool.name))) {
+    report([...at, "name"], `tool name "${tool.name}" must be snake_case and start with one of: ${TOOL_VERBS.join(", ")}`, "e.g. create_issue, search_contacts, send_message (a bare verb such as search is fine)");
   }
   if (tool.description.trim().length < MIN_TOOL_DESCRIPTION) {
     report([...at, "description"], `description is ${tool.description.trim().length} characters; at least ${MIN_TOOL_DESCRIPTION} are needed to tell the model what it does, when to use it and what it returns`, "describe the action, when to pick this tool over its neighbours, and the result");
@@ -164,7 +178,7 @@ function checkAnnotations(tool: ToolView, verb: string, at: At, report: Report) 
   if (a.read_only && a.destructive) {
     report(where, "a tool cannot be both read_only and destructive", "a tool that deletes or overwrites is not read_only");
   }
-  if (a.read_only && method !== "GET" && !(method === "POST" && READ_VERBS.includes(verb))) {
+  if (a.read_only && method !== "GET" && !(method === "POST" && (READ_VERBS.includes(verb) || CATALOG_TOOL_NAMES.includes(tool.name)))) {
     report(where, `read_only: true needs GET, or POST for a search/query endpoint whose name starts with ${READ_VERBS.join("/")} (this is ${method} ${tool.name})`, "set read_only: false, or rename the tool if it only searches");
   }
 }

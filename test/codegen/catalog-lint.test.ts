@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodegenError, type Diagnostic } from "../../codegen/diagnostics";
 import { parseYaml, type YamlSource } from "../../codegen/load/yaml-source";
 import { generate } from "../../codegen/pipeline";
-import { lintCatalogManifest, registrableDomain, TOOL_VERBS } from "../../codegen/validate/catalog-lint";
+import { existsSync } from "node:fs";
+import { CATALOG_TOOL_NAMES, lintCatalogManifest, READ_VERBS, registrableDomain, TOOL_VERBS } from "../../codegen/validate/catalog-lint";
 import { checkManifestSemantics } from "../../codegen/validate/manifest-semantics";
 import type { ManifestView } from "../../codegen/validate/manifest-view";
 import { FIXTURES, makeTempProject, removeTempProject } from "./support/temp-project";
@@ -55,8 +56,8 @@ const RULES: Record<string, Rule> = {
   "docs_url missing": { from: "docs_url: https://docs.sentry.io/api/\n", to: "", path: "$", line: "id: sentry", message: /docs_url is missing/ },
   "docs_url on another domain": { from: "docs_url: https://docs.sentry.io/api/", to: "docs_url: https://example.com/sentry-api", path: "$.docs_url", line: "docs_url:", message: /docs_url's domain example\.com differs from the base URL's sentry\.io/ },
   "docs_url not a URL": { from: "docs_url: https://docs.sentry.io/api/", to: "docs_url: https://", path: "$.docs_url", line: "docs_url:", message: /docs_url must be a plain https URL/ },
-  "tool name without a verb": { from: "- name: list_projects", to: "- name: projects_list", path: "$.tools[3].name", line: "- name: projects_list", message: /tool name "projects_list" must be snake_case verb_object starting with one of: list, get/ },
-  "tool name that is only a verb": { from: "- name: list_projects", to: "- name: fetch", path: "$.tools[3].name", line: "- name: fetch", message: /tool name "fetch" must be snake_case verb_object/ },
+  "tool name without a verb": { from: "- name: list_projects", to: "- name: projects_list", path: "$.tools[3].name", line: "- name: projects_list", message: /tool name "projects_list" must be snake_case and start with one of: list, get/ },
+  "tool name in camelCase": { from: "- name: list_projects", to: "- name: listProjects", path: "$.tools[3].name", line: "- name: listProjects", message: /tool name "listProjects" must be snake_case/ },
   "short tool description": { from: "description: List the projects of an organization. Use it to find a project's numeric id for list_issues.", to: "description: List projects.", path: "$.tools[3].description", line: "description: List projects.", message: /description is 14 characters; at least 40/ },
   "property without description": { from: "organization_slug: { type: string, description: The organization's slug. }\n      required: [organization_slug]\n", to: "organization_slug: { type: string }\n      required: [organization_slug]\n", path: "$.tools[3].input_schema.properties.organization_slug", line: "organization_slug: { type: string }", message: /property "organization_slug" has no description/ },
   "short property description": { from: "description: The new status of the issue.", to: "description: Status", path: "$.tools[2].input_schema.properties.status.description", line: "description: Status", message: /property "status"'s description "Status" is shorter than 8 characters/ },
@@ -143,6 +144,22 @@ describe("catalog lint rules", () => {
     expect(registrableDomain("sentry.io")).toBe("sentry.io");
     for (const v of ["list", "get", "search", "create", "update", "delete", "send", "refund", "transcribe", "upsert"]) expect(TOOL_VERBS).toContain(v);
     expect(new Set(TOOL_VERBS).size).toBe(TOOL_VERBS.length);
+  });
+});
+
+const SHARED_CATALOG = join(import.meta.dirname, "../../../shared/connectors/catalog.json");
+
+describe.skipIf(!existsSync(SHARED_CATALOG))("tool names the vendor catalog fixes", () => {
+  it("CATALOG_TOOL_NAMES is exactly the catalog's tool names that do not start with a listed verb", async () => {
+    const rows = JSON.parse(await readFile(SHARED_CATALOG, "utf8")) as { tools: { name: string }[] }[];
+    const off = [...new Set(rows.flatMap((r) => r.tools.map((t) => t.name)).filter((n) => !TOOL_VERBS.includes(n.split("_")[0] as string)))].sort();
+    expect([...CATALOG_TOOL_NAMES].sort()).toEqual(off);
+  });
+
+  it("a catalog name passes the name rule (and may be a read-only POST); a bare verb passes too", () => {
+    expect(lint(variant("- name: list_projects", "- name: graphql"))).toEqual([]);
+    expect(lint(variant("- name: list_projects", "- name: search"))).toEqual([]);
+    expect(READ_VERBS).toContain("search");
   });
 });
 
