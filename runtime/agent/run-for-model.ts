@@ -27,7 +27,8 @@ export type ModelToolResult =
 /** Runs `tool` (`<connector>/<tool>` or a webhook tool's name) with `args` for the context's end user. */
 export async function runForModel(env: Env, tool: string, args: unknown, ctx: RunContext): Promise<ModelToolResult> {
   const connector = tool.includes("/") ? tool.slice(0, tool.indexOf("/")) : null;
-  if (connector !== null && ctx.endUserId === undefined && connectorAuthOf(connector)?.mode !== "none" && connectorAuthOf(connector) !== null) {
+  const mode = connector === null ? null : (connectorAuthOf(connector)?.mode ?? null);
+  if (connector !== null && ctx.endUserId === undefined && mode !== null && mode !== "none") {
     return failed(tool, "no_end_user", `${tool} runs with an end user's ${connector} account, and this thread belongs to no end user; it cannot run here`);
   }
   try {
