@@ -53,7 +53,7 @@ describe("threads through the SDK", () => {
 
   it("throws a typed error when the turn cannot start, and erases the end user", async () => {
     const thread = await alice.createThread({ body: {} });
-    await expect(alice.createThreadMessage({ path: { id: thread.id }, body: { model: "mock/echo", max_tokens: 64, content: "hi", tools: [{ name: "x" }] } })).rejects.toMatchObject({
+    await expect(alice.createThreadMessage({ path: { id: thread.id }, body: { model: "mock/echo", max_tokens: 64, content: "hi", tools_mode: "explicit" } })).rejects.toMatchObject({
       status: 400,
     });
     const stream = alice.createThreadMessageStream({ path: { id: thread.id }, body: { model: "no-such/model", max_tokens: 64, content: "hi" } });
