@@ -3,7 +3,8 @@
 //     whole 105-vendor catalog (../shared/connectors/catalog.json) — and POST /v1/tools/search
 //     through the real Worker against GET /v1/tools (authentication and one D1 read) as baseline;
 // (2) the executor: callTool against a bare fetch of the same URL at the local mock vendor;
-// (3) the production bundle from `wrangler deploy --dry-run`: gzipped size and global-scope startup.
+// (3) the production bundle from `wrangler deploy --dry-run`: gzipped size and global-scope startup;
+// (4) search quality: recall@3 and MRR over fixtures/tool-intents.json, named and unnamed vendors.
 // Each figure prints with its target and ✓/✗; the run exits non-zero when one is missed.
 // Bounded to about three minutes. How each is measured: bench/tools.md.
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { writeResults } from "./lib/readme";
 import { benchBundle } from "./tools/bundle-size";
 import { benchExecutor } from "./tools/executor";
 import { intents } from "./tools/intents";
+import { loadIntents, QUALITY_TARGETS, searchQuality, type QualityReport } from "./tools/search-quality";
 import { asManifests, catalogVendors, searchIndexOf } from "./tools/synthetic-catalog";
 import { stats, type Stats } from "./wallet/stats";
 
@@ -130,11 +132,36 @@ async function main() {
   rows.push({ what: `global-scope startup: import of the bundle in a fresh isolate (${ISOLATES} isolates)`, s: start, verdict: check(start.p50, TARGETS.startupMs, "ms", "p50"), note: `a one-line module: p50 ${fmt(stats(b.tiny).p50)} ms; slowest isolate ${fmt(Math.max(...b.startup))} ms` });
   progress("bundle", `gzip ${kib(b.gzipBytes)}, startup p50 ${fmt(start.p50)} ms`);
 
-  const md = report(rows);
+  const quality = searchQuality(loadIntents());
+  const qualityOk = quality.named.recallAt3 >= QUALITY_TARGETS.namedRecallAt3 && quality.unnamed.recallAt3 >= QUALITY_TARGETS.unnamedRecallAt3;
+  progress("quality", `recall@3 named ${quality.named.recallAt3.toFixed(3)}, unnamed ${quality.unnamed.recallAt3.toFixed(3)} (${quality.named.n + quality.unnamed.n} intents)`);
+
+  const md = `${report(rows)}\n\n${qualityReport(quality)}`;
   console.log(`\n${md}`);
   const file = await writeResults(md, "tools");
   progress("done", `results written to ${file}`);
-  if (rows.some((r) => r.verdict && !r.verdict.ok)) process.exitCode = 1;
+  if (rows.some((r) => r.verdict && !r.verdict.ok) || !qualityOk) process.exitCode = 1;
+}
+
+/** Search quality over fixtures/tool-intents.json: the figures, their targets, and what missed. */
+function qualityReport(q: QualityReport): string {
+  const row = (what: string, f: QualityReport["named"], target: number) =>
+    `| ${what} | ${f.n} | ${f.recallAt3.toFixed(3)} | ${f.mrr.toFixed(3)} | recall@3 ≥ ${target} ${f.recallAt3 >= target ? "✓" : "✗"} |`;
+  const lines = [
+    "Search quality (fixtures/tool-intents.json, the catalog search over connectors/; a hit is any of an intent's expected tools):",
+    "",
+    "| intents | n | recall@3 | MRR | target |",
+    "|---|---:|---:|---:|---|",
+    row("vendor named (\"open a Linear ticket\")", q.named, QUALITY_TARGETS.namedRecallAt3),
+    row("vendor not named (\"send an SMS\")", q.unnamed, QUALITY_TARGETS.unnamedRecallAt3),
+    "",
+    `${q.skipped} intent(s) skipped (their connectors are not in connectors/)${q.stale.length ? `; stale expectations: ${q.stale.join(", ")}` : ""}.`,
+  ];
+  if (q.misses.length > 0) {
+    lines.push("", "Misses (not in the first three):", "");
+    for (const m of q.misses) lines.push(`- "${m.intent}": wanted ${m.expect.join(" or ")}; got ${m.got.join(", ") || "nothing"}`);
+  }
+  return lines.join("\n");
 }
 
 function report(rows: readonly Row[]): string {
