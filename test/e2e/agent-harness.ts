@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 import { parseSse, type SseEvent } from "../support/gateway-harness";
+import { hangupClientWorker } from "../support/hangup-client";
 import { startLocalWorker, type LocalWorker } from "../support/local-worker";
 import { startMockVendor, type MockVendor, type VendorReply } from "../support/mock-vendor";
 
@@ -28,7 +29,8 @@ export interface AgentWorld {
   dispose(): Promise<void>;
 }
 
-export async function startAgentWorld(bindings: Record<string, string> = {}): Promise<AgentWorld> {
+/** `hangupClient`: also run test/support/hangup-client.ts's Worker (the one local path on which a client's hang-up reaches Gatehouse's request signal). */
+export async function startAgentWorld(bindings: Record<string, string> = {}, opts: { hangupClient?: boolean } = {}): Promise<AgentWorld> {
   const [linear, hooks] = await Promise.all([startMockVendor(), startSigningReceiver()]);
   const worker = await startLocalWorker({
     bindings: {
@@ -36,6 +38,7 @@ export async function startAgentWorld(bindings: Record<string, string> = {}): Pr
       CONNECTOR_LINEAR_URL: linear.url,
       ...bindings,
     },
+    ...(opts.hangupClient ? { workers: [hangupClientWorker()] } : {}),
   });
   linear.script("/graphql", LINEAR_OK);
   return {
