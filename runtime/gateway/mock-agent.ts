@@ -12,7 +12,9 @@
 //   user text right after that relay   → the call that got the URL, again ("I connected it")
 //   a vendor 5xx failure               → the same call once more, then a text reply with the error
 //   any other failure                  → a text reply quoting the error
-//   a success                          → a text reply quoting the result
+//   a success                          → a text reply quoting the result; with "repeat=N" in the
+//                                         user's text, the same call again until it was made N
+//                                         times (at most 50: a turn of many rounds, for bench:agent)
 //   user text naming an offered tool   → calls it directly (`linear/create_issue`, its wire form
 //                                         `linear__create_issue`, or a plain name such as a client
 //                                         tool's), args as above, even beside the meta-tools
@@ -139,6 +141,10 @@ function afterResults(messages: readonly Message[], task: string): Move {
       return { kind: "call", name: call.function.name, input: parseObject(call.function.arguments) ?? {} };
     }
     return { kind: "text", text: `The tool failed: ${failure.message}` };
+  }
+  const repeat = Math.min(50, Number(/\brepeat=(\d+)\b/.exec(task)?.[1] ?? 1));
+  if (call && sameCallsSinceTask(messages, call.function.name, call.function.arguments) < repeat) {
+    return { kind: "call", name: call.function.name, input: parseObject(call.function.arguments) ?? {} };
   }
   return { kind: "text", text: `Done. ${displayName(name)} returned: ${compact(result.value, resultText)}` };
 }

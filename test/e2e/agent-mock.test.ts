@@ -236,6 +236,17 @@ describe.each(MODES)("mock/agent in the %s shape, stream=%s", (shape, stream) =>
     expect((await ask(shape, stream, relay, tools)).calls[0]).toMatchObject({ name: "linear__search_issues", input: { term: "login" } });
   });
 
+  it('"repeat=N" makes the same successful call N times, then answers', async () => {
+    const tools: ToolDef[] = [{ name: "ping", description: "Ping.", input_schema: { type: "object", properties: {} } }];
+    let messages: Msg[] = [{ role: "user", content: 'ping {"n":1} repeat=3' }];
+    for (let i = 0; i < 3; i++) {
+      const r = await ask(shape, stream, messages, tools);
+      expect(r.calls).toEqual([{ id: `call_agent_${i}_0`, name: "ping", input: { n: 1 } }]);
+      messages = extend(messages, r, [{ pong: i }]);
+    }
+    expect((await ask(shape, stream, messages, tools)).text).toBe('Done. ping returned: {"pong":2}');
+  });
+
   it("calls a tool the text names even beside the meta-tools (a client tool in dynamic mode)", async () => {
     const tools: ToolDef[] = [...META, { name: "get_weather", description: "Weather.", input_schema: { type: "object", properties: {} } }];
     const r = await ask(shape, stream, [{ role: "user", content: 'get_weather {"city":"Oslo"}' }], tools);
