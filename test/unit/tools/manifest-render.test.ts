@@ -85,7 +85,7 @@ describe.each(rows)("$name with $variant", ({ name, variant, manifest, tool }) =
     expect(url.pathname.split("/").length).toBe(base.pathname.replace(/\/$/, "").split("/").length + tool.request.path.split("/").length - 1);
   });
 
-  it("sends every argument it was given, in the path, the query or the body", async () => {
+  it("sends every argument it was given, in the path, the query, a header or the body", async () => {
     const request = await build();
     const sent = sentValues(request);
     for (const [arg, value] of Object.entries(input)) {
@@ -149,12 +149,14 @@ describe.each(rows)("$name with $variant", ({ name, variant, manifest, tool }) =
   });
 });
 
-/** Every scalar a request carries: decoded path segments (also without a .json-like suffix), query values (and their comma-separated parts), body leaves. */
+/** Every scalar a request carries: decoded path segments (also without a .json-like suffix), query values (and their comma-separated parts), header values, body leaves. */
 function sentValues(request: BuiltRequest): string[] {
   const out = new URL(request.url).pathname.split("/").map(safeDecode);
   // A value followed by a fixed suffix in its segment (Twilio's /Messages/{{input.MessageSid}}.json).
   out.push(...out.flatMap((segment) => (/\.[a-z]+$/.test(segment) ? [segment.replace(/\.[a-z]+$/, "")] : [])));
   for (const v of Object.values(request.query ?? {})) out.push(v, ...v.split(","));
+  // A tool's own header templates (Contentful's X-Contentful-Version: {{input.version}}).
+  out.push(...Object.values(request.headers ?? {}));
   const body = request.body ?? "";
   const type = Object.entries(request.headers ?? {}).find(([h]) => h.toLowerCase() === "content-type")?.[1] ?? "";
   if (body && type.includes("json")) out.push(...leaves(JSON.parse(body)));
