@@ -93,7 +93,8 @@ describe.skipIf(!chromiumPath)("the agent loop end to end, the connect step in C
     expect(rows.map((r: Record<string, unknown>) => r.status)).toEqual(["connected"]);
     for (const [column, value] of Object.entries(rows[0]!)) expect(String(value), `connections.${column}`).not.toContain(LINEAR_KEY);
 
-    // 8. "I connected it": the same call again, now with the key, and the answer.
+    // 8. "I connected it": the same call again, now with the key, and the answer. The model finds the
+    // call to repeat only in the previous turn's stored messages, so this also shows step 1 (context).
     const t2 = await api.streamTurn(threadId, { content: "I connected it." });
     expect(t2.status, t2.raw).toBe(200);
     expect(t2.data<{ name: string; ok: boolean }>("qlaud.tool_dispatch_done").map((e) => [e.name, e.ok])).toEqual([["qlaud_multi_execute", true]]);
@@ -143,6 +144,16 @@ describe.skipIf(!chromiumPath)("the agent loop end to end, the connect step in C
     const stored = await api.messages(threadId);
     expect(toolUses(stored[1]!.content)[0]).toMatchObject({ name: "linear__create_issue", input: { teamId: "T9", title: "Explicit tool" } });
     expectContinuable(stored);
+  });
+
+  it("tenant mode: the end user's connected connector's tools listed directly (wire names); the named one runs", async () => {
+    const threadId = await api.createThread("ada");
+    const before = world.linear.requests.length;
+    const { body } = await api.turn(threadId, { content: 'File it with linear/create_issue {"teamId":"T3","title":"Tenant mode"}', tools_mode: "tenant" });
+    expect(body).toMatchObject({ iterations: 2, stop_reason: "end_turn" });
+    expect(textOf(body.content)).toContain("ENG-42");
+    expect(JSON.parse(world.linear.requests.slice(before).at(-1)!.body)).toMatchObject({ variables: { input: { teamId: "T3", title: "Tenant mode" } } });
+    expect(toolUses((await api.messages(threadId))[1]!.content)[0]).toMatchObject({ name: "linear__create_issue" });
   });
 
   it("a client tool round trip: the turn stops with tool_use, the app's tool_result continues it", async () => {
