@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { terms } from "../templates/search-terms";
+import { isPair, stem, SYNONYMS, terms, words } from "../templates/search-terms";
 import type { ManifestView, ToolView } from "../validate/manifest-view";
 import { jsonRows, lookupRows } from "./compact-literal";
 import { tsHeader } from "./header";
@@ -17,6 +17,7 @@ import { LOOKUP_TABLE_IMPORT } from "./shared";
 const FIELDS = {
   vendor: { weight: 3, b: 0 },
   tool: { weight: 3, b: 0 },
+  verb: { weight: 2, b: 0 },
   description: { weight: 1.5, b: 0.75 },
   categories: { weight: 1, b: 0 },
   vendor_description: { weight: 0.75, b: 0.75 },
@@ -35,6 +36,37 @@ interface Doc {
   fields: Record<Field, string[]>;
 }
 
+/** Stemmed one-word synonyms of each word (from SYNONYMS), for the verbs of tool names. */
+const ONE_WORD_MATES: ReadonlyMap<string, readonly string[]> = (() => {
+  const out = new Map<string, string[]>();
+  for (const group of SYNONYMS) {
+    const singles = group.filter((m) => !m.includes(" ") && !m.includes("-")).map((m) => stem(words(m)[0] ?? m));
+    for (const w of singles) out.set(w, [...new Set(singles.filter((x) => x !== w))]);
+  }
+  return out;
+})();
+
+/**
+ * The other words for a tool's verb (create_meeting → new, add, open, schedul, book), so an intent
+ * that says the action another way ("schedule a meeting") meets the tool whose name states it,
+ * a little below the name's own words.
+ */
+function verbMates(toolName: string): string[] {
+  const verb = stem(toolName.split("_")[0] ?? "");
+  return [...new Set([...(ONE_WORD_MATES.get(verb) ?? []), ...(LIST_MATES.get(verb) ?? [])])];
+}
+
+/**
+ * Listing answers a "find" or "show me" as well as a search does; kept out of SYNONYMS (query
+ * side), where "list" would pull every list tool towards every search.
+ */
+const LIST_MATES: ReadonlyMap<string, readonly string[]> = new Map([["list", ["find", "search", "show", "lookup"].map(stem)]]);
+
+/** The single-word terms of a text (no word pairs). */
+function single(text: string): string[] {
+  return terms(text).filter((t) => !isPair(t));
+}
+
 /** A vendor's words for itself: its id ("help-scout") and its name without a parenthesis. */
 function vendorNames(m: ManifestView): string[][] {
   const id = terms(m.id.replace(/-/g, " "));
@@ -50,11 +82,13 @@ function docsOf(manifests: readonly ManifestView[]): Doc[] {
       tool,
       fields: {
         vendor: [...new Set([...terms(m.id.replace(/-/g, " ")), ...terms(m.name)])],
+        // Only names keep their word pairs (create_invoice, help_scout): a pair in free text says little.
         tool: terms(tool.name),
-        description: terms(tool.description),
-        categories: terms(m.categories.join(" ")),
-        vendor_description: terms(m.description),
-        inputs: terms(Object.keys(tool.input_schema.properties ?? {}).join(" ")),
+        verb: verbMates(tool.name),
+        description: single(tool.description),
+        categories: single(m.categories.join(" ")),
+        vendor_description: single(m.description),
+        inputs: single(Object.keys(tool.input_schema.properties ?? {}).join(" ")),
       },
     })),
   );
