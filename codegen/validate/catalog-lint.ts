@@ -46,6 +46,21 @@ export const MIN_TOOL_DESCRIPTION = 40;
 export const MIN_PROPERTY_DESCRIPTION = 8;
 export const MAX_RESPONSE_CHARS = 50_000;
 
+/**
+ * Vendors whose API is served from another domain than their own site (where the reference
+ * lives): API registrable domain → the docs domains that count as the same vendor.
+ */
+export const API_DOMAIN_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  "bitbucket.org": ["atlassian.com"],
+  "brexapis.com": ["brex.com"],
+  "harvestapp.com": ["getharvest.com"],
+  "helpscout.net": ["helpscout.com"],
+  "hubapi.com": ["hubspot.com"],
+  "intercom.io": ["intercom.com"],
+  "segmentapis.com": ["segment.com"],
+  "anthropic.com": ["claude.com"],
+};
+
 /** `api.github.com` → `github.com` (the last two labels, as the catalog design defines it). */
 export function registrableDomain(host: string): string {
   return host.toLowerCase().split(".").slice(-2).join(".");
@@ -96,8 +111,10 @@ function checkDocsUrl(m: ManifestView, report: Report) {
   const base = m.http?.base_url;
   const baseHost = base === undefined ? null : fixedHost(base);
   if (!baseHost) return; // templated host (a tenant subdomain): nothing fixed to compare with
-  if (registrableDomain(docsHost) !== registrableDomain(baseHost)) {
-    report(["docs_url"], `docs_url's domain ${registrableDomain(docsHost)} differs from the base URL's ${registrableDomain(baseHost)}`, `link the reference on ${registrableDomain(baseHost)} (the vendor's own site), or fix the base URL`);
+  const [docsDomain, apiDomain] = [registrableDomain(docsHost), registrableDomain(baseHost)];
+  if (docsDomain !== apiDomain && !(API_DOMAIN_ALIASES[apiDomain] ?? []).includes(docsDomain)) {
+    const also = API_DOMAIN_ALIASES[apiDomain] ? ` (or ${API_DOMAIN_ALIASES[apiDomain]?.join(", ")})` : "";
+    report(["docs_url"], `docs_url's domain ${docsDomain} differs from the base URL's ${apiDomain}${also}`, `link the reference on ${apiDomain} (the vendor's own site), or fix the base URL; if the vendor's API and docs really live on two domains, add the pair to API_DOMAIN_ALIASES in codegen/validate/catalog-lint.ts`);
   }
 }
 

@@ -138,6 +138,12 @@ describe("catalog lint rules", () => {
     expect(lint(mcp)).toEqual([]);
   });
 
+  it("an API on another domain than the vendor's site passes only with its listed docs domain", () => {
+    const hub = variant("base_url: https://sentry.io/api/0", "base_url: https://api.hubapi.com");
+    expect(lint(hub.replace("docs_url: https://docs.sentry.io/api/", "docs_url: https://developers.hubspot.com/docs/api"))).toEqual([]);
+    expect(lint(hub).map((d) => d.message)).toEqual([expect.stringMatching(/docs_url's domain sentry\.io differs from the base URL's hubapi\.com \(or hubspot\.com\)/)]);
+  });
+
   it("registrableDomain keeps the last two labels; the verb list has the names the design lists", () => {
     expect(registrableDomain("api.github.com")).toBe("github.com");
     expect(registrableDomain("Docs.GitHub.com")).toBe("github.com");
