@@ -17,7 +17,8 @@ import { LOOKUP_TABLE_IMPORT } from "./shared";
 const FIELDS = {
   vendor: { weight: 3, b: 0 },
   tool: { weight: 3, b: 0 },
-  verb: { weight: 2, b: 0 },
+  verb: { weight: 1.5, b: 0 },
+  pairs: { weight: 1, b: 0 },
   description: { weight: 1.5, b: 0.75 },
   categories: { weight: 1, b: 0 },
   vendor_description: { weight: 0.75, b: 0.75 },
@@ -57,10 +58,14 @@ function verbMates(toolName: string): string[] {
 }
 
 /**
- * Listing answers a "find" or "show me" as well as a search does; kept out of SYNONYMS (query
- * side), where "list" would pull every list tool towards every search.
+ * Verbs an intent uses for a tool's verb that are kept out of SYNONYMS (the query side), where
+ * they would pull too much: listing answers a "find" or "show me"; texting, emailing or
+ * messaging someone is sending.
  */
-const LIST_MATES: ReadonlyMap<string, readonly string[]> = new Map([["list", ["find", "search", "show", "lookup"].map(stem)]]);
+const LIST_MATES: ReadonlyMap<string, readonly string[]> = new Map([
+  ["list", ["find", "search", "show", "lookup"].map(stem)],
+  ["send", ["text", "email", "message", "dm"].map(stem)],
+]);
 
 /** The single-word terms of a text (no word pairs). */
 function single(text: string): string[] {
@@ -83,7 +88,8 @@ function docsOf(manifests: readonly ManifestView[]): Doc[] {
       fields: {
         vendor: [...new Set([...terms(m.id.replace(/-/g, " ")), ...terms(m.name)])],
         // Only names keep their word pairs (create_invoice, help_scout): a pair in free text says little.
-        tool: terms(tool.name),
+        tool: single(tool.name),
+        pairs: terms(tool.name).filter(isPair),
         verb: verbMates(tool.name),
         description: single(tool.description),
         categories: single(m.categories.join(" ")),
@@ -107,8 +113,15 @@ function scoreTerms(docs: readonly Doc[]): Map<string, [tool: number, score: num
     }
     return acc;
   });
+  // Document frequency from the tools' own words: a verb's other words (the verb field) are added
+  // to every tool with that verb, and counting them would make "place" as common as "create".
   const df = new Map<string, number>();
-  for (const acc of tf) for (const t of acc.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  const own = new Map<string, number>();
+  docs.forEach((d, i) => {
+    for (const t of tf[i]?.keys() ?? []) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const t of new Set(names.filter((f) => f !== "verb").flatMap((f) => d.fields[f]))) own.set(t, (own.get(t) ?? 0) + 1);
+  });
+  for (const [t, n] of own) df.set(t, n);
   const out = new Map<string, [number, number][]>();
   for (const t of [...df.keys()].sort()) {
     const n = df.get(t) ?? 0;

@@ -106,8 +106,10 @@ export const SYNONYMS: readonly (readonly string[])[] = [
   ["file", "document", "doc", "attachment"],
   ["alert", "monitor", "alarm"],
   ["task", "todo", "card"],
-  ["call", "phone", "dial"],
+  ["call", "dial", "ring"],
   ["channel", "room"],
   ["site", "website"],
+  ["check", "verify", "validate"],
+  ["candidate", "applicant"],
   ["metric", "timeseries", "stat"],
 ];
