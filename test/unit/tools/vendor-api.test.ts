@@ -7,7 +7,7 @@
 // Vendors without an extract are skipped (their manifests cite reference pages per tool).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { isMap, isSeq, parse, parseDocument } from "yaml";
 import type { ConnectorManifest, ConnectorTool } from "../../../generated/schemas/types";
 
 const ROOT = new URL("../../../", import.meta.url);
@@ -199,6 +199,47 @@ describe("vendor API extracts (fixtures/vendor-api/<id>.json)", () => {
       });
     });
   }
+});
+
+// Vendors without an OpenAPI extract name the reference page of each tool instead.
+const REF = /#\s*ref:\s*https:\/\/\S+/;
+const CONNECTORS = new URL("connectors/", ROOT);
+const withoutExtract = readdirSync(CONNECTORS)
+  .filter((f) => f.endsWith(".yaml") && !files.includes(f.replace(/\.yaml$/, ".json")))
+  .sort();
+
+/** For each tool of a manifest's text: its name and whether a `# ref: https://…` comment sits on it (just above or inside). */
+export function toolRefs(text: string): { name: string; cited: boolean }[] {
+  const doc = parseDocument(text);
+  const tools = isMap(doc.contents) ? doc.contents.get("tools", true) : undefined;
+  if (!isSeq(tools)) return [];
+  // A comment above the first tool belongs to the list, before its range: start at the key.
+  let from = Math.max(0, text.search(/^tools:/m));
+  return tools.items.map((item) => {
+    const end = item.range?.[1] ?? from;
+    // The text from the previous tool's end to this one's end: the comment above it and its body.
+    const span = text.slice(from, end);
+    from = end;
+    const name = isMap(item) ? String(item.get("name")) : "?";
+    return { name, cited: REF.test(span) };
+  });
+}
+
+describe("manifests without an extract cite a reference page per tool (# ref: https://…)", () => {
+  for (const file of withoutExtract) {
+    const text = readFileSync(new URL(file, CONNECTORS), "utf8");
+    const m = parse(text) as ConnectorManifest;
+    if (m.auth.mode === "mcp") continue;
+    it(file, () => {
+      const missing = toolRefs(text).filter((t) => !t.cited).map((t) => t.name);
+      expect(missing, `connectors/${file}: tools without a # ref: comment (or add fixtures/vendor-api/${file.replace(/\.yaml$/, ".json")})`).toEqual([]);
+    });
+  }
+
+  it("toolRefs sees a comment above a tool or inside it, and not a neighbour's", () => {
+    const text = ["tools:", "  # ref: https://x.example/a", "  - name: a", "    description: d", "  - name: b", "    # ref: https://x.example/b", "    description: d", "  - name: c", "    description: d", ""].join("\n");
+    expect(toolRefs(text)).toEqual([{ name: "a", cited: true }, { name: "b", cited: true }, { name: "c", cited: false }]);
+  });
 });
 
 // The matcher itself, on a small made-up vendor, so a lenient matcher cannot pass the real ones.
