@@ -8,6 +8,7 @@ import type { Diagnostic } from "../diagnostics";
 import { jsonPathOf } from "../diagnostics";
 import type { YamlSource } from "../load/yaml-source";
 import type { ManifestView, ToolView } from "./manifest-view";
+import { stringsIn } from "./templates";
 
 /**
  * true: lint findings fail `npm run gen` like any other manifest problem.
@@ -85,6 +86,7 @@ export function lintCatalogManifest(src: YamlSource, m: ManifestView): Diagnosti
   };
 
   checkDocsUrl(m, report);
+  checkLiteralSecrets(m, report);
 
   const isMcp = m.auth.mode === "mcp";
   if (!isMcp && m.tools.length < MIN_TOOLS) {
@@ -95,6 +97,38 @@ export function lintCatalogManifest(src: YamlSource, m: ManifestView): Diagnosti
 }
 
 type Report = (at: At, message: string, hint: string) => void;
+
+/**
+ * Shapes of real credentials (Stripe, GitHub, Slack, AWS, OpenAI/Anthropic-style keys, JWTs):
+ * one pasted into a request template, a header or a schema example would ship to every user.
+ */
+const SECRET_SHAPES: readonly RegExp[] = [
+  /\b[rs]k_(live|test)_[A-Za-z0-9]{10,}/,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/,
+  /\bgithub_pat_[A-Za-z0-9_]{20,}/,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/,
+  /\bAKIA[0-9A-Z]{16}\b/,
+  /\bsk-(ant-|proj-)?[A-Za-z0-9_-]{20,}/,
+  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/,
+];
+
+function checkLiteralSecrets(m: ManifestView, report: Report) {
+  const places: [unknown, At][] = [
+    [m.http, ["http"]],
+    [m.verify, ["verify"]],
+    ...m.tools.flatMap((t, i): [unknown, At][] => [
+      [t.request, ["tools", i, "request"]],
+      [t.input_schema, ["tools", i, "input_schema"]],
+    ]),
+  ];
+  for (const [value, at] of places) {
+    for (const s of stringsIn(value, at)) {
+      if (SECRET_SHAPES.some((re) => re.test(s.text))) {
+        report(s.at, "this looks like a real credential; a manifest ships to every user", "remove it: credentials come from auth.fields through auth.inject, and examples use obvious fakes (sk_test_…)");
+      }
+    }
+  }
+}
 
 function checkDocsUrl(m: ManifestView, report: Report) {
   const docs = m.docs_url;
