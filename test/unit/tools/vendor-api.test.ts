@@ -216,7 +216,7 @@ export function toolRefs(text: string): { name: string; cited: boolean }[] {
   // A comment above the first tool belongs to the list, before its range: start at the key.
   let from = Math.max(0, text.search(/^tools:/m));
   return tools.items.map((item) => {
-    const end = item.range?.[1] ?? from;
+    const end = (item as { range?: [number, number, number] }).range?.[1] ?? from;
     // The text from the previous tool's end to this one's end: the comment above it and its body.
     const span = text.slice(from, end);
     from = end;
