@@ -48,13 +48,23 @@ const ONE_WORD_MATES: ReadonlyMap<string, readonly string[]> = (() => {
 })();
 
 /**
- * The other words for a tool's verb (create_meeting → new, add, open, schedul, book), so an intent
+ * A tool's verb and its other words (create_meeting → creat, new, add, open, schedul, book), so an intent
  * that says the action another way ("schedule a meeting") meets the tool whose name states it,
  * a little below the name's own words.
  */
 function verbMates(toolName: string): string[] {
   const verb = stem(toolName.split("_")[0] ?? "");
-  return [...new Set([...(ONE_WORD_MATES.get(verb) ?? []), ...(LIST_MATES.get(verb) ?? [])])];
+  return [...new Set([verb, ...(ONE_WORD_MATES.get(verb) ?? []), ...(LIST_MATES.get(verb) ?? [])])];
+}
+
+/**
+ * A tool name's words after its verb (create_invoice → invoic): what the tool acts on, which tells
+ * tools apart far better than the verb ("get … stats" should find query_stats before get_site).
+ * The verb itself goes to the verb field, with its other words.
+ */
+function objectWords(toolName: string): string[] {
+  const words = single(toolName);
+  return words.length < 2 ? words : words.slice(1);
 }
 
 /**
@@ -88,7 +98,7 @@ function docsOf(manifests: readonly ManifestView[]): Doc[] {
       fields: {
         vendor: [...new Set([...terms(m.id.replace(/-/g, " ")), ...terms(m.name)])],
         // Only names keep their word pairs (create_invoice, help_scout): a pair in free text says little.
-        tool: single(tool.name),
+        tool: objectWords(tool.name),
         pairs: terms(tool.name).filter(isPair),
         verb: verbMates(tool.name),
         description: single(tool.description),
