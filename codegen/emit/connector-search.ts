@@ -96,7 +96,7 @@ function docsOf(manifests: readonly ManifestView[]): Doc[] {
       connector: m.id,
       tool,
       fields: {
-        vendor: [...new Set([...terms(m.id.replace(/-/g, " ")), ...terms(m.name)])],
+        vendor: [...new Set([...terms(m.id.replace(/-/g, " ")), ...terms(m.name.replace(/\(.*?\)/g, " "))])],
         // Only names keep their word pairs (create_invoice, help_scout): a pair in free text says little.
         tool: objectWords(tool.name),
         pairs: terms(tool.name).filter(isPair),
