@@ -125,7 +125,8 @@ describe("ranking over the manifests in connectors/", () => {
     // The name alone lists every tool of that vendor and nothing else first.
     for (const m of Object.values(manifests)) {
       if (m.auth.mode === "mcp" || m.tools.length === 0) continue;
-      const got = searchCatalog(m.name, { limit: m.tools.length }).map((h) => h.tool);
+      // As people name it: "Xero", not the manifest's "(custom connection)" qualifier.
+      const got = searchCatalog(m.name.replace(/\(.*?\)/g, "").trim(), { limit: m.tools.length }).map((h) => h.tool);
       expect(got.every((t) => t.startsWith(`${m.id}/`)), `${m.name} → ${got.join(", ")}`).toBe(true);
       expect(got).toHaveLength(m.tools.length);
     }
