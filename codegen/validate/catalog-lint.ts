@@ -14,7 +14,7 @@ import { stringsIn } from "./templates";
  * true: lint findings fail `npm run gen` like any other manifest problem.
  * false: they are printed as warnings and gen still writes (while the catalog is being written).
  */
-export const STRICT_CATALOG_LINT = false;
+export const STRICT_CATALOG_LINT = true;
 
 /** The verbs a tool name may start with (`create_issue`, `search_contacts`). */
 export const TOOL_VERBS: readonly string[] = [

@@ -94,7 +94,8 @@ describe("generated/connectors/ size", () => {
     const manifests = catalogManifests();
     expect(manifests.size).toBe(105);
     for (const [f, text] of manifests) await writeFile(join(root, "connectors", f), text);
-    const files = await generate(root);
+    // Synthesized from the catalog's three tools each: a size check, not catalog quality (lint off).
+    const files = await generate(root, () => {}, { strictCatalogLint: false });
     const count = connectorLines(files);
     // 315 tools + 105 connectors: per tool its input type, a compiled entry (~9 lines) and a
     // catalog line; per connector a module head, a validators module and its .d.ts; code once.
