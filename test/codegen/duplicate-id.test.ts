@@ -1,6 +1,6 @@
 // Two files declaring the same connector id (e.g. linear.yaml and linear.yml) fail gen
 // with a positioned diagnostic instead of a raw ajv error.
-import { copyFile } from "node:fs/promises";
+import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CodegenError } from "../../codegen/diagnostics";
@@ -19,6 +19,8 @@ it("names both files when a connector id is defined twice", async () => {
   expect(err).toBeInstanceOf(CodegenError);
   const diags = (err as CodegenError).diagnostics;
   expect(diags).toHaveLength(1);
-  expect(diags[0]).toMatchObject({ file: "connectors/linear.yml", line: 2, jsonPath: "$.id" });
+  // The line of `id:` in the copy (comments may sit above it).
+  const idLine = (await readFile(join(root, "connectors/linear.yml"), "utf8")).split("\n").findIndex((l) => l.startsWith("id:")) + 1;
+  expect(diags[0]).toMatchObject({ file: "connectors/linear.yml", line: idLine, jsonPath: "$.id" });
   expect(diags[0]?.message).toBe('connector id "linear" is also defined in connectors/linear.yaml');
 }, 60_000);

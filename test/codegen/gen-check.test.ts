@@ -60,8 +60,8 @@ describe("gen --check", () => {
 
   // Each later case lists exactly its own stale files, which also shows the previous gen fixed everything.
   it("an edited connector manifest makes the connector catalog and its search index stale", { timeout: 120_000 }, async () => {
-    const from = "description: Search, create and comment on Linear issues";
-    const to = "description: Find, create and comment on Linear issues";
+    const from = "description: Search, read, create and update Linear issues";
+    const to = "description: Find, read, create and update Linear issues";
     await edit("connectors/linear.yaml", from, to);
     await expectStale(["generated/connectors/catalog.ts", "generated/connectors/search-index.ts"]);
     await edit("connectors/linear.yaml", to, from); // undo instead of regenerating: saves a run
