@@ -6,6 +6,10 @@ import * as v from "./datadog.validators.js";
 
 /** Input of datadog/search_logs. */ export type SearchLogsInput = { query: string; from: string; to: string; limit?: number };
 /** Input of datadog/list_monitors. */ export type ListMonitorsInput = { name?: string; tags?: string[]; monitor_tags?: string[] };
+/** Input of datadog/get_monitor. */ export type GetMonitorInput = { monitor_id: number; group_states?: string };
+/** Input of datadog/create_monitor. */ export type CreateMonitorInput = { name: string; type: "metric alert" | "query alert" | "log alert" | "service check" | "event-v2 alert" | "process alert" | "composite"; query: string; message?: string; tags?: string[]; priority?: number };
+/** Input of datadog/update_monitor. */ export type UpdateMonitorInput = { monitor_id: number; name?: string; query?: string; message?: string; tags?: string[]; priority?: number };
+/** Input of datadog/post_event. */ export type PostEventInput = { title: string; text: string; alert_type?: "info" | "success" | "warning" | "error"; tags?: string[]; host?: string };
 /** Input of datadog/query_metrics. */ export type QueryMetricsInput = { from: number; to: number; query: string };
 
 /** Headers sent on every request (http.headers). */
@@ -19,19 +23,43 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/api/v1/validate", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "search_logs": {
-      name: "datadog/search_logs", description: "Search log events in a time range with Datadog's log query syntax (e.g. service:web status:error \"timeout\"). Returns the matching events' attributes, newest first.", annotations: {"read_only":true,"destructive":false}, select: "data[].attributes", max_chars: 20000,
+      name: "datadog/search_logs", description: "Search log events in a time range with Datadog's log query syntax (e.g. service:web status:error \"timeout\"). Returns the matching events' attributes, newest first.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data[].attributes", max_chars: 20000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","description":"Log search query, e.g. service:checkout status:error. Use * for every log."},"from":{"type":"string","minLength":1,"description":"Start of the range: date math such as now-15m or now-1d, an ISO 8601 time, or Unix milliseconds."},"to":{"type":"string","minLength":1,"description":"End of the range, in the same forms as from, e.g. now."},"limit":{"type":"integer","minimum":1,"maximum":1000,"description":"Maximum number of events (default 10)."}},"required":["query","from","to"],"additionalProperties":false},
       validate: v.tool_datadog__search_logs,
       build: (i: SearchLogsInput, c: Config, base: string) => request("POST", base, "/api/v2/logs/events/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["filter", fields([["query", arg(i, "query")], ["from", arg(i, "from")], ["to", arg(i, "to")]])], ["page", fields([["limit", arg(i, "limit")]])]]), encoding: "json" }),
     } satisfies CompiledTool<SearchLogsInput>,
     "list_monitors": {
-      name: "datadog/list_monitors", description: "List monitors with their status (overall_state), optionally filtered by name or tags.", annotations: {"read_only":true,"destructive":false}, select: null, max_chars: 20000,
+      name: "datadog/list_monitors", description: "List monitors (alerts) with their status (overall_state: OK, Alert, Warn, No Data), optionally filtered by name or tags. Returns id, name, type, query and state of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
       input_schema: {"type":"object","properties":{"name":{"type":"string","description":"Only monitors whose name contains this text."},"tags":{"type":"array","items":{"type":"string"},"description":"Scope tags the monitors must have, e.g. [\"host:web01\", \"env:prod\"]."},"monitor_tags":{"type":"array","items":{"type":"string"},"description":"Monitor tags the monitors must have, e.g. [\"service:checkout\", \"team:payments\"]."}},"additionalProperties":false},
       validate: v.tool_datadog__list_monitors,
       build: (i: ListMonitorsInput, c: Config, base: string) => request("GET", base, "/api/v1/monitor", query([["name", arg(i, "name"), "name"], ["tags", arg(i, "tags"), "tags"], ["monitor_tags", arg(i, "monitor_tags"), "monitor_tags"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListMonitorsInput>,
+    "get_monitor": {
+      name: "datadog/get_monitor", description: "Read one monitor by id: name, type, query, message, thresholds, tags and its current state per group.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 12000,
+      input_schema: {"type":"object","properties":{"monitor_id":{"type":"integer","minimum":1,"description":"Monitor id (a number), from list_monitors."},"group_states":{"type":"string","minLength":1,"description":"Comma-separated group states to include, e.g. alert,warn or all."}},"required":["monitor_id"],"additionalProperties":false},
+      validate: v.tool_datadog__get_monitor,
+      build: (i: GetMonitorInput, c: Config, base: string) => request("GET", base, "/api/v1/monitor/" + seg(arg(i, "monitor_id"), "monitor_id"), query([["group_states", arg(i, "group_states"), "group_states"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GetMonitorInput>,
+    "create_monitor": {
+      name: "datadog/create_monitor", description: "Create a monitor (alert) on a metric, log or other query, with a notification message (mention @slack-channel or @user@example.com). Returns the monitor with its id.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 8000,
+      input_schema: {"type":"object","properties":{"name":{"type":"string","minLength":1,"description":"Monitor name, e.g. High CPU on web hosts."},"type":{"type":"string","enum":["metric alert","query alert","log alert","service check","event-v2 alert","process alert","composite"],"description":"Monitor type; metric alert for metric queries."},"query":{"type":"string","minLength":1,"description":"Monitor query with threshold, e.g. avg(last_5m):avg:system.cpu.user{env:prod} > 90."},"message":{"type":"string","description":"Notification text; @-mentions choose who is notified."},"tags":{"type":"array","items":{"type":"string","description":"A tag, key:value."},"description":"Tags for the monitor, e.g. [\"team:payments\"]."},"priority":{"type":"integer","minimum":1,"maximum":5,"description":"Priority from 1 (highest) to 5."}},"required":["name","type","query"],"additionalProperties":false},
+      validate: v.tool_datadog__create_monitor,
+      build: (i: CreateMonitorInput, c: Config, base: string) => request("POST", base, "/api/v1/monitor", query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")], ["type", arg(i, "type")], ["query", arg(i, "query")], ["message", arg(i, "message")], ["tags", arg(i, "tags")], ["priority", arg(i, "priority")]]), encoding: "json" }),
+    } satisfies CompiledTool<CreateMonitorInput>,
+    "update_monitor": {
+      name: "datadog/update_monitor", description: "Change a monitor's name, query, message, tags or priority. Only the fields you give change. Returns the updated monitor.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 8000,
+      input_schema: {"type":"object","properties":{"monitor_id":{"type":"integer","minimum":1,"description":"Monitor id (a number), from list_monitors."},"name":{"type":"string","minLength":1,"description":"New monitor name."},"query":{"type":"string","minLength":1,"description":"New monitor query with threshold."},"message":{"type":"string","description":"New notification text."},"tags":{"type":"array","items":{"type":"string","description":"A tag, key:value."},"description":"Replaces the monitor's tags."},"priority":{"type":"integer","minimum":1,"maximum":5,"description":"Priority from 1 (highest) to 5."}},"required":["monitor_id"],"additionalProperties":false},
+      validate: v.tool_datadog__update_monitor,
+      build: (i: UpdateMonitorInput, c: Config, base: string) => request("PUT", base, "/api/v1/monitor/" + seg(arg(i, "monitor_id"), "monitor_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")], ["query", arg(i, "query")], ["message", arg(i, "message")], ["tags", arg(i, "tags")], ["priority", arg(i, "priority")]]), encoding: "json" }),
+    } satisfies CompiledTool<UpdateMonitorInput>,
+    "post_event": {
+      name: "datadog/post_event", description: "Post an event to the Datadog event stream (a deploy, an incident note, a config change) so it shows on dashboards and can trigger monitors. Returns the event with its id and url.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: "event", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"title":{"type":"string","minLength":1,"maxLength":100,"description":"Event title, e.g. Deployed checkout v2.3."},"text":{"type":"string","minLength":1,"maxLength":4000,"description":"Event body; Markdown if it starts with %%% and ends with %%%."},"alert_type":{"type":"string","enum":["info","success","warning","error"],"default":"info","description":"Severity shown on the event."},"tags":{"type":"array","items":{"type":"string","description":"A tag, key:value."},"description":"Tags, e.g. [\"service:checkout\", \"env:prod\"]."},"host":{"type":"string","minLength":1,"description":"Host name the event is about."}},"required":["title","text"],"additionalProperties":false},
+      validate: v.tool_datadog__post_event,
+      build: (i: PostEventInput, c: Config, base: string) => request("POST", base, "/api/v1/events", query([]), headers([...DEFAULTS(c)]), { value: fields([["title", arg(i, "title")], ["text", arg(i, "text")], ["alert_type", arg(i, "alert_type")], ["tags", arg(i, "tags")], ["host", arg(i, "host")]]), encoding: "json" }),
+    } satisfies CompiledTool<PostEventInput>,
     "query_metrics": {
-      name: "datadog/query_metrics", description: "Query a metric timeseries between two Unix times (seconds), e.g. avg:system.cpu.user{env:prod} by {host}. Returns the series with their points.", annotations: {"read_only":true,"destructive":false}, select: "series", max_chars: 20000,
+      name: "datadog/query_metrics", description: "Query a metric timeseries between two Unix times (seconds), e.g. avg:system.cpu.user{env:prod} by {host}. Returns the series with their points.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "series", max_chars: 20000,
       input_schema: {"type":"object","properties":{"from":{"type":"integer","minimum":0,"description":"Start of the range, Unix time in seconds."},"to":{"type":"integer","minimum":0,"description":"End of the range, Unix time in seconds."},"query":{"type":"string","minLength":1,"description":"Metric query, e.g. avg:system.cpu.user{env:prod} by {host}."}},"required":["from","to","query"],"additionalProperties":false},
       validate: v.tool_datadog__query_metrics,
       build: (i: QueryMetricsInput, c: Config, base: string) => request("GET", base, "/api/v1/query", query([["from", arg(i, "from"), "from"], ["to", arg(i, "to"), "to"], ["query", arg(i, "query"), "query"]]), headers([...DEFAULTS(c)])),

@@ -5,4 +5,8 @@ export interface ValidationError { instancePath: string; keyword: string; params
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const tool_datadog__search_logs: Validator;
 export declare const tool_datadog__list_monitors: Validator;
+export declare const tool_datadog__get_monitor: Validator;
+export declare const tool_datadog__create_monitor: Validator;
+export declare const tool_datadog__update_monitor: Validator;
+export declare const tool_datadog__post_event: Validator;
 export declare const tool_datadog__query_metrics: Validator;

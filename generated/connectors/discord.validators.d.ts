@@ -6,3 +6,8 @@ export interface Validator { (data: unknown): boolean; errors?: ValidationError[
 export declare const tool_discord__send_message: Validator;
 export declare const tool_discord__list_messages: Validator;
 export declare const tool_discord__list_guild_channels: Validator;
+export declare const tool_discord__get_message: Validator;
+export declare const tool_discord__update_message: Validator;
+export declare const tool_discord__delete_message: Validator;
+export declare const tool_discord__add_reaction: Validator;
+export declare const tool_discord__create_thread: Validator;

@@ -3,6 +3,12 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
+export declare const tool_github__search_issues: Validator;
+export declare const tool_github__get_issue: Validator;
 export declare const tool_github__create_issue: Validator;
+export declare const tool_github__update_issue: Validator;
+export declare const tool_github__add_issue_comment: Validator;
+export declare const tool_github__list_pull_requests: Validator;
 export declare const tool_github__create_pull_request: Validator;
+export declare const tool_github__merge_pull_request: Validator;
 export declare const tool_github__get_file_contents: Validator;

@@ -5,7 +5,11 @@ import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table,
 import * as v from "./help-scout.validators.js";
 
 /** Input of help-scout/list_conversations. */ export type ListConversationsInput = { mailbox?: number; status?: "active" | "pending" | "closed" | "spam" | "open" | "all"; query?: string; page?: number };
+/** Input of help-scout/get_conversation. */ export type GetConversationInput = { conversation_id: number };
+/** Input of help-scout/create_conversation. */ export type CreateConversationInput = { mailbox_id: number; subject: string; customer_email: string; text: string; status: "active" | "pending" | "closed" };
+/** Input of help-scout/update_conversation. */ export type UpdateConversationInput = { conversation_id: number; path: "/status" | "/assignTo" | "/subject" | "/mailboxId"; value: string | number };
 /** Input of help-scout/reply_to_conversation. */ export type ReplyToConversationInput = { conversation_id: number; customer_id: number; text: string; draft?: boolean };
+/** Input of help-scout/add_note. */ export type AddNoteInput = { conversation_id: number; text: string };
 /** Input of help-scout/list_mailboxes. */ export type ListMailboxesInput = Record<string, never>;
 
 /** Headers sent on every request (http.headers). */
@@ -19,19 +23,43 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/users/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_conversations": {
-      name: "help-scout/list_conversations", description: "List or search conversations, most recently active first, 25 per page. query uses Help Scout's search syntax, e.g. (subject:\"refund\") or (email:\"ann@example.com\").", annotations: {"read_only":true,"destructive":false}, select: "_embedded.conversations", max_chars: 20000,
-      input_schema: {"type":"object","properties":{"mailbox":{"type":"integer","minimum":1,"description":"Only this mailbox (id from list_mailboxes)."},"status":{"type":"string","enum":["active","pending","closed","spam","open","all"],"description":"Which conversations (default active; open = active and pending)."},"query":{"type":"string","minLength":1,"description":"Search query, e.g. (subject:\"refund\")."},"page":{"type":"integer","minimum":1,"description":"Page number (default 1)."}},"additionalProperties":false},
+      name: "help-scout/list_conversations", description: "List or search conversations, most recently active first, 25 per page. query uses Help Scout's search syntax, e.g. (subject:\"refund\") or (email:\"ann@example.com\"). Returns id, number, subject, status, mailbox, assignee and primaryCustomer.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "_embedded.conversations", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"mailbox":{"type":"integer","minimum":1,"description":"Only this mailbox (id from list_mailboxes)."},"status":{"type":"string","enum":["active","pending","closed","spam","open","all"],"description":"Which conversations (default active; open = active and pending)."},"query":{"type":"string","minLength":1,"description":"Search query in parentheses, e.g. (subject:\"refund\")."},"page":{"type":"integer","minimum":1,"description":"Page number (default 1)."}},"additionalProperties":false},
       validate: v.tool_help_scout__list_conversations,
       build: (i: ListConversationsInput, c: Config, base: string) => request("GET", base, "/conversations", query([["mailbox", arg(i, "mailbox"), "mailbox"], ["status", arg(i, "status"), "status"], ["query", arg(i, "query"), "query"], ["page", arg(i, "page"), "page"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListConversationsInput>,
+    "get_conversation": {
+      name: "help-scout/get_conversation", description: "Read one conversation by id with its threads (customer messages, replies, notes) embedded: subject, status, assignee, tags, customer and each thread's text.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
+      input_schema: {"type":"object","properties":{"conversation_id":{"type":"integer","minimum":1,"description":"The conversation's id (not its number), e.g. 2391938111."}},"required":["conversation_id"],"additionalProperties":false},
+      validate: v.tool_help_scout__get_conversation,
+      build: (i: GetConversationInput, c: Config, base: string) => request("GET", base, "/conversations/" + seg(arg(i, "conversation_id"), "conversation_id"), query([["embed", "threads", "a value"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GetConversationInput>,
+    "create_conversation": {
+      name: "help-scout/create_conversation", description: "Create a conversation in a mailbox as if the customer had emailed (a customer thread with their text). Use it to log a request received elsewhere. The new id is in the Resource-ID response header.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 2000,
+      input_schema: {"type":"object","properties":{"mailbox_id":{"type":"integer","minimum":1,"description":"Mailbox to create it in (id from list_mailboxes)."},"subject":{"type":"string","minLength":1,"description":"Conversation subject, e.g. Refund request."},"customer_email":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$","examples":["ann@example.com"],"description":"Customer email (created if new), e.g. ann@example.com."},"text":{"type":"string","minLength":1,"description":"The customer's first message; HTML is allowed."},"status":{"type":"string","enum":["active","pending","closed"],"default":"active","description":"Initial status (default active)."}},"required":["mailbox_id","subject","customer_email","text","status"],"additionalProperties":false},
+      validate: v.tool_help_scout__create_conversation,
+      build: (i: CreateConversationInput, c: Config, base: string) => request("POST", base, "/conversations", query([]), headers([...DEFAULTS(c)]), { value: fields([["mailboxId", arg(i, "mailbox_id")], ["subject", arg(i, "subject")], ["customer", fields([["email", arg(i, "customer_email")]])], ["type", "email"], ["status", arg(i, "status")], ["threads", items([fields([["type", "customer"], ["customer", fields([["email", arg(i, "customer_email")]])], ["text", arg(i, "text")]])])]]), encoding: "json" }),
+    } satisfies CompiledTool<CreateConversationInput>,
+    "update_conversation": {
+      name: "help-scout/update_conversation", description: "Change one property of a conversation: its status (close, reopen, pending), assignee (/assignTo, a user id), subject, or mailbox (move). One field per call; returns nothing.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 2000,
+      input_schema: {"type":"object","properties":{"conversation_id":{"type":"integer","minimum":1,"description":"The conversation's id, e.g. 2391938111."},"path":{"type":"string","enum":["/status","/assignTo","/subject","/mailboxId"],"description":"What to change: /status, /assignTo (user id), /subject or /mailboxId."},"value":{"type":["string","integer"],"description":"New value: active, pending or closed for /status; a user id for /assignTo; text for /subject; a mailbox id."}},"required":["conversation_id","path","value"],"additionalProperties":false},
+      validate: v.tool_help_scout__update_conversation,
+      build: (i: UpdateConversationInput, c: Config, base: string) => request("PATCH", base, "/conversations/" + seg(arg(i, "conversation_id"), "conversation_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["op", "replace"], ["path", arg(i, "path")], ["value", arg(i, "value")]]), encoding: "json" }),
+    } satisfies CompiledTool<UpdateConversationInput>,
     "reply_to_conversation": {
-      name: "help-scout/reply_to_conversation", description: "Reply to the customer in a conversation: the reply is emailed to them unless draft is true. customer_id is the conversation's primary customer (primaryCustomer.id in list_conversations).", annotations: {"read_only":false,"destructive":false}, select: null, max_chars: null,
+      name: "help-scout/reply_to_conversation", description: "Reply to the customer in a conversation: the reply is emailed to them unless draft is true. customer_id is the conversation's primary customer (primaryCustomer.id in list_conversations).", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 2000,
       input_schema: {"type":"object","properties":{"conversation_id":{"type":"integer","minimum":1,"description":"The conversation's id."},"customer_id":{"type":"integer","minimum":1,"description":"The customer's id (primaryCustomer.id of the conversation)."},"text":{"type":"string","minLength":1,"description":"The reply; HTML is allowed."},"draft":{"type":"boolean","description":"Save as a draft instead of sending (default false)."}},"required":["conversation_id","customer_id","text"],"additionalProperties":false},
       validate: v.tool_help_scout__reply_to_conversation,
       build: (i: ReplyToConversationInput, c: Config, base: string) => request("POST", base, "/conversations/" + seg(arg(i, "conversation_id"), "conversation_id") + "/reply", query([]), headers([...DEFAULTS(c)]), { value: fields([["customer", fields([["id", arg(i, "customer_id")]])], ["text", arg(i, "text")], ["draft", arg(i, "draft")]]), encoding: "json" }),
     } satisfies CompiledTool<ReplyToConversationInput>,
+    "add_note": {
+      name: "help-scout/add_note", description: "Add an internal note to a conversation, visible to teammates only (never emailed to the customer). Use reply_to_conversation to write to the customer.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 2000,
+      input_schema: {"type":"object","properties":{"conversation_id":{"type":"integer","minimum":1,"description":"The conversation's id."},"text":{"type":"string","minLength":1,"description":"The note's text; HTML is allowed."}},"required":["conversation_id","text"],"additionalProperties":false},
+      validate: v.tool_help_scout__add_note,
+      build: (i: AddNoteInput, c: Config, base: string) => request("POST", base, "/conversations/" + seg(arg(i, "conversation_id"), "conversation_id") + "/notes", query([]), headers([...DEFAULTS(c)]), { value: fields([["text", arg(i, "text")]]), encoding: "json" }),
+    } satisfies CompiledTool<AddNoteInput>,
     "list_mailboxes": {
-      name: "help-scout/list_mailboxes", description: "List the mailboxes (shared inboxes) the app can see, with their ids.", annotations: {"read_only":true,"destructive":false}, select: "_embedded.mailboxes", max_chars: 20000,
+      name: "help-scout/list_mailboxes", description: "List the mailboxes (shared inboxes) the app can see, with their ids, names and email addresses.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "_embedded.mailboxes", max_chars: 20000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_help_scout__list_mailboxes,
       build: (i: ListMailboxesInput, c: Config, base: string) => request("GET", base, "/mailboxes", query([]), headers([...DEFAULTS(c)])),

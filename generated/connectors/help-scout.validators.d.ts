@@ -4,5 +4,9 @@
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const tool_help_scout__list_conversations: Validator;
+export declare const tool_help_scout__get_conversation: Validator;
+export declare const tool_help_scout__create_conversation: Validator;
+export declare const tool_help_scout__update_conversation: Validator;
 export declare const tool_help_scout__reply_to_conversation: Validator;
+export declare const tool_help_scout__add_note: Validator;
 export declare const tool_help_scout__list_mailboxes: Validator;

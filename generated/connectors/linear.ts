@@ -5,8 +5,11 @@ import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table,
 import * as v from "./linear.validators.js";
 
 /** Input of linear/search_issues. */ export type SearchIssuesInput = { term: string; first?: number };
+/** Input of linear/get_issue. */ export type GetIssueInput = { id: string };
 /** Input of linear/create_issue. */ export type CreateIssueInput = { teamId: string; title: string; description?: string; assigneeId?: string; priority?: number };
+/** Input of linear/update_issue. */ export type UpdateIssueInput = { id: string; title?: string; description?: string; assigneeId?: string; priority?: number; stateId?: string; dueDate?: string };
 /** Input of linear/create_comment. */ export type CreateCommentInput = { issueId: string; body: string };
+/** Input of linear/list_teams. */ export type ListTeamsInput = { first?: number };
 
 /** Headers sent on every request (http.headers). */
 const DEFAULTS = (c: Config): Param[] => [["Content-Type", "application/json", "a value"]];
@@ -19,22 +22,40 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("POST", base, "/graphql", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "{ viewer { id name } }"]]), encoding: "json" }) },
   tools: table({
     "search_issues": {
-      name: "linear/search_issues", description: "Search issues by text.", annotations: {"read_only":true,"destructive":false}, select: "data.searchIssues.nodes", max_chars: null,
-      input_schema: {"type":"object","properties":{"term":{"type":"string","description":"Text to search for."},"first":{"type":"integer","minimum":1,"maximum":100}},"required":["term"],"additionalProperties":false},
+      name: "linear/search_issues", description: "Full-text search of Linear issues (tickets, bugs) by words in their title, description or identifier, e.g. \"login timeout\" or \"ENG-42\". Returns up to `first` matches with id, identifier, title, state, assignee, priority and url.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data.searchIssues.nodes", max_chars: 15000,
+      input_schema: {"type":"object","properties":{"term":{"type":"string","minLength":1,"maxLength":256,"description":"Text to search for, e.g. checkout crash.","examples":["checkout crash"]},"first":{"type":"integer","minimum":1,"maximum":100,"default":25,"description":"How many issues to return (1-100, default 25)."}},"required":["term"],"additionalProperties":false},
       validate: v.tool_linear__search_issues,
-      build: (i: SearchIssuesInput, c: Config, base: string) => request("POST", base, "/graphql", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "query($term: String!, $first: Int) { searchIssues(term: $term, first: $first) { nodes { id identifier title url state { name } } } }"], ["variables", fields([["term", arg(i, "term")], ["first", arg(i, "first")]])]]), encoding: "json" }),
+      build: (i: SearchIssuesInput, c: Config, base: string) => request("POST", base, "/graphql", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "query($term: String!, $first: Int) { searchIssues(term: $term, first: $first) { nodes { id identifier title url priority state { name } assignee { name } team { key } } } }"], ["variables", fields([["term", arg(i, "term")], ["first", arg(i, "first")]])]]), encoding: "json" }),
     } satisfies CompiledTool<SearchIssuesInput>,
+    "get_issue": {
+      name: "linear/get_issue", description: "Read one Linear issue by its identifier (ENG-123) or id: title, Markdown description, state, assignee, priority, labels, due date, url and its latest comments.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data.issue", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"id":{"type":"string","minLength":1,"description":"Issue identifier such as ENG-123, or the issue's UUID.","examples":["ENG-123"]}},"required":["id"],"additionalProperties":false},
+      validate: v.tool_linear__get_issue,
+      build: (i: GetIssueInput, c: Config, base: string) => request("POST", base, "/graphql", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "query($id: String!) { issue(id: $id) { id identifier title description url priority dueDate state { id name } assignee { id name } team { id key } labels { nodes { name } } comments(first: 20) { nodes { body createdAt user { name } } } } }"], ["variables", fields([["id", arg(i, "id")]])]]), encoding: "json" }),
+    } satisfies CompiledTool<GetIssueInput>,
     "create_issue": {
-      name: "linear/create_issue", description: "Create an issue in a team.", annotations: {"read_only":false,"destructive":false}, select: "data.issueCreate", max_chars: null,
-      input_schema: {"type":"object","properties":{"teamId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string","description":"Markdown."},"assigneeId":{"type":"string"},"priority":{"type":"integer","minimum":0,"maximum":4}},"required":["teamId","title"],"additionalProperties":false},
+      name: "linear/create_issue", description: "Create a Linear issue (ticket) in a team. teamId comes from list_teams. Returns success and the new issue's id, identifier (e.g. ENG-124) and url.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: "data.issueCreate", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"teamId":{"type":"string","minLength":1,"description":"The team's UUID (id from list_teams)."},"title":{"type":"string","minLength":1,"maxLength":255,"description":"Issue title, one line."},"description":{"type":"string","maxLength":100000,"description":"Issue body in Markdown."},"assigneeId":{"type":"string","minLength":1,"description":"UUID of the user to assign (omit to leave unassigned)."},"priority":{"type":"integer","minimum":0,"maximum":4,"description":"Priority: 0 none, 1 urgent, 2 high, 3 medium, 4 low."}},"required":["teamId","title"],"additionalProperties":false},
       validate: v.tool_linear__create_issue,
       build: (i: CreateIssueInput, c: Config, base: string) => request("POST", base, "/graphql", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "mutation($input: IssueCreateInput!) { issueCreate(input: $input) { success issue { id identifier url } } }"], ["variables", fields([["input", fields([["teamId", arg(i, "teamId")], ["title", arg(i, "title")], ["description", arg(i, "description")], ["assigneeId", arg(i, "assigneeId")], ["priority", arg(i, "priority")]])]])]]), encoding: "json" }),
     } satisfies CompiledTool<CreateIssueInput>,
+    "update_issue": {
+      name: "linear/update_issue", description: "Change fields of an existing Linear issue: title, description, assignee, priority, workflow state (stateId from list_teams) or due date. Only the fields given change.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "data.issueUpdate", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"id":{"type":"string","minLength":1,"description":"Issue identifier such as ENG-123, or the issue's UUID.","examples":["ENG-123"]},"title":{"type":"string","minLength":1,"maxLength":255,"description":"New issue title."},"description":{"type":"string","maxLength":100000,"description":"New body in Markdown (replaces the old one)."},"assigneeId":{"type":"string","minLength":1,"description":"UUID of the user to assign."},"priority":{"type":"integer","minimum":0,"maximum":4,"description":"Priority: 0 none, 1 urgent, 2 high, 3 medium, 4 low."},"stateId":{"type":"string","minLength":1,"description":"UUID of the workflow state to move to (a team's states in list_teams)."},"dueDate":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","examples":["2026-01-31"],"description":"Due date, YYYY-MM-DD, e.g. 2026-01-31."}},"required":["id"],"additionalProperties":false},
+      validate: v.tool_linear__update_issue,
+      build: (i: UpdateIssueInput, c: Config, base: string) => request("POST", base, "/graphql", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "mutation($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success issue { id identifier url state { name } } } }"], ["variables", fields([["id", arg(i, "id")], ["input", fields([["title", arg(i, "title")], ["description", arg(i, "description")], ["assigneeId", arg(i, "assigneeId")], ["priority", arg(i, "priority")], ["stateId", arg(i, "stateId")], ["dueDate", arg(i, "dueDate")]])]])]]), encoding: "json" }),
+    } satisfies CompiledTool<UpdateIssueInput>,
     "create_comment": {
-      name: "linear/create_comment", description: "Comment on an issue.", annotations: {"read_only":false,"destructive":false}, select: "data.commentCreate", max_chars: null,
-      input_schema: {"type":"object","properties":{"issueId":{"type":"string"},"body":{"type":"string","description":"Markdown."}},"required":["issueId","body"],"additionalProperties":false},
+      name: "linear/create_comment", description: "Add a comment to a Linear issue (issueId is the issue's UUID or identifier such as ENG-123). Returns success and the comment's id and url.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: "data.commentCreate", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"issueId":{"type":"string","minLength":1,"description":"The issue's UUID or identifier such as ENG-123."},"body":{"type":"string","minLength":1,"description":"Comment text in Markdown."}},"required":["issueId","body"],"additionalProperties":false},
       validate: v.tool_linear__create_comment,
       build: (i: CreateCommentInput, c: Config, base: string) => request("POST", base, "/graphql", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "mutation($input: CommentCreateInput!) { commentCreate(input: $input) { success comment { id url } } }"], ["variables", fields([["input", fields([["issueId", arg(i, "issueId")], ["body", arg(i, "body")]])]])]]), encoding: "json" }),
     } satisfies CompiledTool<CreateCommentInput>,
+    "list_teams": {
+      name: "linear/list_teams", description: "List the Linear teams the key can see with their id, key and name, and each team's workflow states (id, name, type). Use it to find teamId for create_issue and stateId for update_issue.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data.teams.nodes", max_chars: 15000,
+      input_schema: {"type":"object","properties":{"first":{"type":"integer","minimum":1,"maximum":100,"default":50,"description":"How many teams to return (1-100, default 50)."}},"additionalProperties":false},
+      validate: v.tool_linear__list_teams,
+      build: (i: ListTeamsInput, c: Config, base: string) => request("POST", base, "/graphql", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "query($first: Int) { teams(first: $first) { nodes { id key name states { nodes { id name type } } } } }"], ["variables", fields([["first", arg(i, "first")]])]]), encoding: "json" }),
+    } satisfies CompiledTool<ListTeamsInput>,
   }),
 };

@@ -4,5 +4,8 @@
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const tool_linear__search_issues: Validator;
+export declare const tool_linear__get_issue: Validator;
 export declare const tool_linear__create_issue: Validator;
+export declare const tool_linear__update_issue: Validator;
 export declare const tool_linear__create_comment: Validator;
+export declare const tool_linear__list_teams: Validator;

@@ -3,31 +3,221 @@
 import type { ConnectorModule } from "./connector-runtime";
 
 /** Every connector id with a compiled module. */
-export const connectorIds: readonly string[] = Object.freeze(["datadog","discord","github","help-scout","linear","stripe","telegram","trello","twilio","zapier"]);
+export const connectorIds: readonly string[] = Object.freeze(["activecampaign","airtable","amplitude","anthropic","apify","apollo","asana","ashby","attio","bamboohr","better-stack","bigcommerce","bitbucket","box","brave-search","brevo","brex","cal-com","calendly","chargebee","circleci","clickup","close","cloudflare","cloudinary","coda","confluence","contentful","copper","datadog","digitalocean","discord","elevenlabs","exa","figma","firecrawl","freshdesk","freshsales","front","github","gitlab","gorgias","greenhouse","harvest","help-scout","hubspot","hunter","incident-io","intercom","jira","kit","klaviyo","lemon-squeezy","lever","linear","mailchimp","mailgun","mercury","mixpanel","monday","neon","netlify","notion","openai","openweather","paddle","pagerduty","paypal","perplexity","pinecone","pipedrive","plausible","posthog","postmark","ramp","replicate","resend","salesforce","segment","sendgrid","sentry","serpapi","shopify","shortcut","slack","smartsheet","square","stripe","supabase","tally","tavily","telegram","todoist","trello","twilio","typeform","vercel","webflow","whatsapp-business","woocommerce","workable","xero","zapier","zendesk","zoom"]);
 
 /** The compiled module of connector `id`, loaded on first use; undefined for an unknown id. */
 export function loadConnector(id: string): Promise<ConnectorModule | undefined> {
   switch (id) {
+    case "activecampaign":
+      return import("./activecampaign").then((m) => m.connector);
+    case "airtable":
+      return import("./airtable").then((m) => m.connector);
+    case "amplitude":
+      return import("./amplitude").then((m) => m.connector);
+    case "anthropic":
+      return import("./anthropic").then((m) => m.connector);
+    case "apify":
+      return import("./apify").then((m) => m.connector);
+    case "apollo":
+      return import("./apollo").then((m) => m.connector);
+    case "asana":
+      return import("./asana").then((m) => m.connector);
+    case "ashby":
+      return import("./ashby").then((m) => m.connector);
+    case "attio":
+      return import("./attio").then((m) => m.connector);
+    case "bamboohr":
+      return import("./bamboohr").then((m) => m.connector);
+    case "better-stack":
+      return import("./better-stack").then((m) => m.connector);
+    case "bigcommerce":
+      return import("./bigcommerce").then((m) => m.connector);
+    case "bitbucket":
+      return import("./bitbucket").then((m) => m.connector);
+    case "box":
+      return import("./box").then((m) => m.connector);
+    case "brave-search":
+      return import("./brave-search").then((m) => m.connector);
+    case "brevo":
+      return import("./brevo").then((m) => m.connector);
+    case "brex":
+      return import("./brex").then((m) => m.connector);
+    case "cal-com":
+      return import("./cal-com").then((m) => m.connector);
+    case "calendly":
+      return import("./calendly").then((m) => m.connector);
+    case "chargebee":
+      return import("./chargebee").then((m) => m.connector);
+    case "circleci":
+      return import("./circleci").then((m) => m.connector);
+    case "clickup":
+      return import("./clickup").then((m) => m.connector);
+    case "close":
+      return import("./close").then((m) => m.connector);
+    case "cloudflare":
+      return import("./cloudflare").then((m) => m.connector);
+    case "cloudinary":
+      return import("./cloudinary").then((m) => m.connector);
+    case "coda":
+      return import("./coda").then((m) => m.connector);
+    case "confluence":
+      return import("./confluence").then((m) => m.connector);
+    case "contentful":
+      return import("./contentful").then((m) => m.connector);
+    case "copper":
+      return import("./copper").then((m) => m.connector);
     case "datadog":
       return import("./datadog").then((m) => m.connector);
+    case "digitalocean":
+      return import("./digitalocean").then((m) => m.connector);
     case "discord":
       return import("./discord").then((m) => m.connector);
+    case "elevenlabs":
+      return import("./elevenlabs").then((m) => m.connector);
+    case "exa":
+      return import("./exa").then((m) => m.connector);
+    case "figma":
+      return import("./figma").then((m) => m.connector);
+    case "firecrawl":
+      return import("./firecrawl").then((m) => m.connector);
+    case "freshdesk":
+      return import("./freshdesk").then((m) => m.connector);
+    case "freshsales":
+      return import("./freshsales").then((m) => m.connector);
+    case "front":
+      return import("./front").then((m) => m.connector);
     case "github":
       return import("./github").then((m) => m.connector);
+    case "gitlab":
+      return import("./gitlab").then((m) => m.connector);
+    case "gorgias":
+      return import("./gorgias").then((m) => m.connector);
+    case "greenhouse":
+      return import("./greenhouse").then((m) => m.connector);
+    case "harvest":
+      return import("./harvest").then((m) => m.connector);
     case "help-scout":
       return import("./help-scout").then((m) => m.connector);
+    case "hubspot":
+      return import("./hubspot").then((m) => m.connector);
+    case "hunter":
+      return import("./hunter").then((m) => m.connector);
+    case "incident-io":
+      return import("./incident-io").then((m) => m.connector);
+    case "intercom":
+      return import("./intercom").then((m) => m.connector);
+    case "jira":
+      return import("./jira").then((m) => m.connector);
+    case "kit":
+      return import("./kit").then((m) => m.connector);
+    case "klaviyo":
+      return import("./klaviyo").then((m) => m.connector);
+    case "lemon-squeezy":
+      return import("./lemon-squeezy").then((m) => m.connector);
+    case "lever":
+      return import("./lever").then((m) => m.connector);
     case "linear":
       return import("./linear").then((m) => m.connector);
+    case "mailchimp":
+      return import("./mailchimp").then((m) => m.connector);
+    case "mailgun":
+      return import("./mailgun").then((m) => m.connector);
+    case "mercury":
+      return import("./mercury").then((m) => m.connector);
+    case "mixpanel":
+      return import("./mixpanel").then((m) => m.connector);
+    case "monday":
+      return import("./monday").then((m) => m.connector);
+    case "neon":
+      return import("./neon").then((m) => m.connector);
+    case "netlify":
+      return import("./netlify").then((m) => m.connector);
+    case "notion":
+      return import("./notion").then((m) => m.connector);
+    case "openai":
+      return import("./openai").then((m) => m.connector);
+    case "openweather":
+      return import("./openweather").then((m) => m.connector);
+    case "paddle":
+      return import("./paddle").then((m) => m.connector);
+    case "pagerduty":
+      return import("./pagerduty").then((m) => m.connector);
+    case "paypal":
+      return import("./paypal").then((m) => m.connector);
+    case "perplexity":
+      return import("./perplexity").then((m) => m.connector);
+    case "pinecone":
+      return import("./pinecone").then((m) => m.connector);
+    case "pipedrive":
+      return import("./pipedrive").then((m) => m.connector);
+    case "plausible":
+      return import("./plausible").then((m) => m.connector);
+    case "posthog":
+      return import("./posthog").then((m) => m.connector);
+    case "postmark":
+      return import("./postmark").then((m) => m.connector);
+    case "ramp":
+      return import("./ramp").then((m) => m.connector);
+    case "replicate":
+      return import("./replicate").then((m) => m.connector);
+    case "resend":
+      return import("./resend").then((m) => m.connector);
+    case "salesforce":
+      return import("./salesforce").then((m) => m.connector);
+    case "segment":
+      return import("./segment").then((m) => m.connector);
+    case "sendgrid":
+      return import("./sendgrid").then((m) => m.connector);
+    case "sentry":
+      return import("./sentry").then((m) => m.connector);
+    case "serpapi":
+      return import("./serpapi").then((m) => m.connector);
+    case "shopify":
+      return import("./shopify").then((m) => m.connector);
+    case "shortcut":
+      return import("./shortcut").then((m) => m.connector);
+    case "slack":
+      return import("./slack").then((m) => m.connector);
+    case "smartsheet":
+      return import("./smartsheet").then((m) => m.connector);
+    case "square":
+      return import("./square").then((m) => m.connector);
     case "stripe":
       return import("./stripe").then((m) => m.connector);
+    case "supabase":
+      return import("./supabase").then((m) => m.connector);
+    case "tally":
+      return import("./tally").then((m) => m.connector);
+    case "tavily":
+      return import("./tavily").then((m) => m.connector);
     case "telegram":
       return import("./telegram").then((m) => m.connector);
+    case "todoist":
+      return import("./todoist").then((m) => m.connector);
     case "trello":
       return import("./trello").then((m) => m.connector);
     case "twilio":
       return import("./twilio").then((m) => m.connector);
+    case "typeform":
+      return import("./typeform").then((m) => m.connector);
+    case "vercel":
+      return import("./vercel").then((m) => m.connector);
+    case "webflow":
+      return import("./webflow").then((m) => m.connector);
+    case "whatsapp-business":
+      return import("./whatsapp-business").then((m) => m.connector);
+    case "woocommerce":
+      return import("./woocommerce").then((m) => m.connector);
+    case "workable":
+      return import("./workable").then((m) => m.connector);
+    case "xero":
+      return import("./xero").then((m) => m.connector);
     case "zapier":
       return import("./zapier").then((m) => m.connector);
+    case "zendesk":
+      return import("./zendesk").then((m) => m.connector);
+    case "zoom":
+      return import("./zoom").then((m) => m.connector);
     default:
       return Promise.resolve(undefined);
   }

@@ -8,7 +8,7 @@
 
 /** Words that carry no meaning in a tool intent ("send a message to the team"). */
 const STOPWORDS = new Set(
-  "a an the and or of to in on for by with from at as is are be been has have had it its this that these those my me i we our us you your please can could would should want wants need needs some any into via up so do does how what which who whom".split(" "),
+  "a an the and or of to in on for by with from at as is are be been has have had it its this that these those my me i we our us you your they them their he him his she her please can could would should want wants need needs some any into via up so do does how what which who whom".split(" "),
 );
 
 /** Longest intent read; beyond it the words are ignored so one request cannot cost unbounded CPU. */
@@ -20,15 +20,41 @@ export const MAX_INTENT_CHARS = 1_000;
  * "GitHub" → github git hub), so a vendor's name matches however it is typed.
  */
 export function words(text: string): string[] {
-  const folded = text.slice(0, MAX_INTENT_CHARS).normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  // "up" is a stopword, so the phrasal verb "look up" becomes the one word it means.
+  const folded = text.slice(0, MAX_INTENT_CHARS).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\blook(?:s|ing|ed)?\s+up\b/gi, "lookup");
   const out: string[] = [];
+  const kept: string[] = [];
   for (const raw of folded.match(/[A-Za-z]+|[0-9]+/g) ?? []) {
     const whole = raw.toLowerCase();
-    if (!STOPWORDS.has(whole)) out.push(whole);
+    if (!STOPWORDS.has(whole)) {
+      out.push(whole);
+      kept.push(whole);
+    }
     if (!/[a-z][A-Z]/.test(raw)) continue;
     for (const part of raw.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().split(" ")) if (!STOPWORDS.has(part)) out.push(part);
   }
+  // Neighbours, and words one apart ("send a text message" → send_message, "create a trello card" → create_card).
+  for (let i = 0; i + 1 < kept.length; i++) out.push(pairOf(kept[i] as string, kept[i + 1] as string));
+  for (let i = 0; i + 2 < kept.length; i++) out.push(pairOf(kept[i] as string, kept[i + 2] as string));
   return out;
+}
+
+/**
+ * Two neighbouring words as one term ("list records" → list_records, stemmed by the caller to
+ * list_record), so the verb and object of an intent meet the same pair in a tool's name
+ * (list_records rather than list_bases for "list records in a base"). The first word is stemmed
+ * here, the second by the caller's stem(), so "creating invoices" and "create_invoice" agree.
+ */
+function pairOf(a: string, b: string): string {
+  return `${stem(a)}${PAIR}${b}`;
+}
+
+/** Joins the two words of a pair term; words themselves never contain it. */
+export const PAIR = "_";
+
+/** A pair term ("list_record"), which the index keeps only for tool names. */
+export function isPair(term: string): boolean {
+  return term.includes(PAIR);
 }
 
 const VOWEL = /[aeiouy]/;
@@ -70,8 +96,8 @@ export const SYNONYMS: readonly (readonly string[])[] = [
   ["email", "mail", "e-mail"],
   ["pr", "pull request", "merge request"],
   ["repo", "repository"],
-  ["create", "new", "add", "open"],
-  ["find", "search", "lookup", "look up", "query"],
+  ["create", "new", "add", "open", "schedule", "book", "make", "place"],
+  ["find", "search", "lookup", "query"],
   ["get", "read", "fetch", "retrieve", "show", "view"],
   ["delete", "remove", "archive"],
   ["update", "edit", "modify", "change"],
@@ -82,7 +108,10 @@ export const SYNONYMS: readonly (readonly string[])[] = [
   ["file", "document", "doc", "attachment"],
   ["alert", "monitor", "alarm"],
   ["task", "todo", "card"],
-  ["call", "phone", "dial"],
+  ["call", "dial", "ring"],
   ["channel", "room"],
+  ["site", "website"],
+  ["check", "verify", "validate"],
+  ["candidate", "applicant"],
   ["metric", "timeseries", "stat"],
 ];

@@ -5,8 +5,12 @@ import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table,
 import * as v from "./stripe.validators.js";
 
 /** Input of stripe/list_customers. */ export type ListCustomersInput = { email?: string; limit?: number; starting_after?: string };
-/** Input of stripe/create_customer. */ export type CreateCustomerInput = { email?: string; name?: string; metadata?: { [key: string]: unknown } };
-/** Input of stripe/list_invoices. */ export type ListInvoicesInput = { customer?: string; status?: "draft" | "open" | "paid" | "uncollectible" | "void"; limit?: number };
+/** Input of stripe/get_customer. */ export type GetCustomerInput = { customer_id: string };
+/** Input of stripe/create_customer. */ export type CreateCustomerInput = { email?: string; name?: string; phone?: string; description?: string; metadata?: { [key: string]: unknown } };
+/** Input of stripe/update_customer. */ export type UpdateCustomerInput = { customer_id: string; email?: string; name?: string; phone?: string; description?: string; metadata?: { [key: string]: unknown } };
+/** Input of stripe/list_invoices. */ export type ListInvoicesInput = { customer?: string; status?: "draft" | "open" | "paid" | "uncollectible" | "void"; limit?: number; starting_after?: string };
+/** Input of stripe/list_payment_intents. */ export type ListPaymentIntentsInput = { customer?: string; limit?: number; starting_after?: string };
+/** Input of stripe/create_refund. */ export type CreateRefundInput = { payment_intent: string; amount?: number; reason?: "duplicate" | "fraudulent" | "requested_by_customer"; metadata?: { [key: string]: unknown } };
 
 /** Headers sent on every request (http.headers). */
 const DEFAULTS = (c: Config): Param[] => [];
@@ -19,22 +23,46 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/charges", query([["limit", "1", "a value"]]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_customers": {
-      name: "stripe/list_customers", description: "List customers, optionally filtered by email.", annotations: {"read_only":true,"destructive":false}, select: "data", max_chars: null,
-      input_schema: {"type":"object","properties":{"email":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100},"starting_after":{"type":"string","description":"Cursor (a customer id) for the next page."}},"additionalProperties":false},
+      name: "stripe/list_customers", description: "List customers, newest first, optionally only those with an exact email. Returns id (cus_…), email, name, created and metadata; pass the last id as starting_after for more.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"email":{"type":"string","maxLength":512,"description":"Exact, case-sensitive email to filter by, e.g. ann@example.com."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":10,"description":"How many customers to return, 1 to 100 (default 10)."},"starting_after":{"type":"string","pattern":"^cus_[A-Za-z0-9]+$","examples":["cus_NffrFeUfNV2Hib"],"description":"Cursor: the last customer id of the previous page, e.g. cus_NffrFeUfNV2Hib."}},"additionalProperties":false},
       validate: v.tool_stripe__list_customers,
       build: (i: ListCustomersInput, c: Config, base: string) => request("GET", base, "/customers", query([["email", arg(i, "email"), "email"], ["limit", arg(i, "limit"), "limit"], ["starting_after", arg(i, "starting_after"), "starting_after"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListCustomersInput>,
+    "get_customer": {
+      name: "stripe/get_customer", description: "Read one customer by id (cus_…): email, name, phone, address, balance, default payment method, currency and metadata.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 10000,
+      input_schema: {"type":"object","properties":{"customer_id":{"type":"string","pattern":"^cus_[A-Za-z0-9]+$","examples":["cus_NffrFeUfNV2Hib"],"description":"The customer's id, e.g. cus_NffrFeUfNV2Hib."}},"required":["customer_id"],"additionalProperties":false},
+      validate: v.tool_stripe__get_customer,
+      build: (i: GetCustomerInput, c: Config, base: string) => request("GET", base, "/customers/" + seg(arg(i, "customer_id"), "customer_id"), query([]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GetCustomerInput>,
     "create_customer": {
-      name: "stripe/create_customer", description: "Create a customer.", annotations: {"read_only":false,"destructive":false}, select: null, max_chars: null,
-      input_schema: {"type":"object","properties":{"email":{"type":"string"},"name":{"type":"string"},"metadata":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false},
+      name: "stripe/create_customer", description: "Create a customer with an email, name, phone, description and metadata. Returns the new customer with its id (cus_…). Check list_customers first to avoid duplicates.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 8000,
+      input_schema: {"type":"object","properties":{"email":{"type":"string","maxLength":512,"description":"Customer email, e.g. ann@example.com."},"name":{"type":"string","maxLength":256,"description":"Full name or business name, e.g. Ann Lee."},"phone":{"type":"string","maxLength":20,"description":"Phone number, e.g. +14155550100."},"description":{"type":"string","maxLength":350,"description":"Internal note shown in the Dashboard."},"metadata":{"type":"object","additionalProperties":{"type":"string","description":"A metadata value (up to 500 characters)."},"description":"Up to 50 key-value pairs of your own, e.g. {user_id: '42'}."}},"additionalProperties":false},
       validate: v.tool_stripe__create_customer,
-      build: (i: CreateCustomerInput, c: Config, base: string) => request("POST", base, "/customers", query([]), headers([...DEFAULTS(c)]), { value: fields([["email", arg(i, "email")], ["name", arg(i, "name")], ["metadata", arg(i, "metadata")]]), encoding: "form" }),
+      build: (i: CreateCustomerInput, c: Config, base: string) => request("POST", base, "/customers", query([]), headers([...DEFAULTS(c)]), { value: fields([["email", arg(i, "email")], ["name", arg(i, "name")], ["phone", arg(i, "phone")], ["description", arg(i, "description")], ["metadata", arg(i, "metadata")]]), encoding: "form" }),
     } satisfies CompiledTool<CreateCustomerInput>,
+    "update_customer": {
+      name: "stripe/update_customer", description: "Update a customer's email, name, phone, description or metadata; only the fields given change (metadata keys are merged). Returns the updated customer.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 8000,
+      input_schema: {"type":"object","properties":{"customer_id":{"type":"string","pattern":"^cus_[A-Za-z0-9]+$","examples":["cus_NffrFeUfNV2Hib"],"description":"The customer's id, e.g. cus_NffrFeUfNV2Hib."},"email":{"type":"string","maxLength":512,"description":"New email, e.g. ann@example.com."},"name":{"type":"string","maxLength":256,"description":"New full name or business name."},"phone":{"type":"string","maxLength":20,"description":"New phone number, e.g. +14155550100."},"description":{"type":"string","maxLength":350,"description":"New internal note."},"metadata":{"type":"object","additionalProperties":{"type":"string","description":"A metadata value; empty string removes the key."},"description":"Key-value pairs to set, e.g. {plan: pro}."}},"required":["customer_id"],"additionalProperties":false},
+      validate: v.tool_stripe__update_customer,
+      build: (i: UpdateCustomerInput, c: Config, base: string) => request("POST", base, "/customers/" + seg(arg(i, "customer_id"), "customer_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["email", arg(i, "email")], ["name", arg(i, "name")], ["phone", arg(i, "phone")], ["description", arg(i, "description")], ["metadata", arg(i, "metadata")]]), encoding: "form" }),
+    } satisfies CompiledTool<UpdateCustomerInput>,
     "list_invoices": {
-      name: "stripe/list_invoices", description: "List invoices, optionally for one customer or status.", annotations: {"read_only":true,"destructive":false}, select: "data", max_chars: null,
-      input_schema: {"type":"object","properties":{"customer":{"type":"string"},"status":{"type":"string","enum":["draft","open","paid","uncollectible","void"]},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false},
+      name: "stripe/list_invoices", description: "List invoices, newest first, optionally for one customer or status. Returns id (in_…), number, status, amount_due, amount_paid, currency, due_date and hosted_invoice_url.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"customer":{"type":"string","pattern":"^cus_[A-Za-z0-9]+$","examples":["cus_NffrFeUfNV2Hib"],"description":"Only this customer's invoices, e.g. cus_NffrFeUfNV2Hib."},"status":{"type":"string","enum":["draft","open","paid","uncollectible","void"],"description":"Only invoices in this status."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":10,"description":"How many invoices, 1 to 100 (default 10)."},"starting_after":{"type":"string","pattern":"^in_[A-Za-z0-9]+$","examples":["in_1MtHbELkdIwHu7ix"],"description":"Cursor: the last invoice id of the previous page."}},"additionalProperties":false},
       validate: v.tool_stripe__list_invoices,
-      build: (i: ListInvoicesInput, c: Config, base: string) => request("GET", base, "/invoices", query([["customer", arg(i, "customer"), "customer"], ["status", arg(i, "status"), "status"], ["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),
+      build: (i: ListInvoicesInput, c: Config, base: string) => request("GET", base, "/invoices", query([["customer", arg(i, "customer"), "customer"], ["status", arg(i, "status"), "status"], ["limit", arg(i, "limit"), "limit"], ["starting_after", arg(i, "starting_after"), "starting_after"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListInvoicesInput>,
+    "list_payment_intents": {
+      name: "stripe/list_payment_intents", description: "List payments (PaymentIntents), newest first, optionally for one customer. Returns id (pi_…), amount, currency, status (succeeded, requires_payment_method…), customer and created; use an id with create_refund.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"customer":{"type":"string","pattern":"^cus_[A-Za-z0-9]+$","examples":["cus_NffrFeUfNV2Hib"],"description":"Only this customer's payments, e.g. cus_NffrFeUfNV2Hib."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":10,"description":"How many payments, 1 to 100 (default 10)."},"starting_after":{"type":"string","pattern":"^pi_[A-Za-z0-9]+$","examples":["pi_3MtwBwLkdIwHu7ix28a3tqPa"],"description":"Cursor: the last PaymentIntent id of the previous page."}},"additionalProperties":false},
+      validate: v.tool_stripe__list_payment_intents,
+      build: (i: ListPaymentIntentsInput, c: Config, base: string) => request("GET", base, "/payment_intents", query([["customer", arg(i, "customer"), "customer"], ["limit", arg(i, "limit"), "limit"], ["starting_after", arg(i, "starting_after"), "starting_after"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<ListPaymentIntentsInput>,
+    "create_refund": {
+      name: "stripe/create_refund", description: "Refund a payment in full, or partly with amount (smallest currency unit, e.g. 500 = 5.00). Money goes back to the customer's card; returns the refund (re_…) with its status.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 6000,
+      input_schema: {"type":"object","properties":{"payment_intent":{"type":"string","pattern":"^pi_[A-Za-z0-9]+$","examples":["pi_3MtwBwLkdIwHu7ix28a3tqPa"],"description":"The payment to refund, e.g. pi_3MtwBwLkdIwHu7ix28a3tqPa."},"amount":{"type":"integer","minimum":1,"description":"Amount to refund in the smallest currency unit (default: the whole remaining amount)."},"reason":{"type":"string","enum":["duplicate","fraudulent","requested_by_customer"],"description":"Why the refund is made (shown to Stripe, not the customer)."},"metadata":{"type":"object","additionalProperties":{"type":"string","description":"A metadata value (up to 500 characters)."},"description":"Key-value pairs of your own, e.g. {ticket: '4521'}."}},"required":["payment_intent"],"additionalProperties":false},
+      validate: v.tool_stripe__create_refund,
+      build: (i: CreateRefundInput, c: Config, base: string) => request("POST", base, "/refunds", query([]), headers([...DEFAULTS(c)]), { value: fields([["payment_intent", arg(i, "payment_intent")], ["amount", arg(i, "amount")], ["reason", arg(i, "reason")], ["metadata", arg(i, "metadata")]]), encoding: "form" }),
+    } satisfies CompiledTool<CreateRefundInput>,
   }),
 };

@@ -4,5 +4,9 @@
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const tool_stripe__list_customers: Validator;
+export declare const tool_stripe__get_customer: Validator;
 export declare const tool_stripe__create_customer: Validator;
+export declare const tool_stripe__update_customer: Validator;
 export declare const tool_stripe__list_invoices: Validator;
+export declare const tool_stripe__list_payment_intents: Validator;
+export declare const tool_stripe__create_refund: Validator;

@@ -4,9 +4,13 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./telegram.validators.js";
 
-/** Input of telegram/send_message. */ export type SendMessageInput = { chat_id: number | string; text: string; parse_mode?: "MarkdownV2" | "HTML" | "Markdown"; reply_markup?: { [key: string]: unknown } };
+/** Input of telegram/send_message. */ export type SendMessageInput = { chat_id: number | string; text: string; parse_mode?: "MarkdownV2" | "HTML" | "Markdown"; reply_to_message_id?: number; reply_markup?: { [key: string]: unknown } };
 /** Input of telegram/get_updates. */ export type GetUpdatesInput = { offset?: number; limit?: number; timeout?: number };
 /** Input of telegram/send_document. */ export type SendDocumentInput = { chat_id: number | string; document: string; caption?: string };
+/** Input of telegram/send_photo. */ export type SendPhotoInput = { chat_id: number | string; photo: string; caption?: string };
+/** Input of telegram/get_chat. */ export type GetChatInput = { chat_id: number | string };
+/** Input of telegram/update_message_text. */ export type UpdateMessageTextInput = { chat_id: number | string; message_id: number; text: string; parse_mode?: "MarkdownV2" | "HTML" | "Markdown" };
+/** Input of telegram/delete_message. */ export type DeleteMessageInput = { chat_id: number | string; message_id: number };
 
 /** Headers sent on every request (http.headers). */
 const DEFAULTS = (c: Config): Param[] => [];
@@ -19,22 +23,46 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/getMe", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "send_message": {
-      name: "telegram/send_message", description: "Send a text message to a chat, group or channel the bot belongs to. Returns the sent message.", annotations: {"read_only":false,"destructive":false}, select: "result", max_chars: 4000,
-      input_schema: {"type":"object","properties":{"chat_id":{"type":["integer","string"],"description":"The chat's numeric id (negative for groups; from get_updates) or @username of a public channel."},"text":{"type":"string","minLength":1,"maxLength":4096,"description":"Message text, up to 4096 characters."},"parse_mode":{"type":"string","enum":["MarkdownV2","HTML","Markdown"],"description":"How to read formatting in text (default plain text)."},"reply_markup":{"type":"object","description":"Buttons, as Telegram's InlineKeyboardMarkup, e.g. {\"inline_keyboard\": [[{\"text\": \"Open\", \"url\": \"https://example.com\"}]]}."}},"required":["chat_id","text"],"additionalProperties":false},
+      name: "telegram/send_message", description: "Send a text message as the bot to a private chat, group or channel it belongs to, optionally formatted and with inline buttons. Returns the sent message (message_id, chat, date, text); keep message_id to edit or delete it.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: "result", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"chat_id":{"type":["integer","string"],"examples":[123456789],"description":"The chat's numeric id (negative for groups; from get_updates) or @username of a public channel."},"text":{"type":"string","minLength":1,"maxLength":4096,"description":"Message text, up to 4096 characters."},"parse_mode":{"type":"string","enum":["MarkdownV2","HTML","Markdown"],"description":"How to read formatting in text (default plain text)."},"reply_to_message_id":{"type":"integer","minimum":1,"description":"Send as a reply to this message id of the same chat."},"reply_markup":{"type":"object","description":"Buttons, as Telegram's InlineKeyboardMarkup, e.g. {\"inline_keyboard\": [[{\"text\": \"Open\", \"url\": \"https://example.com\"}]]}."}},"required":["chat_id","text"],"additionalProperties":false},
       validate: v.tool_telegram__send_message,
-      build: (i: SendMessageInput, c: Config, base: string) => request("POST", base, "/sendMessage", query([]), headers([...DEFAULTS(c)]), { value: fields([["chat_id", arg(i, "chat_id")], ["text", arg(i, "text")], ["parse_mode", arg(i, "parse_mode")], ["reply_markup", arg(i, "reply_markup")]]), encoding: "json" }),
+      build: (i: SendMessageInput, c: Config, base: string) => request("POST", base, "/sendMessage", query([]), headers([...DEFAULTS(c)]), { value: fields([["chat_id", arg(i, "chat_id")], ["text", arg(i, "text")], ["parse_mode", arg(i, "parse_mode")], ["reply_to_message_id", arg(i, "reply_to_message_id")], ["reply_markup", arg(i, "reply_markup")]]), encoding: "json" }),
     } satisfies CompiledTool<SendMessageInput>,
     "get_updates": {
-      name: "telegram/get_updates", description: "Fetch messages and other updates sent to the bot. Pass offset = the last update_id + 1 to confirm earlier updates and get only newer ones. Fails while the bot has a webhook set.", annotations: {"read_only":true,"destructive":false}, select: "result", max_chars: 20000,
-      input_schema: {"type":"object","properties":{"offset":{"type":"integer","description":"First update to return; earlier ones are confirmed and dropped."},"limit":{"type":"integer","minimum":1,"maximum":100,"description":"How many updates (default 100)."},"timeout":{"type":"integer","minimum":0,"maximum":20,"description":"Seconds to wait for an update when there is none (default 0)."}},"additionalProperties":false},
+      name: "telegram/get_updates", description: "Fetch messages and other updates sent to the bot (new messages, edits, button presses), oldest first. Pass offset = the last update_id + 1 to confirm earlier updates and get only newer ones. Fails while the bot has a webhook set.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "result", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"offset":{"type":"integer","description":"First update_id to return; earlier ones are confirmed and dropped."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":100,"description":"How many updates (default 100)."},"timeout":{"type":"integer","minimum":0,"maximum":20,"default":0,"description":"Seconds to wait for an update when there is none (default 0)."}},"additionalProperties":false},
       validate: v.tool_telegram__get_updates,
       build: (i: GetUpdatesInput, c: Config, base: string) => request("GET", base, "/getUpdates", query([["offset", arg(i, "offset"), "offset"], ["limit", arg(i, "limit"), "limit"], ["timeout", arg(i, "timeout"), "timeout"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetUpdatesInput>,
     "send_document": {
-      name: "telegram/send_document", description: "Send a file to a chat, by the file_id of a file already on Telegram or by an HTTP URL Telegram downloads (up to 20 MB).", annotations: {"read_only":false,"destructive":false}, select: "result", max_chars: 4000,
-      input_schema: {"type":"object","properties":{"chat_id":{"type":["integer","string"],"description":"The chat's numeric id or @username of a public channel."},"document":{"type":"string","minLength":1,"description":"A file_id, or an HTTP(S) URL of the file."},"caption":{"type":"string","maxLength":1024,"description":"Caption shown under the file, up to 1024 characters."}},"required":["chat_id","document"],"additionalProperties":false},
+      name: "telegram/send_document", description: "Send a file to a Telegram chat, by the file_id of a file already on Telegram or by an HTTP URL Telegram downloads (up to 20 MB). Returns the sent message with the document's file_id.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: "result", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"chat_id":{"type":["integer","string"],"examples":[123456789],"description":"The chat's numeric id or @username of a public channel."},"document":{"type":"string","minLength":1,"examples":["https://example.com/report.pdf"],"description":"A file_id, or an HTTP(S) URL of the file."},"caption":{"type":"string","maxLength":1024,"description":"Caption shown under the file, up to 1024 characters."}},"required":["chat_id","document"],"additionalProperties":false},
       validate: v.tool_telegram__send_document,
       build: (i: SendDocumentInput, c: Config, base: string) => request("POST", base, "/sendDocument", query([]), headers([...DEFAULTS(c)]), { value: fields([["chat_id", arg(i, "chat_id")], ["document", arg(i, "document")], ["caption", arg(i, "caption")]]), encoding: "json" }),
     } satisfies CompiledTool<SendDocumentInput>,
+    "send_photo": {
+      name: "telegram/send_photo", description: "Send a picture to a Telegram chat, shown inline (not as a file), by file_id or by an HTTP URL of a JPEG/PNG up to 5 MB. Use send_document for other files. Returns the sent message.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: "result", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"chat_id":{"type":["integer","string"],"examples":[123456789],"description":"The chat's numeric id or @username of a public channel."},"photo":{"type":"string","minLength":1,"examples":["https://example.com/chart.png"],"description":"A file_id, or an HTTP(S) URL of the picture."},"caption":{"type":"string","maxLength":1024,"description":"Caption shown under the picture, up to 1024 characters."}},"required":["chat_id","photo"],"additionalProperties":false},
+      validate: v.tool_telegram__send_photo,
+      build: (i: SendPhotoInput, c: Config, base: string) => request("POST", base, "/sendPhoto", query([]), headers([...DEFAULTS(c)]), { value: fields([["chat_id", arg(i, "chat_id")], ["photo", arg(i, "photo")], ["caption", arg(i, "caption")]]), encoding: "json" }),
+    } satisfies CompiledTool<SendPhotoInput>,
+    "get_chat": {
+      name: "telegram/get_chat", description: "Get a Telegram chat's details by id or @username: type (private, group, supergroup, channel), title or name, description and pinned message. Use to check a chat before posting to it.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "result", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"chat_id":{"type":["integer","string"],"examples":[-1001234567890],"description":"The chat's numeric id or @username of a public group or channel."}},"required":["chat_id"],"additionalProperties":false},
+      validate: v.tool_telegram__get_chat,
+      build: (i: GetChatInput, c: Config, base: string) => request("GET", base, "/getChat", query([["chat_id", arg(i, "chat_id"), "chat_id"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GetChatInput>,
+    "update_message_text": {
+      name: "telegram/update_message_text", description: "Edit the text of a message the bot sent earlier (by chat_id and message_id), e.g. to update a status. Returns the edited message.", annotations: {"read_only":false,"destructive":true,"idempotent":true}, select: "result", max_chars: 4000,
+      input_schema: {"type":"object","properties":{"chat_id":{"type":["integer","string"],"examples":[123456789],"description":"The chat's numeric id or @username of a public channel."},"message_id":{"type":"integer","minimum":1,"description":"The id of the bot's message to edit (from send_message)."},"text":{"type":"string","minLength":1,"maxLength":4096,"description":"The new text, up to 4096 characters."},"parse_mode":{"type":"string","enum":["MarkdownV2","HTML","Markdown"],"description":"How to read formatting in text (default plain text)."}},"required":["chat_id","message_id","text"],"additionalProperties":false},
+      validate: v.tool_telegram__update_message_text,
+      build: (i: UpdateMessageTextInput, c: Config, base: string) => request("POST", base, "/editMessageText", query([]), headers([...DEFAULTS(c)]), { value: fields([["chat_id", arg(i, "chat_id")], ["message_id", arg(i, "message_id")], ["text", arg(i, "text")], ["parse_mode", arg(i, "parse_mode")]]), encoding: "json" }),
+    } satisfies CompiledTool<UpdateMessageTextInput>,
+    "delete_message": {
+      name: "telegram/delete_message", description: "Delete a message from a Telegram chat (the bot's own within 48 hours, or others' where the bot is an admin with delete rights). Returns true on success.", annotations: {"read_only":false,"destructive":true,"idempotent":true}, select: "result", max_chars: 2000,
+      input_schema: {"type":"object","properties":{"chat_id":{"type":["integer","string"],"examples":[123456789],"description":"The chat's numeric id or @username of a public channel."},"message_id":{"type":"integer","minimum":1,"description":"The id of the message to delete."}},"required":["chat_id","message_id"],"additionalProperties":false},
+      validate: v.tool_telegram__delete_message,
+      build: (i: DeleteMessageInput, c: Config, base: string) => request("POST", base, "/deleteMessage", query([]), headers([...DEFAULTS(c)]), { value: fields([["chat_id", arg(i, "chat_id")], ["message_id", arg(i, "message_id")]]), encoding: "json" }),
+    } satisfies CompiledTool<DeleteMessageInput>,
   }),
 };

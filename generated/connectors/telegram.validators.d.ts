@@ -6,3 +6,7 @@ export interface Validator { (data: unknown): boolean; errors?: ValidationError[
 export declare const tool_telegram__send_message: Validator;
 export declare const tool_telegram__get_updates: Validator;
 export declare const tool_telegram__send_document: Validator;
+export declare const tool_telegram__send_photo: Validator;
+export declare const tool_telegram__get_chat: Validator;
+export declare const tool_telegram__update_message_text: Validator;
+export declare const tool_telegram__delete_message: Validator;

@@ -7,6 +7,10 @@ import * as v from "./trello.validators.js";
 /** Input of trello/list_boards. */ export type ListBoardsInput = { fields?: ("id" | "name" | "desc" | "url" | "shortUrl" | "closed" | "starred" | "dateLastActivity" | "idOrganization")[]; filter?: "all" | "open" | "closed" | "members" | "organization" | "public" | "starred" };
 /** Input of trello/list_board_lists. */ export type ListBoardListsInput = { board_id: string; cards?: "none" | "open" | "closed" | "all" };
 /** Input of trello/create_card. */ export type CreateCardInput = { idList: string; name: string; desc?: string; due?: string; idMembers?: string[] };
+/** Input of trello/search_cards. */ export type SearchCardsInput = { query: string; idBoards?: string[]; cards_limit?: number; partial?: boolean };
+/** Input of trello/get_card. */ export type GetCardInput = { card_id: string; checklists?: "all" | "none" };
+/** Input of trello/update_card. */ export type UpdateCardInput = { card_id: string; name?: string; desc?: string; idList?: string; due?: string; dueComplete?: boolean; closed?: boolean };
+/** Input of trello/add_comment. */ export type AddCommentInput = { card_id: string; text: string };
 
 /** Headers sent on every request (http.headers). */
 const DEFAULTS = (c: Config): Param[] => [];
@@ -19,22 +23,46 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/members/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_boards": {
-      name: "trello/list_boards", description: "List the boards of the connected user, with their ids (needed by list_board_lists).", annotations: {"read_only":true,"destructive":false}, select: null, max_chars: 20000,
-      input_schema: {"type":"object","properties":{"fields":{"type":"array","items":{"type":"string","enum":["id","name","desc","url","shortUrl","closed","starred","dateLastActivity","idOrganization"]},"description":"Board fields to return, e.g. [\"id\", \"name\", \"url\"]. Omit for every field (a much larger answer)."},"filter":{"type":"string","enum":["all","open","closed","members","organization","public","starred"],"description":"Which boards (default all)."}},"additionalProperties":false},
+      name: "trello/list_boards", description: "List the Trello boards of the connected user, with their ids (needed by list_board_lists) and names.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
+      input_schema: {"type":"object","properties":{"fields":{"type":"array","items":{"type":"string","enum":["id","name","desc","url","shortUrl","closed","starred","dateLastActivity","idOrganization"],"description":"One board field name."},"description":"Board fields to return, e.g. [\"id\", \"name\", \"url\"]. Omit for every field (a much larger answer)."},"filter":{"type":"string","enum":["all","open","closed","members","organization","public","starred"],"default":"all","description":"Which boards (default all)."}},"additionalProperties":false},
       validate: v.tool_trello__list_boards,
       build: (i: ListBoardsInput, c: Config, base: string) => request("GET", base, "/members/me/boards", query([["fields", arg(i, "fields"), "fields"], ["filter", arg(i, "filter"), "filter"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListBoardsInput>,
     "list_board_lists": {
-      name: "trello/list_board_lists", description: "List the lists (columns) of a board, with their ids (needed by create_card), optionally with their cards.", annotations: {"read_only":true,"destructive":false}, select: null, max_chars: 20000,
+      name: "trello/list_board_lists", description: "List the lists (columns) of a Trello board, with their ids (needed by create_card), optionally with their cards.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
       input_schema: {"type":"object","properties":{"board_id":{"type":"string","minLength":1,"description":"The board's id (from list_boards) or the short link in its URL (trello.com/b/<short link>/…)."},"cards":{"type":"string","enum":["none","open","closed","all"],"description":"Which cards to include in each list (default none)."}},"required":["board_id"],"additionalProperties":false},
       validate: v.tool_trello__list_board_lists,
       build: (i: ListBoardListsInput, c: Config, base: string) => request("GET", base, "/boards/" + seg(arg(i, "board_id"), "board_id") + "/lists", query([["cards", arg(i, "cards"), "cards"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListBoardListsInput>,
     "create_card": {
-      name: "trello/create_card", description: "Create a card at the bottom of a list. Returns the card with its id and url.", annotations: {"read_only":false,"destructive":false}, select: null, max_chars: 4000,
-      input_schema: {"type":"object","properties":{"idList":{"type":"string","minLength":1,"description":"The id of the list to add the card to (from list_board_lists)."},"name":{"type":"string","minLength":1,"description":"Card title."},"desc":{"type":"string","maxLength":16384,"description":"Card description (Markdown)."},"due":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$","examples":["2025-06-30T17:00:00Z"],"description":"Due date, ISO 8601: 2025-06-30 or 2025-06-30T17:00:00Z."},"idMembers":{"type":"array","items":{"type":"string"},"description":"Ids of board members to assign."}},"required":["idList","name"],"additionalProperties":false},
+      name: "trello/create_card", description: "Add a new card (task, to-do) to a Trello board, at the bottom of one of its lists (idList from list_board_lists). Returns the card with its id and url.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 4000,
+      input_schema: {"type":"object","properties":{"idList":{"type":"string","minLength":1,"description":"The id of the list to add the card to (from list_board_lists)."},"name":{"type":"string","minLength":1,"description":"Card title."},"desc":{"type":"string","maxLength":16384,"description":"Card description (Markdown)."},"due":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$","examples":["2025-06-30T17:00:00Z"],"description":"Due date, ISO 8601: 2025-06-30 or 2025-06-30T17:00:00Z."},"idMembers":{"type":"array","items":{"type":"string","minLength":1,"description":"A member id (from the board's members)."},"description":"Ids of board members to assign."}},"required":["idList","name"],"additionalProperties":false},
       validate: v.tool_trello__create_card,
       build: (i: CreateCardInput, c: Config, base: string) => request("POST", base, "/cards", query([]), headers([...DEFAULTS(c)]), { value: fields([["idList", arg(i, "idList")], ["name", arg(i, "name")], ["desc", arg(i, "desc")], ["due", arg(i, "due")], ["idMembers", arg(i, "idMembers")]]), encoding: "json" }),
     } satisfies CompiledTool<CreateCardInput>,
+    "search_cards": {
+      name: "trello/search_cards", description: "Search the user's Trello cards by words in their name or description (Trello search syntax, e.g. \"invoice list:Doing\" or \"due:week\"). Returns matching cards with id, name, list id, due date and url.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "cards", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"maxLength":16384,"description":"Search text, e.g. invoice or is:open label:urgent."},"idBoards":{"type":"array","items":{"type":"string","minLength":1,"description":"A board id from list_boards."},"description":"Only search these boards (ids from list_boards)."},"cards_limit":{"type":"integer","minimum":1,"maximum":1000,"default":10,"description":"How many cards to return (1-1000, default 10)."},"partial":{"type":"boolean","default":false,"description":"Match words by prefix too (true: 'inv' finds 'invoice')."}},"required":["query"],"additionalProperties":false},
+      validate: v.tool_trello__search_cards,
+      build: (i: SearchCardsInput, c: Config, base: string) => request("GET", base, "/search", query([["query", arg(i, "query"), "query"], ["idBoards", arg(i, "idBoards"), "idBoards"], ["cards_limit", arg(i, "cards_limit"), "cards_limit"], ["partial", arg(i, "partial"), "partial"], ["modelTypes", "cards", "a value"], ["card_fields", "id,name,desc,idList,idBoard,due,dueComplete,closed,shortUrl", "a value"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<SearchCardsInput>,
+    "get_card": {
+      name: "trello/get_card", description: "Read one Trello card by id or short link: name, description, list, due date, members, labels, checklists and url.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 15000,
+      input_schema: {"type":"object","properties":{"card_id":{"type":"string","minLength":1,"description":"The card's id or the short link in its URL (trello.com/c/<short link>/...)."},"checklists":{"type":"string","enum":["all","none"],"default":"none","description":"Include the card's checklists (all) or not (none)."}},"required":["card_id"],"additionalProperties":false},
+      validate: v.tool_trello__get_card,
+      build: (i: GetCardInput, c: Config, base: string) => request("GET", base, "/cards/" + seg(arg(i, "card_id"), "card_id"), query([["checklists", arg(i, "checklists"), "checklists"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GetCardInput>,
+    "update_card": {
+      name: "trello/update_card", description: "Update a Trello card: rename it, change its description or due date, mark it done, move it to another list (idList) or archive it (closed true). Only the fields given change.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
+      input_schema: {"type":"object","properties":{"card_id":{"type":"string","minLength":1,"description":"The card's id or short link."},"name":{"type":"string","minLength":1,"description":"New card title."},"desc":{"type":"string","maxLength":16384,"description":"New card description (Markdown), replaces the old one."},"idList":{"type":"string","minLength":1,"description":"Id of the list to move the card to (from list_board_lists)."},"due":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$","examples":["2025-06-30T17:00:00Z"],"description":"Due date, ISO 8601: 2025-06-30 or 2025-06-30T17:00:00Z."},"dueComplete":{"type":"boolean","description":"Mark the due date complete (true) or not (false)."},"closed":{"type":"boolean","description":"Archive the card (true) or restore it (false)."}},"required":["card_id"],"additionalProperties":false},
+      validate: v.tool_trello__update_card,
+      build: (i: UpdateCardInput, c: Config, base: string) => request("PUT", base, "/cards/" + seg(arg(i, "card_id"), "card_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")], ["desc", arg(i, "desc")], ["idList", arg(i, "idList")], ["due", arg(i, "due")], ["dueComplete", arg(i, "dueComplete")], ["closed", arg(i, "closed")]]), encoding: "json" }),
+    } satisfies CompiledTool<UpdateCardInput>,
+    "add_comment": {
+      name: "trello/add_comment", description: "Add a comment to a Trello card (visible to board members). Returns the comment action with its id and date.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 4000,
+      input_schema: {"type":"object","properties":{"card_id":{"type":"string","minLength":1,"description":"The card's id or short link."},"text":{"type":"string","minLength":1,"maxLength":16384,"description":"The comment text (Markdown)."}},"required":["card_id","text"],"additionalProperties":false},
+      validate: v.tool_trello__add_comment,
+      build: (i: AddCommentInput, c: Config, base: string) => request("POST", base, "/cards/" + seg(arg(i, "card_id"), "card_id") + "/actions/comments", query([["text", arg(i, "text"), "text"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<AddCommentInput>,
   }),
 };

@@ -6,3 +6,7 @@ export interface Validator { (data: unknown): boolean; errors?: ValidationError[
 export declare const tool_trello__list_boards: Validator;
 export declare const tool_trello__list_board_lists: Validator;
 export declare const tool_trello__create_card: Validator;
+export declare const tool_trello__search_cards: Validator;
+export declare const tool_trello__get_card: Validator;
+export declare const tool_trello__update_card: Validator;
+export declare const tool_trello__add_comment: Validator;

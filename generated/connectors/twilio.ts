@@ -6,7 +6,13 @@ import * as v from "./twilio.validators.js";
 
 /** Input of twilio/send_sms. */ export type SendSmsInput = { To: string; From?: string; MessagingServiceSid?: string; Body: string; MediaUrl?: string };
 /** Input of twilio/list_messages. */ export type ListMessagesInput = { To?: string; From?: string; DateSent?: string; PageSize?: number };
-/** Input of twilio/make_call. */ export type MakeCallInput = { To: string; From: string; Url?: string; Twiml?: string };
+/** Input of twilio/create_call. */ export type CreateCallInput = { To: string; From: string; Url?: string; Twiml?: string };
+/** Input of twilio/get_message. */ export type GetMessageInput = { MessageSid: string };
+/** Input of twilio/delete_message. */ export type DeleteMessageInput = { MessageSid: string };
+/** Input of twilio/list_calls. */ export type ListCallsInput = { To?: string; From?: string; Status?: "queued" | "ringing" | "in-progress" | "canceled" | "completed" | "failed" | "busy" | "no-answer"; StartTime?: string; PageSize?: number };
+/** Input of twilio/get_call. */ export type GetCallInput = { CallSid: string };
+/** Input of twilio/update_call. */ export type UpdateCallInput = { CallSid: string; Status?: "completed" | "canceled"; Twiml?: string; Url?: string };
+/** Input of twilio/list_incoming_phone_numbers. */ export type ListIncomingPhoneNumbersInput = { PhoneNumber?: string; FriendlyName?: string; PageSize?: number };
 
 /** Headers sent on every request (http.headers). */
 const DEFAULTS = (c: Config): Param[] => [];
@@ -19,22 +25,58 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + ".json", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "send_sms": {
-      name: "twilio/send_sms", description: "Send an SMS, MMS or WhatsApp message from one of the account's numbers (From) or through a Messaging Service (MessagingServiceSid); give exactly one of the two. Returns the message with its sid and status (queued, sent, failed…).", annotations: {"read_only":false,"destructive":false}, select: null, max_chars: 4000,
+      name: "twilio/send_sms", description: "Text someone: send an SMS text message, MMS or WhatsApp message to a customer's phone from one of the account's numbers (From) or a Messaging Service (MessagingServiceSid); give exactly one of the two. Returns the message with its sid and status.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 4000,
       input_schema: {"type":"object","properties":{"To":{"type":"string","minLength":1,"description":"Recipient in E.164 form (+14155550100), or whatsapp:+14155550100 for WhatsApp."},"From":{"type":"string","minLength":1,"description":"Sender: a Twilio number of this account in E.164 form, or whatsapp:+… Omit when MessagingServiceSid is given."},"MessagingServiceSid":{"type":"string","pattern":"^MG[0-9a-fA-F]{32}$","description":"A Messaging Service (MG…) that picks the sender. Omit when From is given."},"Body":{"type":"string","minLength":1,"maxLength":1600,"description":"Message text, up to 1600 characters."},"MediaUrl":{"type":"string","pattern":"^https?://","examples":["https://example.com/receipt.png"],"description":"A public URL of an image or file to attach (MMS or WhatsApp)."}},"required":["To","Body"],"oneOf":[{"required":["From"]},{"required":["MessagingServiceSid"]}],"additionalProperties":false},
       validate: v.tool_twilio__send_sms,
       build: (i: SendSmsInput, c: Config, base: string) => request("POST", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Messages.json", query([]), headers([...DEFAULTS(c)]), { value: fields([["To", arg(i, "To")], ["From", arg(i, "From")], ["MessagingServiceSid", arg(i, "MessagingServiceSid")], ["Body", arg(i, "Body")], ["MediaUrl", arg(i, "MediaUrl")]]), encoding: "form" }),
     } satisfies CompiledTool<SendSmsInput>,
     "list_messages": {
-      name: "twilio/list_messages", description: "List sent and received messages, newest first, optionally filtered by recipient, sender or send date.", annotations: {"read_only":true,"destructive":false}, select: "messages", max_chars: 20000,
-      input_schema: {"type":"object","properties":{"To":{"type":"string","description":"Only messages sent to this number (E.164)."},"From":{"type":"string","description":"Only messages sent from this number (E.164)."},"DateSent":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","examples":["2025-06-30"],"description":"Only messages sent on this day (UTC), as YYYY-MM-DD."},"PageSize":{"type":"integer","minimum":1,"maximum":1000,"description":"How many messages to return (default 50)."}},"additionalProperties":false},
+      name: "twilio/list_messages", description: "List sent and received SMS/MMS/WhatsApp messages, newest first, optionally filtered by recipient, sender or send date. Returns each message's sid, from, to, body, status and date_sent.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "messages", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"To":{"type":"string","description":"Only messages sent to this number (E.164)."},"From":{"type":"string","description":"Only messages sent from this number (E.164)."},"DateSent":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","examples":["2025-06-30"],"description":"Only messages sent on this day (UTC), as YYYY-MM-DD."},"PageSize":{"type":"integer","minimum":1,"maximum":1000,"default":50,"description":"How many messages to return (default 50)."}},"additionalProperties":false},
       validate: v.tool_twilio__list_messages,
       build: (i: ListMessagesInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Messages.json", query([["To", arg(i, "To"), "To"], ["From", arg(i, "From"), "From"], ["DateSent", arg(i, "DateSent"), "DateSent"], ["PageSize", arg(i, "PageSize"), "PageSize"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListMessagesInput>,
-    "make_call": {
-      name: "twilio/make_call", description: "Place an outbound phone call. Say what happens when it is answered with either a TwiML document (Twiml, e.g. <Response><Say>Hello</Say></Response>) or a URL that returns TwiML (Url); give exactly one of the two.", annotations: {"read_only":false,"destructive":false}, select: null, max_chars: 4000,
+    "create_call": {
+      name: "twilio/create_call", description: "Call a phone number: place an outbound voice call. Say what happens when it is answered with either a TwiML document (Twiml, e.g. <Response><Say>Hello</Say></Response>) or a URL that returns TwiML (Url); give exactly one of the two. Returns the call's sid.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 4000,
       input_schema: {"type":"object","properties":{"To":{"type":"string","minLength":1,"description":"Number to call in E.164 form (+14155550100), a SIP address or client:name."},"From":{"type":"string","minLength":1,"description":"A Twilio number of this account (E.164) shown as caller ID."},"Url":{"type":"string","pattern":"^https?://","examples":["https://example.com/twiml/greeting.xml"],"description":"A URL that returns the TwiML instructions for the call. Omit when Twiml is given."},"Twiml":{"type":"string","minLength":1,"maxLength":4000,"description":"TwiML instructions for the call, inline. Omit when Url is given."}},"required":["To","From"],"oneOf":[{"required":["Url"]},{"required":["Twiml"]}],"additionalProperties":false},
-      validate: v.tool_twilio__make_call,
-      build: (i: MakeCallInput, c: Config, base: string) => request("POST", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls.json", query([]), headers([...DEFAULTS(c)]), { value: fields([["To", arg(i, "To")], ["From", arg(i, "From")], ["Url", arg(i, "Url")], ["Twiml", arg(i, "Twiml")]]), encoding: "form" }),
-    } satisfies CompiledTool<MakeCallInput>,
+      validate: v.tool_twilio__create_call,
+      build: (i: CreateCallInput, c: Config, base: string) => request("POST", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls.json", query([]), headers([...DEFAULTS(c)]), { value: fields([["To", arg(i, "To")], ["From", arg(i, "From")], ["Url", arg(i, "Url")], ["Twiml", arg(i, "Twiml")]]), encoding: "form" }),
+    } satisfies CompiledTool<CreateCallInput>,
+    "get_message": {
+      name: "twilio/get_message", description: "Get one message by its sid: body, from, to, status (queued, sent, delivered, undelivered, failed), error_code, price and dates. Use to check whether a sent SMS was delivered.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
+      input_schema: {"type":"object","properties":{"MessageSid":{"type":"string","pattern":"^(SM|MM)[0-9a-fA-F]{32}$","examples":["SM0123456789abcdef0123456789abcdef"],"description":"The message's sid (SM… or MM…), from send_sms or list_messages."}},"required":["MessageSid"],"additionalProperties":false},
+      validate: v.tool_twilio__get_message,
+      build: (i: GetMessageInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Messages/" + seg(arg(i, "MessageSid"), "MessageSid") + ".json", query([]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GetMessageInput>,
+    "delete_message": {
+      name: "twilio/delete_message", description: "Delete a message (its record and body) from the account's message log, e.g. to remove personal data. Cannot be undone; a message still being sent cannot be deleted. Returns nothing (204).", annotations: {"read_only":false,"destructive":true,"idempotent":true}, select: null, max_chars: 2000,
+      input_schema: {"type":"object","properties":{"MessageSid":{"type":"string","pattern":"^(SM|MM)[0-9a-fA-F]{32}$","examples":["SM0123456789abcdef0123456789abcdef"],"description":"The sid (SM… or MM…) of the message to delete."}},"required":["MessageSid"],"additionalProperties":false},
+      validate: v.tool_twilio__delete_message,
+      build: (i: DeleteMessageInput, c: Config, base: string) => request("DELETE", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Messages/" + seg(arg(i, "MessageSid"), "MessageSid") + ".json", query([]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<DeleteMessageInput>,
+    "list_calls": {
+      name: "twilio/list_calls", description: "List phone calls of the account, newest first, optionally filtered by number, status or start day. Returns each call's sid, from, to, status, direction, duration and times.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "calls", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"To":{"type":"string","minLength":1,"description":"Only calls to this number (E.164, e.g. +14155550100)."},"From":{"type":"string","minLength":1,"description":"Only calls from this number (E.164, e.g. +14155550100)."},"Status":{"type":"string","enum":["queued","ringing","in-progress","canceled","completed","failed","busy","no-answer"],"description":"Only calls in this status."},"StartTime":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","examples":["2026-06-30"],"description":"Only calls started on this day (UTC), as YYYY-MM-DD."},"PageSize":{"type":"integer","minimum":1,"maximum":1000,"default":50,"description":"How many calls to return (default 50)."}},"additionalProperties":false},
+      validate: v.tool_twilio__list_calls,
+      build: (i: ListCallsInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls.json", query([["To", arg(i, "To"), "To"], ["From", arg(i, "From"), "From"], ["Status", arg(i, "Status"), "Status"], ["StartTime", arg(i, "StartTime"), "StartTime"], ["PageSize", arg(i, "PageSize"), "PageSize"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<ListCallsInput>,
+    "get_call": {
+      name: "twilio/get_call", description: "Get one phone call by its sid: from, to, status, direction, duration in seconds, price and start/end times. Use to see how a call placed with create_call ended.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
+      input_schema: {"type":"object","properties":{"CallSid":{"type":"string","pattern":"^CA[0-9a-fA-F]{32}$","examples":["CA0123456789abcdef0123456789abcdef"],"description":"The call's sid (CA…), from create_call or list_calls."}},"required":["CallSid"],"additionalProperties":false},
+      validate: v.tool_twilio__get_call,
+      build: (i: GetCallInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls/" + seg(arg(i, "CallSid"), "CallSid") + ".json", query([]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GetCallInput>,
+    "update_call": {
+      name: "twilio/update_call", description: "Change a call in progress: hang it up (Status completed), cancel it while still queued or ringing (Status canceled), or redirect it to new TwiML (Twiml or Url). Returns the updated call.", annotations: {"read_only":false,"destructive":true,"idempotent":true}, select: null, max_chars: 4000,
+      input_schema: {"type":"object","properties":{"CallSid":{"type":"string","pattern":"^CA[0-9a-fA-F]{32}$","examples":["CA0123456789abcdef0123456789abcdef"],"description":"The call's sid (CA…)."},"Status":{"type":"string","enum":["completed","canceled"],"description":"completed hangs up a live call; canceled stops a queued or ringing one."},"Twiml":{"type":"string","minLength":1,"maxLength":4000,"description":"New TwiML instructions that take over the live call, e.g. <Response><Say>Bye</Say></Response>."},"Url":{"type":"string","pattern":"^https?://","examples":["https://example.com/twiml/transfer.xml"],"description":"A URL returning new TwiML that takes over the live call."}},"required":["CallSid"],"oneOf":[{"required":["Status"]},{"required":["Twiml"]},{"required":["Url"]}],"additionalProperties":false},
+      validate: v.tool_twilio__update_call,
+      build: (i: UpdateCallInput, c: Config, base: string) => request("POST", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls/" + seg(arg(i, "CallSid"), "CallSid") + ".json", query([]), headers([...DEFAULTS(c)]), { value: fields([["Status", arg(i, "Status")], ["Twiml", arg(i, "Twiml")], ["Url", arg(i, "Url")]]), encoding: "form" }),
+    } satisfies CompiledTool<UpdateCallInput>,
+    "list_incoming_phone_numbers": {
+      name: "twilio/list_incoming_phone_numbers", description: "List the phone numbers this Twilio account owns, with their sids, E.164 numbers, friendly names and SMS/voice/MMS capabilities. Use to pick a From number for send_sms or create_call.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "incoming_phone_numbers", max_chars: 20000,
+      input_schema: {"type":"object","properties":{"PhoneNumber":{"type":"string","minLength":1,"description":"Only numbers containing these digits, e.g. +1415 or 555."},"FriendlyName":{"type":"string","minLength":1,"description":"Only numbers with exactly this friendly name."},"PageSize":{"type":"integer","minimum":1,"maximum":1000,"default":50,"description":"How many numbers to return (default 50)."}},"additionalProperties":false},
+      validate: v.tool_twilio__list_incoming_phone_numbers,
+      build: (i: ListIncomingPhoneNumbersInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/IncomingPhoneNumbers.json", query([["PhoneNumber", arg(i, "PhoneNumber"), "PhoneNumber"], ["FriendlyName", arg(i, "FriendlyName"), "FriendlyName"], ["PageSize", arg(i, "PageSize"), "PageSize"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<ListIncomingPhoneNumbersInput>,
   }),
 };
