@@ -18,6 +18,8 @@ export const NUMERIC_VARS = {
   UPSTREAM_MAX_BODY_BYTES: { min: 1, max: 128 * 1024 * 1024, unit: "bytes" },
   // A request body on the gateway surfaces; held in memory whole (pass-through sends its bytes).
   GATEWAY_MAX_BODY_BYTES: { min: 1024, max: 100 * 1024 * 1024, unit: "bytes" },
+  // One tool call in a thread turn (connector, MCP or webhook), before it becomes an is_error result.
+  TOOL_TIMEOUT_MS: { min: 100, max: 600_000, unit: "milliseconds" },
 } as const satisfies Record<string, { min: number; max: number; unit: string }>;
 export type NumericVar = keyof typeof NUMERIC_VARS;
 

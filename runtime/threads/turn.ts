@@ -7,9 +7,9 @@
 // Split in two so the HTTP status can still say what went wrong before any output (startTurn
 // throws: 402, 404, 409, an upstream's refusal — nothing stored, lock released) while the rest
 // runs as the answer is streamed (finishTurn, which never throws: its outcome says).
-import { buildToolSet, dispatchToolCalls, type ToolResultBlock, type ToolSet, type ToolUseCall } from "../agent";
+import { buildToolSet, DEFAULT_TIMEOUT_MS, dispatchToolCalls, type ToolResultBlock, type ToolSet, type ToolUseCall } from "../agent";
 import type { KeyRecord } from "../db/api-keys";
-import { configOf } from "../config";
+import { configOf, numberVar } from "../config";
 import { ApiError } from "../errors";
 import type { EventBatch } from "../gateway/complete";
 import { resolveModel } from "../gateway/resolve-model";
@@ -169,6 +169,7 @@ export async function finishTurn(turn: StartedTurn, ctx: RequestContext, observe
         origin: new URL(ctx.req.url).origin,
         now: Date.now(),
         requestId: ctx.requestId,
+        timeoutMs: numberVar(ctx.env, "TOOL_TIMEOUT_MS", DEFAULT_TIMEOUT_MS),
         onStart: observer.toolStart,
         onDone: observer.toolDone,
       });
