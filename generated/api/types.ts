@@ -1971,6 +1971,11 @@ export interface components {
             /** @description The Anthropic content blocks the model saw (user) or produced (assistant). */
             content: components["schemas"]["AnthropicContentBlock"][];
             /**
+             * @description An assistant message: what the model round that produced it cost, in micro-dollars (a turn's
+             *     cost is the sum over its assistant messages). Null for user messages.
+             */
+            cost_micros: number | null;
+            /**
              * Format: int64
              * @description When it was stored, epoch ms.
              */

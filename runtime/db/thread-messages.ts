@@ -10,6 +10,8 @@ export interface ThreadMessageRow {
   request_id: string | null;
   /** Its share of the turn's usage (fits later turns into the model's window). */
   tokens: number;
+  /** What the model round that produced it cost (assistant messages), or null. */
+  cost_micros: number | null;
   created_at: number;
 }
 
@@ -33,7 +35,7 @@ export async function listThreadMessageRows(
     where.push("seq < ?");
     params.push(q.beforeSeq);
   }
-  const sql = `SELECT seq, role, content, request_id, tokens, created_at FROM thread_messages WHERE ${where.join(" AND ")} ORDER BY seq ${q.order === "asc" ? "ASC" : "DESC"} LIMIT ?`;
+  const sql = `SELECT seq, role, content, request_id, tokens, cost_micros, created_at FROM thread_messages WHERE ${where.join(" AND ")} ORDER BY seq ${q.order === "asc" ? "ASC" : "DESC"} LIMIT ?`;
   const { results } = await db.prepare(sql).bind(...params, q.limit).all<ThreadMessageRow>();
   return results;
 }

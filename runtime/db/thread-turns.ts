@@ -41,6 +41,8 @@ export interface NewMessage {
   /** JSON array of content blocks. */
   content: string;
   tokens: number;
+  /** The cost of the model round that produced it (assistant messages), or null. */
+  costMicros?: number | null;
 }
 
 export interface StoredTurn {
@@ -72,9 +74,9 @@ export async function storeTurn(db: D1Database, tenantId: string, t: StoredTurn)
   const inserts = t.messages.map((m) =>
     db
       .prepare(
-        `INSERT INTO thread_messages (tenant_id, thread_id, seq, role, content, end_user_id, request_id, tokens, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (${HELD})`,
+        `INSERT INTO thread_messages (tenant_id, thread_id, seq, role, content, end_user_id, request_id, tokens, cost_micros, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (${HELD})`,
       )
-      .bind(tenantId, t.threadId, m.seq, m.role, m.content, t.endUserId, t.requestId, m.tokens, t.now, ...guard),
+      .bind(tenantId, t.threadId, m.seq, m.role, m.content, t.endUserId, t.requestId, m.tokens, m.costMicros ?? null, t.now, ...guard),
   );
   const n = t.messages.length;
   const free = t.release === false ? "" : ", busy_token = NULL, busy_until = NULL";

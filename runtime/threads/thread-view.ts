@@ -25,6 +25,7 @@ export function threadMessageView(row: ThreadMessageRow): ThreadMessage {
     role: row.role,
     content: JSON.parse(row.content) as ThreadMessage["content"],
     request_id: row.request_id,
+    cost_micros: row.cost_micros,
     created_at: row.created_at,
   };
 }

@@ -15,6 +15,8 @@ export interface MessageToStore {
   role: "user" | "assistant";
   content: ContentBlock[];
   tokens: number;
+  /** An assistant message: what its model round cost, micro-dollars. */
+  costMicros?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function appendMessages(ctx: RequestContext, lock: TurnLock, messag
     requestId: ctx.requestId,
     now: Date.now(),
     release,
-    messages: messages.map((m, i) => ({ seq: first + i, role: m.role, content: JSON.stringify(m.content), tokens: m.tokens })),
+    messages: messages.map((m, i) => ({ seq: first + i, role: m.role, content: JSON.stringify(m.content), tokens: m.tokens, costMicros: m.costMicros ?? null })),
   });
   if (!stored) return null;
   if (release) lock.storedAndFreed(messages.length);

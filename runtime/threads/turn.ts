@@ -149,7 +149,7 @@ export async function finishTurn(turn: StartedTurn, ctx: RequestContext, observe
         return failed(roundError(round.error, iteration, lock.lastSeq));
       }
       usage = usage === undefined ? round.usage : addUsage(usage, round.usage);
-      const assistant: MessageToStore = { role: "assistant", content: round.content, tokens: round.usage.output_tokens };
+      const assistant: MessageToStore = { role: "assistant", content: round.content, tokens: round.usage.output_tokens, costMicros: round.costMicros };
       const calls = round.stopReason === "tool_use" ? toolCalls(round.content) : [];
       const ours = calls.filter((c) => turn.tools.classify(c.name)?.kind !== "client");
       const gone = observer.clientGone();

@@ -141,6 +141,14 @@ describe("a multi-round turn", () => {
     // Each round is its own hold and charge; the summary's cost is their sum.
     expect(body.cost_micros).toBeGreaterThan(0);
     expect(body.cost_micros).toBe(await chargedFor(t.tenantId, requestId, 2));
+    // Each assistant message carries its round's cost, and they add up to the turn's; user messages carry none.
+    const page = await api<{ data: { seq: number; role: string; cost_micros: number | null }[] }>(e, "GET", `/v1/threads/${thread}/messages?order=asc`, t.masterKey);
+    const costs = page.body.data.map((m) => [m.role, m.cost_micros]);
+    expect(costs.filter(([role]) => role === "user").every(([, c]) => c === null)).toBe(true);
+    const perRound = costs.filter(([role]) => role === "assistant").map(([, c]) => c as number);
+    expect(perRound).toHaveLength(2);
+    expect(perRound.every((c) => c > 0)).toBe(true);
+    expect(perRound[0]! + perRound[1]!).toBe(body.cost_micros);
 
     // The next turn's context holds the whole first turn, tool pair included.
     const next = await turn(e, t.masterKey, thread, { content: "thanks" });

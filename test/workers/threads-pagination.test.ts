@@ -92,7 +92,7 @@ describe("GET /v1/threads/:id/messages pages", () => {
     const p = await page(t.masterKey, th.id, {});
     expect(p.data.map((m) => m.seq)).toEqual(range(6, 25).reverse());
     expect(p.has_more).toBe(true);
-    expect(p.data[0]).toEqual({ seq: 25, role: "user", content: [{ type: "text", text: "message 25" }], request_id: "req_test", created_at: expect.any(Number) });
+    expect(p.data[0]).toEqual({ seq: 25, role: "user", content: [{ type: "text", text: "message 25" }], request_id: "req_test", cost_micros: null, created_at: expect.any(Number) });
     const rest = await page(t.masterKey, th.id, { before_seq: p.next_before_seq ?? 0 });
     expect(rest.data.map((m) => m.seq)).toEqual(range(1, 5).reverse());
     expect(rest.has_more).toBe(false);
