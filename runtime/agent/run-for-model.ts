@@ -6,18 +6,12 @@
 import { ApiError } from "../errors";
 import { connectorAuthOf } from "../tools-api/catalog";
 import { executeForEndUser } from "../tools-api/execute-for-end-user";
+import type { RunContext } from "./types";
 
 /** Most characters of one tool's answer handed to the model (≈ 8k tokens); the rest is cut. */
 export const MAX_RESULT_CHARS = 32_000;
 
-export interface RunContext {
-  tenantId: string;
-  endUserId: string | undefined;
-  origin: string;
-  now: number;
-  requestId: string;
-  signal?: AbortSignal | undefined;
-}
+export type { RunContext } from "./types";
 
 export type ModelToolResult =
   | { tool: string; ok: true; content: string; truncated?: true }

@@ -67,7 +67,8 @@ export interface ToolUseCall {
   input: unknown;
 }
 
-export interface DispatchContext {
+/** Whose tool runs these are, and where connect URLs point: what one tool run needs. */
+export interface RunContext {
   tenantId: string;
   /** Undefined for a tenant-level thread: connector tools that need an account then answer is_error. */
   endUserId: string | undefined;
@@ -77,6 +78,9 @@ export interface DispatchContext {
   requestId: string;
   /** Aborts every run still going (client disconnect). */
   signal?: AbortSignal | undefined;
+}
+
+export interface DispatchContext extends RunContext {
   /** Most tool runs at once (default 4). */
   concurrency?: number | undefined;
   /** Per-call limit in ms (default 30000); past it the call answers is_error. */
