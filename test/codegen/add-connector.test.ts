@@ -2,7 +2,7 @@
 // copy, fixtures/manifests/valid/sentry.yaml becomes a catalog entry (served by
 // GET /v1/connectors), a compiled module (request builders, input validators) in the registry,
 // and only the generated connector modules change.
-import { copyFile, readdir, readFile, rm } from "node:fs/promises";
+import { copyFile, readdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -38,9 +38,8 @@ const load = <T>(rel: string): Promise<T> => import(/* @vite-ignore */ pathToFil
 beforeAll(async () => {
   fixtureText = await readFile(FIXTURE, "utf8");
   fixture = parse(fixtureText) as Manifest;
-  root = await makeTempProject();
-  // The catalog has its own connectors/sentry.yaml now: the copy starts without it, so the fixture is the one added.
-  await rm(join(root, "connectors/sentry.yaml"), { force: true });
+  // The catalog has its own connectors/sentry.yaml: the copy keeps three others, so the fixture is the one added.
+  root = await makeTempProject(undefined, { connectors: ["github", "linear", "stripe"] });
   // Baseline: generated/ as gen makes it from this copy (the working tree may be mid-edit).
   const baseline = await runGen(root);
   expect(baseline.code, baseline.stderr).toBe(0);
