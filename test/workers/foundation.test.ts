@@ -23,6 +23,10 @@ describe("health, models, connectors", () => {
     const c = await connectors.json<{ data: { id: string; tools: { name: string }[] }[] }>();
     expect(c.data.map((x) => x.id)).toEqual(expect.arrayContaining(["github", "linear", "stripe"]));
     expect(c.data.find((x) => x.id === "github")?.tools.map((t) => t.name)).toContain("github/create_issue");
+    // The whole catalog: 105 vendors, at least five tools each (but the MCP one, whose tools come per connection).
+    expect(c.data).toHaveLength(105);
+    expect(c.data.reduce((n, x) => n + x.tools.length, 0)).toBeGreaterThanOrEqual(525);
+    expect(c.data.filter((x) => x.tools.length < 5).map((x) => x.id)).toEqual(["zapier"]);
     const anon = await call("GET", "/v1/models", null);
     expect(anon.status).toBe(401);
     expect(await anon.json()).toMatchObject({ error: { type: "authentication_error" } });
