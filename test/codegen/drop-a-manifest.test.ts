@@ -1,7 +1,8 @@
 // "Adding a connector = dropping one YAML file in connectors/": in a temporary copy of the
 // project, a new manifest (basic auth with a literal user name, a setting in the base URL,
-// a path value, query and JSON body) goes through `npm run gen`, and its tool then runs end to
-// end through the copy's own runtime callTool against the local mock vendor — no other change.
+// a path value, query and JSON body; five tools written to pass the catalog lint, as every
+// manifest must) goes through `npm run gen`, and its tool then runs end to end through the
+// copy's own runtime callTool against the local mock vendor — no other change.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,6 +14,7 @@ const MANIFEST = `# yaml-language-server: $schema=../generated/schemas/connector
 id: acme-notes
 name: Acme Notes
 description: Notes in an Acme workspace.
+docs_url: https://docs.notes.acme.test/api
 categories: [productivity]
 auth:
   mode: basic
@@ -28,22 +30,68 @@ http:
   headers: { Accept: application/json }
 tools:
   - name: add_note
-    description: Add a note to a folder.
+    description: Add a note to a folder of the workspace; returns the new note's id.
+    annotations: { read_only: false, destructive: false, idempotent: false }
     input_schema:
       type: object
       properties:
-        folder: { type: string }
-        title: { type: string }
-        tags: { type: array, items: { type: string } }
-        pinned: { type: boolean }
+        folder: { type: string, description: "Folder name, e.g. to do." }
+        title: { type: string, description: "The note's title line." }
+        tags: { type: array, items: { type: string }, description: "Labels to file it under." }
+        pinned: { type: boolean, description: "Pin it and notify the folder's followers." }
       required: [folder, title]
       additionalProperties: false
     request:
       method: POST
-      path: /folders/{{input.folder}}/notes
+      path: "/folders/{{input.folder}}/notes"
       query: { notify: "{{input.pinned}}" }
       body: { title: "{{input.title}}", tags: "{{input.tags}}" }
-    response: { select: note.id }
+    response: { select: note.id, max_chars: 2000 }
+  - name: list_notes
+    description: List the notes of one folder, newest first, with their ids and titles.
+    annotations: { read_only: true, destructive: false, idempotent: true }
+    input_schema:
+      type: object
+      properties:
+        folder: { type: string, description: "Folder name, e.g. to do." }
+      required: [folder]
+      additionalProperties: false
+    request: { method: GET, path: "/folders/{{input.folder}}/notes" }
+    response: { select: notes, max_chars: 8000 }
+  - name: get_note
+    description: Read one note by its id, with its title, tags and full text.
+    annotations: { read_only: true, destructive: false, idempotent: true }
+    input_schema:
+      type: object
+      properties:
+        note_id: { type: string, description: "The note's id, e.g. n_1." }
+      required: [note_id]
+      additionalProperties: false
+    request: { method: GET, path: "/notes/{{input.note_id}}" }
+    response: { max_chars: 8000 }
+  - name: update_note
+    description: Change a note's title or tags; fields left out stay as they are.
+    annotations: { read_only: false, destructive: false, idempotent: true }
+    input_schema:
+      type: object
+      properties:
+        note_id: { type: string, description: "The note's id, e.g. n_1." }
+        title: { type: string, description: "The new title line." }
+      required: [note_id]
+      additionalProperties: false
+    request: { method: PATCH, path: "/notes/{{input.note_id}}", body: { title: "{{input.title}}" } }
+    response: { max_chars: 2000 }
+  - name: delete_note
+    description: Delete a note for good; it cannot be restored afterwards.
+    annotations: { read_only: false, destructive: true, idempotent: true }
+    input_schema:
+      type: object
+      properties:
+        note_id: { type: string, description: "The note's id, e.g. n_1." }
+      required: [note_id]
+      additionalProperties: false
+    request: { method: DELETE, path: "/notes/{{input.note_id}}" }
+    response: { max_chars: 2000 }
 `;
 
 type CallTool = (env: Env, name: string, args: unknown, credential: Record<string, string>, opts: object) => Promise<unknown>;
