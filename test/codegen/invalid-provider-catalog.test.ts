@@ -22,7 +22,8 @@ async function diagnosticsWith(text: string): Promise<Diagnostic[]> {
 }
 
 beforeAll(async () => {
-  root = await makeTempProject(["spec", "connectors"]);
+  // The provider catalog is under test; three manifests keep each generate() short.
+  root = await makeTempProject(["spec", "connectors"], { connectors: ["github", "linear", "stripe"] });
   original = await readFile(join(REPO, "spec/providers.yaml"), "utf8");
 });
 beforeEach(() => writeFile(catalogPath(), original));
