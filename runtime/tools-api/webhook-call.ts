@@ -7,6 +7,8 @@ import type { WebhookToolRow } from "../db/webhook-tools";
 import { executeTool } from "../tools/execute";
 import { checkInput } from "../tools/input-errors";
 import type { ToolOutcome } from "../tools/types";
+import { toHex } from "../vault/encoding";
+import { hmacSha256 } from "../webhooks/hmac";
 import { webhookArgsValidator } from "./webhook-schema";
 import { openSigningSecret } from "./webhook-tools";
 
@@ -23,10 +25,7 @@ export interface WebhookCall {
 
 /** The signature header's value for a body sent at `timestamp` (unix seconds). */
 export async function webhookSignature(secret: string, timestamp: number, body: string): Promise<string> {
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(`${timestamp}.${body}`)));
-  return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `sha256=${toHex(await hmacSha256(secret, `${timestamp}.${body}`))}`;
 }
 
 export async function callWebhookTool(env: Env, row: WebhookToolRow, call: WebhookCall): Promise<ToolOutcome> {

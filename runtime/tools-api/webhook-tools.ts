@@ -6,6 +6,7 @@
 import { configOf } from "../config";
 import { deleteWebhookTool, findWebhookTool, insertWebhookTool, listWebhookTools, type WebhookToolRow } from "../db/webhook-tools";
 import { ApiError, badRequest } from "../errors";
+import { toHex } from "../vault/encoding";
 import { keyringOf, open, seal, type VaultBinding } from "../vault/vault";
 import { checkInputSchema } from "./webhook-schema";
 
@@ -96,5 +97,5 @@ export function checkWebhookUrl(text: string, production: boolean): void {
 /** 32 random bytes, hex, with a recognisable prefix. */
 function newSigningSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return SECRET_PREFIX + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return SECRET_PREFIX + toHex(bytes);
 }

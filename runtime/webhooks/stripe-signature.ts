@@ -7,6 +7,9 @@
 // forger: the header's length and its number of v1 values are capped before any work, and
 // the body (up to 1 MiB) is hashed once, however many v1 values there are.
 
+import { toHex } from "../vault/encoding";
+import { hmacSha256 } from "./hmac";
+
 /** How far `t` may be from the server's clock, either way (Stripe's default). */
 export const STRIPE_TOLERANCE_SECONDS = 300;
 /** Stripe sends one v1, two while a secret is rolled; a few more leave room, thousands are an attack. */
@@ -60,7 +63,7 @@ export async function verifyStripeSignature(
       reason: `Stripe-Signature timestamp ${t} is ${Math.round(skew)} s from the server's clock; at most ${toleranceSeconds} s is accepted (replayed or stale delivery)`,
     };
   }
-  const expected = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), signedPayload(t, rawBody)));
+  const expected = await hmacSha256(secret, signedPayload(t, rawBody));
   // Every candidate is compared in full, so the time taken says nothing about which bytes matched.
   let matched = false;
   for (const sig of candidates) matched = constantTimeEqual(expected, hexToBytes(sig)) || matched;
@@ -72,12 +75,7 @@ export async function verifyStripeSignature(
 export async function stripeSignatureHeader(secret: string, rawBody: Uint8Array | string, timestampSeconds: number): Promise<string> {
   const t = String(Math.floor(timestampSeconds));
   const body = typeof rawBody === "string" ? enc.encode(rawBody) : rawBody;
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), signedPayload(t, body));
-  return `t=${t},v1=${bytesToHex(new Uint8Array(mac))}`;
-}
-
-function hmacKey(secret: string, use: "sign"): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [use]);
+  return `t=${t},v1=${toHex(await hmacSha256(secret, signedPayload(t, body)))}`;
 }
 
 /** Looks at every byte whatever the first difference (both are 32 bytes here). */
@@ -103,8 +101,3 @@ function hexToBytes(hex: string): Uint8Array {
   return out;
 }
 
-function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
