@@ -4,7 +4,7 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./activecampaign.validators.js";
 
-/** Input of activecampaign/upsert_contact. */ export type UpsertContactInput = { email: string; firstName?: string; lastName?: string; phone?: string; fieldValues?: ({ field: string; value: string })[] };
+/** Input of activecampaign/sync_contact. */ export type SyncContactInput = { email: string; firstName?: string; lastName?: string; phone?: string; fieldValues?: ({ field: string; value: string })[] };
 /** Input of activecampaign/list_contacts. */ export type ListContactsInput = { email?: string; search?: string; listid?: string; limit?: number; offset?: number };
 /** Input of activecampaign/get_contact. */ export type GetContactInput = { id: string };
 /** Input of activecampaign/update_contact. */ export type UpdateContactInput = { id: string; email?: string; firstName?: string; lastName?: string; phone?: string; fieldValues?: ({ field: string; value: string })[] };
@@ -24,12 +24,12 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "api_key", header: "Api-Token", field: "api_key" }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/users/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "upsert_contact": {
-      name: "activecampaign/upsert_contact", description: "Create a contact, or update the one with that email (sync): names, phone and custom field values. Use before add_contact_to_list or add_tag_to_contact. Returns the contact with its id.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "contact", max_chars: 4000,
+    "sync_contact": {
+      name: "activecampaign/sync_contact", description: "Create a contact, or update the one with that email (sync): names, phone and custom field values. Use before add_contact_to_list or add_tag_to_contact. Returns the contact with its id.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "contact", max_chars: 4000,
       input_schema: {"type":"object","properties":{"email":{"type":"string","pattern":"^[^@\\s/]+@[^@\\s/]+$","examples":["ana@example.com"],"description":"The contact's email address (identifies it)."},"firstName":{"type":"string","minLength":1,"description":"The contact's first name."},"lastName":{"type":"string","minLength":1,"description":"The contact's last name."},"phone":{"type":"string","minLength":1,"description":"The contact's phone number, e.g. +14155550100."},"fieldValues":{"type":"array","description":"Custom field values.","items":{"type":"object","description":"One custom field value.","properties":{"field":{"type":"string","pattern":"^[0-9]+$","examples":["3"],"description":"The custom field's numeric id."},"value":{"type":"string","description":"The value to store, as text."}},"required":["field","value"],"additionalProperties":false}}},"required":["email"],"additionalProperties":false},
-      validate: v.tool_activecampaign__upsert_contact,
-      build: (i: UpsertContactInput, c: Config, base: string) => request("POST", base, "/contact/sync", query([]), headers([...DEFAULTS(c)]), { value: fields([["contact", fields([["email", arg(i, "email")], ["firstName", arg(i, "firstName")], ["lastName", arg(i, "lastName")], ["phone", arg(i, "phone")], ["fieldValues", arg(i, "fieldValues")]])]]), encoding: "json" }),
-    } satisfies CompiledTool<UpsertContactInput>,
+      validate: v.tool_activecampaign__sync_contact,
+      build: (i: SyncContactInput, c: Config, base: string) => request("POST", base, "/contact/sync", query([]), headers([...DEFAULTS(c)]), { value: fields([["contact", fields([["email", arg(i, "email")], ["firstName", arg(i, "firstName")], ["lastName", arg(i, "lastName")], ["phone", arg(i, "phone")], ["fieldValues", arg(i, "fieldValues")]])]]), encoding: "json" }),
+    } satisfies CompiledTool<SyncContactInput>,
     "list_contacts": {
       name: "activecampaign/list_contacts", description: "Find contacts by exact email, by a search over names, emails, phone and organisation, or by list membership. Returns contacts with id, email, names and phone.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "contacts", max_chars: 20000,
       input_schema: {"type":"object","properties":{"email":{"type":"string","pattern":"^[^@\\s/]+@[^@\\s/]+$","examples":["ana@example.com"],"description":"Only the contact with this email address."},"search":{"type":"string","minLength":1,"description":"Text matched against names, email, phone and organisation."},"listid":{"type":"string","pattern":"^[0-9]+$","examples":["2"],"description":"Only contacts on this list (numeric id)."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20,"description":"How many contacts (default 20, max 100)."},"offset":{"type":"integer","minimum":0,"default":0,"description":"How many contacts to skip (paging)."}},"additionalProperties":false},
@@ -56,7 +56,7 @@ export const connector: ConnectorModule = {
     } satisfies CompiledTool<ListListsInput>,
     "add_contact_to_list": {
       name: "activecampaign/add_contact_to_list", description: "Subscribe a contact to a list (status 1), or unsubscribe them from it (status 2). Returns the contactList membership.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "contactList", max_chars: 2000,
-      input_schema: {"type":"object","properties":{"list":{"type":"string","pattern":"^[0-9]+$","examples":["2"],"description":"The list's numeric id (from list_lists)."},"contact":{"type":"string","pattern":"^[0-9]+$","examples":["113"],"description":"The contact's numeric id (from upsert_contact)."},"status":{"type":"integer","enum":[1,2],"default":1,"description":"1 subscribes the contact, 2 unsubscribes it."}},"required":["list","contact","status"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"list":{"type":"string","pattern":"^[0-9]+$","examples":["2"],"description":"The list's numeric id (from list_lists)."},"contact":{"type":"string","pattern":"^[0-9]+$","examples":["113"],"description":"The contact's numeric id (from sync_contact)."},"status":{"type":"integer","enum":[1,2],"default":1,"description":"1 subscribes the contact, 2 unsubscribes it."}},"required":["list","contact","status"],"additionalProperties":false},
       validate: v.tool_activecampaign__add_contact_to_list,
       build: (i: AddContactToListInput, c: Config, base: string) => request("POST", base, "/contactLists", query([]), headers([...DEFAULTS(c)]), { value: fields([["contactList", fields([["list", arg(i, "list")], ["contact", arg(i, "contact")], ["status", arg(i, "status")]])]]), encoding: "json" }),
     } satisfies CompiledTool<AddContactToListInput>,

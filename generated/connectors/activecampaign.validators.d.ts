@@ -3,7 +3,7 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_activecampaign__upsert_contact: Validator;
+export declare const tool_activecampaign__sync_contact: Validator;
 export declare const tool_activecampaign__list_contacts: Validator;
 export declare const tool_activecampaign__get_contact: Validator;
 export declare const tool_activecampaign__update_contact: Validator;

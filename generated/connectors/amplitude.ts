@@ -4,9 +4,9 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./amplitude.validators.js";
 
-/** Input of amplitude/query_event_segmentation. */ export type QueryEventSegmentationInput = { e: string; start: string; end: string; m?: "uniques" | "totals" | "pct_dau" | "average"; i?: 1 | 7 | 30 };
+/** Input of amplitude/event_segmentation. */ export type EventSegmentationInput = { e: string; start: string; end: string; m?: "uniques" | "totals" | "pct_dau" | "average"; i?: 1 | 7 | 30 };
 /** Input of amplitude/get_active_user_counts. */ export type GetActiveUserCountsInput = { start: string; end: string; m?: "active" | "new"; i?: 1 | 7 | 30 };
-/** Input of amplitude/search_users. */ export type SearchUsersInput = { user: string };
+/** Input of amplitude/user_search. */ export type UserSearchInput = { user: string };
 /** Input of amplitude/get_user_activity. */ export type GetUserActivityInput = { user: number; limit?: number; offset?: number };
 /** Input of amplitude/list_event_types. */ export type ListEventTypesInput = Record<string, never>;
 /** Input of amplitude/create_event_type. */ export type CreateEventTypeInput = { event_type: string; category?: string; description?: string };
@@ -21,27 +21,27 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "basic", username: [{ field: "api_key" }], password: [{ field: "secret_key" }] }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/api/2/taxonomy/category", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "query_event_segmentation": {
-      name: "amplitude/query_event_segmentation", description: "Chart one event over a date range (Event Segmentation): totals, uniques or averages per day/week, optionally grouped by a property. Returns data.series and data.xValues.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
+    "event_segmentation": {
+      name: "amplitude/event_segmentation", description: "Chart one event over a date range (Event Segmentation): totals, uniques or averages per day/week, optionally grouped by a property. Returns data.series and data.xValues.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
       input_schema: {"type":"object","properties":{"e":{"type":"string","pattern":"^\\{.*\\}$","examples":["{\"event_type\":\"Signed Up\"}"],"description":"The event as JSON, e.g. {\"event_type\":\"Signed Up\"} (add \"group_by\":[{\"type\":\"event\",\"value\":\"platform\"}] to split)."},"start":{"type":"string","pattern":"^\\d{8}$","examples":["20260101"],"description":"First day, YYYYMMDD."},"end":{"type":"string","pattern":"^\\d{8}$","examples":["20260131"],"description":"Last day, YYYYMMDD."},"m":{"type":"string","enum":["uniques","totals","pct_dau","average"],"description":"Metric: uniques (default), totals, pct_dau, average."},"i":{"type":"integer","enum":[1,7,30],"description":"Interval: 1 daily, 7 weekly, 30 monthly."}},"required":["e","start","end"],"additionalProperties":false},
-      validate: v.tool_amplitude__query_event_segmentation,
-      build: (i: QueryEventSegmentationInput, c: Config, base: string) => request("GET", base, "/api/2/events/segmentation", query([["e", arg(i, "e"), "e"], ["start", arg(i, "start"), "start"], ["end", arg(i, "end"), "end"], ["m", arg(i, "m"), "m"], ["i", arg(i, "i"), "i"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<QueryEventSegmentationInput>,
+      validate: v.tool_amplitude__event_segmentation,
+      build: (i: EventSegmentationInput, c: Config, base: string) => request("GET", base, "/api/2/events/segmentation", query([["e", arg(i, "e"), "e"], ["start", arg(i, "start"), "start"], ["end", arg(i, "end"), "end"], ["m", arg(i, "m"), "m"], ["i", arg(i, "i"), "i"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<EventSegmentationInput>,
     "get_active_user_counts": {
       name: "amplitude/get_active_user_counts", description: "Count active or new users per day/week/month over a date range. Returns data.series and data.xValues.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 15000,
       input_schema: {"type":"object","properties":{"start":{"type":"string","pattern":"^\\d{8}$","examples":["20260101"],"description":"First day, YYYYMMDD."},"end":{"type":"string","pattern":"^\\d{8}$","examples":["20260131"],"description":"Last day, YYYYMMDD."},"m":{"type":"string","enum":["active","new"],"description":"active (default) or new users."},"i":{"type":"integer","enum":[1,7,30],"description":"Interval: 1 daily, 7 weekly, 30 monthly."}},"required":["start","end"],"additionalProperties":false},
       validate: v.tool_amplitude__get_active_user_counts,
       build: (i: GetActiveUserCountsInput, c: Config, base: string) => request("GET", base, "/api/2/users", query([["start", arg(i, "start"), "start"], ["end", arg(i, "end"), "end"], ["m", arg(i, "m"), "m"], ["i", arg(i, "i"), "i"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetActiveUserCountsInput>,
-    "search_users": {
-      name: "amplitude/search_users", description: "Find a user by user id, device id or Amplitude id to get their amplitude_id for get_user_activity. Returns matches with amplitude_id, user_id and last seen.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "matches", max_chars: 8000,
+    "user_search": {
+      name: "amplitude/user_search", description: "Find a user by user id, device id or Amplitude id to get their amplitude_id for get_user_activity. Returns matches with amplitude_id, user_id and last seen.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "matches", max_chars: 8000,
       input_schema: {"type":"object","properties":{"user":{"type":"string","minLength":1,"description":"A user id, device id or Amplitude id, e.g. ann@example.com or 345678901."}},"required":["user"],"additionalProperties":false},
-      validate: v.tool_amplitude__search_users,
-      build: (i: SearchUsersInput, c: Config, base: string) => request("GET", base, "/api/2/usersearch", query([["user", arg(i, "user"), "user"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchUsersInput>,
+      validate: v.tool_amplitude__user_search,
+      build: (i: UserSearchInput, c: Config, base: string) => request("GET", base, "/api/2/usersearch", query([["user", arg(i, "user"), "user"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<UserSearchInput>,
     "get_user_activity": {
       name: "amplitude/get_user_activity", description: "Read one user's recent events and properties (the User Activity view) by Amplitude id, newest first.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
-      input_schema: {"type":"object","properties":{"user":{"type":"integer","minimum":1,"description":"The Amplitude id from search_users, e.g. 345678901."},"limit":{"type":"integer","minimum":1,"maximum":1000,"description":"Events to return, 1 to 1000."},"offset":{"type":"integer","minimum":0,"description":"Events to skip."}},"required":["user"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"user":{"type":"integer","minimum":1,"description":"The Amplitude id from user_search, e.g. 345678901."},"limit":{"type":"integer","minimum":1,"maximum":1000,"description":"Events to return, 1 to 1000."},"offset":{"type":"integer","minimum":0,"description":"Events to skip."}},"required":["user"],"additionalProperties":false},
       validate: v.tool_amplitude__get_user_activity,
       build: (i: GetUserActivityInput, c: Config, base: string) => request("GET", base, "/api/2/useractivity", query([["user", arg(i, "user"), "user"], ["limit", arg(i, "limit"), "limit"], ["offset", arg(i, "offset"), "offset"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetUserActivityInput>,

@@ -3,9 +3,9 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_amplitude__query_event_segmentation: Validator;
+export declare const tool_amplitude__event_segmentation: Validator;
 export declare const tool_amplitude__get_active_user_counts: Validator;
-export declare const tool_amplitude__search_users: Validator;
+export declare const tool_amplitude__user_search: Validator;
 export declare const tool_amplitude__get_user_activity: Validator;
 export declare const tool_amplitude__list_event_types: Validator;
 export declare const tool_amplitude__create_event_type: Validator;

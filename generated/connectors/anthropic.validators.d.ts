@@ -4,7 +4,7 @@
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const tool_anthropic__create_message: Validator;
-export declare const tool_anthropic__get_token_count: Validator;
+export declare const tool_anthropic__count_tokens: Validator;
 export declare const tool_anthropic__create_message_batch: Validator;
 export declare const tool_anthropic__get_message_batch: Validator;
 export declare const tool_anthropic__get_message_batch_results: Validator;

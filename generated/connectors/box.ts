@@ -4,7 +4,7 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./box.validators.js";
 
-/** Input of box/search_content. */ export type SearchContentInput = { query: string; type?: "file" | "folder" | "web_link"; file_extensions?: string; ancestor_folder_ids?: string; limit?: number; offset?: number };
+/** Input of box/search. */ export type SearchInput = { query: string; type?: "file" | "folder" | "web_link"; file_extensions?: string; ancestor_folder_ids?: string; limit?: number; offset?: number };
 /** Input of box/list_folder_items. */ export type ListFolderItemsInput = { folder_id: string; fields?: string; limit?: number; offset?: number };
 /** Input of box/get_file. */ export type GetFileInput = { file_id: string; fields?: string };
 /** Input of box/create_folder. */ export type CreateFolderInput = { name: string; parent_id: string };
@@ -24,12 +24,12 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "oauth2_client_credentials", token_url: "https://api.box.com/oauth2/token", client_id_field: "client_id", client_secret_field: "client_secret", client_auth: "body", token_body_encoding: "form", params: { "box_subject_type": cfg(c, "box_subject_type"), "box_subject_id": cfg(c, "box_subject_id") } }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/users/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "search_content": {
-      name: "box/search_content", description: "Find documents and files in Box cloud storage: search files, folders and web links by name, description, content and tags, optionally by type, file extension or inside some folders. Returns id, type, name, parent and size of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "entries", max_chars: 20000,
+    "search": {
+      name: "box/search", description: "Find documents and files in Box cloud storage: search files, folders and web links by name, description, content and tags, optionally by type, file extension or inside some folders. Returns id, type, name, parent and size of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "entries", max_chars: 20000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"Words to find; quote for an exact phrase, e.g. \"Q3 budget\"."},"type":{"type":"string","enum":["file","folder","web_link"],"description":"Only items of this type."},"file_extensions":{"type":"string","minLength":1,"description":"Comma-separated extensions without dots, e.g. pdf,docx."},"ancestor_folder_ids":{"type":"string","minLength":1,"description":"Comma-separated folder ids to search inside, e.g. 0 or 123,456."},"limit":{"type":"integer","minimum":1,"maximum":200,"default":30,"description":"Maximum number of results (1-200)."},"offset":{"type":"integer","minimum":0,"default":0,"description":"Number of results to skip (paging offset)."}},"required":["query"],"additionalProperties":false},
-      validate: v.tool_box__search_content,
-      build: (i: SearchContentInput, c: Config, base: string) => request("GET", base, "/search", query([["query", arg(i, "query"), "query"], ["type", arg(i, "type"), "type"], ["file_extensions", arg(i, "file_extensions"), "file_extensions"], ["ancestor_folder_ids", arg(i, "ancestor_folder_ids"), "ancestor_folder_ids"], ["limit", arg(i, "limit"), "limit"], ["offset", arg(i, "offset"), "offset"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchContentInput>,
+      validate: v.tool_box__search,
+      build: (i: SearchInput, c: Config, base: string) => request("GET", base, "/search", query([["query", arg(i, "query"), "query"], ["type", arg(i, "type"), "type"], ["file_extensions", arg(i, "file_extensions"), "file_extensions"], ["ancestor_folder_ids", arg(i, "ancestor_folder_ids"), "ancestor_folder_ids"], ["limit", arg(i, "limit"), "limit"], ["offset", arg(i, "offset"), "offset"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<SearchInput>,
     "list_folder_items": {
       name: "box/list_folder_items", description: "List the files, folders and web links in a folder (the root folder is 0). Returns id, type, name and etag of each; total_count tells whether more pages exist.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "entries", max_chars: 20000,
       input_schema: {"type":"object","properties":{"folder_id":{"type":"string","pattern":"^[0-9]+$","examples":["0"],"description":"Folder id (digits); 0 is the root \"All Files\" folder."},"fields":{"type":"string","minLength":1,"description":"Comma-separated fields to return, e.g. name,size,modified_at."},"limit":{"type":"integer","minimum":1,"maximum":1000,"default":100,"description":"Maximum number of items (1-1000)."},"offset":{"type":"integer","minimum":0,"default":0,"description":"Number of items to skip (paging offset)."}},"required":["folder_id"],"additionalProperties":false},
@@ -38,7 +38,7 @@ export const connector: ConnectorModule = {
     } satisfies CompiledTool<ListFolderItemsInput>,
     "get_file": {
       name: "box/get_file", description: "Read a file's metadata: name, size, parent folder, path, owner, modified time, version and shared link.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 12000,
-      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search_content or list_folder_items."},"fields":{"type":"string","minLength":1,"description":"Comma-separated fields to return, e.g. name,size,shared_link."}},"required":["file_id"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search or list_folder_items."},"fields":{"type":"string","minLength":1,"description":"Comma-separated fields to return, e.g. name,size,shared_link."}},"required":["file_id"],"additionalProperties":false},
       validate: v.tool_box__get_file,
       build: (i: GetFileInput, c: Config, base: string) => request("GET", base, "/files/" + seg(arg(i, "file_id"), "file_id"), query([["fields", arg(i, "fields"), "fields"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetFileInput>,
@@ -50,31 +50,31 @@ export const connector: ConnectorModule = {
     } satisfies CompiledTool<CreateFolderInput>,
     "update_file": {
       name: "box/update_file", description: "Rename a file or change its description (move_file moves it). Only the fields you give change. Returns the file.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 8000,
-      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search_content or list_folder_items."},"name":{"type":"string","minLength":1,"maxLength":255,"description":"New file name with extension, e.g. report-final.pdf."},"description":{"type":"string","maxLength":256,"description":"New description of the file."}},"required":["file_id"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search or list_folder_items."},"name":{"type":"string","minLength":1,"maxLength":255,"description":"New file name with extension, e.g. report-final.pdf."},"description":{"type":"string","maxLength":256,"description":"New description of the file."}},"required":["file_id"],"additionalProperties":false},
       validate: v.tool_box__update_file,
       build: (i: UpdateFileInput, c: Config, base: string) => request("PUT", base, "/files/" + seg(arg(i, "file_id"), "file_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")], ["description", arg(i, "description")]]), encoding: "json" }),
     } satisfies CompiledTool<UpdateFileInput>,
     "move_file": {
       name: "box/move_file", description: "Move a file into another folder (same owner's Box). Returns the file with its new parent.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 8000,
-      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search_content or list_folder_items."},"parent_id":{"type":"string","pattern":"^[0-9]+$","examples":["987654321"],"description":"Id of the folder to move the file into; 0 for the root."}},"required":["file_id","parent_id"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search or list_folder_items."},"parent_id":{"type":"string","pattern":"^[0-9]+$","examples":["987654321"],"description":"Id of the folder to move the file into; 0 for the root."}},"required":["file_id","parent_id"],"additionalProperties":false},
       validate: v.tool_box__move_file,
       build: (i: MoveFileInput, c: Config, base: string) => request("PUT", base, "/files/" + seg(arg(i, "file_id"), "file_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["parent", fields([["id", arg(i, "parent_id")]])]]), encoding: "json" }),
     } satisfies CompiledTool<MoveFileInput>,
     "create_shared_link": {
       name: "box/create_shared_link", description: "Create or change a file's shared link (who can open it: anyone with the link, the company, or collaborators). Returns the file's shared_link with its url.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "shared_link", max_chars: 4000,
-      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search_content or list_folder_items."},"access":{"type":"string","enum":["open","company","collaborators"],"default":"open","description":"open = anyone with the link; company = your company; collaborators only."}},"required":["file_id","access"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search or list_folder_items."},"access":{"type":"string","enum":["open","company","collaborators"],"default":"open","description":"open = anyone with the link; company = your company; collaborators only."}},"required":["file_id","access"],"additionalProperties":false},
       validate: v.tool_box__create_shared_link,
       build: (i: CreateSharedLinkInput, c: Config, base: string) => request("PUT", base, "/files/" + seg(arg(i, "file_id"), "file_id"), query([["fields", "shared_link", "a value"]]), headers([...DEFAULTS(c)]), { value: fields([["shared_link", fields([["access", arg(i, "access")]])]]), encoding: "json" }),
     } satisfies CompiledTool<CreateSharedLinkInput>,
     "add_file_comment": {
       name: "box/add_file_comment", description: "Add a comment to a file (visible to its collaborators). Returns the comment.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 4000,
-      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search_content or list_folder_items."},"message":{"type":"string","minLength":1,"description":"Comment text; @mention with the tagged_message syntax is not supported here."}},"required":["file_id","message"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search or list_folder_items."},"message":{"type":"string","minLength":1,"description":"Comment text; @mention with the tagged_message syntax is not supported here."}},"required":["file_id","message"],"additionalProperties":false},
       validate: v.tool_box__add_file_comment,
       build: (i: AddFileCommentInput, c: Config, base: string) => request("POST", base, "/comments", query([]), headers([...DEFAULTS(c)]), { value: fields([["item", fields([["type", "file"], ["id", arg(i, "file_id")]])], ["message", arg(i, "message")]]), encoding: "json" }),
     } satisfies CompiledTool<AddFileCommentInput>,
     "delete_file": {
       name: "box/delete_file", description: "Move a file to the trash (restorable from there until the trash is emptied). Returns nothing on success (204).", annotations: {"read_only":false,"destructive":true,"idempotent":true}, select: null, max_chars: 2000,
-      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search_content or list_folder_items."}},"required":["file_id"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"file_id":{"type":"string","pattern":"^[0-9]+$","examples":["12345678901"],"description":"File id (digits), from search or list_folder_items."}},"required":["file_id"],"additionalProperties":false},
       validate: v.tool_box__delete_file,
       build: (i: DeleteFileInput, c: Config, base: string) => request("DELETE", base, "/files/" + seg(arg(i, "file_id"), "file_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<DeleteFileInput>,

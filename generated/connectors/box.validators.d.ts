@@ -3,7 +3,7 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_box__search_content: Validator;
+export declare const tool_box__search: Validator;
 export declare const tool_box__list_folder_items: Validator;
 export declare const tool_box__get_file: Validator;
 export declare const tool_box__create_folder: Validator;

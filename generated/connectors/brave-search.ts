@@ -4,9 +4,9 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./brave-search.validators.js";
 
-/** Input of brave-search/search_web. */ export type SearchWebInput = { q: string; count?: number; offset?: number; country?: string; freshness?: string; safesearch?: "off" | "moderate" | "strict" };
-/** Input of brave-search/search_news. */ export type SearchNewsInput = { q: string; count?: number; country?: string; freshness?: string };
-/** Input of brave-search/search_images. */ export type SearchImagesInput = { q: string; count?: number; safesearch?: "off" | "strict" };
+/** Input of brave-search/web_search. */ export type WebSearchInput = { q: string; count?: number; offset?: number; country?: string; freshness?: string; safesearch?: "off" | "moderate" | "strict" };
+/** Input of brave-search/news_search. */ export type NewsSearchInput = { q: string; count?: number; country?: string; freshness?: string };
+/** Input of brave-search/image_search. */ export type ImageSearchInput = { q: string; count?: number; safesearch?: "off" | "strict" };
 /** Input of brave-search/search_videos. */ export type SearchVideosInput = { q: string; count?: number; freshness?: string };
 /** Input of brave-search/get_query_suggestions. */ export type GetQuerySuggestionsInput = { q: string; count?: number; country?: string };
 
@@ -20,24 +20,24 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "api_key", header: "X-Subscription-Token", field: "api_key" }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/web/search", query([["q", "test", "a value"], ["count", "1", "a value"]]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "search_web": {
-      name: "brave-search/search_web", description: "Search the web with Brave (independent index). Returns web results with title, url, description and age; use offset for further pages.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "web.results", max_chars: 20000,
+    "web_search": {
+      name: "brave-search/web_search", description: "Search the web with Brave (independent index). Returns web results with title, url, description and age; use offset for further pages.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "web.results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"maxLength":400,"description":"Search query, e.g. best static site generators 2026 (max 400 characters)."},"count":{"type":"integer","minimum":1,"maximum":20,"description":"Results per page, 1 to 20 (default 20)."},"offset":{"type":"integer","minimum":0,"maximum":9,"description":"Page offset, 0 to 9."},"country":{"type":"string","pattern":"^[A-Z]{2}$","examples":["US"],"description":"2-letter country code for results, e.g. US or DE."},"freshness":{"type":"string","pattern":"^(pd|pw|pm|py|\\d{4}-\\d{2}-\\d{2}to\\d{4}-\\d{2}-\\d{2})$","examples":["pw"],"description":"Age: pd (24 h), pw (7 days), pm (31 days), py (year), or a range 2026-01-01to2026-01-31."},"safesearch":{"type":"string","enum":["off","moderate","strict"],"description":"off, moderate (default) or strict."}},"required":["q"],"additionalProperties":false},
-      validate: v.tool_brave_search__search_web,
-      build: (i: SearchWebInput, c: Config, base: string) => request("GET", base, "/web/search", query([["q", arg(i, "q"), "q"], ["count", arg(i, "count"), "count"], ["offset", arg(i, "offset"), "offset"], ["country", arg(i, "country"), "country"], ["freshness", arg(i, "freshness"), "freshness"], ["safesearch", arg(i, "safesearch"), "safesearch"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchWebInput>,
-    "search_news": {
-      name: "brave-search/search_news", description: "Search recent news articles. Returns results with title, url, description, age and source.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
+      validate: v.tool_brave_search__web_search,
+      build: (i: WebSearchInput, c: Config, base: string) => request("GET", base, "/web/search", query([["q", arg(i, "q"), "q"], ["count", arg(i, "count"), "count"], ["offset", arg(i, "offset"), "offset"], ["country", arg(i, "country"), "country"], ["freshness", arg(i, "freshness"), "freshness"], ["safesearch", arg(i, "safesearch"), "safesearch"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<WebSearchInput>,
+    "news_search": {
+      name: "brave-search/news_search", description: "Search recent news articles. Returns results with title, url, description, age and source.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"maxLength":400,"description":"Search query, e.g. best static site generators 2026 (max 400 characters)."},"count":{"type":"integer","minimum":1,"maximum":50,"description":"Articles, 1 to 50 (default 20)."},"country":{"type":"string","pattern":"^[A-Z]{2}$","examples":["US"],"description":"2-letter country code for results, e.g. US or DE."},"freshness":{"type":"string","pattern":"^(pd|pw|pm|py|\\d{4}-\\d{2}-\\d{2}to\\d{4}-\\d{2}-\\d{2})$","examples":["pw"],"description":"Age: pd (24 h), pw (7 days), pm (31 days), py (year), or a range 2026-01-01to2026-01-31."}},"required":["q"],"additionalProperties":false},
-      validate: v.tool_brave_search__search_news,
-      build: (i: SearchNewsInput, c: Config, base: string) => request("GET", base, "/news/search", query([["q", arg(i, "q"), "q"], ["count", arg(i, "count"), "count"], ["country", arg(i, "country"), "country"], ["freshness", arg(i, "freshness"), "freshness"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchNewsInput>,
-    "search_images": {
-      name: "brave-search/search_images", description: "Search images. Returns results with title, page url, thumbnail and image properties (url, width, height).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
+      validate: v.tool_brave_search__news_search,
+      build: (i: NewsSearchInput, c: Config, base: string) => request("GET", base, "/news/search", query([["q", arg(i, "q"), "q"], ["count", arg(i, "count"), "count"], ["country", arg(i, "country"), "country"], ["freshness", arg(i, "freshness"), "freshness"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<NewsSearchInput>,
+    "image_search": {
+      name: "brave-search/image_search", description: "Search images. Returns results with title, page url, thumbnail and image properties (url, width, height).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"maxLength":400,"description":"Search query, e.g. best static site generators 2026 (max 400 characters)."},"count":{"type":"integer","minimum":1,"maximum":200,"description":"Images, 1 to 200 (default 50)."},"safesearch":{"type":"string","enum":["off","strict"],"description":"off or strict (default)."}},"required":["q"],"additionalProperties":false},
-      validate: v.tool_brave_search__search_images,
-      build: (i: SearchImagesInput, c: Config, base: string) => request("GET", base, "/images/search", query([["q", arg(i, "q"), "q"], ["count", arg(i, "count"), "count"], ["safesearch", arg(i, "safesearch"), "safesearch"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchImagesInput>,
+      validate: v.tool_brave_search__image_search,
+      build: (i: ImageSearchInput, c: Config, base: string) => request("GET", base, "/images/search", query([["q", arg(i, "q"), "q"], ["count", arg(i, "count"), "count"], ["safesearch", arg(i, "safesearch"), "safesearch"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<ImageSearchInput>,
     "search_videos": {
       name: "brave-search/search_videos", description: "Search videos. Returns results with title, url, description, age, duration and creator.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"maxLength":400,"description":"Search query, e.g. best static site generators 2026 (max 400 characters)."},"count":{"type":"integer","minimum":1,"maximum":50,"description":"Videos, 1 to 50 (default 20)."},"freshness":{"type":"string","pattern":"^(pd|pw|pm|py|\\d{4}-\\d{2}-\\d{2}to\\d{4}-\\d{2}-\\d{2})$","examples":["pw"],"description":"Age: pd (24 h), pw (7 days), pm (31 days), py (year), or a range 2026-01-01to2026-01-31."}},"required":["q"],"additionalProperties":false},

@@ -3,8 +3,8 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_brave_search__search_web: Validator;
-export declare const tool_brave_search__search_news: Validator;
-export declare const tool_brave_search__search_images: Validator;
+export declare const tool_brave_search__web_search: Validator;
+export declare const tool_brave_search__news_search: Validator;
+export declare const tool_brave_search__image_search: Validator;
 export declare const tool_brave_search__search_videos: Validator;
 export declare const tool_brave_search__get_query_suggestions: Validator;

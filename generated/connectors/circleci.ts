@@ -9,7 +9,7 @@ import * as v from "./circleci.validators.js";
 /** Input of circleci/list_pipeline_workflows. */ export type ListPipelineWorkflowsInput = { pipeline_id: string };
 /** Input of circleci/list_workflow_jobs. */ export type ListWorkflowJobsInput = { workflow_id: string };
 /** Input of circleci/run_pipeline. */ export type RunPipelineInput = { vcs: "gh" | "bb" | "circleci"; org: string; project: string; definition_id: string; branch: string; parameters?: { [key: string]: unknown } };
-/** Input of circleci/start_workflow_rerun. */ export type StartWorkflowRerunInput = { workflow_id: string; from_failed?: boolean };
+/** Input of circleci/rerun_workflow. */ export type RerunWorkflowInput = { workflow_id: string; from_failed?: boolean };
 /** Input of circleci/cancel_workflow. */ export type CancelWorkflowInput = { workflow_id: string };
 /** Input of circleci/get_job. */ export type GetJobInput = { vcs: "gh" | "bb" | "circleci"; org: string; project: string; job_number: number };
 
@@ -53,12 +53,12 @@ export const connector: ConnectorModule = {
       validate: v.tool_circleci__run_pipeline,
       build: (i: RunPipelineInput, c: Config, base: string) => request("POST", base, "/project/" + seg(arg(i, "vcs"), "vcs") + "/" + seg(arg(i, "org"), "org") + "/" + seg(arg(i, "project"), "project") + "/pipeline/run", query([]), headers([...DEFAULTS(c)]), { value: fields([["definition_id", arg(i, "definition_id")], ["config", fields([["branch", arg(i, "branch")]])], ["checkout", fields([["branch", arg(i, "branch")]])], ["parameters", arg(i, "parameters")]]), encoding: "json" }),
     } satisfies CompiledTool<RunPipelineInput>,
-    "start_workflow_rerun": {
-      name: "circleci/start_workflow_rerun", description: "Rerun a workflow, all jobs or only the failed ones (from_failed). Returns the new workflow id.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 2000,
+    "rerun_workflow": {
+      name: "circleci/rerun_workflow", description: "Rerun a workflow, all jobs or only the failed ones (from_failed). Returns the new workflow id.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 2000,
       input_schema: {"type":"object","properties":{"workflow_id":{"type":"string","pattern":"^[0-9a-f-]{36}$","examples":["fda08377-fe7e-46b1-8992-3a7aaecac9c3"],"description":"Workflow id (a UUID), from list_pipeline_workflows."},"from_failed":{"type":"boolean","default":false,"description":"true reruns only the failed jobs and what depends on them."}},"required":["workflow_id"],"additionalProperties":false},
-      validate: v.tool_circleci__start_workflow_rerun,
-      build: (i: StartWorkflowRerunInput, c: Config, base: string) => request("POST", base, "/workflow/" + seg(arg(i, "workflow_id"), "workflow_id") + "/rerun", query([]), headers([...DEFAULTS(c)]), { value: fields([["from_failed", arg(i, "from_failed")]]), encoding: "json" }),
-    } satisfies CompiledTool<StartWorkflowRerunInput>,
+      validate: v.tool_circleci__rerun_workflow,
+      build: (i: RerunWorkflowInput, c: Config, base: string) => request("POST", base, "/workflow/" + seg(arg(i, "workflow_id"), "workflow_id") + "/rerun", query([]), headers([...DEFAULTS(c)]), { value: fields([["from_failed", arg(i, "from_failed")]]), encoding: "json" }),
+    } satisfies CompiledTool<RerunWorkflowInput>,
     "cancel_workflow": {
       name: "circleci/cancel_workflow", description: "Cancel a running workflow and its jobs. Returns a short message on success.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 2000,
       input_schema: {"type":"object","properties":{"workflow_id":{"type":"string","pattern":"^[0-9a-f-]{36}$","examples":["fda08377-fe7e-46b1-8992-3a7aaecac9c3"],"description":"Workflow id (a UUID), from list_pipeline_workflows."}},"required":["workflow_id"],"additionalProperties":false},

@@ -7,5 +7,5 @@ export declare const tool_circleci__list_pipelines: Validator;
 export declare const tool_circleci__get_pipeline: Validator;
 export declare const tool_circleci__list_workflow_jobs: Validator;
 export declare const tool_circleci__run_pipeline: Validator;
-export declare const tool_circleci__start_workflow_rerun: Validator;
+export declare const tool_circleci__rerun_workflow: Validator;
 export declare const tool_circleci__get_job: Validator;

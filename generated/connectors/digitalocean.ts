@@ -7,7 +7,7 @@ import * as v from "./digitalocean.validators.js";
 /** Input of digitalocean/list_droplets. */ export type ListDropletsInput = { tag_name?: string; name?: string; per_page?: number; page?: number };
 /** Input of digitalocean/get_droplet. */ export type GetDropletInput = { droplet_id: number };
 /** Input of digitalocean/create_droplet. */ export type CreateDropletInput = { name: string; region: string; size: string; image: string; ssh_keys?: string[]; tags?: string[]; backups?: boolean; user_data?: string };
-/** Input of digitalocean/run_droplet_action. */ export type RunDropletActionInput = { droplet_id: number; type: "reboot" | "power_cycle" | "shutdown" | "power_off" | "power_on" | "snapshot" | "enable_backups" | "disable_backups"; name?: string };
+/** Input of digitalocean/droplet_action. */ export type DropletActionInput = { droplet_id: number; type: "reboot" | "power_cycle" | "shutdown" | "power_off" | "power_on" | "snapshot" | "enable_backups" | "disable_backups"; name?: string };
 /** Input of digitalocean/delete_droplet. */ export type DeleteDropletInput = { droplet_id: number };
 /** Input of digitalocean/list_domain_records. */ export type ListDomainRecordsInput = { domain_name: string; type?: "A" | "AAAA" | "CAA" | "CNAME" | "MX" | "NS" | "SOA" | "SRV" | "TXT"; name?: string; per_page?: number };
 /** Input of digitalocean/create_domain_record. */ export type CreateDomainRecordInput = { domain_name: string; type: "A" | "AAAA" | "CAA" | "CNAME" | "MX" | "NS" | "SRV" | "TXT"; name: string; data: string; ttl?: number; priority?: number };
@@ -41,12 +41,12 @@ export const connector: ConnectorModule = {
       validate: v.tool_digitalocean__create_droplet,
       build: (i: CreateDropletInput, c: Config, base: string) => request("POST", base, "/droplets", query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")], ["region", arg(i, "region")], ["size", arg(i, "size")], ["image", arg(i, "image")], ["ssh_keys", arg(i, "ssh_keys")], ["tags", arg(i, "tags")], ["backups", arg(i, "backups")], ["user_data", arg(i, "user_data")]]), encoding: "json" }),
     } satisfies CompiledTool<CreateDropletInput>,
-    "run_droplet_action": {
-      name: "digitalocean/run_droplet_action", description: "Reboot, power on/off, power cycle, shut down or snapshot a Droplet. Returns the action with its id and status (in-progress, completed, errored).", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: "action", max_chars: 4000,
+    "droplet_action": {
+      name: "digitalocean/droplet_action", description: "Reboot, power on/off, power cycle, shut down or snapshot a Droplet. Returns the action with its id and status (in-progress, completed, errored).", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: "action", max_chars: 4000,
       input_schema: {"type":"object","properties":{"droplet_id":{"type":"integer","minimum":1,"description":"Droplet id (a number), from list_droplets."},"type":{"type":"string","enum":["reboot","power_cycle","shutdown","power_off","power_on","snapshot","enable_backups","disable_backups"],"description":"The action to run."},"name":{"type":"string","minLength":1,"description":"Snapshot name (type snapshot only), e.g. before-upgrade."}},"required":["droplet_id","type"],"additionalProperties":false},
-      validate: v.tool_digitalocean__run_droplet_action,
-      build: (i: RunDropletActionInput, c: Config, base: string) => request("POST", base, "/droplets/" + seg(arg(i, "droplet_id"), "droplet_id") + "/actions", query([]), headers([...DEFAULTS(c)]), { value: fields([["type", arg(i, "type")], ["name", arg(i, "name")]]), encoding: "json" }),
-    } satisfies CompiledTool<RunDropletActionInput>,
+      validate: v.tool_digitalocean__droplet_action,
+      build: (i: DropletActionInput, c: Config, base: string) => request("POST", base, "/droplets/" + seg(arg(i, "droplet_id"), "droplet_id") + "/actions", query([]), headers([...DEFAULTS(c)]), { value: fields([["type", arg(i, "type")], ["name", arg(i, "name")]]), encoding: "json" }),
+    } satisfies CompiledTool<DropletActionInput>,
     "delete_droplet": {
       name: "digitalocean/delete_droplet", description: "Destroy a Droplet and its data for good (billing stops). Returns nothing on success (204).", annotations: {"read_only":false,"destructive":true,"idempotent":true}, select: null, max_chars: 2000,
       input_schema: {"type":"object","properties":{"droplet_id":{"type":"integer","minimum":1,"description":"Droplet id (a number), from list_droplets."}},"required":["droplet_id"],"additionalProperties":false},

@@ -6,7 +6,7 @@ export interface Validator { (data: unknown): boolean; errors?: ValidationError[
 export declare const tool_digitalocean__list_droplets: Validator;
 export declare const tool_digitalocean__get_droplet: Validator;
 export declare const tool_digitalocean__create_droplet: Validator;
-export declare const tool_digitalocean__run_droplet_action: Validator;
+export declare const tool_digitalocean__droplet_action: Validator;
 export declare const tool_digitalocean__list_domain_records: Validator;
 export declare const tool_digitalocean__create_domain_record: Validator;
 export declare const tool_digitalocean__update_domain_record: Validator;

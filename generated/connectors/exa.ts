@@ -4,11 +4,11 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./exa.validators.js";
 
-/** Input of exa/search_web. */ export type SearchWebInput = { query: string; numResults?: number; type?: "auto" | "neural" | "keyword" | "fast"; category?: "company" | "research paper" | "news" | "pdf" | "github" | "tweet" | "personal site" | "financial report"; includeDomains?: string[]; excludeDomains?: string[]; startPublishedDate?: string; include_text?: boolean };
+/** Input of exa/search. */ export type SearchInput = { query: string; numResults?: number; type?: "auto" | "neural" | "keyword" | "fast"; category?: "company" | "research paper" | "news" | "pdf" | "github" | "tweet" | "personal site" | "financial report"; includeDomains?: string[]; excludeDomains?: string[]; startPublishedDate?: string; include_text?: boolean };
 /** Input of exa/search_news. */ export type SearchNewsInput = { query: string; numResults?: number; startPublishedDate?: string; includeDomains?: string[] };
 /** Input of exa/get_contents. */ export type GetContentsInput = { urls: string[]; text?: boolean; livecrawl?: "never" | "fallback" | "preferred" | "always" };
 /** Input of exa/find_similar. */ export type FindSimilarInput = { url: string; numResults?: number; excludeSourceDomain?: boolean };
-/** Input of exa/generate_answer. */ export type GenerateAnswerInput = { query: string; text?: boolean };
+/** Input of exa/answer. */ export type AnswerInput = { query: string; text?: boolean };
 
 /** Headers sent on every request (http.headers). */
 const DEFAULTS = (c: Config): Param[] => [["Content-Type", "application/json", "a value"]];
@@ -20,12 +20,12 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "api_key", header: "x-api-key", field: "api_key" }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", "test"], ["numResults", 1]]), encoding: "json" }) },
   tools: table({
-    "search_web": {
-      name: "exa/search_web", description: "Search the web with Exa: describe the page you want in natural language (neural) or use keywords. Returns results with title, url, publishedDate and, with include_text, the page text.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 25000,
+    "search": {
+      name: "exa/search", description: "Search the web with Exa: describe the page you want in natural language (neural) or use keywords. Returns results with title, url, publishedDate and, with include_text, the page text.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 25000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"What to find, e.g. startups building battery recycling in Europe."},"numResults":{"type":"integer","minimum":1,"maximum":100,"description":"Number of results, 1 to 100 (default 10)."},"type":{"type":"string","enum":["auto","neural","keyword","fast"],"description":"auto (default), neural, keyword or fast."},"category":{"type":"string","enum":["company","research paper","news","pdf","github","tweet","personal site","financial report"],"description":"Restrict to a kind of page."},"includeDomains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+\\.[a-z]{2,}$","examples":["arxiv.org"],"description":"A domain, e.g. arxiv.org."},"description":"Only results from these domains."},"excludeDomains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+\\.[a-z]{2,}$","examples":["arxiv.org"],"description":"A domain, e.g. arxiv.org."},"description":"Never results from these domains."},"startPublishedDate":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}","examples":["2026-01-01"],"description":"Only pages published after this ISO 8601 date."},"include_text":{"type":"boolean","description":"Also return each page's text (costs more, larger result)."}},"required":["query"],"additionalProperties":false},
-      validate: v.tool_exa__search_web,
-      build: (i: SearchWebInput, c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["numResults", arg(i, "numResults")], ["type", arg(i, "type")], ["category", arg(i, "category")], ["includeDomains", arg(i, "includeDomains")], ["excludeDomains", arg(i, "excludeDomains")], ["startPublishedDate", arg(i, "startPublishedDate")], ["contents", fields([["text", arg(i, "include_text")]])]]), encoding: "json" }),
-    } satisfies CompiledTool<SearchWebInput>,
+      validate: v.tool_exa__search,
+      build: (i: SearchInput, c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["numResults", arg(i, "numResults")], ["type", arg(i, "type")], ["category", arg(i, "category")], ["includeDomains", arg(i, "includeDomains")], ["excludeDomains", arg(i, "excludeDomains")], ["startPublishedDate", arg(i, "startPublishedDate")], ["contents", fields([["text", arg(i, "include_text")]])]]), encoding: "json" }),
+    } satisfies CompiledTool<SearchInput>,
     "search_news": {
       name: "exa/search_news", description: "Search recent news articles with Exa (category news), optionally since a date and from given outlets. Returns title, url, publishedDate and author.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"Topic to find news about, e.g. EU AI Act enforcement."},"numResults":{"type":"integer","minimum":1,"maximum":100,"description":"Number of articles, 1 to 100 (default 10)."},"startPublishedDate":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}","examples":["2026-01-01"],"description":"Only articles published after this ISO 8601 date."},"includeDomains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+\\.[a-z]{2,}$","examples":["arxiv.org"],"description":"A domain, e.g. arxiv.org."},"description":"Only these outlets, e.g. [reuters.com]."}},"required":["query"],"additionalProperties":false},
@@ -33,7 +33,7 @@ export const connector: ConnectorModule = {
       build: (i: SearchNewsInput, c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["category", "news"], ["numResults", arg(i, "numResults")], ["startPublishedDate", arg(i, "startPublishedDate")], ["includeDomains", arg(i, "includeDomains")]]), encoding: "json" }),
     } satisfies CompiledTool<SearchNewsInput>,
     "get_contents": {
-      name: "exa/get_contents", description: "Fetch clean text (and optionally a summary) of web pages by URL or by Exa result id. Use after search_web to read pages. Returns results with url, title and text.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 30000,
+      name: "exa/get_contents", description: "Fetch clean text (and optionally a summary) of web pages by URL or by Exa result id. Use after search to read pages. Returns results with url, title and text.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 30000,
       input_schema: {"type":"object","properties":{"urls":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"string","pattern":"^https?://","examples":["https://example.com/blog/post"],"description":"A full URL, e.g. https://example.com/blog/post."},"description":"Pages to read (or Exa result ids)."},"text":{"type":"boolean","description":"Return the full page text (default true)."},"livecrawl":{"type":"string","enum":["never","fallback","preferred","always"],"description":"never, fallback (default), preferred or always (fresh fetch)."}},"required":["urls"],"additionalProperties":false},
       validate: v.tool_exa__get_contents,
       build: (i: GetContentsInput, c: Config, base: string) => request("POST", base, "/contents", query([]), headers([...DEFAULTS(c)]), { value: fields([["urls", arg(i, "urls")], ["text", arg(i, "text")], ["livecrawl", arg(i, "livecrawl")]]), encoding: "json" }),
@@ -44,11 +44,11 @@ export const connector: ConnectorModule = {
       validate: v.tool_exa__find_similar,
       build: (i: FindSimilarInput, c: Config, base: string) => request("POST", base, "/findSimilar", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["numResults", arg(i, "numResults")], ["excludeSourceDomain", arg(i, "excludeSourceDomain")]]), encoding: "json" }),
     } satisfies CompiledTool<FindSimilarInput>,
-    "generate_answer": {
-      name: "exa/generate_answer", description: "Answer a question from live web search, with citations. Returns answer and citations (url, title); use for factual questions needing sources.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 15000,
+    "answer": {
+      name: "exa/answer", description: "Answer a question from live web search, with citations. Returns answer and citations (url, title); use for factual questions needing sources.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: null, max_chars: 15000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"The question, e.g. What is the latest stable Node.js version?"},"text":{"type":"boolean","description":"Include the full text of the cited pages."}},"required":["query"],"additionalProperties":false},
-      validate: v.tool_exa__generate_answer,
-      build: (i: GenerateAnswerInput, c: Config, base: string) => request("POST", base, "/answer", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["text", arg(i, "text")]]), encoding: "json" }),
-    } satisfies CompiledTool<GenerateAnswerInput>,
+      validate: v.tool_exa__answer,
+      build: (i: AnswerInput, c: Config, base: string) => request("POST", base, "/answer", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["text", arg(i, "text")]]), encoding: "json" }),
+    } satisfies CompiledTool<AnswerInput>,
   }),
 };

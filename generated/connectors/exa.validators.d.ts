@@ -3,8 +3,8 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_exa__search_web: Validator;
+export declare const tool_exa__search: Validator;
 export declare const tool_exa__search_news: Validator;
 export declare const tool_exa__get_contents: Validator;
 export declare const tool_exa__find_similar: Validator;
-export declare const tool_exa__generate_answer: Validator;
+export declare const tool_exa__answer: Validator;

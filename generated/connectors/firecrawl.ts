@@ -4,10 +4,10 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./firecrawl.validators.js";
 
-/** Input of firecrawl/scrape_page. */ export type ScrapePageInput = { url: string; formats?: ("markdown" | "html" | "rawHtml" | "links" | "summary" | "screenshot")[]; onlyMainContent?: boolean; waitFor?: number };
-/** Input of firecrawl/search_web. */ export type SearchWebInput = { query: string; limit?: number; tbs?: "qdr:h" | "qdr:d" | "qdr:w" | "qdr:m" | "qdr:y"; location?: string };
+/** Input of firecrawl/scrape. */ export type ScrapeInput = { url: string; formats?: ("markdown" | "html" | "rawHtml" | "links" | "summary" | "screenshot")[]; onlyMainContent?: boolean; waitFor?: number };
+/** Input of firecrawl/search. */ export type SearchInput = { query: string; limit?: number; tbs?: "qdr:h" | "qdr:d" | "qdr:w" | "qdr:m" | "qdr:y"; location?: string };
 /** Input of firecrawl/list_site_urls. */ export type ListSiteUrlsInput = { url: string; search?: string; limit?: number };
-/** Input of firecrawl/crawl_site. */ export type CrawlSiteInput = { url: string; limit?: number; includePaths?: string[]; excludePaths?: string[] };
+/** Input of firecrawl/crawl. */ export type CrawlInput = { url: string; limit?: number; includePaths?: string[]; excludePaths?: string[] };
 /** Input of firecrawl/get_crawl_status. */ export type GetCrawlStatusInput = { crawl_id: string };
 /** Input of firecrawl/extract_data. */ export type ExtractDataInput = { urls: string[]; prompt?: string; schema?: { [key: string]: unknown } };
 /** Input of firecrawl/get_credit_usage. */ export type GetCreditUsageInput = Record<string, never>;
@@ -22,33 +22,33 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "bearer", field: "api_key" }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/team/credit-usage", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "scrape_page": {
-      name: "firecrawl/scrape_page", description: "Scrape one URL (JavaScript rendered) into clean markdown, HTML, links or a summary. Returns data with markdown and metadata (title, statusCode).", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "data", max_chars: 30000,
+    "scrape": {
+      name: "firecrawl/scrape", description: "Scrape one URL (JavaScript rendered) into clean markdown, HTML, links or a summary. Returns data with markdown and metadata (title, statusCode).", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "data", max_chars: 30000,
       input_schema: {"type":"object","properties":{"url":{"type":"string","pattern":"^https?://","examples":["https://example.com/pricing"],"description":"The page to scrape, e.g. https://example.com/pricing."},"formats":{"type":"array","items":{"type":"string","enum":["markdown","html","rawHtml","links","summary","screenshot"],"description":"A format."},"description":"Output formats (default [markdown])."},"onlyMainContent":{"type":"boolean","description":"Drop headers, navigation and footers (default true)."},"waitFor":{"type":"integer","minimum":0,"maximum":60000,"description":"Milliseconds to wait for the page before scraping."}},"required":["url"],"additionalProperties":false},
-      validate: v.tool_firecrawl__scrape_page,
-      build: (i: ScrapePageInput, c: Config, base: string) => request("POST", base, "/scrape", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["formats", arg(i, "formats")], ["onlyMainContent", arg(i, "onlyMainContent")], ["waitFor", arg(i, "waitFor")]]), encoding: "json" }),
-    } satisfies CompiledTool<ScrapePageInput>,
-    "search_web": {
-      name: "firecrawl/search_web", description: "Search the web and get results with title, url and description (add scrape formats to get each page's markdown too).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 25000,
+      validate: v.tool_firecrawl__scrape,
+      build: (i: ScrapeInput, c: Config, base: string) => request("POST", base, "/scrape", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["formats", arg(i, "formats")], ["onlyMainContent", arg(i, "onlyMainContent")], ["waitFor", arg(i, "waitFor")]]), encoding: "json" }),
+    } satisfies CompiledTool<ScrapeInput>,
+    "search": {
+      name: "firecrawl/search", description: "Search the web and get results with title, url and description (add scrape formats to get each page's markdown too).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 25000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"Search query, e.g. firecrawl alternatives."},"limit":{"type":"integer","minimum":1,"maximum":100,"description":"Number of results, 1 to 100 (default 5)."},"tbs":{"type":"string","enum":["qdr:h","qdr:d","qdr:w","qdr:m","qdr:y"],"description":"Time filter: qdr:h, qdr:d, qdr:w, qdr:m or qdr:y."},"location":{"type":"string","minLength":2,"description":"Where to search from, e.g. Germany."}},"required":["query"],"additionalProperties":false},
-      validate: v.tool_firecrawl__search_web,
-      build: (i: SearchWebInput, c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["limit", arg(i, "limit")], ["tbs", arg(i, "tbs")], ["location", arg(i, "location")]]), encoding: "json" }),
-    } satisfies CompiledTool<SearchWebInput>,
+      validate: v.tool_firecrawl__search,
+      build: (i: SearchInput, c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["limit", arg(i, "limit")], ["tbs", arg(i, "tbs")], ["location", arg(i, "location")]]), encoding: "json" }),
+    } satisfies CompiledTool<SearchInput>,
     "list_site_urls": {
       name: "firecrawl/list_site_urls", description: "Map a website: list its URLs quickly (sitemap and links, no content), optionally ranked by a search term. Returns links.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "links", max_chars: 20000,
       input_schema: {"type":"object","properties":{"url":{"type":"string","pattern":"^https?://","examples":["https://example.com/pricing"],"description":"The site to map, e.g. https://docs.example.com."},"search":{"type":"string","minLength":1,"description":"Rank URLs by relevance to this text, e.g. authentication."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"Maximum URLs (default 5000)."}},"required":["url"],"additionalProperties":false},
       validate: v.tool_firecrawl__list_site_urls,
       build: (i: ListSiteUrlsInput, c: Config, base: string) => request("POST", base, "/map", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["search", arg(i, "search")], ["limit", arg(i, "limit")]]), encoding: "json" }),
     } satisfies CompiledTool<ListSiteUrlsInput>,
-    "crawl_site": {
-      name: "firecrawl/crawl_site", description: "Start an asynchronous crawl of a site from a URL (pages as markdown). Returns the crawl id; poll get_crawl_status with it for the pages.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 2000,
+    "crawl": {
+      name: "firecrawl/crawl", description: "Start an asynchronous crawl of a site from a URL (pages as markdown). Returns the crawl id; poll get_crawl_status with it for the pages.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 2000,
       input_schema: {"type":"object","properties":{"url":{"type":"string","pattern":"^https?://","examples":["https://example.com/pricing"],"description":"Root URL, e.g. https://docs.example.com."},"limit":{"type":"integer","minimum":1,"maximum":10000,"description":"Maximum pages to crawl (default 10000; keep small)."},"includePaths":{"type":"array","items":{"type":"string","minLength":1,"description":"A path regular expression, e.g. ^/blog/.*"},"description":"Only URLs whose path matches one of these, e.g. [^/blog/.*]."},"excludePaths":{"type":"array","items":{"type":"string","minLength":1,"description":"A path regular expression, e.g. ^/blog/.*"},"description":"Skip URLs whose path matches one of these."}},"required":["url"],"additionalProperties":false},
-      validate: v.tool_firecrawl__crawl_site,
-      build: (i: CrawlSiteInput, c: Config, base: string) => request("POST", base, "/crawl", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["limit", arg(i, "limit")], ["includePaths", arg(i, "includePaths")], ["excludePaths", arg(i, "excludePaths")]]), encoding: "json" }),
-    } satisfies CompiledTool<CrawlSiteInput>,
+      validate: v.tool_firecrawl__crawl,
+      build: (i: CrawlInput, c: Config, base: string) => request("POST", base, "/crawl", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["limit", arg(i, "limit")], ["includePaths", arg(i, "includePaths")], ["excludePaths", arg(i, "excludePaths")]]), encoding: "json" }),
+    } satisfies CompiledTool<CrawlInput>,
     "get_crawl_status": {
-      name: "firecrawl/get_crawl_status", description: "Check a crawl started with crawl_site: status (scraping, completed, failed), counts, and the scraped pages so far (data; next for more).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 30000,
-      input_schema: {"type":"object","properties":{"crawl_id":{"type":"string","pattern":"^[0-9a-f-]{36}$","examples":["123e4567-e89b-12d3-a456-426614174000"],"description":"The crawl id returned by crawl_site, e.g. 123e4567-e89b-12d3-a456-426614174000."}},"required":["crawl_id"],"additionalProperties":false},
+      name: "firecrawl/get_crawl_status", description: "Check a crawl started with crawl: status (scraping, completed, failed), counts, and the scraped pages so far (data; next for more).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 30000,
+      input_schema: {"type":"object","properties":{"crawl_id":{"type":"string","pattern":"^[0-9a-f-]{36}$","examples":["123e4567-e89b-12d3-a456-426614174000"],"description":"The crawl id returned by crawl, e.g. 123e4567-e89b-12d3-a456-426614174000."}},"required":["crawl_id"],"additionalProperties":false},
       validate: v.tool_firecrawl__get_crawl_status,
       build: (i: GetCrawlStatusInput, c: Config, base: string) => request("GET", base, "/crawl/" + seg(arg(i, "crawl_id"), "crawl_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetCrawlStatusInput>,

@@ -3,10 +3,10 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_firecrawl__scrape_page: Validator;
-export declare const tool_firecrawl__search_web: Validator;
+export declare const tool_firecrawl__scrape: Validator;
+export declare const tool_firecrawl__search: Validator;
 export declare const tool_firecrawl__list_site_urls: Validator;
-export declare const tool_firecrawl__crawl_site: Validator;
+export declare const tool_firecrawl__crawl: Validator;
 export declare const tool_firecrawl__get_crawl_status: Validator;
 export declare const tool_firecrawl__extract_data: Validator;
 export declare const tool_firecrawl__get_credit_usage: Validator;

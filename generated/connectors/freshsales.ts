@@ -4,7 +4,7 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./freshsales.validators.js";
 
-/** Input of freshsales/search_records. */ export type SearchRecordsInput = { q: string; include: string; per_page?: number };
+/** Input of freshsales/search. */ export type SearchInput = { q: string; include: string; per_page?: number };
 /** Input of freshsales/get_contact. */ export type GetContactInput = { id: number };
 /** Input of freshsales/create_contact. */ export type CreateContactInput = { first_name: string; last_name: string; email?: string; mobile_number?: string; job_title?: string; sales_account_id?: number };
 /** Input of freshsales/update_contact. */ export type UpdateContactInput = { id: number; first_name?: string; last_name?: string; email?: string; mobile_number?: string; job_title?: string; sales_account_id?: number };
@@ -24,15 +24,15 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "api_key", header: "Authorization", field: "api_key", prefix: "Token token=" }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/api/settings/leads/fields", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "search_records": {
-      name: "freshsales/search_records", description: "Search contacts, accounts (companies) and deals by name, email or phone in one call. Returns matches with id, name, type (contact, sales_account, deal) and email.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
+    "search": {
+      name: "freshsales/search", description: "Search contacts, accounts (companies) and deals by name, email or phone in one call. Returns matches with id, name, type (contact, sales_account, deal) and email.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":2,"description":"Search text: a name, email address or phone number."},"include":{"type":"string","pattern":"^(contact|sales_account|deal)(,(contact|sales_account|deal))*$","examples":["contact,sales_account,deal"],"description":"Comma-separated record types to search: contact, sales_account, deal."},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":25,"description":"How many matches (default 25)."}},"required":["q","include"],"additionalProperties":false},
-      validate: v.tool_freshsales__search_records,
-      build: (i: SearchRecordsInput, c: Config, base: string) => request("GET", base, "/api/search", query([["q", arg(i, "q"), "q"], ["include", arg(i, "include"), "include"], ["per_page", arg(i, "per_page"), "per_page"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchRecordsInput>,
+      validate: v.tool_freshsales__search,
+      build: (i: SearchInput, c: Config, base: string) => request("GET", base, "/api/search", query([["q", arg(i, "q"), "q"], ["include", arg(i, "include"), "include"], ["per_page", arg(i, "per_page"), "per_page"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<SearchInput>,
     "get_contact": {
       name: "freshsales/get_contact", description: "Get one contact by id with email, phones, job title, owner, lifecycle stage, custom fields and linked accounts and deals.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 12000,
-      input_schema: {"type":"object","properties":{"id":{"type":"integer","minimum":1,"description":"The contact's numeric id (from search_records)."}},"required":["id"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"id":{"type":"integer","minimum":1,"description":"The contact's numeric id (from search)."}},"required":["id"],"additionalProperties":false},
       validate: v.tool_freshsales__get_contact,
       build: (i: GetContactInput, c: Config, base: string) => request("GET", base, "/api/contacts/" + seg(arg(i, "id"), "id"), query([["include", "sales_accounts,deals", "a value"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetContactInput>,
@@ -56,7 +56,7 @@ export const connector: ConnectorModule = {
     } satisfies CompiledTool<CreateDealInput>,
     "get_deal": {
       name: "freshsales/get_deal", description: "Get one deal by id: name, amount, stage, probability, expected close, owner, account and linked contacts.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 12000,
-      input_schema: {"type":"object","properties":{"id":{"type":"integer","minimum":1,"description":"The deal's numeric id (from search_records)."}},"required":["id"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"id":{"type":"integer","minimum":1,"description":"The deal's numeric id (from search)."}},"required":["id"],"additionalProperties":false},
       validate: v.tool_freshsales__get_deal,
       build: (i: GetDealInput, c: Config, base: string) => request("GET", base, "/api/deals/" + seg(arg(i, "id"), "id"), query([["include", "sales_account,contacts,deal_stage", "a value"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetDealInput>,

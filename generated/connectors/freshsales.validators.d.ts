@@ -3,7 +3,7 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_freshsales__search_records: Validator;
+export declare const tool_freshsales__search: Validator;
 export declare const tool_freshsales__get_contact: Validator;
 export declare const tool_freshsales__create_contact: Validator;
 export declare const tool_freshsales__update_contact: Validator;

@@ -4,9 +4,9 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./hunter.validators.js";
 
-/** Input of hunter/search_domain_emails. */ export type SearchDomainEmailsInput = { domain?: string; company?: string; limit?: number; offset?: number; type?: "personal" | "generic"; seniority?: string; department?: string };
-/** Input of hunter/find_email. */ export type FindEmailInput = { domain?: string; company?: string; first_name: string; last_name: string };
-/** Input of hunter/check_email_deliverability. */ export type CheckEmailDeliverabilityInput = { email: string };
+/** Input of hunter/domain_search. */ export type DomainSearchInput = { domain?: string; company?: string; limit?: number; offset?: number; type?: "personal" | "generic"; seniority?: string; department?: string };
+/** Input of hunter/email_finder. */ export type EmailFinderInput = { domain?: string; company?: string; first_name: string; last_name: string };
+/** Input of hunter/email_verifier. */ export type EmailVerifierInput = { email: string };
 /** Input of hunter/get_email_count. */ export type GetEmailCountInput = { domain: string };
 /** Input of hunter/list_leads. */ export type ListLeadsInput = { email?: string; company?: string; leads_list_id?: number; limit?: number; offset?: number };
 /** Input of hunter/create_lead. */ export type CreateLeadInput = { email: string; first_name?: string; last_name?: string; position?: string; company?: string; website?: string; leads_list_id?: number };
@@ -23,26 +23,26 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "api_key_query", params: { "api_key": "api_key" } }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/account", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "search_domain_emails": {
-      name: "hunter/search_domain_emails", description: "Domain search: list the email addresses Hunter found for a company (by domain or name), with each person's name, position, department, seniority and confidence score, plus the company's email pattern.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
+    "domain_search": {
+      name: "hunter/domain_search", description: "Domain search: list the email addresses Hunter found for a company (by domain or name), with each person's name, position, department, seniority and confidence score, plus the company's email pattern.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
       input_schema: {"type":"object","properties":{"domain":{"type":"string","pattern":"^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$","examples":["stripe.com"],"description":"The company's domain, e.g. stripe.com."},"company":{"type":"string","minLength":1,"description":"The company's name, when the domain is unknown (domain is better)."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":10,"description":"How many addresses (default 10)."},"offset":{"type":"integer","minimum":0,"default":0,"description":"How many addresses to skip (paging)."},"type":{"type":"string","enum":["personal","generic"],"description":"Only personal (jane@) or generic (info@) addresses."},"seniority":{"type":"string","pattern":"^(junior|senior|executive)(,(junior|senior|executive))*$","examples":["senior,executive"],"description":"Comma-separated seniorities: junior, senior, executive."},"department":{"type":"string","pattern":"^[a-z_]+(,[a-z_]+)*$","examples":["sales,marketing"],"description":"Comma-separated departments, e.g. executive, it, finance, management, sales, marketing."}},"oneOf":[{"required":["domain"]},{"required":["company"]}],"additionalProperties":false},
-      validate: v.tool_hunter__search_domain_emails,
-      build: (i: SearchDomainEmailsInput, c: Config, base: string) => request("GET", base, "/domain-search", query([["domain", arg(i, "domain"), "domain"], ["company", arg(i, "company"), "company"], ["limit", arg(i, "limit"), "limit"], ["offset", arg(i, "offset"), "offset"], ["type", arg(i, "type"), "type"], ["seniority", arg(i, "seniority"), "seniority"], ["department", arg(i, "department"), "department"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchDomainEmailsInput>,
-    "find_email": {
-      name: "hunter/find_email", description: "Email finder: guess and check one person's work email from their name and company domain (or company name). Returns the email, a confidence score and the sources.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 6000,
+      validate: v.tool_hunter__domain_search,
+      build: (i: DomainSearchInput, c: Config, base: string) => request("GET", base, "/domain-search", query([["domain", arg(i, "domain"), "domain"], ["company", arg(i, "company"), "company"], ["limit", arg(i, "limit"), "limit"], ["offset", arg(i, "offset"), "offset"], ["type", arg(i, "type"), "type"], ["seniority", arg(i, "seniority"), "seniority"], ["department", arg(i, "department"), "department"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<DomainSearchInput>,
+    "email_finder": {
+      name: "hunter/email_finder", description: "Email finder: guess and check one person's work email from their name and company domain (or company name). Returns the email, a confidence score and the sources.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 6000,
       input_schema: {"type":"object","properties":{"domain":{"type":"string","pattern":"^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$","examples":["stripe.com"],"description":"The company's domain, e.g. stripe.com."},"company":{"type":"string","minLength":1,"description":"The company's name, when the domain is unknown."},"first_name":{"type":"string","minLength":1,"description":"The person's first name."},"last_name":{"type":"string","minLength":1,"description":"The person's last name."}},"required":["first_name","last_name"],"oneOf":[{"required":["domain"]},{"required":["company"]}],"additionalProperties":false},
-      validate: v.tool_hunter__find_email,
-      build: (i: FindEmailInput, c: Config, base: string) => request("GET", base, "/email-finder", query([["domain", arg(i, "domain"), "domain"], ["company", arg(i, "company"), "company"], ["first_name", arg(i, "first_name"), "first_name"], ["last_name", arg(i, "last_name"), "last_name"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<FindEmailInput>,
-    "check_email_deliverability": {
-      name: "hunter/check_email_deliverability", description: "Email verifier: check whether an address can receive email (status valid, invalid, accept_all, webmail, disposable or unknown), with MX, SMTP and pattern checks and a score.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 4000,
+      validate: v.tool_hunter__email_finder,
+      build: (i: EmailFinderInput, c: Config, base: string) => request("GET", base, "/email-finder", query([["domain", arg(i, "domain"), "domain"], ["company", arg(i, "company"), "company"], ["first_name", arg(i, "first_name"), "first_name"], ["last_name", arg(i, "last_name"), "last_name"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<EmailFinderInput>,
+    "email_verifier": {
+      name: "hunter/email_verifier", description: "Email verifier: check whether an address can receive email (status valid, invalid, accept_all, webmail, disposable or unknown), with MX, SMTP and pattern checks and a score.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 4000,
       input_schema: {"type":"object","properties":{"email":{"type":"string","pattern":"^[^@\\s/]+@[^@\\s/]+$","examples":["patrick@stripe.com"],"description":"The email address to verify."}},"required":["email"],"additionalProperties":false},
-      validate: v.tool_hunter__check_email_deliverability,
-      build: (i: CheckEmailDeliverabilityInput, c: Config, base: string) => request("GET", base, "/email-verifier", query([["email", arg(i, "email"), "email"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<CheckEmailDeliverabilityInput>,
+      validate: v.tool_hunter__email_verifier,
+      build: (i: EmailVerifierInput, c: Config, base: string) => request("GET", base, "/email-verifier", query([["email", arg(i, "email"), "email"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<EmailVerifierInput>,
     "get_email_count": {
-      name: "hunter/get_email_count", description: "Count how many email addresses Hunter has for a domain, by type, department and seniority (free, uses no credits). Use before search_domain_emails to see if it is worth it.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 4000,
+      name: "hunter/get_email_count", description: "Count how many email addresses Hunter has for a domain, by type, department and seniority (free, uses no credits). Use before domain_search to see if it is worth it.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 4000,
       input_schema: {"type":"object","properties":{"domain":{"type":"string","pattern":"^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$","examples":["stripe.com"],"description":"The company's domain, e.g. stripe.com."}},"required":["domain"],"additionalProperties":false},
       validate: v.tool_hunter__get_email_count,
       build: (i: GetEmailCountInput, c: Config, base: string) => request("GET", base, "/email-count", query([["domain", arg(i, "domain"), "domain"]]), headers([...DEFAULTS(c)])),

@@ -3,9 +3,9 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_hunter__search_domain_emails: Validator;
-export declare const tool_hunter__find_email: Validator;
-export declare const tool_hunter__check_email_deliverability: Validator;
+export declare const tool_hunter__domain_search: Validator;
+export declare const tool_hunter__email_finder: Validator;
+export declare const tool_hunter__email_verifier: Validator;
 export declare const tool_hunter__get_email_count: Validator;
 export declare const tool_hunter__list_leads: Validator;
 export declare const tool_hunter__create_lead: Validator;

@@ -8,7 +8,7 @@ import * as v from "./kit.validators.js";
 /** Input of kit/list_subscribers. */ export type ListSubscribersInput = { email_address?: string; status?: "active" | "inactive" | "bounced" | "complained" | "cancelled" | "all"; per_page?: number; after?: string };
 /** Input of kit/get_subscriber. */ export type GetSubscriberInput = { id: number };
 /** Input of kit/update_subscriber. */ export type UpdateSubscriberInput = { id: number; email_address?: string; first_name?: string; fields?: { [key: string]: unknown } };
-/** Input of kit/add_tag_to_subscriber. */ export type AddTagToSubscriberInput = { tag_id: number; email_address: string };
+/** Input of kit/tag_subscriber. */ export type TagSubscriberInput = { tag_id: number; email_address: string };
 /** Input of kit/list_tags. */ export type ListTagsInput = { per_page?: number; after?: string };
 /** Input of kit/add_subscriber_to_form. */ export type AddSubscriberToFormInput = { form_id: number; email_address: string; referrer?: string };
 /** Input of kit/create_broadcast. */ export type CreateBroadcastInput = { subject: string; content: string; description?: string; preview_text?: string; public?: boolean; send_at?: string; email_template_id?: number; subscriber_filter?: ({ [key: string]: unknown })[] };
@@ -47,14 +47,14 @@ export const connector: ConnectorModule = {
       validate: v.tool_kit__update_subscriber,
       build: (i: UpdateSubscriberInput, c: Config, base: string) => request("PUT", base, "/subscribers/" + seg(arg(i, "id"), "id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["email_address", arg(i, "email_address")], ["first_name", arg(i, "first_name")], ["fields", arg(i, "fields")]]), encoding: "json" }),
     } satisfies CompiledTool<UpdateSubscriberInput>,
-    "add_tag_to_subscriber": {
-      name: "kit/add_tag_to_subscriber", description: "Tag a subscriber by email address (the subscriber must exist; create_subscriber first). Tags drive Kit automations and segments. Returns the subscriber with tagged_at.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "subscriber", max_chars: 4000,
+    "tag_subscriber": {
+      name: "kit/tag_subscriber", description: "Tag a subscriber by email address (the subscriber must exist; create_subscriber first). Tags drive Kit automations and segments. Returns the subscriber with tagged_at.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "subscriber", max_chars: 4000,
       input_schema: {"type":"object","properties":{"tag_id":{"type":"integer","minimum":1,"description":"The tag's numeric id (from list_tags)."},"email_address":{"type":"string","pattern":"^[^@\\s/]+@[^@\\s/]+$","examples":["ana@example.com"],"description":"The subscriber's email address."}},"required":["tag_id","email_address"],"additionalProperties":false},
-      validate: v.tool_kit__add_tag_to_subscriber,
-      build: (i: AddTagToSubscriberInput, c: Config, base: string) => request("POST", base, "/tags/" + seg(arg(i, "tag_id"), "tag_id") + "/subscribers", query([]), headers([...DEFAULTS(c)]), { value: fields([["email_address", arg(i, "email_address")]]), encoding: "json" }),
-    } satisfies CompiledTool<AddTagToSubscriberInput>,
+      validate: v.tool_kit__tag_subscriber,
+      build: (i: TagSubscriberInput, c: Config, base: string) => request("POST", base, "/tags/" + seg(arg(i, "tag_id"), "tag_id") + "/subscribers", query([]), headers([...DEFAULTS(c)]), { value: fields([["email_address", arg(i, "email_address")]]), encoding: "json" }),
+    } satisfies CompiledTool<TagSubscriberInput>,
     "list_tags": {
-      name: "kit/list_tags", description: "List the account's tags with ids, names and created_at. Use to find a tag_id for add_tag_to_subscriber.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "tags", max_chars: 12000,
+      name: "kit/list_tags", description: "List the account's tags with ids, names and created_at. Use to find a tag_id for tag_subscriber.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "tags", max_chars: 12000,
       input_schema: {"type":"object","properties":{"per_page":{"type":"integer","minimum":1,"maximum":1000,"default":500,"description":"How many tags per page (default 500)."},"after":{"type":"string","minLength":1,"description":"Cursor of the next page (pagination.end_cursor)."}},"additionalProperties":false},
       validate: v.tool_kit__list_tags,
       build: (i: ListTagsInput, c: Config, base: string) => request("GET", base, "/tags", query([["per_page", arg(i, "per_page"), "per_page"], ["after", arg(i, "after"), "after"]]), headers([...DEFAULTS(c)])),

@@ -7,7 +7,7 @@ export declare const tool_kit__create_subscriber: Validator;
 export declare const tool_kit__list_subscribers: Validator;
 export declare const tool_kit__get_subscriber: Validator;
 export declare const tool_kit__update_subscriber: Validator;
-export declare const tool_kit__add_tag_to_subscriber: Validator;
+export declare const tool_kit__tag_subscriber: Validator;
 export declare const tool_kit__list_tags: Validator;
 export declare const tool_kit__add_subscriber_to_form: Validator;
 export declare const tool_kit__create_broadcast: Validator;

@@ -3,7 +3,7 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_mixpanel__query_segmentation: Validator;
+export declare const tool_mixpanel__segmentation: Validator;
 export declare const tool_mixpanel__query_profiles: Validator;
 export declare const tool_mixpanel__get_insights_report: Validator;
 export declare const tool_mixpanel__list_funnels: Validator;

@@ -4,9 +4,9 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./openweather.validators.js";
 
-/** Input of openweather/get_current_weather. */ export type GetCurrentWeatherInput = { q?: string; lat?: number; lon?: number; units?: "standard" | "metric" | "imperial"; lang?: string };
-/** Input of openweather/get_forecast_5day. */ export type GetForecast5dayInput = { q?: string; lat?: number; lon?: number; units?: "standard" | "metric" | "imperial"; cnt?: number; lang?: string };
-/** Input of openweather/get_coordinates. */ export type GetCoordinatesInput = { q: string; limit?: number };
+/** Input of openweather/current_weather. */ export type CurrentWeatherInput = { q?: string; lat?: number; lon?: number; units?: "standard" | "metric" | "imperial"; lang?: string };
+/** Input of openweather/forecast_5day. */ export type Forecast5dayInput = { q?: string; lat?: number; lon?: number; units?: "standard" | "metric" | "imperial"; cnt?: number; lang?: string };
+/** Input of openweather/geocode. */ export type GeocodeInput = { q: string; limit?: number };
 /** Input of openweather/get_location_name. */ export type GetLocationNameInput = { lat: number; lon: number; limit?: number };
 /** Input of openweather/get_air_pollution. */ export type GetAirPollutionInput = { lat: number; lon: number };
 
@@ -20,24 +20,24 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "api_key_query", params: { "appid": "api_key" } }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/data/2.5/weather", query([["q", "London", "a value"]]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "get_current_weather": {
-      name: "openweather/get_current_weather", description: "Current weather for a city name or coordinates: temperature, feels_like, humidity, wind, clouds and a description.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
+    "current_weather": {
+      name: "openweather/current_weather", description: "Current weather for a city name or coordinates: temperature, feels_like, humidity, wind, clouds and a description.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"description":"City name, optionally with state and country code, e.g. London,GB or Austin,TX,US."},"lat":{"type":"number","minimum":-90,"maximum":90,"description":"Latitude in degrees, -90 to 90, e.g. 51.5074."},"lon":{"type":"number","minimum":-180,"maximum":180,"description":"Longitude in degrees, -180 to 180, e.g. -0.1278."},"units":{"type":"string","enum":["standard","metric","imperial"],"description":"standard (Kelvin, default), metric (Celsius) or imperial (Fahrenheit)."},"lang":{"type":"string","pattern":"^[a-z]{2}(_[a-z]{2})?$","examples":["en"],"description":"Language of descriptions, e.g. en, de, fr."}},"oneOf":[{"required":["q"]},{"required":["lat","lon"]}],"additionalProperties":false},
-      validate: v.tool_openweather__get_current_weather,
-      build: (i: GetCurrentWeatherInput, c: Config, base: string) => request("GET", base, "/data/2.5/weather", query([["q", arg(i, "q"), "q"], ["lat", arg(i, "lat"), "lat"], ["lon", arg(i, "lon"), "lon"], ["units", arg(i, "units"), "units"], ["lang", arg(i, "lang"), "lang"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<GetCurrentWeatherInput>,
-    "get_forecast_5day": {
-      name: "openweather/get_forecast_5day", description: "Forecast for the next 5 days in 3-hour steps for a city or coordinates: temperature, precipitation probability (pop), wind and description per step.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "list", max_chars: 20000,
+      validate: v.tool_openweather__current_weather,
+      build: (i: CurrentWeatherInput, c: Config, base: string) => request("GET", base, "/data/2.5/weather", query([["q", arg(i, "q"), "q"], ["lat", arg(i, "lat"), "lat"], ["lon", arg(i, "lon"), "lon"], ["units", arg(i, "units"), "units"], ["lang", arg(i, "lang"), "lang"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<CurrentWeatherInput>,
+    "forecast_5day": {
+      name: "openweather/forecast_5day", description: "Forecast for the next 5 days in 3-hour steps for a city or coordinates: temperature, precipitation probability (pop), wind and description per step.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "list", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"description":"City name, optionally with state and country code, e.g. London,GB or Austin,TX,US."},"lat":{"type":"number","minimum":-90,"maximum":90,"description":"Latitude in degrees, -90 to 90, e.g. 51.5074."},"lon":{"type":"number","minimum":-180,"maximum":180,"description":"Longitude in degrees, -180 to 180, e.g. -0.1278."},"units":{"type":"string","enum":["standard","metric","imperial"],"description":"standard (Kelvin, default), metric (Celsius) or imperial (Fahrenheit)."},"cnt":{"type":"integer","minimum":1,"maximum":40,"description":"Number of 3-hour steps, 1 to 40 (default 40 = 5 days)."},"lang":{"type":"string","pattern":"^[a-z]{2}(_[a-z]{2})?$","examples":["en"],"description":"Language of descriptions, e.g. en, de, fr."}},"oneOf":[{"required":["q"]},{"required":["lat","lon"]}],"additionalProperties":false},
-      validate: v.tool_openweather__get_forecast_5day,
-      build: (i: GetForecast5dayInput, c: Config, base: string) => request("GET", base, "/data/2.5/forecast", query([["q", arg(i, "q"), "q"], ["lat", arg(i, "lat"), "lat"], ["lon", arg(i, "lon"), "lon"], ["units", arg(i, "units"), "units"], ["cnt", arg(i, "cnt"), "cnt"], ["lang", arg(i, "lang"), "lang"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<GetForecast5dayInput>,
-    "get_coordinates": {
-      name: "openweather/get_coordinates", description: "Geocode a place name to coordinates (lat, lon), country and state, e.g. before calling tools that need lat/lon.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
+      validate: v.tool_openweather__forecast_5day,
+      build: (i: Forecast5dayInput, c: Config, base: string) => request("GET", base, "/data/2.5/forecast", query([["q", arg(i, "q"), "q"], ["lat", arg(i, "lat"), "lat"], ["lon", arg(i, "lon"), "lon"], ["units", arg(i, "units"), "units"], ["cnt", arg(i, "cnt"), "cnt"], ["lang", arg(i, "lang"), "lang"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<Forecast5dayInput>,
+    "geocode": {
+      name: "openweather/geocode", description: "Geocode a place name to coordinates (lat, lon), country and state, e.g. before calling tools that need lat/lon.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"description":"City name, optionally with state and country code, e.g. London,GB or Austin,TX,US."},"limit":{"type":"integer","minimum":1,"maximum":5,"description":"Maximum matches, 1 to 5."}},"required":["q"],"additionalProperties":false},
-      validate: v.tool_openweather__get_coordinates,
-      build: (i: GetCoordinatesInput, c: Config, base: string) => request("GET", base, "/geo/1.0/direct", query([["q", arg(i, "q"), "q"], ["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<GetCoordinatesInput>,
+      validate: v.tool_openweather__geocode,
+      build: (i: GeocodeInput, c: Config, base: string) => request("GET", base, "/geo/1.0/direct", query([["q", arg(i, "q"), "q"], ["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GeocodeInput>,
     "get_location_name": {
       name: "openweather/get_location_name", description: "Reverse geocode coordinates to place names (city, country, state).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
       input_schema: {"type":"object","properties":{"lat":{"type":"number","minimum":-90,"maximum":90,"description":"Latitude in degrees, -90 to 90, e.g. 51.5074."},"lon":{"type":"number","minimum":-180,"maximum":180,"description":"Longitude in degrees, -180 to 180, e.g. -0.1278."},"limit":{"type":"integer","minimum":1,"maximum":5,"description":"Maximum places, 1 to 5."}},"required":["lat","lon"],"additionalProperties":false},

@@ -3,8 +3,8 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_openweather__get_current_weather: Validator;
-export declare const tool_openweather__get_forecast_5day: Validator;
-export declare const tool_openweather__get_coordinates: Validator;
+export declare const tool_openweather__current_weather: Validator;
+export declare const tool_openweather__forecast_5day: Validator;
+export declare const tool_openweather__geocode: Validator;
 export declare const tool_openweather__get_location_name: Validator;
 export declare const tool_openweather__get_air_pollution: Validator;

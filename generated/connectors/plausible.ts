@@ -5,7 +5,7 @@ import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table,
 import * as v from "./plausible.validators.js";
 
 /** Input of plausible/query_stats. */ export type QueryStatsInput = { site_id: string; metrics: ("visitors" | "visits" | "pageviews" | "views_per_visit" | "bounce_rate" | "visit_duration" | "events" | "scroll_depth" | "percentage" | "conversion_rate" | "group_conversion_rate" | "average_revenue" | "total_revenue" | "time_on_page")[]; date_range: "day" | "7d" | "28d" | "30d" | "91d" | "month" | "6mo" | "12mo" | "year" | "all"; dimensions?: string[]; filters?: ((string | unknown[])[])[]; order_by?: (string[])[] };
-/** Input of plausible/get_realtime_visitors. */ export type GetRealtimeVisitorsInput = { site_id: string };
+/** Input of plausible/realtime_visitors. */ export type RealtimeVisitorsInput = { site_id: string };
 /** Input of plausible/list_sites. */ export type ListSitesInput = { limit?: number; after?: string };
 /** Input of plausible/get_site. */ export type GetSiteInput = { site_id: string };
 /** Input of plausible/create_site. */ export type CreateSiteInput = { domain: string; timezone?: string };
@@ -27,12 +27,12 @@ export const connector: ConnectorModule = {
       validate: v.tool_plausible__query_stats,
       build: (i: QueryStatsInput, c: Config, base: string) => request("POST", base, "/v2/query", query([]), headers([...DEFAULTS(c)]), { value: fields([["site_id", arg(i, "site_id")], ["metrics", arg(i, "metrics")], ["date_range", arg(i, "date_range")], ["dimensions", arg(i, "dimensions")], ["filters", arg(i, "filters")], ["order_by", arg(i, "order_by")]]), encoding: "json" }),
     } satisfies CompiledTool<QueryStatsInput>,
-    "get_realtime_visitors": {
-      name: "plausible/get_realtime_visitors", description: "Number of people on the site right now (last 5 minutes). Returns a single integer.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 200,
+    "realtime_visitors": {
+      name: "plausible/realtime_visitors", description: "Number of people on the site right now (last 5 minutes). Returns a single integer.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 200,
       input_schema: {"type":"object","properties":{"site_id":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]*\\.[a-z]{2,}$","examples":["example.com"],"description":"Site domain as added in Plausible, e.g. example.com."}},"required":["site_id"],"additionalProperties":false},
-      validate: v.tool_plausible__get_realtime_visitors,
-      build: (i: GetRealtimeVisitorsInput, c: Config, base: string) => request("GET", base, "/v1/stats/realtime/visitors", query([["site_id", arg(i, "site_id"), "site_id"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<GetRealtimeVisitorsInput>,
+      validate: v.tool_plausible__realtime_visitors,
+      build: (i: RealtimeVisitorsInput, c: Config, base: string) => request("GET", base, "/v1/stats/realtime/visitors", query([["site_id", arg(i, "site_id"), "site_id"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<RealtimeVisitorsInput>,
     "list_sites": {
       name: "plausible/list_sites", description: "List the sites the API key can manage (Sites API, Enterprise): domain and timezone.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "sites", max_chars: 10000,
       input_schema: {"type":"object","properties":{"limit":{"type":"integer","minimum":1,"maximum":100,"description":"Sites per page, 1 to 100."},"after":{"type":"string","minLength":1,"description":"Cursor from meta.after of the previous page."}},"additionalProperties":false},
@@ -42,7 +42,7 @@ export const connector: ConnectorModule = {
     "get_site": {
       name: "plausible/get_site", description: "Read one site (Sites API): domain, timezone and custom properties.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
       input_schema: {"type":"object","properties":{"site_id":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]*\\.[a-z]{2,}$","examples":["example.com"],"description":"Site domain as added in Plausible, e.g. example.com."}},"required":["site_id"],"additionalProperties":false},
-      validate: v.tool_plausible__get_realtime_visitors,
+      validate: v.tool_plausible__realtime_visitors,
       build: (i: GetSiteInput, c: Config, base: string) => request("GET", base, "/v1/sites/" + seg(arg(i, "site_id"), "site_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetSiteInput>,
     "create_site": {

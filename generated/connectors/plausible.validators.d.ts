@@ -4,7 +4,7 @@
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const tool_plausible__query_stats: Validator;
-export declare const tool_plausible__get_realtime_visitors: Validator;
+export declare const tool_plausible__realtime_visitors: Validator;
 export declare const tool_plausible__list_sites: Validator;
 export declare const tool_plausible__create_site: Validator;
 export declare const tool_plausible__upsert_goal: Validator;

@@ -4,7 +4,7 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./salesforce.validators.js";
 
-/** Input of salesforce/query_soql. */ export type QuerySoqlInput = { q: string };
+/** Input of salesforce/soql_query. */ export type SoqlQueryInput = { q: string };
 /** Input of salesforce/search_records. */ export type SearchRecordsInput = { q: string };
 /** Input of salesforce/get_record. */ export type GetRecordInput = { sobject: string; record_id: string; fields?: string[] };
 /** Input of salesforce/create_record. */ export type CreateRecordInput = { sobject: string; fields: { [key: string]: unknown } };
@@ -23,12 +23,12 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "oauth2_client_credentials", token_url: "https://" + hostPart(c, "my_domain") + ".my.salesforce.com/services/oauth2/token", client_id_field: "client_id", client_secret_field: "client_secret", client_auth: "body", token_body_encoding: "form" }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/sobjects", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "query_soql": {
-      name: "salesforce/query_soql", description: "Run a SOQL query, e.g. SELECT Id, Name, Amount FROM Opportunity WHERE StageName = 'Closed Won' LIMIT 20. Use for lists, lookups by field and reports. Returns totalSize, done and records (follow nextRecordsUrl for more than 2000 rows).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
+    "soql_query": {
+      name: "salesforce/soql_query", description: "Run a SOQL query, e.g. SELECT Id, Name, Amount FROM Opportunity WHERE StageName = 'Closed Won' LIMIT 20. Use for lists, lookups by field and reports. Returns totalSize, done and records (follow nextRecordsUrl for more than 2000 rows).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":7,"maxLength":100000,"examples":["SELECT Id, Name FROM Account ORDER BY CreatedDate DESC LIMIT 10"],"description":"The SOQL statement; always add LIMIT, and name fields explicitly (no SELECT *)."}},"required":["q"],"additionalProperties":false},
-      validate: v.tool_salesforce__query_soql,
-      build: (i: QuerySoqlInput, c: Config, base: string) => request("GET", base, "/query", query([["q", arg(i, "q"), "q"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<QuerySoqlInput>,
+      validate: v.tool_salesforce__soql_query,
+      build: (i: SoqlQueryInput, c: Config, base: string) => request("GET", base, "/query", query([["q", arg(i, "q"), "q"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<SoqlQueryInput>,
     "search_records": {
       name: "salesforce/search_records", description: "Full-text search across objects with SOSL, e.g. FIND {Acme} IN ALL FIELDS RETURNING Account(Id, Name), Contact(Id, Name, Email) LIMIT 20. Use when you know a name or email but not the object or field. Returns searchRecords.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "searchRecords", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":6,"examples":["FIND {Acme} IN ALL FIELDS RETURNING Account(Id, Name), Contact(Id, Name, Email) LIMIT 20"],"description":"The SOSL statement; the search term goes in braces."}},"required":["q"],"additionalProperties":false},

@@ -3,7 +3,7 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_salesforce__query_soql: Validator;
+export declare const tool_salesforce__soql_query: Validator;
 export declare const tool_salesforce__search_records: Validator;
 export declare const tool_salesforce__get_record: Validator;
 export declare const tool_salesforce__create_record: Validator;

@@ -4,8 +4,8 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./serpapi.validators.js";
 
-/** Input of serpapi/search_google. */ export type SearchGoogleInput = { q: string; location?: string; gl?: string; hl?: string; num?: number; start?: number };
-/** Input of serpapi/search_google_news. */ export type SearchGoogleNewsInput = { q: string; gl?: string; hl?: string };
+/** Input of serpapi/google_search. */ export type GoogleSearchInput = { q: string; location?: string; gl?: string; hl?: string; num?: number; start?: number };
+/** Input of serpapi/google_news. */ export type GoogleNewsInput = { q: string; gl?: string; hl?: string };
 /** Input of serpapi/search_google_images. */ export type SearchGoogleImagesInput = { q: string; gl?: string; hl?: string };
 /** Input of serpapi/get_archived_search. */ export type GetArchivedSearchInput = { search_id_json: string };
 /** Input of serpapi/list_locations. */ export type ListLocationsInput = { q: string; limit?: number };
@@ -21,18 +21,18 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "api_key_query", params: { "api_key": "api_key" } }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/account", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "search_google": {
-      name: "serpapi/search_google", description: "Google web search results as JSON (engine google): organic results with position, title, link and snippet. Use location/gl/hl for local results.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "organic_results", max_chars: 20000,
+    "google_search": {
+      name: "serpapi/google_search", description: "Google web search results as JSON (engine google): organic results with position, title, link and snippet. Use location/gl/hl for local results.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "organic_results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"description":"Search query, e.g. coffee shops in Austin."},"location":{"type":"string","minLength":2,"description":"Where the search comes from, e.g. Austin, Texas, United States (see list_locations)."},"gl":{"type":"string","pattern":"^[a-z]{2}$","examples":["us"],"description":"Country of the search, e.g. us."},"hl":{"type":"string","pattern":"^[a-z]{2}(-[a-z]{2})?$","examples":["en"],"description":"Interface language, e.g. en."},"num":{"type":"integer","minimum":1,"maximum":100,"description":"Results per page, 1 to 100 (default 10)."},"start":{"type":"integer","minimum":0,"description":"Result offset for paging, e.g. 10 for page 2."}},"required":["q"],"additionalProperties":false},
-      validate: v.tool_serpapi__search_google,
-      build: (i: SearchGoogleInput, c: Config, base: string) => request("GET", base, "/search.json", query([["engine", "google", "a value"], ["q", arg(i, "q"), "q"], ["location", arg(i, "location"), "location"], ["gl", arg(i, "gl"), "gl"], ["hl", arg(i, "hl"), "hl"], ["num", arg(i, "num"), "num"], ["start", arg(i, "start"), "start"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchGoogleInput>,
-    "search_google_news": {
-      name: "serpapi/search_google_news", description: "Google News results (engine google_news) for a query: news_results with title, link, source, date and snippet.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "news_results", max_chars: 20000,
+      validate: v.tool_serpapi__google_search,
+      build: (i: GoogleSearchInput, c: Config, base: string) => request("GET", base, "/search.json", query([["engine", "google", "a value"], ["q", arg(i, "q"), "q"], ["location", arg(i, "location"), "location"], ["gl", arg(i, "gl"), "gl"], ["hl", arg(i, "hl"), "hl"], ["num", arg(i, "num"), "num"], ["start", arg(i, "start"), "start"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GoogleSearchInput>,
+    "google_news": {
+      name: "serpapi/google_news", description: "Google News results (engine google_news) for a query: news_results with title, link, source, date and snippet.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "news_results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"description":"News query, e.g. interest rates."},"gl":{"type":"string","pattern":"^[a-z]{2}$","examples":["us"],"description":"Country of the search, e.g. us."},"hl":{"type":"string","pattern":"^[a-z]{2}(-[a-z]{2})?$","examples":["en"],"description":"Interface language, e.g. en."}},"required":["q"],"additionalProperties":false},
-      validate: v.tool_serpapi__search_google_news,
-      build: (i: SearchGoogleNewsInput, c: Config, base: string) => request("GET", base, "/search.json", query([["engine", "google_news", "a value"], ["q", arg(i, "q"), "q"], ["gl", arg(i, "gl"), "gl"], ["hl", arg(i, "hl"), "hl"]]), headers([...DEFAULTS(c)])),
-    } satisfies CompiledTool<SearchGoogleNewsInput>,
+      validate: v.tool_serpapi__google_news,
+      build: (i: GoogleNewsInput, c: Config, base: string) => request("GET", base, "/search.json", query([["engine", "google_news", "a value"], ["q", arg(i, "q"), "q"], ["gl", arg(i, "gl"), "gl"], ["hl", arg(i, "hl"), "hl"]]), headers([...DEFAULTS(c)])),
+    } satisfies CompiledTool<GoogleNewsInput>,
     "search_google_images": {
       name: "serpapi/search_google_images", description: "Google Images results (engine google_images): images_results with title, original image URL, thumbnail and source page.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "images_results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"q":{"type":"string","minLength":1,"description":"Image query, e.g. golden gate bridge at night."},"gl":{"type":"string","pattern":"^[a-z]{2}$","examples":["us"],"description":"Country of the search, e.g. us."},"hl":{"type":"string","pattern":"^[a-z]{2}(-[a-z]{2})?$","examples":["en"],"description":"Interface language, e.g. en."}},"required":["q"],"additionalProperties":false},

@@ -3,8 +3,8 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_serpapi__search_google: Validator;
-export declare const tool_serpapi__search_google_news: Validator;
+export declare const tool_serpapi__google_search: Validator;
+export declare const tool_serpapi__google_news: Validator;
 export declare const tool_serpapi__search_google_images: Validator;
 export declare const tool_serpapi__get_archived_search: Validator;
 export declare const tool_serpapi__list_locations: Validator;

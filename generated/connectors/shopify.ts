@@ -4,7 +4,7 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./shopify.validators.js";
 
-/** Input of shopify/run_graphql. */ export type RunGraphqlInput = { query: string; variables?: { [key: string]: unknown } };
+/** Input of shopify/graphql. */ export type GraphqlInput = { query: string; variables?: { [key: string]: unknown } };
 /** Input of shopify/list_orders. */ export type ListOrdersInput = { status: "any" | "open" | "closed" | "cancelled"; limit?: number; created_at_min?: string; financial_status?: "authorized" | "pending" | "paid" | "partially_paid" | "refunded" | "voided" | "partially_refunded" | "unpaid"; fulfillment_status?: "shipped" | "partial" | "unshipped" | "unfulfilled" };
 /** Input of shopify/get_order. */ export type GetOrderInput = { order_id?: string };
 /** Input of shopify/update_order. */ export type UpdateOrderInput = { order_id?: string; note?: string; tags?: string[]; email?: string };
@@ -21,12 +21,12 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "api_key", header: "X-Shopify-Access-Token", field: "token" }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/admin/oauth/access_scopes.json", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "run_graphql": {
-      name: "shopify/run_graphql", description: "Run any Admin GraphQL query or mutation (the preferred Shopify API) with variables, e.g. products, inventory, fulfillments or metafields the other tools do not cover. Returns data and errors.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 30000,
+    "graphql": {
+      name: "shopify/graphql", description: "Run any Admin GraphQL query or mutation (the preferred Shopify API) with variables, e.g. products, inventory, fulfillments or metafields the other tools do not cover. Returns data and errors.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 30000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"GraphQL document, e.g. query { shop { name } } or a mutation."},"variables":{"type":"object","description":"Variables for the document, e.g. {id: \"gid://shopify/Product/1\"}."}},"required":["query"],"additionalProperties":false},
-      validate: v.tool_shopify__run_graphql,
-      build: (i: RunGraphqlInput, c: Config, base: string) => request("POST", base, "/admin/api/2026-04/graphql.json", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["variables", arg(i, "variables")]]), encoding: "json" }),
-    } satisfies CompiledTool<RunGraphqlInput>,
+      validate: v.tool_shopify__graphql,
+      build: (i: GraphqlInput, c: Config, base: string) => request("POST", base, "/admin/api/2026-04/graphql.json", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["variables", arg(i, "variables")]]), encoding: "json" }),
+    } satisfies CompiledTool<GraphqlInput>,
     "list_orders": {
       name: "shopify/list_orders", description: "List orders (REST), newest first: status any (default here) includes closed and cancelled. Returns id, name (#1001), email, financial_status, fulfillment_status, total_price and line_items.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "orders", max_chars: 25000,
       input_schema: {"type":"object","properties":{"status":{"type":"string","enum":["any","open","closed","cancelled"],"default":"any","description":"open, closed, cancelled or any."},"limit":{"type":"integer","minimum":1,"maximum":250,"description":"Orders per page, 1 to 250 (default 50)."},"created_at_min":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(Z|[+-]\\d{2}:\\d{2})?)?$","examples":["2026-01-31T00:00:00Z"],"description":"Only orders created at or after this ISO 8601 time."},"financial_status":{"type":"string","enum":["authorized","pending","paid","partially_paid","refunded","voided","partially_refunded","unpaid"],"description":"Only this payment status."},"fulfillment_status":{"type":"string","enum":["shipped","partial","unshipped","unfulfilled"],"description":"Only this shipping status."}},"required":["status"],"additionalProperties":false},

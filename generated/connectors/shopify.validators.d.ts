@@ -3,7 +3,7 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_shopify__run_graphql: Validator;
+export declare const tool_shopify__graphql: Validator;
 export declare const tool_shopify__list_orders: Validator;
 export declare const tool_shopify__get_order: Validator;
 export declare const tool_shopify__update_order: Validator;

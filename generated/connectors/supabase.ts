@@ -8,7 +8,7 @@ import * as v from "./supabase.validators.js";
 /** Input of supabase/get_project. */ export type GetProjectInput = { ref: string };
 /** Input of supabase/list_organizations. */ export type ListOrganizationsInput = Record<string, never>;
 /** Input of supabase/create_project. */ export type CreateProjectInput = { name: string; organization_id: string; db_pass: string; region: "us-east-1" | "us-east-2" | "us-west-1" | "us-west-2" | "ca-central-1" | "eu-west-1" | "eu-west-2" | "eu-west-3" | "eu-central-1" | "eu-central-2" | "eu-north-1" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "ap-northeast-1" | "ap-northeast-2" | "sa-east-1" };
-/** Input of supabase/run_sql. */ export type RunSqlInput = { ref: string; query: string };
+/** Input of supabase/execute_sql. */ export type ExecuteSqlInput = { ref: string; query: string };
 /** Input of supabase/list_edge_functions. */ export type ListEdgeFunctionsInput = { ref: string };
 /** Input of supabase/get_edge_function. */ export type GetEdgeFunctionInput = { ref: string; function_slug: string };
 /** Input of supabase/generate_typescript_types. */ export type GenerateTypescriptTypesInput = { ref: string; included_schemas?: string };
@@ -47,12 +47,12 @@ export const connector: ConnectorModule = {
       validate: v.tool_supabase__create_project,
       build: (i: CreateProjectInput, c: Config, base: string) => request("POST", base, "/projects", query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")], ["organization_id", arg(i, "organization_id")], ["db_pass", arg(i, "db_pass")], ["region", arg(i, "region")]]), encoding: "json" }),
     } satisfies CompiledTool<CreateProjectInput>,
-    "run_sql": {
-      name: "supabase/run_sql", description: "Run a SQL statement on a project's Postgres database as the postgres role and return the rows as JSON. It can read (SELECT) and also change or drop data and schema: use it with care.", annotations: {"read_only":false,"destructive":true,"idempotent":false}, select: null, max_chars: 30000,
+    "execute_sql": {
+      name: "supabase/execute_sql", description: "Run a SQL statement on a project's Postgres database as the postgres role and return the rows as JSON. It can read (SELECT) and also change or drop data and schema: use it with care.", annotations: {"read_only":false,"destructive":true,"idempotent":false}, select: null, max_chars: 30000,
       input_schema: {"type":"object","properties":{"ref":{"type":"string","pattern":"^[a-z]{20}$","examples":["abcdefghijklmnopqrst"],"description":"Project ref: 20 lowercase letters, as in <ref>.supabase.co."},"query":{"type":"string","minLength":1,"description":"SQL to run, e.g. select id, email from auth.users limit 10;"}},"required":["ref","query"],"additionalProperties":false},
-      validate: v.tool_supabase__run_sql,
-      build: (i: RunSqlInput, c: Config, base: string) => request("POST", base, "/projects/" + seg(arg(i, "ref"), "ref") + "/database/query", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")]]), encoding: "json" }),
-    } satisfies CompiledTool<RunSqlInput>,
+      validate: v.tool_supabase__execute_sql,
+      build: (i: ExecuteSqlInput, c: Config, base: string) => request("POST", base, "/projects/" + seg(arg(i, "ref"), "ref") + "/database/query", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")]]), encoding: "json" }),
+    } satisfies CompiledTool<ExecuteSqlInput>,
     "list_edge_functions": {
       name: "supabase/list_edge_functions", description: "List the Edge Functions of a project: slug, name, status, version and update time of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 16000,
       input_schema: {"type":"object","properties":{"ref":{"type":"string","pattern":"^[a-z]{20}$","examples":["abcdefghijklmnopqrst"],"description":"Project ref: 20 lowercase letters, as in <ref>.supabase.co."}},"required":["ref"],"additionalProperties":false},

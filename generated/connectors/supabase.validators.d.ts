@@ -6,6 +6,6 @@ export interface Validator { (data: unknown): boolean; errors?: ValidationError[
 export declare const tool_supabase__list_projects: Validator;
 export declare const tool_supabase__get_project: Validator;
 export declare const tool_supabase__create_project: Validator;
-export declare const tool_supabase__run_sql: Validator;
+export declare const tool_supabase__execute_sql: Validator;
 export declare const tool_supabase__get_edge_function: Validator;
 export declare const tool_supabase__generate_typescript_types: Validator;

@@ -4,9 +4,9 @@
 import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./tavily.validators.js";
 
-/** Input of tavily/search_web. */ export type SearchWebInput = { query: string; search_depth?: "basic" | "advanced"; max_results?: number; topic?: "general" | "news" | "finance"; time_range?: "day" | "week" | "month" | "year"; include_answer?: boolean; include_domains?: string[]; exclude_domains?: string[] };
-/** Input of tavily/extract_pages. */ export type ExtractPagesInput = { urls: string[]; extract_depth?: "basic" | "advanced"; format?: "markdown" | "text" };
-/** Input of tavily/crawl_site. */ export type CrawlSiteInput = { url: string; max_depth?: number; limit?: number; instructions?: string };
+/** Input of tavily/search. */ export type SearchInput = { query: string; search_depth?: "basic" | "advanced"; max_results?: number; topic?: "general" | "news" | "finance"; time_range?: "day" | "week" | "month" | "year"; include_answer?: boolean; include_domains?: string[]; exclude_domains?: string[] };
+/** Input of tavily/extract. */ export type ExtractInput = { urls: string[]; extract_depth?: "basic" | "advanced"; format?: "markdown" | "text" };
+/** Input of tavily/crawl. */ export type CrawlInput = { url: string; max_depth?: number; limit?: number; instructions?: string };
 /** Input of tavily/list_site_urls. */ export type ListSiteUrlsInput = { url: string; max_depth?: number; limit?: number; instructions?: string };
 /** Input of tavily/get_usage. */ export type GetUsageInput = Record<string, never>;
 
@@ -20,26 +20,26 @@ export const connector: ConnectorModule = {
   auth: (c: Config) => ({ mode: "bearer", field: "api_key" }),
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/usage", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
-    "search_web": {
-      name: "tavily/search_web", description: "Search the web for an AI agent: returns ranked results (title, url, content snippet, score) and, with include_answer, a short answer. topic news or finance for those sources.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 25000,
+    "search": {
+      name: "tavily/search", description: "Search the web for an AI agent: returns ranked results (title, url, content snippet, score) and, with include_answer, a short answer. topic news or finance for those sources.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 25000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"What to search for, e.g. latest Rust release notes."},"search_depth":{"type":"string","enum":["basic","advanced"],"description":"basic (1 credit) or advanced (2 credits, better snippets)."},"max_results":{"type":"integer","minimum":0,"maximum":20,"description":"Number of results, 0 to 20 (default 5)."},"topic":{"type":"string","enum":["general","news","finance"],"description":"general (default), news or finance."},"time_range":{"type":"string","enum":["day","week","month","year"],"description":"Only results from the last day, week, month or year."},"include_answer":{"type":"boolean","description":"Also return a short LLM answer."},"include_domains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+\\.[a-z]{2,}$","examples":["arxiv.org"],"description":"A domain, e.g. arxiv.org."},"description":"Only results from these domains."},"exclude_domains":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+\\.[a-z]{2,}$","examples":["arxiv.org"],"description":"A domain, e.g. arxiv.org."},"description":"Never results from these domains."}},"required":["query"],"additionalProperties":false},
-      validate: v.tool_tavily__search_web,
-      build: (i: SearchWebInput, c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["search_depth", arg(i, "search_depth")], ["max_results", arg(i, "max_results")], ["topic", arg(i, "topic")], ["time_range", arg(i, "time_range")], ["include_answer", arg(i, "include_answer")], ["include_domains", arg(i, "include_domains")], ["exclude_domains", arg(i, "exclude_domains")]]), encoding: "json" }),
-    } satisfies CompiledTool<SearchWebInput>,
-    "extract_pages": {
-      name: "tavily/extract_pages", description: "Extract the clean content of up to 20 URLs as markdown or text. Returns results (url, raw_content) and failed_results.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "results", max_chars: 30000,
+      validate: v.tool_tavily__search,
+      build: (i: SearchInput, c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["search_depth", arg(i, "search_depth")], ["max_results", arg(i, "max_results")], ["topic", arg(i, "topic")], ["time_range", arg(i, "time_range")], ["include_answer", arg(i, "include_answer")], ["include_domains", arg(i, "include_domains")], ["exclude_domains", arg(i, "exclude_domains")]]), encoding: "json" }),
+    } satisfies CompiledTool<SearchInput>,
+    "extract": {
+      name: "tavily/extract", description: "Extract the clean content of up to 20 URLs as markdown or text. Returns results (url, raw_content) and failed_results.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "results", max_chars: 30000,
       input_schema: {"type":"object","properties":{"urls":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"string","pattern":"^https?://","examples":["https://example.com/blog/post"],"description":"A full URL, e.g. https://example.com/blog/post."},"description":"Pages to extract."},"extract_depth":{"type":"string","enum":["basic","advanced"],"description":"basic (default) or advanced (tables, embedded content)."},"format":{"type":"string","enum":["markdown","text"],"description":"markdown (default) or text."}},"required":["urls"],"additionalProperties":false},
-      validate: v.tool_tavily__extract_pages,
-      build: (i: ExtractPagesInput, c: Config, base: string) => request("POST", base, "/extract", query([]), headers([...DEFAULTS(c)]), { value: fields([["urls", arg(i, "urls")], ["extract_depth", arg(i, "extract_depth")], ["format", arg(i, "format")]]), encoding: "json" }),
-    } satisfies CompiledTool<ExtractPagesInput>,
-    "crawl_site": {
-      name: "tavily/crawl_site", description: "Crawl a website from a root URL, following links to a depth, optionally guided by natural-language instructions (e.g. only API docs). Returns results with url and raw_content.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "results", max_chars: 30000,
+      validate: v.tool_tavily__extract,
+      build: (i: ExtractInput, c: Config, base: string) => request("POST", base, "/extract", query([]), headers([...DEFAULTS(c)]), { value: fields([["urls", arg(i, "urls")], ["extract_depth", arg(i, "extract_depth")], ["format", arg(i, "format")]]), encoding: "json" }),
+    } satisfies CompiledTool<ExtractInput>,
+    "crawl": {
+      name: "tavily/crawl", description: "Crawl a website from a root URL, following links to a depth, optionally guided by natural-language instructions (e.g. only API docs). Returns results with url and raw_content.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "results", max_chars: 30000,
       input_schema: {"type":"object","properties":{"url":{"type":"string","pattern":"^https?://","examples":["https://example.com/pricing"],"description":"Root URL to start from, e.g. https://docs.example.com."},"max_depth":{"type":"integer","minimum":1,"maximum":5,"description":"How many links deep to go, 1 to 5 (default 1)."},"limit":{"type":"integer","minimum":1,"maximum":500,"description":"Maximum pages to process (default 50)."},"instructions":{"type":"string","minLength":1,"description":"What to focus on, e.g. only pages about authentication."}},"required":["url"],"additionalProperties":false},
-      validate: v.tool_tavily__crawl_site,
-      build: (i: CrawlSiteInput, c: Config, base: string) => request("POST", base, "/crawl", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["max_depth", arg(i, "max_depth")], ["limit", arg(i, "limit")], ["instructions", arg(i, "instructions")]]), encoding: "json" }),
-    } satisfies CompiledTool<CrawlSiteInput>,
+      validate: v.tool_tavily__crawl,
+      build: (i: CrawlInput, c: Config, base: string) => request("POST", base, "/crawl", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["max_depth", arg(i, "max_depth")], ["limit", arg(i, "limit")], ["instructions", arg(i, "instructions")]]), encoding: "json" }),
+    } satisfies CompiledTool<CrawlInput>,
     "list_site_urls": {
-      name: "tavily/list_site_urls", description: "Map a website: list the URLs reachable from a root URL (no content), e.g. to choose pages for extract_pages. Returns results (a list of URLs).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
+      name: "tavily/list_site_urls", description: "Map a website: list the URLs reachable from a root URL (no content), e.g. to choose pages for extract. Returns results (a list of URLs).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
       input_schema: {"type":"object","properties":{"url":{"type":"string","pattern":"^https?://","examples":["https://example.com/pricing"],"description":"Root URL, e.g. https://docs.example.com."},"max_depth":{"type":"integer","minimum":1,"maximum":5,"description":"How many links deep to go, 1 to 5 (default 1)."},"limit":{"type":"integer","minimum":1,"maximum":500,"description":"Maximum URLs (default 50)."},"instructions":{"type":"string","minLength":1,"description":"Which pages matter, e.g. only blog posts."}},"required":["url"],"additionalProperties":false},
       validate: v.tool_tavily__list_site_urls,
       build: (i: ListSiteUrlsInput, c: Config, base: string) => request("POST", base, "/map", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["max_depth", arg(i, "max_depth")], ["limit", arg(i, "limit")], ["instructions", arg(i, "instructions")]]), encoding: "json" }),

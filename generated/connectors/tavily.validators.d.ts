@@ -3,8 +3,8 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
-export declare const tool_tavily__search_web: Validator;
-export declare const tool_tavily__extract_pages: Validator;
-export declare const tool_tavily__crawl_site: Validator;
+export declare const tool_tavily__search: Validator;
+export declare const tool_tavily__extract: Validator;
+export declare const tool_tavily__crawl: Validator;
 export declare const tool_tavily__list_site_urls: Validator;
 export declare const tool_tavily__get_usage: Validator;

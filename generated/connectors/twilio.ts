@@ -6,7 +6,7 @@ import * as v from "./twilio.validators.js";
 
 /** Input of twilio/send_sms. */ export type SendSmsInput = { To: string; From?: string; MessagingServiceSid?: string; Body: string; MediaUrl?: string };
 /** Input of twilio/list_messages. */ export type ListMessagesInput = { To?: string; From?: string; DateSent?: string; PageSize?: number };
-/** Input of twilio/create_call. */ export type CreateCallInput = { To: string; From: string; Url?: string; Twiml?: string };
+/** Input of twilio/make_call. */ export type MakeCallInput = { To: string; From: string; Url?: string; Twiml?: string };
 /** Input of twilio/get_message. */ export type GetMessageInput = { MessageSid: string };
 /** Input of twilio/delete_message. */ export type DeleteMessageInput = { MessageSid: string };
 /** Input of twilio/list_calls. */ export type ListCallsInput = { To?: string; From?: string; Status?: "queued" | "ringing" | "in-progress" | "canceled" | "completed" | "failed" | "busy" | "no-answer"; StartTime?: string; PageSize?: number };
@@ -36,12 +36,12 @@ export const connector: ConnectorModule = {
       validate: v.tool_twilio__list_messages,
       build: (i: ListMessagesInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Messages.json", query([["To", arg(i, "To"), "To"], ["From", arg(i, "From"), "From"], ["DateSent", arg(i, "DateSent"), "DateSent"], ["PageSize", arg(i, "PageSize"), "PageSize"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListMessagesInput>,
-    "create_call": {
-      name: "twilio/create_call", description: "Call a phone number: place an outbound voice call. Say what happens when it is answered with either a TwiML document (Twiml, e.g. <Response><Say>Hello</Say></Response>) or a URL that returns TwiML (Url); give exactly one of the two. Returns the call's sid.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 4000,
+    "make_call": {
+      name: "twilio/make_call", description: "Call a phone number: place an outbound voice call. Say what happens when it is answered with either a TwiML document (Twiml, e.g. <Response><Say>Hello</Say></Response>) or a URL that returns TwiML (Url); give exactly one of the two. Returns the call's sid.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: null, max_chars: 4000,
       input_schema: {"type":"object","properties":{"To":{"type":"string","minLength":1,"description":"Number to call in E.164 form (+14155550100), a SIP address or client:name."},"From":{"type":"string","minLength":1,"description":"A Twilio number of this account (E.164) shown as caller ID."},"Url":{"type":"string","pattern":"^https?://","examples":["https://example.com/twiml/greeting.xml"],"description":"A URL that returns the TwiML instructions for the call. Omit when Twiml is given."},"Twiml":{"type":"string","minLength":1,"maxLength":4000,"description":"TwiML instructions for the call, inline. Omit when Url is given."}},"required":["To","From"],"oneOf":[{"required":["Url"]},{"required":["Twiml"]}],"additionalProperties":false},
-      validate: v.tool_twilio__create_call,
-      build: (i: CreateCallInput, c: Config, base: string) => request("POST", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls.json", query([]), headers([...DEFAULTS(c)]), { value: fields([["To", arg(i, "To")], ["From", arg(i, "From")], ["Url", arg(i, "Url")], ["Twiml", arg(i, "Twiml")]]), encoding: "form" }),
-    } satisfies CompiledTool<CreateCallInput>,
+      validate: v.tool_twilio__make_call,
+      build: (i: MakeCallInput, c: Config, base: string) => request("POST", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls.json", query([]), headers([...DEFAULTS(c)]), { value: fields([["To", arg(i, "To")], ["From", arg(i, "From")], ["Url", arg(i, "Url")], ["Twiml", arg(i, "Twiml")]]), encoding: "form" }),
+    } satisfies CompiledTool<MakeCallInput>,
     "get_message": {
       name: "twilio/get_message", description: "Get one message by its sid: body, from, to, status (queued, sent, delivered, undelivered, failed), error_code, price and dates. Use to check whether a sent SMS was delivered.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
       input_schema: {"type":"object","properties":{"MessageSid":{"type":"string","pattern":"^(SM|MM)[0-9a-fA-F]{32}$","examples":["SM0123456789abcdef0123456789abcdef"],"description":"The message's sid (SM… or MM…), from send_sms or list_messages."}},"required":["MessageSid"],"additionalProperties":false},
@@ -61,8 +61,8 @@ export const connector: ConnectorModule = {
       build: (i: ListCallsInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls.json", query([["To", arg(i, "To"), "To"], ["From", arg(i, "From"), "From"], ["Status", arg(i, "Status"), "Status"], ["StartTime", arg(i, "StartTime"), "StartTime"], ["PageSize", arg(i, "PageSize"), "PageSize"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListCallsInput>,
     "get_call": {
-      name: "twilio/get_call", description: "Get one phone call by its sid: from, to, status, direction, duration in seconds, price and start/end times. Use to see how a call placed with create_call ended.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
-      input_schema: {"type":"object","properties":{"CallSid":{"type":"string","pattern":"^CA[0-9a-fA-F]{32}$","examples":["CA0123456789abcdef0123456789abcdef"],"description":"The call's sid (CA…), from create_call or list_calls."}},"required":["CallSid"],"additionalProperties":false},
+      name: "twilio/get_call", description: "Get one phone call by its sid: from, to, status, direction, duration in seconds, price and start/end times. Use to see how a call placed with make_call ended.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 4000,
+      input_schema: {"type":"object","properties":{"CallSid":{"type":"string","pattern":"^CA[0-9a-fA-F]{32}$","examples":["CA0123456789abcdef0123456789abcdef"],"description":"The call's sid (CA…), from make_call or list_calls."}},"required":["CallSid"],"additionalProperties":false},
       validate: v.tool_twilio__get_call,
       build: (i: GetCallInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls/" + seg(arg(i, "CallSid"), "CallSid") + ".json", query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetCallInput>,
@@ -73,7 +73,7 @@ export const connector: ConnectorModule = {
       build: (i: UpdateCallInput, c: Config, base: string) => request("POST", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/Calls/" + seg(arg(i, "CallSid"), "CallSid") + ".json", query([]), headers([...DEFAULTS(c)]), { value: fields([["Status", arg(i, "Status")], ["Twiml", arg(i, "Twiml")], ["Url", arg(i, "Url")]]), encoding: "form" }),
     } satisfies CompiledTool<UpdateCallInput>,
     "list_incoming_phone_numbers": {
-      name: "twilio/list_incoming_phone_numbers", description: "List the phone numbers this Twilio account owns, with their sids, E.164 numbers, friendly names and SMS/voice/MMS capabilities. Use to pick a From number for send_sms or create_call.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "incoming_phone_numbers", max_chars: 20000,
+      name: "twilio/list_incoming_phone_numbers", description: "List the phone numbers this Twilio account owns, with their sids, E.164 numbers, friendly names and SMS/voice/MMS capabilities. Use to pick a From number for send_sms or make_call.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "incoming_phone_numbers", max_chars: 20000,
       input_schema: {"type":"object","properties":{"PhoneNumber":{"type":"string","minLength":1,"description":"Only numbers containing these digits, e.g. +1415 or 555."},"FriendlyName":{"type":"string","minLength":1,"description":"Only numbers with exactly this friendly name."},"PageSize":{"type":"integer","minimum":1,"maximum":1000,"default":50,"description":"How many numbers to return (default 50)."}},"additionalProperties":false},
       validate: v.tool_twilio__list_incoming_phone_numbers,
       build: (i: ListIncomingPhoneNumbersInput, c: Config, base: string) => request("GET", base, "/Accounts/" + seg(cfg(c, "account_sid"), "account_sid") + "/IncomingPhoneNumbers.json", query([["PhoneNumber", arg(i, "PhoneNumber"), "PhoneNumber"], ["FriendlyName", arg(i, "FriendlyName"), "FriendlyName"], ["PageSize", arg(i, "PageSize"), "PageSize"]]), headers([...DEFAULTS(c)])),

@@ -5,7 +5,7 @@ export interface ValidationError { instancePath: string; keyword: string; params
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const tool_twilio__send_sms: Validator;
 export declare const tool_twilio__list_messages: Validator;
-export declare const tool_twilio__create_call: Validator;
+export declare const tool_twilio__make_call: Validator;
 export declare const tool_twilio__get_message: Validator;
 export declare const tool_twilio__delete_message: Validator;
 export declare const tool_twilio__list_calls: Validator;

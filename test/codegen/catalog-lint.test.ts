@@ -9,6 +9,7 @@ import { CodegenError, type Diagnostic } from "../../codegen/diagnostics";
 import { parseYaml, type YamlSource } from "../../codegen/load/yaml-source";
 import { generate } from "../../codegen/pipeline";
 import { existsSync } from "node:fs";
+import { manifests } from "../../generated/connectors/catalog";
 import { CATALOG_TOOL_NAMES, lintCatalogManifest, READ_VERBS, registrableDomain, TOOL_VERBS } from "../../codegen/validate/catalog-lint";
 import { checkManifestSemantics } from "../../codegen/validate/manifest-semantics";
 import type { ManifestView } from "../../codegen/validate/manifest-view";
@@ -162,6 +163,18 @@ describe.skipIf(!existsSync(SHARED_CATALOG))("tool names the vendor catalog fixe
     const rows = JSON.parse(await readFile(SHARED_CATALOG, "utf8")) as { tools: { name: string }[] }[];
     const off = [...new Set(rows.flatMap((r) => r.tools.map((t) => t.name)).filter((n) => !TOOL_VERBS.includes(n.split("_")[0] as string)))].sort();
     expect([...CATALOG_TOOL_NAMES].sort()).toEqual(off);
+  });
+
+  // Apps written against qlaud call the catalog's tools by these names (`twilio/make_call`),
+  // so every manifest keeps them, verb or not. Zapier's tools come from its MCP server's
+  // tools/list; ElevenLabs' speech_to_text is not in the manifest (see its header comment).
+  const NOT_IN_MANIFESTS = new Set(["zapier/discover_zapier_actions", "zapier/execute_zapier_read_action", "zapier/execute_zapier_write_action", "elevenlabs/speech_to_text"]);
+  it("every manifest keeps its three catalog tools under the catalog's names", async () => {
+    const rows = JSON.parse(await readFile(SHARED_CATALOG, "utf8")) as { id: string; tools: { name: string }[] }[];
+    const missing = rows
+      .flatMap((r) => r.tools.map((t) => `${r.id}/${t.name}`))
+      .filter((id) => !NOT_IN_MANIFESTS.has(id) && !manifests[id.split("/")[0] as string]?.tools.some((t) => t.name === id.split("/")[1]));
+    expect(missing).toEqual([]);
   });
 
   it("a catalog name passes the name rule (and may be a read-only POST); a bare verb passes too", () => {

@@ -84,7 +84,7 @@ describe("ranking over the manifests in connectors/", () => {
     ["unpaid invoices of a customer", ["stripe/list_invoices"], ["stripe"]],
     ["send an SMS", ["twilio/send_sms"], ["twilio"]],
     ["send a text message to a telegram chat", ["telegram/send_message"], ["telegram"]],
-    ["place a phone call", ["twilio/create_call", "twilio/make_call"], ["twilio"]],
+    ["place a phone call", ["twilio/make_call"], ["twilio"]],
     ["search logs", ["datadog/search_logs"], ["datadog"]],
     ["query a metric timeseries", ["datadog/query_metrics"], ["datadog"]],
     ["create a trello card", ["trello/create_card"], ["trello"]],
