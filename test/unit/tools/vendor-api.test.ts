@@ -17,6 +17,8 @@ export interface VendorParam {
   name: string;
   in: "path" | "query" | "header" | "body" | "formData" | "cookie";
   required: boolean;
+  /** Literal values the vendor documents for this path parameter in place of an id (Trello's "me" for {idMember}). */
+  accepts?: string[];
 }
 export interface VendorOperation {
   method: string;
@@ -28,6 +30,8 @@ export interface VendorExtract {
   retrieved: string;
   /** Prefix of every operation path when the document's server URL has a path (e.g. "/api/0"). */
   base_path?: string;
+  /** Parameters through which the document passes the credential (Slack's `token`): the connection's auth.inject provides them. */
+  auth_params?: string[];
   operations: VendorOperation[];
 }
 
@@ -59,11 +63,12 @@ function segments(path: string): Segment[] {
 
 const norm = (s: string) => s.toLowerCase().replaceAll(/[^a-z0-9]/g, "");
 
-/** Parameter names agree: equal once case and separators go, or one is the other plus a qualifier (Sid ~ MessageSid, customer ~ customer_id). */
+/** Parameter names agree: equal once case and separators go, or one is the other plus a qualifier (Sid ~ MessageSid, customer ~ customer_id), or they differ only in where an "id" qualifier sits (board_id ~ idBoard). */
 export function namesAgree(mine: string, theirs: string): boolean {
   const a = norm(mine);
   const b = norm(theirs);
-  return a === b || a.endsWith(b) || b.endsWith(a) || a.startsWith(b) || b.startsWith(a);
+  const bare = (s: string) => s.replace(/^id(?=.)/, "").replace(/(?<=.)id$/, "");
+  return a === b || a.endsWith(b) || b.endsWith(a) || a.startsWith(b) || b.startsWith(a) || bare(a) === bare(b);
 }
 
 /** The full path a tool's request goes to, as a template: base URL path + auth path prefix + tool path. */
@@ -74,12 +79,15 @@ export function fullToolPath(m: ConnectorManifest, tool: ConnectorTool): string 
 }
 
 /** Why `tool` does not match `op` (empty when it does). */
-export function mismatches(m: ConnectorManifest, tool: ConnectorTool, op: VendorOperation, basePath = ""): string[] {
+export function mismatches(m: ConnectorManifest, tool: ConnectorTool, op: VendorOperation, basePath = "", authParams: string[] = []): string[] {
   const out: string[] = [];
   if (tool.request.method !== op.method.toUpperCase()) out.push(`method ${tool.request.method} ≠ ${op.method.toUpperCase()}`);
   const mine = segments(fullToolPath(m, tool));
   const theirs = segments(`${basePath}${op.path}`);
-  if (mine.length !== theirs.length || mine.some((s, i) => s.shape !== theirs[i]?.shape)) {
+  /** A literal segment of mine stands where the vendor has a whole-segment parameter that documents that literal (Trello's /members/me). */
+  const accepted = (s: Segment, v: Segment | undefined) =>
+    v !== undefined && s.params.length === 0 && v.shape === "{}" && (op.params.find((p) => p.in === "path" && p.name === v.params[0]?.name)?.accepts ?? []).includes(s.shape);
+  if (mine.length !== theirs.length || mine.some((s, i) => s.shape !== theirs[i]?.shape && !accepted(s, theirs[i]))) {
     out.push(`path ${fullToolPath(m, tool)} ≠ ${basePath}${op.path}`);
     return out;
   }
@@ -106,8 +114,10 @@ export function mismatches(m: ConnectorManifest, tool: ConnectorTool, op: Vendor
     [...Object.keys(tool.request.headers ?? {}), ...Object.keys(m.http?.headers ?? {}), ...(m.auth.inject ?? []).flatMap((i) => (i.in === "header" && i.name ? [i.name] : []))].map((h) => h.toLowerCase()),
   );
   const queryNames = new Set((m.auth.inject ?? []).flatMap((i) => (i.in === "query" && i.name ? [i.name] : [])));
+  const hasAuth = (m.auth.inject ?? []).length > 0;
   for (const p of op.params.filter((x) => x.required && x.in !== "path")) {
     let ok: boolean;
+    if (hasAuth && authParams.includes(p.name)) continue; // the credential, sent however the manifest's auth sends it
     if (p.in === "query") ok = queryNames.has(p.name) || provided(tool.request.query?.[p.name]);
     else if (p.in === "header") ok = headerNames.has(p.name.toLowerCase()) || p.name.toLowerCase() === "authorization";
     else if (p.in === "body" || p.in === "formData") {
@@ -135,14 +145,14 @@ function distance(a: string, b: string): number {
 
 /** The operation the tool matches, or a message naming vendor, tool, method, path and the nearest operation. */
 export function matchTool(m: ConnectorManifest, tool: ConnectorTool, extract: VendorExtract): { ok: true; op: VendorOperation } | { ok: false; message: string } {
-  for (const op of extract.operations) if (mismatches(m, tool, op, extract.base_path).length === 0) return { ok: true, op };
+  for (const op of extract.operations) if (mismatches(m, tool, op, extract.base_path, extract.auth_params).length === 0) return { ok: true, op };
   const here = `${tool.request.method} ${fullToolPath(m, tool)}`;
   const score = (op: VendorOperation) => distance(here, `${op.method.toUpperCase()} ${extract.base_path ?? ""}${op.path}`);
   const nearest = [...extract.operations].sort((a, b) => score(a) - score(b))[0];
-  let why = nearest ? mismatches(m, tool, nearest, extract.base_path).join("; ") : "the extract has no operations";
+  let why = nearest ? mismatches(m, tool, nearest, extract.base_path, extract.auth_params).join("; ") : "the extract has no operations";
   // The usual slip: the document's paths are relative to a server path the manifest keeps in its base URL.
   const basePath = m.http ? new URL(m.http.base_url.replaceAll(/\{\{[^}]*\}\}/g, "x")).pathname.replace(/\/$/, "") : "";
-  if (nearest && extract.base_path === undefined && basePath !== "" && mismatches(m, tool, nearest, basePath).length === 0) {
+  if (nearest && extract.base_path === undefined && basePath !== "" && mismatches(m, tool, nearest, basePath, extract.auth_params).length === 0) {
     why += `; the document's paths are relative to ${basePath}: set "base_path": "${basePath}" in the extract`;
   }
   return {
@@ -178,6 +188,7 @@ describe("vendor API extracts (fixtures/vendor-api/<id>.json)", () => {
           for (const p of op.params) {
             expect(PARAM_IN, `${where} ${p.name}`).toContain(p.in);
             expect(typeof p.required, `${where} ${p.name}`).toBe("boolean");
+            if (p.accepts !== undefined) expect(p.in, `${where} ${p.name}: accepts is for path parameters`).toBe("path");
           }
           const inPath = [...op.path.matchAll(/\{([^{}]+)\}/g)].map((x) => x[1]).sort();
           const declared = op.params.filter((p) => p.in === "path").map((p) => p.name).sort();
@@ -302,6 +313,24 @@ describe("the matcher", () => {
     expect(namesAgree("MessageSid", "Sid")).toBe(true);
     expect(namesAgree("customer_id", "customer")).toBe(true);
     expect(namesAgree("owner", "repo")).toBe(false);
+    expect(namesAgree("board_id", "idBoard")).toBe(true);
+    expect(namesAgree("card_id", "idBoard")).toBe(false);
+  });
+
+  it("a literal stands for a path parameter only where the vendor documents it (accepts)", () => {
+    const me = tool({ query: { q: "x" }, path: "/orgs/me/things/{{input.id}}.json" }, ["id"]);
+    expect(matchTool(m, me, extract).ok).toBe(false);
+    const withMe: VendorExtract = { ...extract, operations: extract.operations.map((op) => ({ ...op, params: op.params.map((p) => (p.name === "org" ? { ...p, accepts: ["me"] } : p)) })) };
+    expect(matchTool(m, me, withMe).ok).toBe(true);
+    expect(matchTool(m, tool({ query: { q: "x" }, path: "/orgs/you/things/{{input.id}}.json" }, ["id"]), withMe).ok).toBe(false);
+  });
+
+  it("auth_params: a credential parameter the document requires is provided by the connection's auth, not by nothing", () => {
+    const tokened: VendorExtract = { ...extract, operations: [{ method: "GET", path: "/v2/orgs/{org}/things/{thing_id}.json", params: [{ name: "org", in: "path", required: true }, { name: "thing_id", in: "path", required: true }, { name: "token", in: "header", required: true }] }] };
+    expect(matchTool(m, tool({}), tokened).ok).toBe(false);
+    expect(matchTool(m, tool({}), { ...tokened, auth_params: ["token"] }).ok).toBe(true);
+    const noAuth = { ...m, auth: { mode: "none" } } as unknown as ConnectorManifest;
+    expect(matchTool(noAuth, tool({}), { ...tokened, auth_params: ["token"] }).ok).toBe(false);
   });
 
   it("body parameters: a required body field from a required input, or a whole-body input", () => {
