@@ -4,7 +4,8 @@
 // first success: completeConnection is one D1 batch (a transaction) whose updates are both
 // conditioned on the session still being open, so of any number of concurrent completions
 // exactly one wins.
-import { toBase64url, toHex, utf8 } from "../vault/encoding";
+import { sha256HexOf } from "../bytes";
+import { toBase64url } from "../vault/encoding";
 import { connectConnectionStatement, failConnectionRow, type ConnectionRow, type ConnectionStatus } from "./connections";
 
 /** How long a connect URL works: 10 minutes. */
@@ -46,7 +47,7 @@ export async function newConnectToken(): Promise<{ token: string; hash: string }
 
 /** SHA-256 hex of a token: the session's key. */
 export async function hashConnectToken(token: string): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(token))));
+  return sha256HexOf(token);
 }
 
 /** Inserts a session (for mintConnectUrl's batch, with its pending connection). */

@@ -6,9 +6,10 @@
 //   recomputed from the key alone.
 // Each input is JSON-encoded as an array, so no two different tuples hash the same text.
 
-async function sha256Hex(parts: readonly (string | number | null)[]): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(parts)));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+import { sha256HexOf } from "../bytes";
+
+function sha256Hex(parts: readonly (string | number | null)[]): Promise<string> {
+  return sha256HexOf(JSON.stringify(parts));
 }
 
 /** Every message of the tenant carries this token. */

@@ -7,7 +7,7 @@ import type { WebhookToolRow } from "../db/webhook-tools";
 import { executeTool } from "../tools/execute";
 import { checkInput } from "../tools/input-errors";
 import type { ToolOutcome } from "../tools/types";
-import { toHex } from "../vault/encoding";
+import { toHex } from "../bytes";
 import { hmacSha256 } from "../webhooks/hmac";
 import { webhookArgsValidator } from "./webhook-schema";
 import { openSigningSecret } from "./webhook-tools";

@@ -6,7 +6,7 @@
 import { configOf } from "../config";
 import { deleteWebhookTool, findWebhookTool, insertWebhookTool, listWebhookTools, type WebhookToolRow } from "../db/webhook-tools";
 import { ApiError, badRequest } from "../errors";
-import { toHex } from "../vault/encoding";
+import { toHex } from "../bytes";
 import { keyringOf, open, seal, type VaultBinding } from "../vault/vault";
 import { checkInputSchema } from "./webhook-schema";
 

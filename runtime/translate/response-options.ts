@@ -1,5 +1,7 @@
 // Options shared by the streaming and non-streaming response translators.
 
+import { toHex } from "../bytes";
+
 export interface ResponseOptions {
   /** Model name to report to the client (e.g. the alias it asked for). Default: upstream's. */
   model?: string;
@@ -19,9 +21,7 @@ export interface ResponseOptions {
 export function randomId(prefix: string): string {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
-  let hex = "";
-  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
-  return prefix + hex;
+  return prefix + toHex(bytes);
 }
 
 export function anthropicMessageId(opts: ResponseOptions, upstreamId: string | undefined): string {

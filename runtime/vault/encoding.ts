@@ -49,6 +49,3 @@ function decode(base64: string): Uint8Array<ArrayBuffer> | undefined {
   return bytes;
 }
 
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}

@@ -2,7 +2,8 @@
 // rotation), each the base64 of ≥ 32 random bytes, and the per-tenant AES keys derived from them.
 // A bad secret is an operator error that names the var and never echoes its value.
 import { ApiError } from "../errors";
-import { fromBase64Secret, toHex, utf8 } from "./encoding";
+import { toHex } from "../bytes";
+import { fromBase64Secret, utf8 } from "./encoding";
 
 const MIN_KEY_BYTES = 32;
 

@@ -7,7 +7,7 @@
 // forger: the header's length and its number of v1 values are capped before any work, and
 // the body (up to 1 MiB) is hashed once, however many v1 values there are.
 
-import { toHex } from "../vault/encoding";
+import { toHex } from "../bytes";
 import { hmacSha256 } from "./hmac";
 
 /** How far `t` may be from the server's clock, either way (Stripe's default). */
