@@ -25,7 +25,8 @@ const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 
 /** A 2xx response of the operation has this media type (parameters such as `; charset` ignored). */
 function successHas(responses: Record<string, { content?: Record<string, unknown> }>, mediaType: string): boolean {
-  return Object.entries(responses).some(([code, r]) => code.startsWith("2") && Object.keys(r.content ?? {}).some((t) => t.split(";")[0]?.trim() === mediaType));
+  // A 303 with an HTML body is a page's answer too (the dashboard's form posts redirect).
+  return Object.entries(responses).some(([code, r]) => (code.startsWith("2") || code === "303") && Object.keys(r.content ?? {}).some((t) => t.split(";")[0]?.trim() === mediaType));
 }
 const AUTH = new Set(["none", "standard", "master", "admin"]);
 

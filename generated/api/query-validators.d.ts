@@ -3,7 +3,9 @@
 
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
+export declare const query_showDashboardEndUsers: Validator;
 export declare const query_listConnections: Validator;
+export declare const query_listRequests: Validator;
 export declare const query_searchMessages: Validator;
 export declare const query_listThreads: Validator;
 export declare const query_deleteEmptyThreads: Validator;

@@ -46,6 +46,127 @@ export const routes: readonly RouteDef[] = [
     streams: false,
   },
   {
+    operationId: "showDashboardUsage",
+    method: "GET",
+    path: "/dashboard",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "showDashboardEndUsers",
+    method: "GET",
+    path: "/dashboard/end-users",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_showDashboardEndUsers",
+    streams: false,
+  },
+  {
+    operationId: "showDashboardKeys",
+    method: "GET",
+    path: "/dashboard/keys",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "mintDashboardKey",
+    method: "POST",
+    path: "/dashboard/keys",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "revokeDashboardKey",
+    method: "POST",
+    path: "/dashboard/keys/revoke",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "showDashboardRequests",
+    method: "GET",
+    path: "/dashboard/requests",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "showDashboardSignIn",
+    method: "GET",
+    path: "/dashboard/sign-in",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "signInDashboard",
+    method: "POST",
+    path: "/dashboard/sign-in",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "signOutDashboard",
+    method: "POST",
+    path: "/dashboard/sign-out",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "showDashboardWallet",
+    method: "GET",
+    path: "/dashboard/wallet",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
+    operationId: "startDashboardTopUp",
+    method: "POST",
+    path: "/dashboard/wallet/top-up",
+    auth: "none",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: null,
+    streams: false,
+  },
+  {
     operationId: "adminCreateTenant",
     method: "POST",
     path: "/v1/admin/tenants",
@@ -263,6 +384,17 @@ export const routes: readonly RouteDef[] = [
     body: null,
     bodyRequired: false,
     query: null,
+    streams: false,
+  },
+  {
+    operationId: "listRequests",
+    method: "GET",
+    path: "/v1/requests",
+    auth: "master",
+    surface: "gatehouse",
+    body: null,
+    bodyRequired: false,
+    query: "query_listRequests",
     streams: false,
   },
   {
@@ -551,6 +683,28 @@ export interface Handlers<Ctx> {
   showConnectPage(input: Input<"showConnectPage">, ctx: Ctx): Promise<Reply<"showConnectPage">>;
   /** POST /connect/{token} — Submits the form (`application/x-www-form-urlencoded`, at most 16 KiB; one entry per field */
   submitConnectPage(input: Input<"submitConnectPage">, ctx: Ctx): Promise<Reply<"submitConnectPage">>;
+  /** GET /dashboard — Usage over the last 30 days: totals, cost per UTC day (a chart and its table), per model, per key and per end user. */
+  showDashboardUsage(input: Input<"showDashboardUsage">, ctx: Ctx): Promise<Reply<"showDashboardUsage">>;
+  /** GET /dashboard/end-users — End users (from usage, keys and threads) with their spend; one end user's connections and threads. */
+  showDashboardEndUsers(input: Input<"showDashboardEndUsers">, ctx: Ctx): Promise<Reply<"showDashboardEndUsers">>;
+  /** GET /dashboard/keys — The tenant's active keys with their cap, spend and what remains; a form to mint a key and one to revoke each. */
+  showDashboardKeys(input: Input<"showDashboardKeys">, ctx: Ctx): Promise<Reply<"showDashboardKeys">>;
+  /** POST /dashboard/keys — Mints a key (form fields `csrf`, `name`, `scope`, optional `end_user_id` and */
+  mintDashboardKey(input: Input<"mintDashboardKey">, ctx: Ctx): Promise<Reply<"mintDashboardKey">>;
+  /** POST /dashboard/keys/revoke — Revokes a key (form fields `csrf`, `key_id`) through `DELETE /v1/keys/{id}`; 303 back to the keys page. */
+  revokeDashboardKey(input: Input<"revokeDashboardKey">, ctx: Ctx): Promise<Reply<"revokeDashboardKey">>;
+  /** GET /dashboard/requests — The newest gateway requests: when, key, model, status, provider, latency and cost. */
+  showDashboardRequests(input: Input<"showDashboardRequests">, ctx: Ctx): Promise<Reply<"showDashboardRequests">>;
+  /** GET /dashboard/sign-in — The sign-in form: one password field for a master key. */
+  showDashboardSignIn(input: Input<"showDashboardSignIn">, ctx: Ctx): Promise<Reply<"showDashboardSignIn">>;
+  /** POST /dashboard/sign-in — Signs in (`application/x-www-form-urlencoded`: `key`, and `csrf`, the form's token): a */
+  signInDashboard(input: Input<"signInDashboard">, ctx: Ctx): Promise<Reply<"signInDashboard">>;
+  /** POST /dashboard/sign-out — Signs out (form field `csrf`): the session is deleted on the server and its cookie cleared; 303 to the sign-in page. */
+  signOutDashboard(input: Input<"signOutDashboard">, ctx: Ctx): Promise<Reply<"signOutDashboard">>;
+  /** GET /dashboard/wallet — The wallet's balance and its newest ledger entries; a Stripe Checkout top-up form when Stripe is configured. */
+  showDashboardWallet(input: Input<"showDashboardWallet">, ctx: Ctx): Promise<Reply<"showDashboardWallet">>;
+  /** POST /dashboard/wallet/top-up — Starts a top-up (form fields `csrf`, `amount_usd`) through `POST /v1/wallet/checkout`; */
+  startDashboardTopUp(input: Input<"startDashboardTopUp">, ctx: Ctx): Promise<Reply<"startDashboardTopUp">>;
   /** POST /v1/admin/tenants — Create a tenant and its first master key. */
   adminCreateTenant(input: Input<"adminCreateTenant">, ctx: Ctx): Promise<Reply<"adminCreateTenant">>;
   /** POST /v1/admin/tenants/{id}/credit — Credit a tenant's wallet; idempotent on `ref`. */
@@ -591,6 +745,8 @@ export interface Handlers<Ctx> {
   countMessageTokens(input: Input<"countMessageTokens">, ctx: Ctx): Promise<Reply<"countMessageTokens">>;
   /** GET /v1/models — Every model and alias this deployment can route, with prices (OpenAI list shape). */
   listModels(input: Input<"listModels">, ctx: Ctx): Promise<Reply<"listModels">>;
+  /** GET /v1/requests — The calling tenant's gateway requests of the last 30 days, newest first, optionally */
+  listRequests(input: Input<"listRequests">, ctx: Ctx): Promise<Reply<"listRequests">>;
   /** POST /v1/responses — Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
   createResponse(input: Input<"createResponse">, ctx: Ctx): Promise<Reply<"createResponse">>;
   /** GET /v1/retention — The tenant's retention setting. */

@@ -31,6 +31,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Usage over the last 30 days: totals, cost per UTC day (a chart and its table), per model, per key and per end user. */
+        get: operations["showDashboardUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/end-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description End users (from usage, keys and threads) with their spend; one end user's connections and threads. */
+        get: operations["showDashboardEndUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The tenant's active keys with their cap, spend and what remains; a form to mint a key and one to revoke each. */
+        get: operations["showDashboardKeys"];
+        put?: never;
+        /**
+         * @description Mints a key (form fields `csrf`, `name`, `scope`, optional `end_user_id` and
+         *     `max_spend_usd`) through `POST /v1/keys`; the page shows its secret this once.
+         */
+        post: operations["mintDashboardKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/keys/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Revokes a key (form fields `csrf`, `key_id`) through `DELETE /v1/keys/{id}`; 303 back to the keys page. */
+        post: operations["revokeDashboardKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The newest gateway requests: when, key, model, status, provider, latency and cost. */
+        get: operations["showDashboardRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The sign-in form: one password field for a master key. */
+        get: operations["showDashboardSignIn"];
+        put?: never;
+        /**
+         * @description Signs in (`application/x-www-form-urlencoded`: `key`, and `csrf`, the form's token): a
+         *     master key opens a session and answers 303 to the dashboard with the session cookie. A
+         *     wrong key is 401, a standard key 403, a post without the form's token 403.
+         */
+        post: operations["signInDashboard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Signs out (form field `csrf`): the session is deleted on the server and its cookie cleared; 303 to the sign-in page. */
+        post: operations["signOutDashboard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The wallet's balance and its newest ledger entries; a Stripe Checkout top-up form when Stripe is configured. */
+        get: operations["showDashboardWallet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/wallet/top-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Starts a top-up (form fields `csrf`, `amount_usd`) through `POST /v1/wallet/checkout`;
+         *     the page links to the Stripe Checkout page that takes the payment.
+         */
+        post: operations["startDashboardTopUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tenants": {
         parameters: {
             query?: never;
@@ -323,6 +488,27 @@ export interface paths {
         };
         /** @description Every model and alias this deployment can route, with prices (OpenAI list shape). */
         get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The calling tenant's gateway requests of the last 30 days, newest first, optionally
+         *     narrowed to a key, an end user, a status or a time window. Rows are written just after each
+         *     request ends (a stream: when it ends), so the newest may take a moment to appear.
+         */
+        get: operations["listRequests"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1729,6 +1915,78 @@ export interface components {
             event: "qlaud.tool_dispatch_start";
         };
         /**
+         * @description One gateway request as the request log keeps it (30 days): who called, which model and
+         *     provider, the status, how long it took and what it cost. Never the prompt, the answer or a
+         *     secret.
+         */
+        RequestLogEntry: {
+            /**
+             * Format: int64
+             * @description What it cost, in micro-dollars (the wallet's charge; 0 when nothing was charged).
+             */
+            cost_micros: number;
+            /**
+             * Format: int64
+             * @description When the request came, epoch ms.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Time until the request was over (a stream: its end) and settled, ms.
+             */
+            duration_ms: number;
+            /** @description The end user the key acts for (an erased end user's pseudonym), or null. */
+            end_user_id: string | null;
+            /** @description The request id (`x-qlaud-request-id`). */
+            id: string;
+            /** @description The calling key. */
+            key_id: string;
+            /**
+             * Format: int64
+             * @description Time until the response's headers, ms.
+             */
+            latency_ms: number;
+            /** @description The model as the request named it, or null when the body named none. */
+            model: string | null;
+            /**
+             * @description Always `request`.
+             * @enum {string}
+             */
+            object: "request";
+            /** @description The operation: `createMessage`, `createChatCompletion`, `createResponse` or `countMessageTokens`. */
+            operation: string;
+            /** @description How the call was settled (`ok`, `client_disconnected`, `upstream_error`, `no_provider`, …); null when nothing was held. */
+            outcome: string | null;
+            /**
+             * Format: int64
+             * @description The part of `cost_micros` above what was held for it (an overshoot, charged in full); 0 for almost every request.
+             */
+            overshoot_micros: number;
+            /** @description The provider that answered (or refused), or null when none was reached. */
+            provider: string | null;
+            /**
+             * Format: int32
+             * @description The HTTP status Gatehouse answered with.
+             */
+            status: number;
+            /** @description True when the answer was a stream (`text/event-stream`). */
+            streamed: boolean;
+        };
+        /** @description A page of the request log, newest first. */
+        RequestLogPage: {
+            /** @description The requests. */
+            data: components["schemas"]["RequestLogEntry"][];
+            /** @description True when more requests follow; pass `next_after` as `after` for them. */
+            has_more: boolean;
+            /** @description The `after` cursor for the next page, or null when this page is the last. */
+            next_after: string | null;
+            /**
+             * @description Always `list`.
+             * @enum {string}
+             */
+            object: "list";
+        };
+        /**
          * @description A Responses API request (OpenAI shape). OpenAI models get it as it is; every other model's
          *     provider gets it translated. Fields not listed are forwarded as they are to OpenAI models.
          */
@@ -2637,6 +2895,424 @@ export interface operations {
                 };
             };
             /** @description 502: the vendor could not be reached or answered with an error of its own; the form may be sent again. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    showDashboardUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dashboard page, rendered on the server for a person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    showDashboardEndUsers: {
+        parameters: {
+            query?: {
+                /** @description Show this end user's connections and threads. */
+                end_user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dashboard page, rendered on the server for a person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    showDashboardKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dashboard page, rendered on the server for a person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    mintDashboardKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dashboard page, rendered on the server for a person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 400: a form value the API refused; the page shows the API's message and the form again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /**
+             * @description 403: a form posted without this session's CSRF token (or without a session), or a sign-in
+             *     with a standard key: only master keys open the dashboard.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    revokeDashboardKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 400: a form value the API refused; the page shows the API's message and the form again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /**
+             * @description 403: a form posted without this session's CSRF token (or without a session), or a sign-in
+             *     with a standard key: only master keys open the dashboard.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    showDashboardRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dashboard page, rendered on the server for a person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    showDashboardSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dashboard page, rendered on the server for a person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    signInDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 400: a form value the API refused; the page shows the API's message and the form again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 401: the sign-in form's key is not a valid key (wrong, mistyped or revoked). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /**
+             * @description 403: a form posted without this session's CSRF token (or without a session), or a sign-in
+             *     with a standard key: only master keys open the dashboard.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 429: too many failed sign-ins from this address; the page says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    signOutDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /**
+             * @description 403: a form posted without this session's CSRF token (or without a session), or a sign-in
+             *     with a standard key: only master keys open the dashboard.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    showDashboardWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dashboard page, rendered on the server for a person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 303: where the browser goes next (after a form post, or to the sign-in page without a session). */
+            303: {
+                headers: {
+                    /** @description The next page: a dashboard path. */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    startDashboardTopUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A dashboard page, rendered on the server for a person's browser. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 400: a form value the API refused; the page shows the API's message and the form again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /**
+             * @description 403: a form posted without this session's CSRF token (or without a session), or a sign-in
+             *     with a standard key: only master keys open the dashboard.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description 502: Stripe could not be reached for a top-up; the wallet page says so. */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -4133,6 +4809,94 @@ export interface operations {
                          */
                         object: "list";
                     };
+                };
+            };
+            /** @description 401: missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 403: the key's scope does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listRequests: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of the previous page. */
+                after?: string;
+                /** @description Only requests of keys acting for this end user. */
+                end_user_id?: string;
+                /** @description Only this key's requests. */
+                key_id?: string;
+                /** @description Requests per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description Only requests that came at or after this time, epoch ms. */
+                since?: number;
+                /** @description Only requests answered with this HTTP status. */
+                status?: number;
+                /** @description Only requests that came before this time, epoch ms. */
+                until?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request has succeeded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "req_5b1f0c2e9a7d4e3b8c6a1f2e3d4c5b6a",
+                     *           "object": "request",
+                     *           "operation": "createChatCompletion",
+                     *           "key_id": "key_01JD2Q3R4S5T6V7W8X9Y0Z1A2B",
+                     *           "end_user_id": "user_42",
+                     *           "model": "mock/echo",
+                     *           "provider": "mock",
+                     *           "status": 200,
+                     *           "streamed": false,
+                     *           "outcome": "ok",
+                     *           "latency_ms": 12,
+                     *           "duration_ms": 12,
+                     *           "cost_micros": 38,
+                     *           "overshoot_micros": 0,
+                     *           "created_at": 1763856000000
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_after": "MTc2Mzg1NjAwMDAwMC5yZXFfNWIxZjBjMmU5YTdkNGUzYjhjNmExZjJlM2Q0YzViNmE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestLogPage"];
+                };
+            };
+            /** @description 400: the request is malformed; `param` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */

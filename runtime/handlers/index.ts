@@ -4,6 +4,7 @@ import { billingHandlers } from "./billing";
 import { connectPageHandlers } from "./connect-page";
 import { connectionHandlers } from "./connections";
 import { corsHandlers } from "./cors";
+import { dashboardHandlers } from "./dashboard";
 import { gatewayHandlers } from "./gateway";
 import { keyHandlers } from "./keys";
 import { metaHandlers } from "./meta";
@@ -32,4 +33,5 @@ export const handlers: AppHandlers = {
   ...connectionHandlers,
   ...connectPageHandlers,
   ...toolHandlers,
+  ...dashboardHandlers,
 };
