@@ -12,20 +12,17 @@ export function formatCount(n: number): string {
 }
 
 /**
- * Micro-dollars as dollars: whole cents for amounts of a cent or more ($1,234.56); below a
- * cent, enough decimals (up to six) that a small charge does not read as $0.00 ($0.00123).
+ * Micro-dollars as dollars, exact: whole cents as cents ($1,234.56), anything finer with as
+ * many decimals as it needs, up to six ($0.00123, $99.999814), so a small charge never reads
+ * as $0.00 and a balance after one is not rounded back up.
  */
 export function formatUsd(micros: number): string {
   const sign = micros < 0 ? "-" : "";
-  const abs = Math.abs(micros);
-  if (abs !== 0 && abs < 10_000) {
-    const digits = (abs / 1_000_000).toFixed(6).replace(/0+$/, "");
-    return `${sign}$${digits}`;
-  }
-  const cents = Math.round(abs / 10_000);
-  const dollars = Math.floor(cents / 100);
-  const rest = String(cents % 100).padStart(2, "0");
-  return `${sign}$${GROUPED.format(dollars)}.${rest}`;
+  const abs = Math.abs(Math.round(micros));
+  const dollars = Math.floor(abs / 1_000_000);
+  const fraction = String(abs % 1_000_000).padStart(6, "0");
+  const decimals = fraction.endsWith("0000") ? fraction.slice(0, 2) : fraction.replace(/0+$/, "");
+  return `${sign}$${GROUPED.format(dollars)}.${decimals}`;
 }
 
 /** Exact UTC time: "2026-12-07 09:12:03 UTC". */

@@ -42,7 +42,7 @@ export const DASHBOARD_STYLE = [
   ".alert h2{margin:0 0 .25rem;color:#b00020;font-size:1.05rem}",
   ".ok{border-left:4px solid #15803d;padding:.5rem .75rem;background:#f0fdf4;margin:1rem 0}",
   ".secret{display:block;padding:.5rem;background:#fefce8;border:1px solid #a16207;border-radius:4px;margin:.25rem 0}",
-  ".chart{display:block;max-width:100%;height:auto}",
+  ".chart{display:block;width:100%;max-width:720px;height:auto}",
   ".chart .bar{fill:#1d4ed8}",
   ".chart .axis{stroke:#6b7280;stroke-width:1}",
   ".chart text{font-size:11px;fill:#374151}",
