@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 // browser (the hosted connect page) and the Workers runtime (routes via SELF.fetch, D1, KV, Durable Objects).
 export default defineConfig({
   test: {
+    // Every Worker request prints its structured log line (runtime/requests/log-line.ts); the tests
+    // that check it spy on console.log, elsewhere thousands of them would bury real output.
+    onConsoleLog: (log) => (log.includes('"type":"gatehouse.request"') ? false : undefined),
     projects: [
       {
         test: {

@@ -9,6 +9,8 @@ import type { RequestContext } from "./http/context";
 import { addCorsHeaders, answerPreflight, tenantAllowsOrigin } from "./http/cors";
 import { GATEWAY_MAX_BODY_BYTES, readJsonBody } from "./http/read-body";
 import { validationError, type ValidationError } from "./http/validation";
+import { noteCaller, noteModel, noteRoute } from "./requests/observation";
+import { recordRequest } from "./requests/record-request";
 
 interface Validator {
   (data: unknown): boolean;
@@ -40,8 +42,8 @@ export function buildRouter(handlers: AppHandlers) {
       // Before anything else: a misconfigured deployment answers every request with the reason.
       configOf(env);
       // A CORS preflight carries no key: answered here, before any route's authentication.
-      if (req.method === "OPTIONS" && req.headers.has("access-control-request-method")) return finish(await answerPreflight(req, env), requestId, startedAt);
-      res = (await router.fetch(Object.assign(req, { requestId }), env, exec, startedAt)) as Response | undefined;
+      if (req.method === "OPTIONS" && req.headers.has("access-control-request-method")) res = await answerPreflight(req, env);
+      else res = (await router.fetch(Object.assign(req, { requestId }), env, exec, startedAt)) as Response | undefined;
       if (!res) {
         const url = new URL(req.url);
         res = errorResponse(
@@ -54,7 +56,10 @@ export function buildRouter(handlers: AppHandlers) {
       if (err.kind === "internal") console.error(err.message);
       res = errorResponse(err, surfaceOfPath(new URL(req.url).pathname));
     }
-    return finish(res, requestId, startedAt);
+    const out = finish(res, requestId, startedAt);
+    // The request's one log line and its request log row, off the response path (runtime/requests/).
+    recordRequest(env, exec, req, out, requestId, startedAt);
+    return out;
   };
 }
 
@@ -69,9 +74,12 @@ async function dispatch(
   let tenant: string | undefined;
   let res: Response;
   try {
+    noteRoute(req, route);
     const caller = await authenticate(req, env, exec, route.auth);
     tenant = caller.key?.tenant_id;
+    noteCaller(req, caller.key);
     const input = await readInput(route, req, env);
+    noteModel(req, input.body);
     const ctx: RequestContext = { env, exec, req, requestId: (req as IRequest & { requestId: string }).requestId, caller, startedAt };
     const handler = handlers[route.operationId] as (input: Input<OperationId>, ctx: RequestContext) => Promise<Reply<OperationId>>;
     const reply = await handler.call(handlers, input, ctx);

@@ -31,6 +31,7 @@ const ROUTES = {
   createMessage: { method: "POST", path: "/v1/messages" },
   countMessageTokens: { method: "POST", path: "/v1/messages/count_tokens" },
   listModels: { method: "GET", path: "/v1/models" },
+  listRequests: { method: "GET", path: "/v1/requests" },
   createResponse: { method: "POST", path: "/v1/responses" },
   getRetention: { method: "GET", path: "/v1/retention" },
   setRetention: { method: "PUT", path: "/v1/retention" },
@@ -58,13 +59,14 @@ const ROUTES = {
 
 /** How each paginated list follows its pages, derived from the spec at gen time. */
 const PAGINATION: Record<string, PaginationRule> = {
+  listRequests: {"cursors":{"":{"param":"after","next":"next_after"}}},
   listThreads: {"cursors":{"":{"param":"after","next":"next_after"}}},
   listThreadMessages: {"cursors":{"asc":{"param":"after_seq","next":"next_after_seq"},"desc":{"param":"before_seq","next":"next_before_seq"}},"order":{"param":"order","default":"desc"}},
   listLedger: {"cursors":{"":{"param":"after","next":"next_after"}}},
 };
 
 /** The operations the client calls: all but HTML pages. */
-type ClientOperations = Omit<operations, "showConnectPage" | "submitConnectPage">;
+type ClientOperations = Omit<operations, "showConnectPage" | "submitConnectPage" | "showDashboardUsage" | "showDashboardEndUsers" | "showDashboardKeys" | "mintDashboardKey" | "revokeDashboardKey" | "showDashboardRequests" | "showDashboardSignIn" | "signInDashboard" | "signOutDashboard" | "showDashboardWallet" | "startDashboardTopUp">;
 
 /** The Gatehouse API client: `new Gatehouse({ baseURL, apiKey })`. */
 export class Gatehouse extends BaseClient<ClientOperations> {
@@ -204,6 +206,20 @@ export class Gatehouse extends BaseClient<ClientOperations> {
   /** Every model and alias this deployment can route, with prices (OpenAI list shape). (`GET /v1/models`) */
   listModels(args?: Args<operations["listModels"]>, options?: RequestOptions): Promise<Result<operations["listModels"]>> {
     return this.call("listModels", args, options);
+  }
+
+  /**
+   * The calling tenant's gateway requests of the last 30 days, newest first, optionally
+   * narrowed to a key, an end user, a status or a time window. Rows are written just after each
+   * request ends (a stream: when it ends), so the newest may take a moment to appear. (`GET /v1/requests`)
+   */
+  listRequests(args?: Args<operations["listRequests"]>, options?: RequestOptions): Promise<Result<operations["listRequests"]>> {
+    return this.call("listRequests", args, options);
+  }
+
+  /** Every item of listRequests, page after page (`next_after` → `after`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. */
+  listRequestsAutoPaging(args?: Args<operations["listRequests"]>, options?: RequestOptions): AsyncGenerator<PageItem<operations["listRequests"]>> {
+    return this.paginate("listRequests", args, PAGINATION["listRequests"]!, options);
   }
 
   /** Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. (`POST /v1/responses`) */

@@ -7,6 +7,7 @@ import type { KeyRecord } from "../auth/key-store";
 import { configOf } from "../config";
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
+import { noteCall } from "../requests/observation";
 import type { TokenUsage, WireFormat } from "../translate";
 import { zeroUsage } from "../translate";
 import { reserve, settle, type UsageRecord } from "./billing";
@@ -66,6 +67,8 @@ export async function holdWorstCase(request: CompletionRequest, ctx: RequestCont
   // the limit that amount pays for (see README, "No output limit").
   const least = shape.outputLimit === undefined ? Math.max(...bounds.map(shortReplyMicros)) : worst;
   const hold = await reserve(ctx.env, key, ctx.requestId, worst, ctx.exec, { minMicros: least });
+  // The request log (runtime/requests/) waits for this call's settlement: its cost and overshoot.
+  const noteSettled = noteCall(ctx.req, hold.worstMicros);
   // Never forward more than the client asked for: a pessimistic bound (unknown fields hold the
   // model's maximum) must not raise the limit the client set, or it would pay for a longer reply.
   const asked = shape.outputLimit ?? Number.POSITIVE_INFINITY;
@@ -82,6 +85,7 @@ export async function holdWorstCase(request: CompletionRequest, ctx: RequestCont
     const flushing = settle(ctx.env, key, hold, micros, usageRecord(request, provider, usage, outcome));
     if (flushing) ctx.exec.waitUntil(flushing);
     resolveBilled({ usage, costMicros: micros, outcome });
+    noteSettled({ provider, costMicros: micros, outcome });
   };
   const plan = (c: Candidate): UpstreamPlan => {
     const p = plans.get(c);

@@ -8,6 +8,7 @@ import { dashboardHandlers } from "./dashboard";
 import { gatewayHandlers } from "./gateway";
 import { keyHandlers } from "./keys";
 import { metaHandlers } from "./meta";
+import { requestLogHandlers } from "./requests";
 import { searchHandlers } from "./search";
 import { threadTurnHandlers } from "./thread-turns";
 import { toolHandlers } from "./tools";
@@ -23,6 +24,7 @@ export const handlers: AppHandlers = {
   ...corsHandlers,
   ...walletHandlers,
   ...usageHandlers,
+  ...requestLogHandlers,
   ...webhookHandlers,
   ...billingHandlers,
   ...adminHandlers,

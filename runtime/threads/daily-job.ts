@@ -2,12 +2,14 @@
 //  - each tenant's threads inactive for longer than its thread_retention_days (tenant_settings),
 //  - every soft-deleted thread (already invisible: DELETE /v1/threads/:id), whatever its age,
 //  - expired stored /v1/responses turns,
-//  - connect sessions expired for a day, and pending connections nobody finished (no live URL, a day old).
+//  - connect sessions expired for a day, and pending connections nobody finished (no live URL, a day old),
+//  - request log rows older than 30 days (runtime/requests/).
 // Work goes in batches of BATCH threads, at most MAX_BATCHES a run, so a huge tenant cannot
 // push one invocation past a Worker's limits; what is left waits for the next run (`unfinished`).
 // One JSON log line per run says what went.
 import { deleteExpiredConnectSessions } from "../db/connect-sessions";
 import { deleteAbandonedPendingConnections } from "../db/connections";
+import { deleteRequestLogBefore } from "../db/request-log";
 import { deleteExpiredResponses } from "../db/response-items";
 import { tenantsWithThreadRetention } from "../db/tenant-settings";
 import { inactiveThreadIds, softDeletedThreads } from "../db/threads";
@@ -17,6 +19,8 @@ import { eraseThreads, type ErasedThreads } from "./erase-threads";
 export const BATCH = 500;
 export const MAX_BATCHES = 100;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long the request log keeps a row. */
+export const REQUEST_LOG_DAYS = 30;
 
 export interface DailyJobReport {
   job: "threads.daily";
@@ -30,6 +34,8 @@ export interface DailyJobReport {
   expired_connect_sessions: number;
   /** Pending connections a day old whose every connect URL has expired. */
   abandoned_connections: number;
+  /** Request log rows older than REQUEST_LOG_DAYS. */
+  expired_request_log: number;
   /** True when the batch budget ran out before the work did (the next run continues). */
   unfinished: boolean;
   /** Erases that failed (logged; their threads stay in D1 for the next run). */
@@ -53,6 +59,7 @@ export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits 
     expired_responses: 0,
     expired_connect_sessions: 0,
     abandoned_connections: 0,
+    expired_request_log: 0,
     unfinished: false,
     errors: 0,
   };
@@ -108,6 +115,10 @@ export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits 
   // Pending rows first: they look for live sessions, which the second statement never removes.
   report.abandoned_connections = await deleteAbandonedPendingConnections(env.DB, now - DAY_MS, now);
   report.expired_connect_sessions = await deleteExpiredConnectSessions(env.DB, now - DAY_MS);
+  for (let deleted = limits.batch; deleted === limits.batch && spend(); ) {
+    deleted = await deleteRequestLogBefore(env.DB, now - REQUEST_LOG_DAYS * DAY_MS, limits.batch);
+    report.expired_request_log += deleted;
+  }
   console.log(JSON.stringify(report));
   return report;
 }

@@ -10,6 +10,7 @@ import type { components } from "../../generated/api/types";
 import { deleteEndUserSessionsStatement } from "../db/connect-sessions";
 import { deleteEndUserConnectionsStatement } from "../db/connections";
 import { endUserPseudonym, recordErasedEndUserStatement } from "../db/erased-end-users";
+import { pseudonymizeEndUserRequestLogStatement } from "../db/request-log";
 import { deleteEndUserResponsesStatement } from "../db/response-items";
 import { deleteEndUserMessagesStatement } from "../db/thread-messages";
 import { deleteEndUserThreadsStatement } from "../db/threads";
@@ -42,6 +43,8 @@ export async function eraseEndUser(env: Env, tenantId: string, endUserId: string
     pseudonymizeEndUserUsageStatement(db, tenantId, endUserId, pseudonym),
     recordErasedEndUserStatement(db, tenantId, pseudonym, now),
     ...connections.statements,
+    // The request log (30 days) keeps the pseudonym too; last, so the counts above keep their places.
+    pseudonymizeEndUserRequestLogStatement(db, tenantId, endUserId, pseudonym),
   ]);
   const changes = results.map((r) => r.meta.changes);
   const searchEntries = await searchIndexFor(env).removeEndUser(tenantId, endUserId);
@@ -51,7 +54,7 @@ export async function eraseEndUser(env: Env, tenantId: string, endUserId: string
     threads: changes[1] ?? 0,
     messages: changes[0] ?? 0,
     search_entries: searchEntries,
-    connections: connections.count(changes.slice(5)),
+    connections: connections.count(changes.slice(5, 5 + connections.statements.length)),
     responses: changes[2] ?? 0,
     usage_events_pseudonymized: changes[3] ?? 0,
   };
