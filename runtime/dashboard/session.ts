@@ -12,8 +12,9 @@ import { findTenantKey } from "../db/api-keys";
 import {
   deleteDashboardSession,
   deleteKeyDashboardSessions,
+  expiredSweep,
   findDashboardSession,
-  insertDashboardSession,
+  insertStatement,
   type DashboardSessionRow,
 } from "../db/dashboard-sessions";
 import { reconcile } from "../keys/key-authority";
@@ -65,7 +66,9 @@ export async function openSession(env: Env, key: KeyRecord, nowMs: number): Prom
     created_at: nowMs,
     expires_at: nowMs + SESSION_TTL_MS,
   };
-  await insertDashboardSession(env.DB, row);
+  // Sessions nobody came back to are deleted here: each sign-in sweeps every expired row
+  // (one indexed DELETE), so the table holds only live sessions and the last few hours' dead ones.
+  await env.DB.batch([insertStatement(env.DB, row), expiredSweep(env.DB, nowMs)]);
   return { cookieValue: id, session: { idHash: row.id_hash, tenantId: key.tenant_id, key, csrf, csrfHash: row.csrf_hash, expiresAt: row.expires_at } };
 }
 

@@ -13,11 +13,11 @@ export interface DashboardSessionRow {
   expires_at: number;
 }
 
-export async function insertDashboardSession(db: D1Database, row: DashboardSessionRow): Promise<void> {
-  await db
+/** The statement that writes a new session (run in a batch with the expired-row sweep). */
+export function insertStatement(db: D1Database, row: DashboardSessionRow): D1PreparedStatement {
+  return db
     .prepare("INSERT INTO dashboard_sessions (id_hash, tenant_id, key_id, csrf_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(row.id_hash, row.tenant_id, row.key_id, row.csrf_hash, row.created_at, row.expires_at)
-    .run();
+    .bind(row.id_hash, row.tenant_id, row.key_id, row.csrf_hash, row.created_at, row.expires_at);
 }
 
 /** The session with this id hash, expired or not (the caller decides and deletes). */
@@ -39,8 +39,10 @@ export async function deleteKeyDashboardSessions(db: D1Database, tenantId: strin
   return res.meta.changes ?? 0;
 }
 
-/** Deletes every tenant's sessions that expired before `nowMs` (a clean-up; expiry is enforced on read anyway). */
-export async function deleteExpiredDashboardSessions(db: D1Database, nowMs: number): Promise<number> {
-  const res = await db.prepare("DELETE FROM dashboard_sessions WHERE expires_at <= ?").bind(nowMs).run();
-  return res.meta.changes ?? 0;
+/**
+ * The statement that deletes every tenant's sessions expired by `nowMs`: a clean-up run at each
+ * sign-in (expiry is enforced on every read anyway; an expired row opens nothing).
+ */
+export function expiredSweep(db: D1Database, nowMs: number): D1PreparedStatement {
+  return db.prepare("DELETE FROM dashboard_sessions WHERE expires_at <= ?").bind(nowMs);
 }

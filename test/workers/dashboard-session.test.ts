@@ -124,6 +124,16 @@ describe("dashboard sessions end", () => {
     expect(await sessionRows(t.tenantId)).toHaveLength(0);
   });
 
+  it("expired rows of any tenant are swept at the next sign-in", async () => {
+    const a = await seedTenant();
+    await signedIn(a.masterKey);
+    await env.DB.prepare("UPDATE dashboard_sessions SET expires_at = ? WHERE tenant_id = ?").bind(Date.now() - 1, a.tenantId).run();
+    const b = await seedTenant();
+    await signedIn(b.masterKey);
+    expect(await sessionRows(a.tenantId)).toHaveLength(0);
+    expect(await sessionRows(b.tenantId)).toHaveLength(1);
+  });
+
   it("at sign-out: the row is deleted, the cookie cleared, and the old cookie opens nothing", async () => {
     const t = await seedTenant();
     const { cookie, csrf } = await signedIn(t.masterKey);
