@@ -49,7 +49,8 @@ function segments(path: string): Segment[] {
     .map((seg) => {
       const params: Segment["params"] = [];
       const shape = seg
-        .replaceAll(/\{\{\s*(input|config|auth)\.([A-Za-z0-9_]+)\s*\}\}/g, (_, ns: "input" | "config" | "auth", name: string) => {
+        // `{{+input.path}}` (several segments) stands where the vendor has one `{path}` parameter.
+        .replaceAll(/\{\{\s*\+?(input|config|auth)\.([A-Za-z0-9_]+)\s*\}\}/g, (_, ns: "input" | "config" | "auth", name: string) => {
           params.push({ name, source: ns });
           return "{}";
         })
@@ -63,12 +64,11 @@ function segments(path: string): Segment[] {
 
 const norm = (s: string) => s.toLowerCase().replaceAll(/[^a-z0-9]/g, "");
 
-/** Parameter names agree: equal once case and separators go, or one is the other plus a qualifier (Sid ~ MessageSid, customer ~ customer_id), or they differ only in where an "id" qualifier sits (board_id ~ idBoard). */
+/** Parameter names agree: equal once case and separators go, or one is the other plus a qualifier (Sid ~ MessageSid, customer ~ customer_id). */
 export function namesAgree(mine: string, theirs: string): boolean {
   const a = norm(mine);
   const b = norm(theirs);
-  const bare = (s: string) => s.replace(/^id(?=.)/, "").replace(/(?<=.)id$/, "");
-  return a === b || a.endsWith(b) || b.endsWith(a) || a.startsWith(b) || b.startsWith(a) || bare(a) === bare(b);
+  return a === b || a.endsWith(b) || b.endsWith(a) || a.startsWith(b) || b.startsWith(a);
 }
 
 /** The full path a tool's request goes to, as a template: base URL path + auth path prefix + tool path. */
@@ -313,8 +313,6 @@ describe("the matcher", () => {
     expect(namesAgree("MessageSid", "Sid")).toBe(true);
     expect(namesAgree("customer_id", "customer")).toBe(true);
     expect(namesAgree("owner", "repo")).toBe(false);
-    expect(namesAgree("board_id", "idBoard")).toBe(true);
-    expect(namesAgree("card_id", "idBoard")).toBe(false);
   });
 
   it("a literal stands for a path parameter only where the vendor documents it (accepts)", () => {
