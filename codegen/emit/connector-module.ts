@@ -1,9 +1,10 @@
 // One connector's compiled module, generated/connectors/<id>.ts: per tool its input type, its
 // Ajv standalone validator (from <id>.validators.js) and a request builder emitted as code —
-// string concatenation with `seg()` for path values, object literals of the present fields —
-// so nothing interprets a template at run time. Also the connector's auth as the executor's
-// AuthSpec and its verify request. Helpers come from connector-runtime.ts (a copied template).
-import type { ManifestView, RequestView, ToolView } from "../validate/manifest-view";
+// string concatenation with `seg()`/`segs()` for path values, object literals of the present
+// fields, multipart file parts — and its `response.select` as a function of the answer, so
+// nothing interprets a template or a path at run time. Also the connector's auth as the
+// executor's AuthSpec and its verify request. Helpers come from connector-runtime.ts (a copied template).
+import type { FilePartView, ManifestView, RequestView, ToolView } from "../validate/manifest-view";
 import { parseTemplate, type TemplatePart } from "../validate/templates";
 import { inputTypeName, objectType } from "./connector-input-types";
 import { tsHeader } from "./header";
@@ -38,10 +39,41 @@ function valueExpr(template: string): string {
   return `text(${ps.map((p) => (typeof p === "string" ? q(p) : refExpr(p))).join(", ")})`;
 }
 
-/** A path: literals as they are, every value one encoded segment. */
+/** A path: literals as they are, every value one encoded segment (`{{+input.x}}`: several). */
 function pathExpr(template: string): string {
   const ps = parts(template);
-  return ps.map((p) => (typeof p === "string" ? q(p) : `seg(${refExpr(p)}, ${q(p.path.join("."))})`)).join(" + ") || '""';
+  return ps.map((p) => (typeof p === "string" ? q(p) : `${p.multi ? "segs" : "seg"}(${refExpr(p)}, ${q(p.path.join("."))})`)).join(" + ") || '""';
+}
+
+/** One select path as code over `v`: keys through `arg`, each `[]` mapping the rest over a list with `each`. */
+function selectPathExpr(path: string, v: string, depth = 1): string {
+  const segments = path === "" ? [] : path.split(".");
+  const keys: string[] = [];
+  for (let n = 0; n < segments.length; n++) {
+    const s = segments[n] as string;
+    if (!s.endsWith("[]")) {
+      keys.push(s);
+      continue;
+    }
+    if (s !== "[]") keys.push(s.slice(0, -2));
+    const list = keys.length ? `arg(${v}, ${keys.map(q).join(", ")})` : v;
+    const x = `x${depth}`;
+    return `each(${list}, (${x}) => ${selectPathExpr(segments.slice(n + 1).join("."), x, depth + 1)})`;
+  }
+  return keys.length ? `arg(${v}, ${keys.map(q).join(", ")})` : v;
+}
+
+/** `response.select` as a function of the parsed answer: one path, or an object of named paths (absent ones left out). */
+function selectExpr(select: string | Record<string, string> | undefined): string {
+  if (select === undefined) return "null";
+  if (typeof select === "string") return `(r: unknown) => ${selectPathExpr(select, "r")}`;
+  return `(r: unknown) => fields([${Object.entries(select).map(([k, p]) => `[${q(k)}, ${selectPathExpr(p, "r")}]`).join(", ")}])`;
+}
+
+/** A multipart file part: [field, base64 content, file name, content type, byte limit, argument]. */
+function fileExpr(field: string, f: FilePartView): string {
+  const opt = (t: string | undefined) => (t === undefined ? "undefined" : valueExpr(t));
+  return `[${q(field)}, ${valueExpr(f.content)}, ${opt(f.filename)}, ${opt(f.content_type)}, ${f.max_bytes}, ${q(argumentOf(parts(f.content)))}]`;
 }
 
 /** The body as code: objects keep only present fields, arrays only present items. */
@@ -58,7 +90,8 @@ const paramsExpr = (m: Record<string, string> | undefined) => Object.entries(m ?
 function buildExpr(r: RequestView): string {
   const query = `query([${paramsExpr(r.query).join(", ")}])`;
   const headers = `headers([...DEFAULTS(c)${paramsExpr(r.headers).map((p) => `, ${p}`).join("")}])`;
-  const body = r.body === undefined ? "" : `, { value: ${bodyExpr(r.body)}, encoding: ${q(r.body_encoding ?? "json")} }`;
+  const files = r.files ? `, files: [${Object.entries(r.files).map(([k, f]) => fileExpr(k, f)).join(", ")}]` : "";
+  const body = r.body === undefined && !files ? "" : `, { value: ${r.body === undefined ? "undefined" : bodyExpr(r.body)}, encoding: ${q(r.body_encoding ?? "json")}${files} }`;
   return `request(${q(r.method)}, base, ${pathExpr(r.path)}, ${query}, ${headers}${body})`;
 }
 
@@ -142,12 +175,16 @@ export function authExpr(m: ManifestView): string {
   }
 }
 
+const HELPERS = ["arg", "cfg", "each", "fields", "headers", "hostPart", "items", "query", "request", "seg", "segs", "table", "text"];
+/** The runtime helpers a module imports: the usual ones, plus `each` and `segs` where its code calls them. */
+const helpers = (code: string) => HELPERS.filter((h) => (h !== "each" && h !== "segs") || code.includes(`${h}(`)).join(", ");
+
 function toolEntry(m: ManifestView, t: ToolView, validator: string): string {
   const type = inputTypeName(t.name);
   const annotations = { read_only: t.annotations?.read_only ?? false, destructive: t.annotations?.destructive ?? false, ...(t.annotations && "idempotent" in t.annotations ? { idempotent: (t.annotations as { idempotent?: boolean }).idempotent } : {}) };
   return [
     `    ${q(t.name)}: {`,
-    `      name: ${q(`${m.id}/${t.name}`)}, description: ${q(t.description)}, annotations: ${JSON.stringify(annotations)}, select: ${JSON.stringify(t.response?.select ?? null)}, max_chars: ${JSON.stringify(t.response?.max_chars ?? null)},`,
+    `      name: ${q(`${m.id}/${t.name}`)}, description: ${q(t.description)}, annotations: ${JSON.stringify(annotations)}, select: ${selectExpr(t.response?.select)}, max_chars: ${JSON.stringify(t.response?.max_chars ?? null)},`,
     `      input_schema: ${JSON.stringify(t.input_schema)},`,
     `      validate: v.${validator},`,
     `      build: (i: ${type}, c: Config, base: string) => ${buildExpr(t.request)},`,
@@ -164,7 +201,7 @@ export function emitConnectorModule(m: ManifestView, validatorOf: (tool: string)
     ? `{ expect_status: ${JSON.stringify(m.verify.expect_status ?? null)}, build: (c: Config, base: string) => ${buildExpr(m.verify)} }`
     : "null";
   return `${tsHeader()}// ${m.name}: compiled from connectors/${m.id}.yaml.
-import { arg, cfg, fields, headers, hostPart, items, query, request, seg, table, text, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
+import { ${helpers(tools.join("\n") + verify)}, type CompiledTool, type Config, type ConnectorModule, type Param } from "./connector-runtime";
 import * as v from "./${m.id}.validators.js";
 
 ${types.join("\n")}

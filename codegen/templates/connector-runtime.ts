@@ -2,9 +2,11 @@
 // imports: the types a module exports (its tools, its auth, the requests it builds) and the
 // small helpers its compiled builders call. Codegen copies this file into generated/connectors/.
 // The guarantees of a built request live here, once: a path value is one encoded segment
-// ("." and ".." refused), a header value one line, absent optional inputs are dropped, arrays
-// are comma-joined in the query, form bodies nest Stripe-style. Credentials never pass through
-// here: the executor injects them per the connector's AuthSpec, after building.
+// ("." and ".." refused) or, for `{{+input.x}}`, several (each encoded, none empty, "." or ".."),
+// a header value one line, absent optional inputs are dropped, arrays are comma-joined in the
+// query, form bodies nest Stripe-style, multipart files are base64 within a byte limit.
+// Credentials never pass through here: the executor injects them per the connector's
+// AuthSpec, after building. Also the helpers of compiled `select`s (`arg`, `each`).
 
 /** A request as a compiled builder produces it: absolute URL, encoded body. */
 export interface BuiltRequest {
@@ -13,8 +15,8 @@ export interface BuiltRequest {
   url: string;
   query?: Readonly<Record<string, string>>;
   headers?: Readonly<Record<string, string>>;
-  /** Already encoded (JSON or form), with its Content-Type in `headers`; a string so retries can resend it. */
-  body?: string | null;
+  /** Already encoded (JSON, form or multipart), with its Content-Type in `headers`; a string or bytes so retries can resend it. */
+  body?: string | Uint8Array<ArrayBuffer> | null;
 }
 
 /** Literal text and credential fields, e.g. `["Bearer ", { field: "token" }]` or `[{ field: "email" }, "/token"]`. */
@@ -96,7 +98,8 @@ export interface CompiledTool<I = never> {
   validate: Validator;
   /** Only called with input `validate` accepted; `base` is the base URL calls go to. */
   build(input: I, config: Config, base: string): BuiltRequest;
-  select: string | null;
+  /** The manifest's `response.select` compiled: the part of the JSON answer the model sees (undefined → null). */
+  select: ((response: unknown) => unknown) | null;
   max_chars: number | null;
 }
 
@@ -140,7 +143,7 @@ export function table<T>(entries: Readonly<Record<string, T>>): Readonly<Record<
   return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
 }
 
-/** `{{input.a.b}}`: own keys only, so a template can never reach Object.prototype. */
+/** `{{input.a.b}}`, and a `select` path's keys: own keys only, so neither can reach Object.prototype. */
 export function arg(input: unknown, ...path: string[]): unknown {
   let v = input;
   for (const key of path) v = v !== null && typeof v === "object" && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
@@ -157,6 +160,11 @@ export function cfg(config: Config, name: string): string {
 /** A base URL setting, encoded so a value like `evil.com/#` cannot move the host. */
 export function hostPart(config: Config, name: string): string {
   return encodeURIComponent(cfg(config, name));
+}
+
+/** A `select` path's `[]`: the rest of the path over each item (a missing value → null); undefined when not a list. */
+export function each(v: unknown, rest: (item: unknown) => unknown): unknown[] | undefined {
+  return Array.isArray(v) ? v.map((x) => rest(x) ?? null) : undefined;
 }
 
 /** Text mixed with refs: each value as text (JSON for non-strings); undefined when any is absent. */
@@ -176,6 +184,22 @@ export function seg(v: unknown, argument: string): string {
   const encoded = encode(String(v), argument);
   if (encoded === "" || encoded === "." || encoded === "..") throw new InputRefused(argument, `cannot be ${JSON.stringify(encoded)}: it is part of the URL path`);
   return encoded;
+}
+
+/** `{{+input.x}}`: a relative path of several segments (`docs/README.md`), each encoded and none "", "." or "..". */
+export function segs(v: unknown, argument: string): string {
+  if (v === undefined || v === null) throw new InputRefused(argument, "is required: it is part of the URL path");
+  if (typeof v === "object") throw new InputRefused(argument, "must be a string: it is part of the URL path");
+  return String(v)
+    .split("/")
+    .map((s) => {
+      const encoded = encode(s, argument);
+      if (encoded === "" || encoded === "." || encoded === "..") {
+        throw new InputRefused(argument, `must be a relative path such as docs/README.md, with no leading, trailing or doubled "/" and no "." or ".." segment (got ${JSON.stringify(v)})`);
+      }
+      return encoded;
+    })
+    .join("/");
 }
 
 function encode(value: string, argument: string): string {
@@ -255,25 +279,88 @@ function addField(form: URLSearchParams, key: string, v: unknown): void {
   form.append(key, String(v));
 }
 
+/** [form field, base64 content, file name, content type, byte limit, argument] of a multipart file part. */
+export type FilePart = readonly [string, unknown, unknown, unknown, number, string];
+
+/** A request body as a compiled builder describes it. */
+export interface BodySpec {
+  value: unknown;
+  encoding: "json" | "form" | "multipart";
+  files?: readonly FilePart[];
+}
+
 /**
  * The BuiltRequest: base + path (its values already encoded by `seg`), query, headers merged
- * case-insensitively, the body encoded with its Content-Type unless the manifest set one.
+ * case-insensitively, the body encoded with its Content-Type unless the manifest set one
+ * (multipart always sets its own: the boundary is part of it).
  */
-export function request(
-  method: BuiltRequest["method"],
-  base: string,
-  path: string,
-  q: Record<string, string>,
-  h: Headers,
-  body?: { value: unknown; encoding: "json" | "form" },
-): BuiltRequest {
+export function request(method: BuiltRequest["method"], base: string, path: string, q: Record<string, string>, h: Headers, body?: BodySpec): BuiltRequest {
   const url = base.replace(/\/+$/, "") + path;
   // Belt and braces: had the URL parser resolved or re-read any part of the path, it changed shape.
   if (!new URL(url).pathname.endsWith(path)) throw new TemplateUnsupported(`the built path ${path} does not survive URL parsing`);
-  let encoded: string | null = null;
-  if (body !== undefined && body.value !== undefined) {
+  let encoded: BuiltRequest["body"] = null;
+  if (body?.encoding === "multipart") {
+    const m = multipartEncode(body.value, body.files ?? []);
+    encoded = m.bytes;
+    h.set("content-type", m.type);
+  } else if (body !== undefined && body.value !== undefined) {
     encoded = body.encoding === "form" ? formEncode(body.value) : JSON.stringify(body.value);
     if (!h.has("content-type")) h.set("content-type", body.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json");
   }
   return { method, url, query: q, headers: Object.fromEntries(h), body: encoded };
+}
+
+/** Quoted-string escaping of a Content-Disposition name, as browsers do it (`"` and line breaks percent-encoded). */
+const dispositionName = (s: string) => s.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+
+const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+"-]+)*$/;
+
+/**
+ * multipart/form-data: body fields as text parts (a list repeats its field, absent or null
+ * fields are left out), then the file parts whose content is present. The boundary is random
+ * (128 bits), so no file can contain it by accident or design.
+ */
+export function multipartEncode(value: unknown, files: readonly FilePart[]): { bytes: Uint8Array<ArrayBuffer>; type: string } {
+  if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value))) throw new TemplateUnsupported("a multipart body must be an object of fields");
+  const random = crypto.getRandomValues(new Uint8Array(16));
+  const boundary = `gatehouse-${Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  const utf8 = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  const part = (head: string, content: Uint8Array) => chunks.push(utf8.encode(`--${boundary}\r\n${head}\r\n\r\n`), content, utf8.encode("\r\n"));
+  for (const [name, v] of Object.entries(value ?? {})) {
+    for (const item of Array.isArray(v) ? v : [v]) {
+      if (item === undefined || item === null) continue;
+      if (!isScalar(item)) throw new InputRefused(name, "must be a string, number, boolean or a list of them: it is sent as a form field");
+      part(`Content-Disposition: form-data; name="${dispositionName(name)}"`, utf8.encode(String(item)));
+    }
+  }
+  for (const [field, content, filename, contentType, maxBytes, argument] of files) {
+    if (content === undefined || content === null) continue;
+    const bytes = fromBase64(content, maxBytes, argument);
+    const name = filename === undefined || filename === null ? "file" : String(filename);
+    const type = contentType === undefined || contentType === null ? "application/octet-stream" : String(contentType);
+    if (!MEDIA_TYPE.test(type)) throw new InputRefused(argument, `has a content type ${JSON.stringify(type)} that is not a media type such as audio/mpeg`);
+    part(`Content-Disposition: form-data; name="${dispositionName(field)}"; filename="${dispositionName(name)}"\r\nContent-Type: ${type}`, bytes);
+  }
+  chunks.push(utf8.encode(`--${boundary}--\r\n`));
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return { bytes, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** A file given as base64 (standard or URL-safe alphabet, padding optional, a `data:…;base64,` prefix allowed), at most `maxBytes` decoded. */
+export function fromBase64(v: unknown, maxBytes: number, argument: string): Uint8Array<ArrayBuffer> {
+  if (typeof v !== "string") throw new InputRefused(argument, "must be the file's bytes as a base64 string");
+  const text = v.replace(/^data:[^,]*;base64,/, "").replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  if (!/^[A-Za-z0-9+/]*$/.test(text) || text.length % 4 === 1) throw new InputRefused(argument, "is not valid base64: encode the file's bytes with the standard base64 alphabet (A-Z, a-z, 0-9, +, /)");
+  const size = Math.floor((text.length * 3) / 4);
+  if (size > maxBytes) throw new InputRefused(argument, `is ${size} bytes once decoded, above this tool's limit of ${maxBytes} bytes`);
+  const binary = atob(text + "=".repeat((4 - (text.length % 4)) % 4));
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
 }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../diagnostics";
 import { jsonPathOf } from "../diagnostics";
 import type { YamlSource } from "../load/yaml-source";
+import { checkMultiSegmentRefs, checkToolRequest } from "./manifest-requests";
 import type { InjectionView, ManifestView } from "./manifest-view";
 import { parseTemplate, stringsIn, type TemplateNamespace } from "./templates";
 
@@ -59,6 +60,8 @@ export function checkManifestSemantics(src: YamlSource, m: ManifestView, fileId:
   checkRefs(m.auth.inject, ["auth", "inject"], null, true);
   checkRefs(m.auth.oauth2, ["auth", "oauth2"], null);
   checkRefs(m.auth.mcp, ["auth", "mcp"], null);
+  checkMultiSegmentRefs({ http: m.http, verify: m.verify, auth: m.auth }, [], report);
+  checkMultiSegmentRefs(m.tools.map((t) => ({ request: t.request })), ["tools"], report);
 
   const seen = new Map<string, number>();
   m.tools.forEach((tool, i) => {
@@ -93,6 +96,7 @@ export function checkManifestSemantics(src: YamlSource, m: ManifestView, fileId:
       }
     }
     checkRefs(tool.request, [...at, "request"], inputs);
+    checkToolRequest(tool, at, report);
   });
   return out;
 }

@@ -11,13 +11,21 @@ export interface InjectionView {
   username?: string;
   password?: string;
 }
+/** A multipart file part: base64 content from an input, its file name and type, a byte limit. */
+export interface FilePartView {
+  content: string;
+  filename?: string;
+  content_type?: string;
+  max_bytes: number;
+}
 export interface RequestView {
   method: string;
   path: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: unknown;
-  body_encoding?: "json" | "form";
+  body_encoding?: "json" | "form" | "multipart";
+  files?: Record<string, FilePartView>;
 }
 export interface ToolView {
   name: string;
@@ -25,7 +33,7 @@ export interface ToolView {
   annotations?: { read_only?: boolean; destructive?: boolean; idempotent?: boolean };
   input_schema: { type?: unknown; properties?: Record<string, unknown>; required?: string[] };
   request: RequestView;
-  response?: { select?: string; max_chars?: number };
+  response?: { select?: string | Record<string, string>; max_chars?: number };
 }
 export interface ManifestView {
   id: string;

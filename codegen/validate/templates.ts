@@ -1,5 +1,8 @@
-/** A template string split into literal text and `{{ns.path}}` references. */
-export type TemplatePart = string | { ref: TemplateNamespace; path: string[] };
+/**
+ * A template string split into literal text and `{{ns.path}}` references. `{{+input.x}}`
+ * (multi) is a path value of several segments, `docs/README.md`: only in a tool's request path.
+ */
+export type TemplatePart = string | { ref: TemplateNamespace; path: string[]; multi?: true };
 export type TemplateNamespace = "input" | "auth" | "config";
 
 const NAMESPACES: readonly TemplateNamespace[] = ["input", "auth", "config"];
@@ -9,7 +12,8 @@ export type ParsedTemplate = { ok: true; parts: TemplatePart[] } | { ok: false; 
 
 /**
  * Parses `Bearer {{auth.token}}` into ["Bearer ", {ref:"auth", path:["token"]}].
- * Only dotted names are allowed inside braces: no expressions, filters or code.
+ * Only dotted names are allowed inside braces, optionally after `+` (several path segments):
+ * no expressions, filters or code.
  */
 export function parseTemplate(text: string): ParsedTemplate {
   const parts: TemplatePart[] = [];
@@ -24,14 +28,15 @@ export function parseTemplate(text: string): ParsedTemplate {
     const close = text.indexOf("}}", open + 2);
     if (close < 0) return { ok: false, message: `unclosed "{{" at character ${open + 1} of ${JSON.stringify(text)}` };
     const inner = text.slice(open + 2, close).trim();
-    const [ns, ...path] = inner.split(".");
+    const multi = inner.startsWith("+");
+    const [ns, ...path] = (multi ? inner.slice(1) : inner).split(".");
     if (!NAMESPACES.includes(ns as TemplateNamespace) || path.length === 0 || !path.every((p) => NAME.test(p))) {
       return {
         ok: false,
         message: `"{{${inner}}}" is not a valid reference; use {{input.<name>}}, {{auth.<name>}} or {{config.<name>}}`,
       };
     }
-    parts.push({ ref: ns as TemplateNamespace, path });
+    parts.push(multi ? { ref: ns as TemplateNamespace, path, multi } : { ref: ns as TemplateNamespace, path });
     i = close + 2;
   }
   return { ok: true, parts };

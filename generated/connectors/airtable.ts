@@ -28,7 +28,7 @@ export const connector: ConnectorModule = {
       build: (i: ListBasesInput, c: Config, base: string) => request("GET", base, "/meta/bases", query([["offset", arg(i, "offset"), "offset"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListBasesInput>,
     "get_base_schema": {
-      name: "airtable/get_base_schema", description: "Read the tables of an Airtable base with their id, name, fields (name, type, options) and views, so records can be filtered and written with the right field names.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "tables", max_chars: 30000,
+      name: "airtable/get_base_schema", description: "Read the tables of an Airtable base with their id, name, fields (name, type, options) and views, so records can be filtered and written with the right field names.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "tables"), max_chars: 30000,
       input_schema: {"type":"object","properties":{"base_id":{"type":"string","pattern":"^app[A-Za-z0-9]{14}$","examples":["appAbCdEfGhIjKlMn"],"description":"The base id, app followed by 14 characters."}},"required":["base_id"],"additionalProperties":false},
       validate: v.tool_airtable__get_base_schema,
       build: (i: GetBaseSchemaInput, c: Config, base: string) => request("GET", base, "/meta/bases/" + seg(arg(i, "base_id"), "base_id") + "/tables", query([]), headers([...DEFAULTS(c)])),

@@ -22,19 +22,19 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/api/2/taxonomy/category", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "event_segmentation": {
-      name: "amplitude/event_segmentation", description: "Chart one event over a date range (Event Segmentation): totals, uniques or averages per day/week, optionally grouped by a property. Returns data.series and data.xValues.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
+      name: "amplitude/event_segmentation", description: "Chart one event over a date range (Event Segmentation): totals, uniques or averages per day/week, optionally grouped by a property. Returns data.series and data.xValues.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"e":{"type":"string","pattern":"^\\{.*\\}$","examples":["{\"event_type\":\"Signed Up\"}"],"description":"The event as JSON, e.g. {\"event_type\":\"Signed Up\"} (add \"group_by\":[{\"type\":\"event\",\"value\":\"platform\"}] to split)."},"start":{"type":"string","pattern":"^\\d{8}$","examples":["20260101"],"description":"First day, YYYYMMDD."},"end":{"type":"string","pattern":"^\\d{8}$","examples":["20260131"],"description":"Last day, YYYYMMDD."},"m":{"type":"string","enum":["uniques","totals","pct_dau","average"],"description":"Metric: uniques (default), totals, pct_dau, average."},"i":{"type":"integer","enum":[1,7,30],"description":"Interval: 1 daily, 7 weekly, 30 monthly."}},"required":["e","start","end"],"additionalProperties":false},
       validate: v.tool_amplitude__event_segmentation,
       build: (i: EventSegmentationInput, c: Config, base: string) => request("GET", base, "/api/2/events/segmentation", query([["e", arg(i, "e"), "e"], ["start", arg(i, "start"), "start"], ["end", arg(i, "end"), "end"], ["m", arg(i, "m"), "m"], ["i", arg(i, "i"), "i"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<EventSegmentationInput>,
     "get_active_user_counts": {
-      name: "amplitude/get_active_user_counts", description: "Count active or new users per day/week/month over a date range. Returns data.series and data.xValues.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 15000,
+      name: "amplitude/get_active_user_counts", description: "Count active or new users per day/week/month over a date range. Returns data.series and data.xValues.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 15000,
       input_schema: {"type":"object","properties":{"start":{"type":"string","pattern":"^\\d{8}$","examples":["20260101"],"description":"First day, YYYYMMDD."},"end":{"type":"string","pattern":"^\\d{8}$","examples":["20260131"],"description":"Last day, YYYYMMDD."},"m":{"type":"string","enum":["active","new"],"description":"active (default) or new users."},"i":{"type":"integer","enum":[1,7,30],"description":"Interval: 1 daily, 7 weekly, 30 monthly."}},"required":["start","end"],"additionalProperties":false},
       validate: v.tool_amplitude__get_active_user_counts,
       build: (i: GetActiveUserCountsInput, c: Config, base: string) => request("GET", base, "/api/2/users", query([["start", arg(i, "start"), "start"], ["end", arg(i, "end"), "end"], ["m", arg(i, "m"), "m"], ["i", arg(i, "i"), "i"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetActiveUserCountsInput>,
     "user_search": {
-      name: "amplitude/user_search", description: "Find a user by user id, device id or Amplitude id to get their amplitude_id for get_user_activity. Returns matches with amplitude_id, user_id and last seen.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "matches", max_chars: 8000,
+      name: "amplitude/user_search", description: "Find a user by user id, device id or Amplitude id to get their amplitude_id for get_user_activity. Returns matches with amplitude_id, user_id and last seen.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "matches"), max_chars: 8000,
       input_schema: {"type":"object","properties":{"user":{"type":"string","minLength":1,"description":"A user id, device id or Amplitude id, e.g. ann@example.com or 345678901."}},"required":["user"],"additionalProperties":false},
       validate: v.tool_amplitude__user_search,
       build: (i: UserSearchInput, c: Config, base: string) => request("GET", base, "/api/2/usersearch", query([["user", arg(i, "user"), "user"]]), headers([...DEFAULTS(c)])),
@@ -46,7 +46,7 @@ export const connector: ConnectorModule = {
       build: (i: GetUserActivityInput, c: Config, base: string) => request("GET", base, "/api/2/useractivity", query([["user", arg(i, "user"), "user"], ["limit", arg(i, "limit"), "limit"], ["offset", arg(i, "offset"), "offset"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetUserActivityInput>,
     "list_event_types": {
-      name: "amplitude/list_event_types", description: "List the project's event types in the taxonomy (planned events) with category and description.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
+      name: "amplitude/list_event_types", description: "List the project's event types in the taxonomy (planned events) with category and description.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 20000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_amplitude__list_event_types,
       build: (i: ListEventTypesInput, c: Config, base: string) => request("GET", base, "/api/2/taxonomy/event", query([]), headers([...DEFAULTS(c)])),

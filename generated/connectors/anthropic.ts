@@ -54,7 +54,7 @@ export const connector: ConnectorModule = {
       build: (i: GetMessageBatchResultsInput, c: Config, base: string) => request("GET", base, "/messages/batches/" + seg(arg(i, "message_batch_id"), "message_batch_id") + "/results", query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetMessageBatchResultsInput>,
     "list_message_batches": {
-      name: "anthropic/list_message_batches", description: "List the workspace's message batches, newest first, with id, processing_status, request_counts and dates. Page with after_id.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 12000,
+      name: "anthropic/list_message_batches", description: "List the workspace's message batches, newest first, with id, processing_status, request_counts and dates. Page with after_id.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 12000,
       input_schema: {"type":"object","properties":{"limit":{"type":"integer","minimum":1,"maximum":1000,"default":20,"description":"How many batches (default 20)."},"after_id":{"type":"string","pattern":"^msgbatch_","examples":["msgbatch_013Zva2CMHLNnXjNJJKqJ2EF"],"description":"Page after this batch id (last_id of the previous page)."}},"additionalProperties":false},
       validate: v.tool_anthropic__list_message_batches,
       build: (i: ListMessageBatchesInput, c: Config, base: string) => request("GET", base, "/messages/batches", query([["limit", arg(i, "limit"), "limit"], ["after_id", arg(i, "after_id"), "after_id"]]), headers([...DEFAULTS(c)])),
@@ -66,7 +66,7 @@ export const connector: ConnectorModule = {
       build: (i: CancelMessageBatchInput, c: Config, base: string) => request("POST", base, "/messages/batches/" + seg(arg(i, "message_batch_id"), "message_batch_id") + "/cancel", query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<CancelMessageBatchInput>,
     "list_models": {
-      name: "anthropic/list_models", description: "List the Claude models this key can use, newest first, with ids (claude-sonnet-4-5…), display names and release dates. Use to pick a valid model id.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 8000,
+      name: "anthropic/list_models", description: "List the Claude models this key can use, newest first, with ids (claude-sonnet-4-5…), display names and release dates. Use to pick a valid model id.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 8000,
       input_schema: {"type":"object","properties":{"limit":{"type":"integer","minimum":1,"maximum":1000,"default":20,"description":"How many models (default 20)."}},"additionalProperties":false},
       validate: v.tool_anthropic__list_models,
       build: (i: ListModelsInput, c: Config, base: string) => request("GET", base, "/models", query([["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),

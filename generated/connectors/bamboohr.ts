@@ -22,7 +22,7 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/meta/fields", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "get_employee_directory": {
-      name: "bamboohr/get_employee_directory", description: "Read the BambooHR employee directory: every active employee's id, name, job title, department, location, work email and phone. Use an id with get_employee.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "employees", max_chars: 30000,
+      name: "bamboohr/get_employee_directory", description: "Read the BambooHR employee directory: every active employee's id, name, job title, department, location, work email and phone. Use an id with get_employee.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "employees"), max_chars: 30000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_bamboohr__get_employee_directory,
       build: (i: GetEmployeeDirectoryInput, c: Config, base: string) => request("GET", base, "/employees/directory", query([]), headers([...DEFAULTS(c)])),

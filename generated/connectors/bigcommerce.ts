@@ -23,19 +23,19 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/v2/store", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_products": {
-      name: "bigcommerce/list_products", description: "List catalog products, optionally by keyword or SKU. Returns id, name, sku, price, sale_price, inventory_level and is_visible.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 25000,
+      name: "bigcommerce/list_products", description: "List catalog products, optionally by keyword or SKU. Returns id, name, sku, price, sale_price, inventory_level and is_visible.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 25000,
       input_schema: {"type":"object","properties":{"keyword":{"type":"string","minLength":1,"description":"Search term matched against name, SKU and description."},"sku":{"type":"string","minLength":1,"description":"Exact SKU, e.g. SHIRT-RED-M."},"is_visible":{"type":"boolean","description":"Only visible (true) or hidden (false) products."},"limit":{"type":"integer","minimum":1,"maximum":250,"description":"Products per page, 1 to 250 (default 50)."},"page":{"type":"integer","minimum":1,"description":"Page number, starting at 1."}},"additionalProperties":false},
       validate: v.tool_bigcommerce__list_products,
       build: (i: ListProductsInput, c: Config, base: string) => request("GET", base, "/v3/catalog/products", query([["keyword", arg(i, "keyword"), "keyword"], ["sku", arg(i, "sku"), "sku"], ["is_visible", arg(i, "is_visible"), "is_visible"], ["limit", arg(i, "limit"), "limit"], ["page", arg(i, "page"), "page"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListProductsInput>,
     "get_product": {
-      name: "bigcommerce/get_product", description: "Read one catalog product by id: name, SKU, prices, inventory, weight, categories, visibility and description.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 12000,
+      name: "bigcommerce/get_product", description: "Read one catalog product by id: name, SKU, prices, inventory, weight, categories, visibility and description.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 12000,
       input_schema: {"type":"object","properties":{"product_id":{"type":"integer","minimum":1,"description":"The product's id, e.g. 111."}},"required":["product_id"],"additionalProperties":false},
       validate: v.tool_bigcommerce__get_product,
       build: (i: GetProductInput, c: Config, base: string) => request("GET", base, "/v3/catalog/products/" + seg(arg(i, "product_id"), "product_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetProductInput>,
     "update_product": {
-      name: "bigcommerce/update_product", description: "Update a product's name, price, sale price, inventory level or visibility; only the fields given change. Returns the updated product.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "data", max_chars: 8000,
+      name: "bigcommerce/update_product", description: "Update a product's name, price, sale price, inventory level or visibility; only the fields given change. Returns the updated product.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 8000,
       input_schema: {"type":"object","properties":{"product_id":{"type":"integer","minimum":1,"description":"The product's id, e.g. 111."},"name":{"type":"string","minLength":1,"description":"New product name."},"price":{"type":"number","minimum":0,"description":"New price, e.g. 24.99."},"sale_price":{"type":"number","minimum":0,"description":"New sale price, e.g. 19.99 (0 ends the sale)."},"inventory_level":{"type":"integer","minimum":0,"description":"Units in stock (product-level tracking)."},"is_visible":{"type":"boolean","description":"Show (true) or hide (false) on the storefront."}},"required":["product_id"],"additionalProperties":false},
       validate: v.tool_bigcommerce__update_product,
       build: (i: UpdateProductInput, c: Config, base: string) => request("PUT", base, "/v3/catalog/products/" + seg(arg(i, "product_id"), "product_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")], ["price", arg(i, "price")], ["sale_price", arg(i, "sale_price")], ["inventory_level", arg(i, "inventory_level")], ["is_visible", arg(i, "is_visible")]]), encoding: "json" }),
@@ -59,7 +59,7 @@ export const connector: ConnectorModule = {
       build: (i: UpdateOrderInput, c: Config, base: string) => request("PUT", base, "/v2/orders/" + seg(arg(i, "order_id"), "order_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["status_id", arg(i, "status_id")], ["staff_notes", arg(i, "staff_notes")]]), encoding: "json" }),
     } satisfies CompiledTool<UpdateOrderInput>,
     "list_customers": {
-      name: "bigcommerce/list_customers", description: "List or find customers by exact email. Returns id, email, first_name, last_name, company, phone and date_created.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 20000,
+      name: "bigcommerce/list_customers", description: "List or find customers by exact email. Returns id, email, first_name, last_name, company, phone and date_created.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"email":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$","examples":["ann@example.com"],"description":"Only the customer with this email, e.g. ann@example.com."},"limit":{"type":"integer","minimum":1,"maximum":250,"description":"Customers per page, 1 to 250 (default 50)."}},"additionalProperties":false},
       validate: v.tool_bigcommerce__list_customers,
       build: (i: ListCustomersInput, c: Config, base: string) => request("GET", base, "/v3/customers", query([["email:in", arg(i, "email"), "email"], ["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),

@@ -23,25 +23,25 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/v2/users/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_card_transactions": {
-      name: "brex/list_card_transactions", description: "List settled transactions on the primary card account (all cards), optionally posted since a date. Returns id, description, amount, posted_at_date and card_id of each; pages by cursor.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 30000,
+      name: "brex/list_card_transactions", description: "List settled transactions on the primary card account (all cards), optionally posted since a date. Returns id, description, amount, posted_at_date and card_id of each; pages by cursor.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["items", arg(r, "items")], ["next_cursor", arg(r, "next_cursor")]]), max_chars: 30000,
       input_schema: {"type":"object","properties":{"posted_at_start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T","examples":["2026-01-01T00:00:00Z"],"description":"Only transactions posted at or after this ISO 8601 time."},"limit":{"type":"integer","minimum":1,"maximum":1000,"default":100,"description":"Maximum number of transactions (1-1000)."},"cursor":{"type":"string","minLength":1,"description":"next_cursor from the previous page."}},"additionalProperties":false},
       validate: v.tool_brex__list_card_transactions,
       build: (i: ListCardTransactionsInput, c: Config, base: string) => request("GET", base, "/v2/transactions/card/primary", query([["posted_at_start", arg(i, "posted_at_start"), "posted_at_start"], ["limit", arg(i, "limit"), "limit"], ["cursor", arg(i, "cursor"), "cursor"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListCardTransactionsInput>,
     "list_cash_accounts": {
-      name: "brex/list_cash_accounts", description: "List the Brex business (cash) accounts with their current and available balances and account numbers.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 8000,
+      name: "brex/list_cash_accounts", description: "List the Brex business (cash) accounts with their current and available balances and account numbers.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 8000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_brex__list_cash_accounts,
       build: (i: ListCashAccountsInput, c: Config, base: string) => request("GET", base, "/v2/accounts/cash", query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListCashAccountsInput>,
     "list_expenses": {
-      name: "brex/list_expenses", description: "List expenses (card purchases and reimbursements with memo, receipts, category and status), optionally of one type or user. Pages by cursor.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 30000,
+      name: "brex/list_expenses", description: "List expenses (card purchases and reimbursements with memo, receipts, category and status), optionally of one type or user. Pages by cursor.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["items", arg(r, "items")], ["next_cursor", arg(r, "next_cursor")]]), max_chars: 30000,
       input_schema: {"type":"object","properties":{"expense_type":{"type":"string","enum":["CARD","BILLPAY","REIMBURSEMENT","CLAWBACK","UNSET"],"description":"Only expenses of this type."},"user_id":{"type":"string","minLength":1,"description":"Only expenses of this user id (from list_users)."},"limit":{"type":"integer","minimum":1,"maximum":1000,"default":100,"description":"Maximum number of expenses (1-1000)."},"cursor":{"type":"string","minLength":1,"description":"next_cursor from the previous page."}},"additionalProperties":false},
       validate: v.tool_brex__list_expenses,
       build: (i: ListExpensesInput, c: Config, base: string) => request("GET", base, "/v1/expenses", query([["expense_type[]", arg(i, "expense_type"), "expense_type"], ["user_id[]", arg(i, "user_id"), "user_id"], ["limit", arg(i, "limit"), "limit"], ["cursor", arg(i, "cursor"), "cursor"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListExpensesInput>,
     "list_users": {
-      name: "brex/list_users", description: "List the company's Brex users: id, name, email, status, department, location and manager.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 20000,
+      name: "brex/list_users", description: "List the company's Brex users: id, name, email, status, department, location and manager.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["items", arg(r, "items")], ["next_cursor", arg(r, "next_cursor")]]), max_chars: 20000,
       input_schema: {"type":"object","properties":{"limit":{"type":"integer","minimum":1,"maximum":1000,"default":100,"description":"Maximum number of users (1-1000)."},"cursor":{"type":"string","minLength":1,"description":"next_cursor from the previous page."}},"additionalProperties":false},
       validate: v.tool_brex__list_users,
       build: (i: ListUsersInput, c: Config, base: string) => request("GET", base, "/v2/users", query([["limit", arg(i, "limit"), "limit"], ["cursor", arg(i, "cursor"), "cursor"]]), headers([...DEFAULTS(c)])),
@@ -59,7 +59,7 @@ export const connector: ConnectorModule = {
       build: (i: UpdateUserInput, c: Config, base: string) => request("PUT", base, "/v2/users/" + seg(arg(i, "id"), "id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["status", arg(i, "status")], ["manager_id", arg(i, "manager_id")], ["department_id", arg(i, "department_id")], ["location_id", arg(i, "location_id")]]), encoding: "json" }),
     } satisfies CompiledTool<UpdateUserInput>,
     "list_cards": {
-      name: "brex/list_cards", description: "List cards, optionally of one user: id, owner, card name, last four digits, status, limit type and spend controls.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 20000,
+      name: "brex/list_cards", description: "List cards, optionally of one user: id, owner, card name, last four digits, status, limit type and spend controls.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["items", arg(r, "items")], ["next_cursor", arg(r, "next_cursor")]]), max_chars: 20000,
       input_schema: {"type":"object","properties":{"user_id":{"type":"string","minLength":1,"description":"Only cards of this user id (from list_users)."},"cursor":{"type":"string","minLength":1,"description":"next_cursor from the previous page."}},"additionalProperties":false},
       validate: v.tool_brex__list_cards,
       build: (i: ListCardsInput, c: Config, base: string) => request("GET", base, "/v2/cards", query([["user_id", arg(i, "user_id"), "user_id"], ["cursor", arg(i, "cursor"), "cursor"]]), headers([...DEFAULTS(c)])),

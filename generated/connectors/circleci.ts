@@ -24,7 +24,7 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_pipelines": {
-      name: "circleci/list_pipelines", description: "List the recent pipelines (CI builds) of a project, newest first, optionally of one branch. Returns id, number, state, trigger and git info of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 20000,
+      name: "circleci/list_pipelines", description: "List the recent pipelines (CI builds) of a project, newest first, optionally of one branch. Returns id, number, state, trigger and git info of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["items", arg(r, "items")], ["next_page_token", arg(r, "next_page_token")]]), max_chars: 20000,
       input_schema: {"type":"object","properties":{"vcs":{"type":"string","enum":["gh","bb","circleci"],"description":"First part of the project slug: gh (GitHub), bb (Bitbucket) or circleci."},"org":{"type":"string","minLength":1,"description":"Second part of the slug: the organization name (or org id for circleci)."},"project":{"type":"string","minLength":1,"description":"Third part of the slug: the repository name (or project id for circleci)."},"branch":{"type":"string","minLength":1,"description":"Only pipelines of this branch, e.g. main."},"page_token":{"type":"string","minLength":1,"description":"next_page_token from the previous page."}},"required":["vcs","org","project"],"additionalProperties":false},
       validate: v.tool_circleci__list_pipelines,
       build: (i: ListPipelinesInput, c: Config, base: string) => request("GET", base, "/project/" + seg(arg(i, "vcs"), "vcs") + "/" + seg(arg(i, "org"), "org") + "/" + seg(arg(i, "project"), "project") + "/pipeline", query([["branch", arg(i, "branch"), "branch"], ["page-token", arg(i, "page_token"), "page_token"]]), headers([...DEFAULTS(c)])),
@@ -36,13 +36,13 @@ export const connector: ConnectorModule = {
       build: (i: GetPipelineInput, c: Config, base: string) => request("GET", base, "/pipeline/" + seg(arg(i, "pipeline_id"), "pipeline_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetPipelineInput>,
     "list_pipeline_workflows": {
-      name: "circleci/list_pipeline_workflows", description: "List the workflows of a pipeline with their id, name and status (success, failed, running, on_hold, canceled…). Use it to find which workflow failed.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 12000,
+      name: "circleci/list_pipeline_workflows", description: "List the workflows of a pipeline with their id, name and status (success, failed, running, on_hold, canceled…). Use it to find which workflow failed.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 12000,
       input_schema: {"type":"object","properties":{"pipeline_id":{"type":"string","pattern":"^[0-9a-f-]{36}$","examples":["5034460f-c7c4-4c43-9457-de07e2029e7b"],"description":"Pipeline id (a UUID), from list_pipelines."}},"required":["pipeline_id"],"additionalProperties":false},
       validate: v.tool_circleci__get_pipeline,
       build: (i: ListPipelineWorkflowsInput, c: Config, base: string) => request("GET", base, "/pipeline/" + seg(arg(i, "pipeline_id"), "pipeline_id") + "/workflow", query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListPipelineWorkflowsInput>,
     "list_workflow_jobs": {
-      name: "circleci/list_workflow_jobs", description: "List the jobs of a workflow with their name, status, job_number and timing. Use it to find the failing job.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 12000,
+      name: "circleci/list_workflow_jobs", description: "List the jobs of a workflow with their name, status, job_number and timing. Use it to find the failing job.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 12000,
       input_schema: {"type":"object","properties":{"workflow_id":{"type":"string","pattern":"^[0-9a-f-]{36}$","examples":["fda08377-fe7e-46b1-8992-3a7aaecac9c3"],"description":"Workflow id (a UUID), from list_pipeline_workflows."}},"required":["workflow_id"],"additionalProperties":false},
       validate: v.tool_circleci__list_workflow_jobs,
       build: (i: ListWorkflowJobsInput, c: Config, base: string) => request("GET", base, "/workflow/" + seg(arg(i, "workflow_id"), "workflow_id") + "/job", query([]), headers([...DEFAULTS(c)])),

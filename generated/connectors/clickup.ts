@@ -25,31 +25,31 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/user", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_workspaces": {
-      name: "clickup/list_workspaces", description: "List the ClickUp workspaces (called teams in the API) the token can reach, with their id, name and members. The id is the team_id needed by list_spaces.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "teams", max_chars: 15000,
+      name: "clickup/list_workspaces", description: "List the ClickUp workspaces (called teams in the API) the token can reach, with their id, name and members. The id is the team_id needed by list_spaces.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "teams"), max_chars: 15000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_clickup__list_workspaces,
       build: (i: ListWorkspacesInput, c: Config, base: string) => request("GET", base, "/team", query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListWorkspacesInput>,
     "list_spaces": {
-      name: "clickup/list_spaces", description: "List the spaces of a ClickUp workspace with their id, name and statuses. Use a space id with list_folders and list_folderless_lists to find list ids.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "spaces", max_chars: 15000,
+      name: "clickup/list_spaces", description: "List the spaces of a ClickUp workspace with their id, name and statuses. Use a space id with list_folders and list_folderless_lists to find list ids.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "spaces"), max_chars: 15000,
       input_schema: {"type":"object","properties":{"team_id":{"type":"string","pattern":"^[0-9]+$","examples":["9012345678"],"description":"The workspace id (from list_workspaces)."},"archived":{"type":"boolean","default":false,"description":"Include archived spaces (default false)."}},"required":["team_id"],"additionalProperties":false},
       validate: v.tool_clickup__list_spaces,
       build: (i: ListSpacesInput, c: Config, base: string) => request("GET", base, "/team/" + seg(arg(i, "team_id"), "team_id") + "/space", query([["archived", arg(i, "archived"), "archived"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListSpacesInput>,
     "list_folders": {
-      name: "clickup/list_folders", description: "List the folders of a ClickUp space, each with the lists inside it (list ids are needed by list_tasks and create_task).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "folders", max_chars: 20000,
+      name: "clickup/list_folders", description: "List the folders of a ClickUp space, each with the lists inside it (list ids are needed by list_tasks and create_task).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "folders"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"space_id":{"type":"string","pattern":"^[0-9]+$","examples":["90120000001"],"description":"The space id (from list_spaces)."},"archived":{"type":"boolean","default":false,"description":"Include archived folders (default false)."}},"required":["space_id"],"additionalProperties":false},
       validate: v.tool_clickup__list_folders,
       build: (i: ListFoldersInput, c: Config, base: string) => request("GET", base, "/space/" + seg(arg(i, "space_id"), "space_id") + "/folder", query([["archived", arg(i, "archived"), "archived"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListFoldersInput>,
     "list_folderless_lists": {
-      name: "clickup/list_folderless_lists", description: "List the ClickUp lists that sit directly in a space, outside any folder, with their id and name (list_folders gives the lists inside folders).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "lists", max_chars: 15000,
+      name: "clickup/list_folderless_lists", description: "List the ClickUp lists that sit directly in a space, outside any folder, with their id and name (list_folders gives the lists inside folders).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "lists"), max_chars: 15000,
       input_schema: {"type":"object","properties":{"space_id":{"type":"string","pattern":"^[0-9]+$","examples":["90120000001"],"description":"The space id (from list_spaces)."},"archived":{"type":"boolean","default":false,"description":"Include archived lists (default false)."}},"required":["space_id"],"additionalProperties":false},
       validate: v.tool_clickup__list_folderless_lists,
       build: (i: ListFolderlessListsInput, c: Config, base: string) => request("GET", base, "/space/" + seg(arg(i, "space_id"), "space_id") + "/list", query([["archived", arg(i, "archived"), "archived"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListFolderlessListsInput>,
     "list_tasks": {
-      name: "clickup/list_tasks", description: "List the tasks of a ClickUp list, 100 per page, optionally filtered by one status or one assignee. Returns each task's id, name, status, assignees, due date and url.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "tasks", max_chars: 20000,
+      name: "clickup/list_tasks", description: "List the tasks of a ClickUp list, 100 per page, optionally filtered by one status or one assignee. Returns each task's id, name, status, assignees, due date and url.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "tasks"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"list_id":{"type":"string","pattern":"^[0-9]+$","examples":["901234567"],"description":"The list id (from list_folders or list_folderless_lists)."},"archived":{"type":"boolean","default":false,"description":"Return archived tasks instead (default false)."},"include_closed":{"type":"boolean","default":false,"description":"Include tasks in closed statuses (default false)."},"page":{"type":"integer","minimum":0,"default":0,"description":"Page number, starting at 0 (100 tasks a page)."},"status":{"type":"string","minLength":1,"examples":["in progress"],"description":"Only tasks in this status, e.g. in progress."},"assignee":{"type":"integer","minimum":1,"description":"Only tasks assigned to this user id."}},"required":["list_id"],"additionalProperties":false},
       validate: v.tool_clickup__list_tasks,
       build: (i: ListTasksInput, c: Config, base: string) => request("GET", base, "/list/" + seg(arg(i, "list_id"), "list_id") + "/task", query([["archived", arg(i, "archived"), "archived"], ["include_closed", arg(i, "include_closed"), "include_closed"], ["page", arg(i, "page"), "page"], ["statuses[]", arg(i, "status"), "status"], ["assignees[]", arg(i, "assignee"), "assignee"]]), headers([...DEFAULTS(c)])),

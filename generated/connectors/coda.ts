@@ -23,19 +23,19 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/whoami", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_docs": {
-      name: "coda/list_docs", description: "List or search the Coda docs the user can access, with their id, name, owner and browser link. The id (e.g. AbCDeFGH) is needed by the table and row tools.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 15000,
+      name: "coda/list_docs", description: "List or search the Coda docs the user can access, with their id, name, owner and browser link. The id (e.g. AbCDeFGH) is needed by the table and row tools.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 15000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"Only docs whose name contains this text, e.g. roadmap."},"isOwner":{"type":"boolean","description":"true: only docs the user owns."},"limit":{"type":"integer","minimum":1,"maximum":100,"description":"Docs to return (1-100)."}},"additionalProperties":false},
       validate: v.tool_coda__list_docs,
       build: (i: ListDocsInput, c: Config, base: string) => request("GET", base, "/docs", query([["query", arg(i, "query"), "query"], ["isOwner", arg(i, "isOwner"), "isOwner"], ["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListDocsInput>,
     "list_tables": {
-      name: "coda/list_tables", description: "List the tables and views of a Coda doc with their id (grid-…) and name, to use with list_rows and upsert_rows.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 10000,
+      name: "coda/list_tables", description: "List the tables and views of a Coda doc with their id (grid-…) and name, to use with list_rows and upsert_rows.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 10000,
       input_schema: {"type":"object","properties":{"doc_id":{"type":"string","pattern":"^[A-Za-z0-9_-]+$","examples":["AbCDeFGH"],"description":"The doc id (from list_docs, or the part after _d in the doc URL)."},"limit":{"type":"integer","minimum":1,"maximum":100,"description":"Tables to return (1-100)."}},"required":["doc_id"],"additionalProperties":false},
       validate: v.tool_coda__list_tables,
       build: (i: ListTablesInput, c: Config, base: string) => request("GET", base, "/docs/" + seg(arg(i, "doc_id"), "doc_id") + "/tables", query([["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListTablesInput>,
     "list_rows": {
-      name: "coda/list_rows", description: "Read the rows of a Coda table, optionally only those where a column equals a value (query \"Column name\":\"value\"). Returns rows with id, name and values keyed by column name.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 25000,
+      name: "coda/list_rows", description: "Read the rows of a Coda table, optionally only those where a column equals a value (query \"Column name\":\"value\"). Returns rows with id, name and values keyed by column name.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 25000,
       input_schema: {"type":"object","properties":{"doc_id":{"type":"string","pattern":"^[A-Za-z0-9_-]+$","examples":["AbCDeFGH"],"description":"The doc id (from list_docs)."},"table_id_or_name":{"type":"string","minLength":1,"examples":["grid-pqRst-U"],"description":"The table id (grid-…) or its exact name."},"query":{"type":"string","minLength":1,"examples":["\"Status\":\"Open\""],"description":"Filter as \"Column\":\"value\", e.g. \"Status\":\"Open\"."},"limit":{"type":"integer","minimum":1,"maximum":500,"description":"Rows to return (1-500)."}},"required":["doc_id","table_id_or_name"],"additionalProperties":false},
       validate: v.tool_coda__list_rows,
       build: (i: ListRowsInput, c: Config, base: string) => request("GET", base, "/docs/" + seg(arg(i, "doc_id"), "doc_id") + "/tables/" + seg(arg(i, "table_id_or_name"), "table_id_or_name") + "/rows", query([["query", arg(i, "query"), "query"], ["useColumnNames", "true", "a value"], ["limit", arg(i, "limit"), "limit"], ["valueFormat", "simple", "a value"]]), headers([...DEFAULTS(c)])),

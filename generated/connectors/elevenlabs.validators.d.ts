@@ -4,6 +4,7 @@
 export interface ValidationError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 export interface Validator { (data: unknown): boolean; errors?: ValidationError[] | null }
 export declare const tool_elevenlabs__text_to_speech: Validator;
+export declare const tool_elevenlabs__speech_to_text: Validator;
 export declare const tool_elevenlabs__list_voices: Validator;
 export declare const tool_elevenlabs__get_voice: Validator;
 export declare const tool_elevenlabs__update_voice_settings: Validator;

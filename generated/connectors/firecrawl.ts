@@ -23,19 +23,19 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/team/credit-usage", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "scrape": {
-      name: "firecrawl/scrape", description: "Scrape one URL (JavaScript rendered) into clean markdown, HTML, links or a summary. Returns data with markdown and metadata (title, statusCode).", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "data", max_chars: 30000,
+      name: "firecrawl/scrape", description: "Scrape one URL (JavaScript rendered) into clean markdown, HTML, links or a summary. Returns data with markdown and metadata (title, statusCode).", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 30000,
       input_schema: {"type":"object","properties":{"url":{"type":"string","pattern":"^https?://","examples":["https://example.com/pricing"],"description":"The page to scrape, e.g. https://example.com/pricing."},"formats":{"type":"array","items":{"type":"string","enum":["markdown","html","rawHtml","links","summary","screenshot"],"description":"A format."},"description":"Output formats (default [markdown])."},"onlyMainContent":{"type":"boolean","description":"Drop headers, navigation and footers (default true)."},"waitFor":{"type":"integer","minimum":0,"maximum":60000,"description":"Milliseconds to wait for the page before scraping."}},"required":["url"],"additionalProperties":false},
       validate: v.tool_firecrawl__scrape,
       build: (i: ScrapeInput, c: Config, base: string) => request("POST", base, "/scrape", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["formats", arg(i, "formats")], ["onlyMainContent", arg(i, "onlyMainContent")], ["waitFor", arg(i, "waitFor")]]), encoding: "json" }),
     } satisfies CompiledTool<ScrapeInput>,
     "search": {
-      name: "firecrawl/search", description: "Search the web and get results with title, url and description (add scrape formats to get each page's markdown too).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 25000,
+      name: "firecrawl/search", description: "Search the web and get results with title, url and description (add scrape formats to get each page's markdown too).", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 25000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"Search query, e.g. firecrawl alternatives."},"limit":{"type":"integer","minimum":1,"maximum":100,"description":"Number of results, 1 to 100 (default 5)."},"tbs":{"type":"string","enum":["qdr:h","qdr:d","qdr:w","qdr:m","qdr:y"],"description":"Time filter: qdr:h, qdr:d, qdr:w, qdr:m or qdr:y."},"location":{"type":"string","minLength":2,"description":"Where to search from, e.g. Germany."}},"required":["query"],"additionalProperties":false},
       validate: v.tool_firecrawl__search,
       build: (i: SearchInput, c: Config, base: string) => request("POST", base, "/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")], ["limit", arg(i, "limit")], ["tbs", arg(i, "tbs")], ["location", arg(i, "location")]]), encoding: "json" }),
     } satisfies CompiledTool<SearchInput>,
     "list_site_urls": {
-      name: "firecrawl/list_site_urls", description: "Map a website: list its URLs quickly (sitemap and links, no content), optionally ranked by a search term. Returns links.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "links", max_chars: 20000,
+      name: "firecrawl/list_site_urls", description: "Map a website: list its URLs quickly (sitemap and links, no content), optionally ranked by a search term. Returns links.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "links"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"url":{"type":"string","pattern":"^https?://","examples":["https://example.com/pricing"],"description":"The site to map, e.g. https://docs.example.com."},"search":{"type":"string","minLength":1,"description":"Rank URLs by relevance to this text, e.g. authentication."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"Maximum URLs (default 5000)."}},"required":["url"],"additionalProperties":false},
       validate: v.tool_firecrawl__list_site_urls,
       build: (i: ListSiteUrlsInput, c: Config, base: string) => request("POST", base, "/map", query([]), headers([...DEFAULTS(c)]), { value: fields([["url", arg(i, "url")], ["search", arg(i, "search")], ["limit", arg(i, "limit")]]), encoding: "json" }),
@@ -59,7 +59,7 @@ export const connector: ConnectorModule = {
       build: (i: ExtractDataInput, c: Config, base: string) => request("POST", base, "/extract", query([]), headers([...DEFAULTS(c)]), { value: fields([["urls", arg(i, "urls")], ["prompt", arg(i, "prompt")], ["schema", arg(i, "schema")]]), encoding: "json" }),
     } satisfies CompiledTool<ExtractDataInput>,
     "get_credit_usage": {
-      name: "firecrawl/get_credit_usage", description: "Show the team's remaining credits and plan credits for the billing period.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "data", max_chars: 2000,
+      name: "firecrawl/get_credit_usage", description: "Show the team's remaining credits and plan credits for the billing period.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data"), max_chars: 2000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_firecrawl__get_credit_usage,
       build: (i: GetCreditUsageInput, c: Config, base: string) => request("GET", base, "/team/credit-usage", query([]), headers([...DEFAULTS(c)])),

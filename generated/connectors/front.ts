@@ -23,7 +23,7 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "search_conversations": {
-      name: "front/search_conversations", description: "Search conversations with Front's search syntax: free text plus filters such as is:open, is:archived, from:ann@example.com, tag:tag_123, inbox:inb_123 or after:1767225600. Returns conversations with id (cnv_…), subject, status, assignee and tags.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "_results", max_chars: 20000,
+      name: "front/search_conversations", description: "Search conversations with Front's search syntax: free text plus filters such as is:open, is:archived, from:ann@example.com, tag:tag_123, inbox:inb_123 or after:1767225600. Returns conversations with id (cnv_…), subject, status, assignee and tags.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["_results", arg(r, "_results")], ["_pagination", arg(r, "_pagination")]]), max_chars: 20000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"Search text and filters, e.g. refund is:open from:ann@example.com."},"limit":{"type":"integer","minimum":1,"maximum":100,"description":"Maximum conversations to return (default 50, max 100)."},"page_token":{"type":"string","minLength":1,"description":"Token from _pagination.next of the previous page."}},"required":["query"],"additionalProperties":false},
       validate: v.tool_front__search_conversations,
       build: (i: SearchConversationsInput, c: Config, base: string) => request("GET", base, "/conversations/search/" + seg(arg(i, "query"), "query"), query([["limit", arg(i, "limit"), "limit"], ["page_token", arg(i, "page_token"), "page_token"]]), headers([...DEFAULTS(c)])),
@@ -35,7 +35,7 @@ export const connector: ConnectorModule = {
       build: (i: GetConversationInput, c: Config, base: string) => request("GET", base, "/conversations/" + seg(arg(i, "conversation_id"), "conversation_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetConversationInput>,
     "list_conversation_messages": {
-      name: "front/list_conversation_messages", description: "List the messages of a conversation, newest first: author, recipients, subject, body (HTML and text) and attachments. Use before replying to see what the customer wrote.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "_results", max_chars: 20000,
+      name: "front/list_conversation_messages", description: "List the messages of a conversation, newest first: author, recipients, subject, body (HTML and text) and attachments. Use before replying to see what the customer wrote.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "_results"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"conversation_id":{"type":"string","pattern":"^cnv_[a-z0-9]+$","examples":["cnv_55c8c149"],"description":"Conversation id, e.g. cnv_55c8c149."},"limit":{"type":"integer","minimum":1,"maximum":100,"description":"Maximum messages to return (default 50, max 100)."}},"required":["conversation_id"],"additionalProperties":false},
       validate: v.tool_front__list_conversation_messages,
       build: (i: ListConversationMessagesInput, c: Config, base: string) => request("GET", base, "/conversations/" + seg(arg(i, "conversation_id"), "conversation_id") + "/messages", query([["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),
@@ -59,7 +59,7 @@ export const connector: ConnectorModule = {
       build: (i: UpdateConversationInput, c: Config, base: string) => request("PATCH", base, "/conversations/" + seg(arg(i, "conversation_id"), "conversation_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["status", arg(i, "status")], ["assignee_id", arg(i, "assignee_id")], ["inbox_id", arg(i, "inbox_id")], ["tag_ids", arg(i, "tag_ids")]]), encoding: "json" }),
     } satisfies CompiledTool<UpdateConversationInput>,
     "list_inboxes": {
-      name: "front/list_inboxes", description: "List the company's shared inboxes with id (inb_…) and name, e.g. to build an inbox: filter for search_conversations or to move a conversation.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "_results", max_chars: 12000,
+      name: "front/list_inboxes", description: "List the company's shared inboxes with id (inb_…) and name, e.g. to build an inbox: filter for search_conversations or to move a conversation.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "_results"), max_chars: 12000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_front__list_inboxes,
       build: (i: ListInboxesInput, c: Config, base: string) => request("GET", base, "/inboxes", query([]), headers([...DEFAULTS(c)])),

@@ -23,7 +23,7 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/users/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_conversations": {
-      name: "help-scout/list_conversations", description: "List or search conversations, most recently active first, 25 per page. query uses Help Scout's search syntax, e.g. (subject:\"refund\") or (email:\"ann@example.com\"). Returns id, number, subject, status, mailbox, assignee and primaryCustomer.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "_embedded.conversations", max_chars: 20000,
+      name: "help-scout/list_conversations", description: "List or search conversations, most recently active first, 25 per page. query uses Help Scout's search syntax, e.g. (subject:\"refund\") or (email:\"ann@example.com\"). Returns id, number, subject, status, mailbox, assignee and primaryCustomer.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "_embedded", "conversations"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"mailbox":{"type":"integer","minimum":1,"description":"Only this mailbox (id from list_mailboxes)."},"status":{"type":"string","enum":["active","pending","closed","spam","open","all"],"description":"Which conversations (default active; open = active and pending)."},"query":{"type":"string","minLength":1,"description":"Search query in parentheses, e.g. (subject:\"refund\")."},"page":{"type":"integer","minimum":1,"description":"Page number (default 1)."}},"additionalProperties":false},
       validate: v.tool_help_scout__list_conversations,
       build: (i: ListConversationsInput, c: Config, base: string) => request("GET", base, "/conversations", query([["mailbox", arg(i, "mailbox"), "mailbox"], ["status", arg(i, "status"), "status"], ["query", arg(i, "query"), "query"], ["page", arg(i, "page"), "page"]]), headers([...DEFAULTS(c)])),
@@ -59,7 +59,7 @@ export const connector: ConnectorModule = {
       build: (i: AddNoteInput, c: Config, base: string) => request("POST", base, "/conversations/" + seg(arg(i, "conversation_id"), "conversation_id") + "/notes", query([]), headers([...DEFAULTS(c)]), { value: fields([["text", arg(i, "text")]]), encoding: "json" }),
     } satisfies CompiledTool<AddNoteInput>,
     "list_mailboxes": {
-      name: "help-scout/list_mailboxes", description: "List the mailboxes (shared inboxes) the app can see, with their ids, names and email addresses.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "_embedded.mailboxes", max_chars: 20000,
+      name: "help-scout/list_mailboxes", description: "List the mailboxes (shared inboxes) the app can see, with their ids, names and email addresses.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "_embedded", "mailboxes"), max_chars: 20000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_help_scout__list_mailboxes,
       build: (i: ListMailboxesInput, c: Config, base: string) => request("GET", base, "/mailboxes", query([]), headers([...DEFAULTS(c)])),

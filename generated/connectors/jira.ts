@@ -55,7 +55,7 @@ export const connector: ConnectorModule = {
       build: (i: AddCommentInput, c: Config, base: string) => request("POST", base, "/rest/api/3/issue/" + seg(arg(i, "issueIdOrKey"), "issueIdOrKey") + "/comment", query([]), headers([...DEFAULTS(c)]), { value: fields([["body", fields([["type", "doc"], ["version", 1], ["content", items([fields([["type", "paragraph"], ["content", items([fields([["type", "text"], ["text", arg(i, "body")]])])]])])]])]]), encoding: "json" }),
     } satisfies CompiledTool<AddCommentInput>,
     "list_issue_transitions": {
-      name: "jira/list_issue_transitions", description: "List the workflow transitions available for a Jira issue now (e.g. Start progress, Done), each with its id and target status. Use an id with move_issue.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "transitions", max_chars: 8000,
+      name: "jira/list_issue_transitions", description: "List the workflow transitions available for a Jira issue now (e.g. Start progress, Done), each with its id and target status. Use an id with move_issue.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "transitions"), max_chars: 8000,
       input_schema: {"type":"object","properties":{"issueIdOrKey":{"type":"string","minLength":1,"description":"Issue key such as ENG-123, or its numeric id.","examples":["ENG-123"]}},"required":["issueIdOrKey"],"additionalProperties":false},
       validate: v.tool_jira__list_issue_transitions,
       build: (i: ListIssueTransitionsInput, c: Config, base: string) => request("GET", base, "/rest/api/3/issue/" + seg(arg(i, "issueIdOrKey"), "issueIdOrKey") + "/transitions", query([]), headers([...DEFAULTS(c)])),
@@ -73,7 +73,7 @@ export const connector: ConnectorModule = {
       build: (i: AssignIssueInput, c: Config, base: string) => request("PUT", base, "/rest/api/3/issue/" + seg(arg(i, "issueIdOrKey"), "issueIdOrKey") + "/assignee", query([]), headers([...DEFAULTS(c)]), { value: fields([["accountId", arg(i, "accountId")]]), encoding: "json" }),
     } satisfies CompiledTool<AssignIssueInput>,
     "list_projects": {
-      name: "jira/list_projects", description: "List or search the Jira projects the user can browse, with their key (the issue prefix), id and name. Use a key with create_issue or in JQL.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "values", max_chars: 15000,
+      name: "jira/list_projects", description: "List or search the Jira projects the user can browse, with their key (the issue prefix), id and name. Use a key with create_issue or in JQL.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "values"), max_chars: 15000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"description":"Only projects whose key or name contains this text."},"maxResults":{"type":"integer","minimum":1,"maximum":100,"default":50,"description":"Projects per page (1-100, default 50)."},"startAt":{"type":"integer","minimum":0,"default":0,"description":"Index of the first project to return (for paging)."}},"additionalProperties":false},
       validate: v.tool_jira__list_projects,
       build: (i: ListProjectsInput, c: Config, base: string) => request("GET", base, "/rest/api/3/project/search", query([["query", arg(i, "query"), "query"], ["maxResults", arg(i, "maxResults"), "maxResults"], ["startAt", arg(i, "startAt"), "startAt"]]), headers([...DEFAULTS(c)])),

@@ -22,7 +22,7 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/accounts", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_accounts": {
-      name: "mercury/list_accounts", description: "List the company's Mercury bank accounts (checking, savings): id, name, currentBalance, availableBalance, status and account number of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "accounts", max_chars: 8000,
+      name: "mercury/list_accounts", description: "List the company's Mercury bank accounts (checking, savings): id, name, currentBalance, availableBalance, status and account number of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "accounts"), max_chars: 8000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_mercury__list_accounts,
       build: (i: ListAccountsInput, c: Config, base: string) => request("GET", base, "/accounts", query([]), headers([...DEFAULTS(c)])),
@@ -34,7 +34,7 @@ export const connector: ConnectorModule = {
       build: (i: GetAccountInput, c: Config, base: string) => request("GET", base, "/account/" + seg(arg(i, "account_id"), "account_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetAccountInput>,
     "list_transactions": {
-      name: "mercury/list_transactions", description: "List the transactions of a bank account, newest first, optionally in a date range or matching text. Returns id, amount, counterpartyName, status, kind, postedAt and note of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "transactions", max_chars: 30000,
+      name: "mercury/list_transactions", description: "List the transactions of a bank account, newest first, optionally in a date range or matching text. Returns id, amount, counterpartyName, status, kind, postedAt and note of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "transactions"), max_chars: 30000,
       input_schema: {"type":"object","properties":{"account_id":{"type":"string","pattern":"^[0-9a-f-]{36}$","examples":["f7a8e1c2-3b4d-4e5f-8a9b-0c1d2e3f4a5b"],"description":"Account id (UUID), from list_accounts."},"start":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$","examples":["2026-01-01"],"description":"First day, YYYY-MM-DD."},"end":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$","examples":["2026-01-31"],"description":"Last day, YYYY-MM-DD."},"search":{"type":"string","minLength":1,"description":"Text in the counterparty name or note, e.g. AWS."},"status":{"type":"string","enum":["pending","sent","cancelled","failed"],"description":"Only transactions in this status."},"limit":{"type":"integer","minimum":1,"maximum":500,"default":100,"description":"Maximum number of transactions (1-500)."},"offset":{"type":"integer","minimum":0,"default":0,"description":"Number of transactions to skip (paging offset)."}},"required":["account_id"],"additionalProperties":false},
       validate: v.tool_mercury__list_transactions,
       build: (i: ListTransactionsInput, c: Config, base: string) => request("GET", base, "/account/" + seg(arg(i, "account_id"), "account_id") + "/transactions", query([["start", arg(i, "start"), "start"], ["end", arg(i, "end"), "end"], ["search", arg(i, "search"), "search"], ["status", arg(i, "status"), "status"], ["limit", arg(i, "limit"), "limit"], ["offset", arg(i, "offset"), "offset"]]), headers([...DEFAULTS(c)])),
@@ -46,7 +46,7 @@ export const connector: ConnectorModule = {
       build: (i: GetTransactionInput, c: Config, base: string) => request("GET", base, "/account/" + seg(arg(i, "account_id"), "account_id") + "/transaction/" + seg(arg(i, "transaction_id"), "transaction_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetTransactionInput>,
     "list_recipients": {
-      name: "mercury/list_recipients", description: "List payment recipients (payees): id, name, emails, status and default payment method. Use the id in send_payment.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "recipients", max_chars: 20000,
+      name: "mercury/list_recipients", description: "List payment recipients (payees): id, name, emails, status and default payment method. Use the id in send_payment.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "recipients"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"limit":{"type":"integer","minimum":1,"maximum":1000,"default":100,"description":"Maximum number of recipients."}},"additionalProperties":false},
       validate: v.tool_mercury__list_recipients,
       build: (i: ListRecipientsInput, c: Config, base: string) => request("GET", base, "/recipients", query([["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),

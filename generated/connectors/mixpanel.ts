@@ -6,8 +6,8 @@ import * as v from "./mixpanel.validators.js";
 
 /** Input of mixpanel/segmentation. */ export type SegmentationInput = { project_id: number; event: string; from_date: string; to_date: string; on?: string; where?: string; unit?: "minute" | "hour" | "day" | "week" | "month"; type?: "general" | "unique" | "average" };
 /** Input of mixpanel/query_profiles. */ export type QueryProfilesInput = { project_id: number; where?: string; output_properties?: string; page?: number; session_id?: string };
-/** Input of mixpanel/get_insights_report. */ export type GetInsightsReportInput = { project_id?: number; bookmark_id?: number };
-/** Input of mixpanel/list_funnels. */ export type ListFunnelsInput = { project_id?: number };
+/** Input of mixpanel/get_insights_report. */ export type GetInsightsReportInput = { project_id: number; bookmark_id: number };
+/** Input of mixpanel/list_funnels. */ export type ListFunnelsInput = { project_id: number };
 /** Input of mixpanel/query_funnel. */ export type QueryFunnelInput = { project_id: number; funnel_id: number; from_date: string; to_date: string; unit?: "day" | "week" | "month" };
 /** Input of mixpanel/query_retention. */ export type QueryRetentionInput = { project_id: number; from_date: string; to_date: string; born_event: string; event?: string; unit?: "day" | "week" | "month" };
 
@@ -28,20 +28,20 @@ export const connector: ConnectorModule = {
       build: (i: SegmentationInput, c: Config, base: string) => request("GET", base, "/query/segmentation", query([["project_id", arg(i, "project_id"), "project_id"], ["event", arg(i, "event"), "event"], ["from_date", arg(i, "from_date"), "from_date"], ["to_date", arg(i, "to_date"), "to_date"], ["on", arg(i, "on"), "on"], ["where", arg(i, "where"), "where"], ["unit", arg(i, "unit"), "unit"], ["type", arg(i, "type"), "type"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<SegmentationInput>,
     "query_profiles": {
-      name: "mixpanel/query_profiles", description: "Query user profiles (People/Engage), e.g. where properties[\"$email\"] == \"ann@example.com\", choosing which properties to return. Returns results with $distinct_id and $properties.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
+      name: "mixpanel/query_profiles", description: "Query user profiles (People/Engage), e.g. where properties[\"$email\"] == \"ann@example.com\", choosing which properties to return. Returns results with $distinct_id and $properties.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "results"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"project_id":{"type":"integer","minimum":1,"description":"Mixpanel project id (Project settings → Overview), e.g. 2195193."},"where":{"type":"string","minLength":1,"description":"Filter expression, e.g. properties[\"$email\"] == \"ann@example.com\"."},"output_properties":{"type":"string","pattern":"^\\[.*\\]$","examples":["[\"$email\",\"$name\"]"],"description":"JSON array of property names to return, e.g. [\"$email\",\"$name\"]."},"page":{"type":"integer","minimum":0,"description":"Page number (with session_id), from 0."},"session_id":{"type":"string","minLength":1,"description":"session_id from the previous page."}},"required":["project_id"],"additionalProperties":false},
       validate: v.tool_mixpanel__query_profiles,
       build: (i: QueryProfilesInput, c: Config, base: string) => request("POST", base, "/query/engage", query([["project_id", arg(i, "project_id"), "project_id"]]), headers([...DEFAULTS(c)]), { value: fields([["where", arg(i, "where")], ["output_properties", arg(i, "output_properties")], ["page", arg(i, "page")], ["session_id", arg(i, "session_id")]]), encoding: "form" }),
     } satisfies CompiledTool<QueryProfilesInput>,
     "get_insights_report": {
       name: "mixpanel/get_insights_report", description: "Load the results of a saved Insights report (bookmark) by its id, as shown in the Mixpanel UI. Returns series keyed by metric and date.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 20000,
-      input_schema: {"type":"object","properties":{"project_id":{"type":"integer","minimum":1,"description":"Mixpanel project id (Project settings → Overview), e.g. 2195193."},"bookmark_id":{"type":"integer","minimum":1,"description":"Report id from its URL (…/view/…/#report-123456 → 123456)."}},"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"project_id":{"type":"integer","minimum":1,"description":"Mixpanel project id (Project settings → Overview), e.g. 2195193."},"bookmark_id":{"type":"integer","minimum":1,"description":"Report id from its URL (…/view/…/#report-123456 → 123456)."}},"required":["project_id","bookmark_id"],"additionalProperties":false},
       validate: v.tool_mixpanel__get_insights_report,
       build: (i: GetInsightsReportInput, c: Config, base: string) => request("GET", base, "/query/insights", query([["project_id", arg(i, "project_id"), "project_id"], ["bookmark_id", arg(i, "bookmark_id"), "bookmark_id"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetInsightsReportInput>,
     "list_funnels": {
       name: "mixpanel/list_funnels", description: "List the saved funnels of the project with their funnel_id and name, for query_funnel.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: null, max_chars: 10000,
-      input_schema: {"type":"object","properties":{"project_id":{"type":"integer","minimum":1,"description":"Mixpanel project id (Project settings → Overview), e.g. 2195193."}},"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"project_id":{"type":"integer","minimum":1,"description":"Mixpanel project id (Project settings → Overview), e.g. 2195193."}},"required":["project_id"],"additionalProperties":false},
       validate: v.tool_mixpanel__list_funnels,
       build: (i: ListFunnelsInput, c: Config, base: string) => request("GET", base, "/query/funnels/list", query([["project_id", arg(i, "project_id"), "project_id"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListFunnelsInput>,

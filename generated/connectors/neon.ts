@@ -24,13 +24,13 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/users/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_projects": {
-      name: "neon/list_projects", description: "List or search the Neon Postgres projects of the account or an organization: id, name, region, Postgres version and default branch.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "projects", max_chars: 20000,
+      name: "neon/list_projects", description: "List or search the Neon Postgres projects of the account or an organization: id, name, region, Postgres version and default branch.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["projects", arg(r, "projects")], ["pagination", arg(r, "pagination")]]), max_chars: 20000,
       input_schema: {"type":"object","properties":{"search":{"type":"string","minLength":1,"description":"Text the project name or id contains, e.g. shop."},"org_id":{"type":"string","minLength":1,"description":"Organization id (org-…) to list its projects."},"limit":{"type":"integer","minimum":1,"maximum":400,"default":10,"description":"Maximum number of projects (1-400)."},"cursor":{"type":"string","minLength":1,"description":"Cursor from the previous page's pagination.cursor."}},"additionalProperties":false},
       validate: v.tool_neon__list_projects,
       build: (i: ListProjectsInput, c: Config, base: string) => request("GET", base, "/projects", query([["search", arg(i, "search"), "search"], ["org_id", arg(i, "org_id"), "org_id"], ["limit", arg(i, "limit"), "limit"], ["cursor", arg(i, "cursor"), "cursor"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListProjectsInput>,
     "get_project": {
-      name: "neon/get_project", description: "Read one project by id: name, region, Postgres version, settings, storage and compute usage.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "project", max_chars: 10000,
+      name: "neon/get_project", description: "Read one project by id: name, region, Postgres version, settings, storage and compute usage.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "project"), max_chars: 10000,
       input_schema: {"type":"object","properties":{"project_id":{"type":"string","pattern":"^[a-z0-9-]+$","examples":["spring-example-302709"],"description":"Project id, e.g. spring-example-302709."}},"required":["project_id"],"additionalProperties":false},
       validate: v.tool_neon__get_project,
       build: (i: GetProjectInput, c: Config, base: string) => request("GET", base, "/projects/" + seg(arg(i, "project_id"), "project_id"), query([]), headers([...DEFAULTS(c)])),
@@ -42,13 +42,13 @@ export const connector: ConnectorModule = {
       build: (i: CreateProjectInput, c: Config, base: string) => request("POST", base, "/projects", query([]), headers([...DEFAULTS(c)]), { value: fields([["project", fields([["name", arg(i, "name")], ["region_id", arg(i, "region_id")], ["pg_version", arg(i, "pg_version")], ["org_id", arg(i, "org_id")]])]]), encoding: "json" }),
     } satisfies CompiledTool<CreateProjectInput>,
     "update_project": {
-      name: "neon/update_project", description: "Rename a project. Returns the updated project. Use get_project first to see the current name.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: "project", max_chars: 6000,
+      name: "neon/update_project", description: "Rename a project. Returns the updated project. Use get_project first to see the current name.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "project"), max_chars: 6000,
       input_schema: {"type":"object","properties":{"project_id":{"type":"string","pattern":"^[a-z0-9-]+$","examples":["spring-example-302709"],"description":"Project id, e.g. spring-example-302709."},"name":{"type":"string","minLength":1,"maxLength":256,"description":"New project name."}},"required":["project_id","name"],"additionalProperties":false},
       validate: v.tool_neon__update_project,
       build: (i: UpdateProjectInput, c: Config, base: string) => request("PATCH", base, "/projects/" + seg(arg(i, "project_id"), "project_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["project", fields([["name", arg(i, "name")]])]]), encoding: "json" }),
     } satisfies CompiledTool<UpdateProjectInput>,
     "list_branches": {
-      name: "neon/list_branches", description: "List the branches of a project: id, name, parent, whether it is the default (primary) branch, and state.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "branches", max_chars: 16000,
+      name: "neon/list_branches", description: "List the branches of a project: id, name, parent, whether it is the default (primary) branch, and state.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "branches"), max_chars: 16000,
       input_schema: {"type":"object","properties":{"project_id":{"type":"string","pattern":"^[a-z0-9-]+$","examples":["spring-example-302709"],"description":"Project id, e.g. spring-example-302709."},"search":{"type":"string","minLength":1,"description":"Text the branch name or id contains, e.g. preview."}},"required":["project_id"],"additionalProperties":false},
       validate: v.tool_neon__list_branches,
       build: (i: ListBranchesInput, c: Config, base: string) => request("GET", base, "/projects/" + seg(arg(i, "project_id"), "project_id") + "/branches", query([["search", arg(i, "search"), "search"]]), headers([...DEFAULTS(c)])),
@@ -60,13 +60,13 @@ export const connector: ConnectorModule = {
       build: (i: CreateBranchInput, c: Config, base: string) => request("POST", base, "/projects/" + seg(arg(i, "project_id"), "project_id") + "/branches", query([]), headers([...DEFAULTS(c)]), { value: fields([["branch", fields([["name", arg(i, "name")], ["parent_id", arg(i, "parent_id")]])], ["endpoints", items([fields([["type", "read_write"]])])]]), encoding: "json" }),
     } satisfies CompiledTool<CreateBranchInput>,
     "delete_branch": {
-      name: "neon/delete_branch", description: "Delete a branch and its compute endpoints for good (not the default branch). Returns the deleted branch.", annotations: {"read_only":false,"destructive":true,"idempotent":true}, select: "branch", max_chars: 4000,
+      name: "neon/delete_branch", description: "Delete a branch and its compute endpoints for good (not the default branch). Returns the deleted branch.", annotations: {"read_only":false,"destructive":true,"idempotent":true}, select: (r: unknown) => arg(r, "branch"), max_chars: 4000,
       input_schema: {"type":"object","properties":{"project_id":{"type":"string","pattern":"^[a-z0-9-]+$","examples":["spring-example-302709"],"description":"Project id, e.g. spring-example-302709."},"branch_id":{"type":"string","pattern":"^br-[a-z0-9-]+$","examples":["br-wispy-meadow-118737"],"description":"Branch id (br-…), from list_branches."}},"required":["project_id","branch_id"],"additionalProperties":false},
       validate: v.tool_neon__delete_branch,
       build: (i: DeleteBranchInput, c: Config, base: string) => request("DELETE", base, "/projects/" + seg(arg(i, "project_id"), "project_id") + "/branches/" + seg(arg(i, "branch_id"), "branch_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<DeleteBranchInput>,
     "get_connection_uri": {
-      name: "neon/get_connection_uri", description: "Get a Postgres connection string (postgresql://…) for a database and role, on the default branch or a given one. The string contains the role's password: share it only with the user.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "uri", max_chars: 2000,
+      name: "neon/get_connection_uri", description: "Get a Postgres connection string (postgresql://…) for a database and role, on the default branch or a given one. The string contains the role's password: share it only with the user.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "uri"), max_chars: 2000,
       input_schema: {"type":"object","properties":{"project_id":{"type":"string","pattern":"^[a-z0-9-]+$","examples":["spring-example-302709"],"description":"Project id, e.g. spring-example-302709."},"database_name":{"type":"string","minLength":1,"description":"Database name, e.g. neondb."},"role_name":{"type":"string","minLength":1,"description":"Postgres role name, e.g. neondb_owner."},"branch_id":{"type":"string","pattern":"^br-[a-z0-9-]+$","examples":["br-wispy-meadow-118737"],"description":"Branch id (br-…); the default branch if omitted."},"pooled":{"type":"boolean","description":"true returns the pooled (PgBouncer) connection string."}},"required":["project_id","database_name","role_name"],"additionalProperties":false},
       validate: v.tool_neon__get_connection_uri,
       build: (i: GetConnectionUriInput, c: Config, base: string) => request("GET", base, "/projects/" + seg(arg(i, "project_id"), "project_id") + "/connection_uri", query([["database_name", arg(i, "database_name"), "database_name"], ["role_name", arg(i, "role_name"), "role_name"], ["branch_id", arg(i, "branch_id"), "branch_id"], ["pooled", arg(i, "pooled"), "pooled"]]), headers([...DEFAULTS(c)])),

@@ -41,7 +41,7 @@ export const connector: ConnectorModule = {
       build: (i: GetPredictionInput, c: Config, base: string) => request("GET", base, "/predictions/" + seg(arg(i, "prediction_id"), "prediction_id"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetPredictionInput>,
     "list_predictions": {
-      name: "replicate/list_predictions", description: "List the account's recent predictions, newest first, with id, model, version, status and creation time. Page with the cursor in next.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 12000,
+      name: "replicate/list_predictions", description: "List the account's recent predictions, newest first, with id, model, version, status and creation time. Page with the cursor in next.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "results"), max_chars: 12000,
       input_schema: {"type":"object","properties":{"created_after":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T","examples":["2026-06-01T00:00:00Z"],"description":"Only predictions created after this ISO 8601 time."},"created_before":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T","examples":["2026-06-30T00:00:00Z"],"description":"Only predictions created before this ISO 8601 time."}},"additionalProperties":false},
       validate: v.tool_replicate__list_predictions,
       build: (i: ListPredictionsInput, c: Config, base: string) => request("GET", base, "/predictions", query([["created_after", arg(i, "created_after"), "created_after"], ["created_before", arg(i, "created_before"), "created_before"]]), headers([...DEFAULTS(c)])),
@@ -59,7 +59,7 @@ export const connector: ConnectorModule = {
       build: (i: GetModelInput, c: Config, base: string) => request("GET", base, "/models/" + seg(arg(i, "owner"), "owner") + "/" + seg(arg(i, "name"), "name"), query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<GetModelInput>,
     "get_collection": {
-      name: "replicate/get_collection", description: "List the models of a curated collection, e.g. text-to-image, image-to-video, speech-to-text or language-models, with owner, name, description and run count. Use to find a model for a task.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "models", max_chars: 20000,
+      name: "replicate/get_collection", description: "List the models of a curated collection, e.g. text-to-image, image-to-video, speech-to-text or language-models, with owner, name, description and run count. Use to find a model for a task.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "models"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"collection_slug":{"type":"string","pattern":"^[a-z0-9-]+$","examples":["text-to-image"],"description":"The collection's slug, e.g. text-to-image, image-to-video, speech-to-text."}},"required":["collection_slug"],"additionalProperties":false},
       validate: v.tool_replicate__get_collection,
       build: (i: GetCollectionInput, c: Config, base: string) => request("GET", base, "/collections/" + seg(arg(i, "collection_slug"), "collection_slug"), query([]), headers([...DEFAULTS(c)])),

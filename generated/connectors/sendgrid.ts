@@ -37,7 +37,7 @@ export const connector: ConnectorModule = {
       build: (i: UpsertContactsInput, c: Config, base: string) => request("PUT", base, "/marketing/contacts", query([]), headers([...DEFAULTS(c)]), { value: fields([["list_ids", arg(i, "list_ids")], ["contacts", arg(i, "contacts")]]), encoding: "json" }),
     } satisfies CompiledTool<UpsertContactsInput>,
     "list_marketing_lists": {
-      name: "sendgrid/list_marketing_lists", description: "List the Marketing Campaigns contact lists with their ids, names and contact counts. Use to find a list id for upsert_contacts.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "result", max_chars: 12000,
+      name: "sendgrid/list_marketing_lists", description: "List the Marketing Campaigns contact lists with their ids, names and contact counts. Use to find a list id for upsert_contacts.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["result", arg(r, "result")], ["_metadata", arg(r, "_metadata")]]), max_chars: 12000,
       input_schema: {"type":"object","properties":{"page_size":{"type":"integer","minimum":1,"maximum":1000,"default":100,"description":"How many lists per page (default 100)."},"page_token":{"type":"string","minLength":1,"description":"Token of the next page, from _metadata.next."}},"additionalProperties":false},
       validate: v.tool_sendgrid__list_marketing_lists,
       build: (i: ListMarketingListsInput, c: Config, base: string) => request("GET", base, "/marketing/lists", query([["page_size", arg(i, "page_size"), "page_size"], ["page_token", arg(i, "page_token"), "page_token"]]), headers([...DEFAULTS(c)])),
@@ -49,13 +49,13 @@ export const connector: ConnectorModule = {
       build: (i: CreateMarketingListInput, c: Config, base: string) => request("POST", base, "/marketing/lists", query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")]]), encoding: "json" }),
     } satisfies CompiledTool<CreateMarketingListInput>,
     "search_contacts": {
-      name: "sendgrid/search_contacts", description: "Search Marketing Campaigns contacts with an SGQL condition, e.g. email LIKE 'ana%' or first_name = 'Ana' AND CONTAINS(list_ids, '<list id>'). Returns up to 50 matching contacts with ids, emails, names and list ids.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "result", max_chars: 20000,
+      name: "sendgrid/search_contacts", description: "Search Marketing Campaigns contacts with an SGQL condition, e.g. email LIKE 'ana%' or first_name = 'Ana' AND CONTAINS(list_ids, '<list id>'). Returns up to 50 matching contacts with ids, emails, names and list ids.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "result"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"examples":["email LIKE 'ana%'"],"description":"An SGQL condition over contact fields, e.g. email = 'ana@example.com'."}},"required":["query"],"additionalProperties":false},
       validate: v.tool_sendgrid__search_contacts,
       build: (i: SearchContactsInput, c: Config, base: string) => request("POST", base, "/marketing/contacts/search", query([]), headers([...DEFAULTS(c)]), { value: fields([["query", arg(i, "query")]]), encoding: "json" }),
     } satisfies CompiledTool<SearchContactsInput>,
     "get_contacts_by_emails": {
-      name: "sendgrid/get_contacts_by_emails", description: "Look up Marketing Campaigns contacts by exact email addresses (up to 100). Returns, per email, the contact (id, names, list ids, custom fields) or an error when not found.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "result", max_chars: 20000,
+      name: "sendgrid/get_contacts_by_emails", description: "Look up Marketing Campaigns contacts by exact email addresses (up to 100). Returns, per email, the contact (id, names, list ids, custom fields) or an error when not found.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "result"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"emails":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$","examples":["ana@example.com"],"description":"An email address to look up."},"description":"The email addresses to look up."}},"required":["emails"],"additionalProperties":false},
       validate: v.tool_sendgrid__get_contacts_by_emails,
       build: (i: GetContactsByEmailsInput, c: Config, base: string) => request("POST", base, "/marketing/contacts/search/emails", query([]), headers([...DEFAULTS(c)]), { value: fields([["emails", arg(i, "emails")]]), encoding: "json" }),
@@ -73,7 +73,7 @@ export const connector: ConnectorModule = {
       build: (i: DeleteContactsInput, c: Config, base: string) => request("DELETE", base, "/marketing/contacts", query([["ids", arg(i, "ids"), "ids"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<DeleteContactsInput>,
     "list_templates": {
-      name: "sendgrid/list_templates", description: "List the account's email templates (dynamic ones by default) with ids, names and versions. Use to find the template_id for send_email.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "result", max_chars: 12000,
+      name: "sendgrid/list_templates", description: "List the account's email templates (dynamic ones by default) with ids, names and versions. Use to find the template_id for send_email.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => fields([["result", arg(r, "result")], ["_metadata", arg(r, "_metadata")]]), max_chars: 12000,
       input_schema: {"type":"object","properties":{"generations":{"type":"string","enum":["dynamic","legacy","legacy,dynamic"],"default":"dynamic","description":"Which templates: dynamic (d-… ids), legacy or both."},"page_size":{"type":"integer","minimum":1,"maximum":200,"default":50,"description":"How many templates per page (1 to 200)."},"page_token":{"type":"string","minLength":1,"description":"Token of the next page, from _metadata."}},"required":["page_size"],"additionalProperties":false},
       validate: v.tool_sendgrid__list_templates,
       build: (i: ListTemplatesInput, c: Config, base: string) => request("GET", base, "/templates", query([["generations", arg(i, "generations"), "generations"], ["page_size", arg(i, "page_size"), "page_size"], ["page_token", arg(i, "page_token"), "page_token"]]), headers([...DEFAULTS(c)])),

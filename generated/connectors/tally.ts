@@ -23,7 +23,7 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/forms", query([["limit", "1", "a value"]]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_forms": {
-      name: "tally/list_forms", description: "List the user's Tally forms (surveys), newest first, with id, name and status (DRAFT, PUBLISHED…). Use an id with get_form or list_submissions.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 15000,
+      name: "tally/list_forms", description: "List the user's Tally forms (surveys), newest first, with id, name and status (DRAFT, PUBLISHED…). Use an id with get_form or list_submissions.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 15000,
       input_schema: {"type":"object","properties":{"page":{"type":"integer","minimum":1,"default":1,"description":"Page number, starting at 1."},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50,"description":"Forms per page (1-500, default 50)."}},"additionalProperties":false},
       validate: v.tool_tally__list_forms,
       build: (i: ListFormsInput, c: Config, base: string) => request("GET", base, "/forms", query([["page", arg(i, "page"), "page"], ["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),
@@ -59,7 +59,7 @@ export const connector: ConnectorModule = {
       build: (i: UpdateFormInput, c: Config, base: string) => request("PATCH", base, "/forms/" + seg(arg(i, "form_id"), "form_id"), query([]), headers([...DEFAULTS(c)]), { value: fields([["name", arg(i, "name")], ["status", arg(i, "status")]]), encoding: "json" }),
     } satisfies CompiledTool<UpdateFormInput>,
     "list_workspaces": {
-      name: "tally/list_workspaces", description: "List the Tally workspaces the user belongs to, with their id, name and members.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 10000,
+      name: "tally/list_workspaces", description: "List the Tally workspaces the user belongs to, with their id, name and members.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 10000,
       input_schema: {"type":"object","properties":{"page":{"type":"integer","minimum":1,"default":1,"description":"Page number, starting at 1."}},"additionalProperties":false},
       validate: v.tool_tally__list_workspaces,
       build: (i: ListWorkspacesInput, c: Config, base: string) => request("GET", base, "/workspaces", query([["page", arg(i, "page"), "page"]]), headers([...DEFAULTS(c)])),

@@ -30,7 +30,7 @@ export const connector: ConnectorModule = {
       build: (i: ListTasksInput, c: Config, base: string) => request("GET", base, "/tasks", query([["project_id", arg(i, "project_id"), "project_id"], ["section_id", arg(i, "section_id"), "section_id"], ["label", arg(i, "label"), "label"], ["limit", arg(i, "limit"), "limit"], ["cursor", arg(i, "cursor"), "cursor"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListTasksInput>,
     "search_tasks": {
-      name: "todoist/search_tasks", description: "Find Todoist tasks with a filter query in Todoist's filter syntax, e.g. \"today | overdue\", \"#Work & p1\", \"search: invoice\" or \"assigned to: me\". Returns matching active tasks.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 20000,
+      name: "todoist/search_tasks", description: "Find Todoist tasks with a filter query in Todoist's filter syntax, e.g. \"today | overdue\", \"#Work & p1\", \"search: invoice\" or \"assigned to: me\". Returns matching active tasks.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "results"), max_chars: 20000,
       input_schema: {"type":"object","properties":{"query":{"type":"string","minLength":1,"maxLength":1024,"examples":["today | overdue"],"description":"Filter query, e.g. today | overdue or search: invoice."},"limit":{"type":"integer","minimum":1,"maximum":200,"default":50,"description":"Tasks to return (1-200, default 50)."}},"required":["query"],"additionalProperties":false},
       validate: v.tool_todoist__search_tasks,
       build: (i: SearchTasksInput, c: Config, base: string) => request("GET", base, "/tasks/filter", query([["query", arg(i, "query"), "query"], ["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),
@@ -66,7 +66,7 @@ export const connector: ConnectorModule = {
       build: (i: AddCommentInput, c: Config, base: string) => request("POST", base, "/comments", query([]), headers([...DEFAULTS(c)]), { value: fields([["task_id", arg(i, "task_id")], ["content", arg(i, "content")]]), encoding: "json" }),
     } satisfies CompiledTool<AddCommentInput>,
     "list_projects": {
-      name: "todoist/list_projects", description: "List the user's Todoist projects with their id, name and whether each is the Inbox. Use an id with list_tasks or create_task.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "results", max_chars: 10000,
+      name: "todoist/list_projects", description: "List the user's Todoist projects with their id, name and whether each is the Inbox. Use an id with list_tasks or create_task.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "results"), max_chars: 10000,
       input_schema: {"type":"object","properties":{"limit":{"type":"integer","minimum":1,"maximum":200,"default":50,"description":"Projects to return (1-200, default 50)."}},"additionalProperties":false},
       validate: v.tool_todoist__list_projects,
       build: (i: ListProjectsInput, c: Config, base: string) => request("GET", base, "/projects", query([["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),

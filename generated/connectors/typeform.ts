@@ -23,7 +23,7 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/me", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_forms": {
-      name: "typeform/list_forms", description: "List or search the user's Typeform forms (surveys, quizzes) by title. Returns each form's id, title, last update and public link; the id is needed by get_form and get_responses.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 15000,
+      name: "typeform/list_forms", description: "List or search the user's Typeform forms (surveys, quizzes) by title. Returns each form's id, title, last update and public link; the id is needed by get_form and get_responses.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 15000,
       input_schema: {"type":"object","properties":{"search":{"type":"string","minLength":1,"description":"Only forms whose title contains this text, e.g. NPS."},"workspace_id":{"type":"string","minLength":1,"description":"Only forms in this workspace (id from list_workspaces)."},"page":{"type":"integer","minimum":1,"default":1,"description":"Page number, starting at 1."},"page_size":{"type":"integer","minimum":1,"maximum":200,"default":10,"description":"Forms per page (1-200, default 10)."}},"additionalProperties":false},
       validate: v.tool_typeform__list_forms,
       build: (i: ListFormsInput, c: Config, base: string) => request("GET", base, "/forms", query([["search", arg(i, "search"), "search"], ["workspace_id", arg(i, "workspace_id"), "workspace_id"], ["page", arg(i, "page"), "page"], ["page_size", arg(i, "page_size"), "page_size"]]), headers([...DEFAULTS(c)])),
@@ -59,7 +59,7 @@ export const connector: ConnectorModule = {
       build: (i: DeleteResponsesInput, c: Config, base: string) => request("DELETE", base, "/forms/" + seg(arg(i, "form_id"), "form_id") + "/responses", query([["included_response_ids", arg(i, "included_response_ids"), "included_response_ids"]]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<DeleteResponsesInput>,
     "list_workspaces": {
-      name: "typeform/list_workspaces", description: "List the Typeform workspaces the user can use, with their id, name, self.href and form count. Use an id to filter list_forms or a self.href to create a form there.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 8000,
+      name: "typeform/list_workspaces", description: "List the Typeform workspaces the user can use, with their id, name, self.href and form count. Use an id to filter list_forms or a self.href to create a form there.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 8000,
       input_schema: {"type":"object","properties":{"search":{"type":"string","minLength":1,"description":"Only workspaces whose name contains this text."},"page_size":{"type":"integer","minimum":1,"maximum":200,"default":10,"description":"Workspaces per page (1-200, default 10)."}},"additionalProperties":false},
       validate: v.tool_typeform__list_workspaces,
       build: (i: ListWorkspacesInput, c: Config, base: string) => request("GET", base, "/workspaces", query([["search", arg(i, "search"), "search"], ["page_size", arg(i, "page_size"), "page_size"]]), headers([...DEFAULTS(c)])),

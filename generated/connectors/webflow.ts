@@ -24,19 +24,19 @@ export const connector: ConnectorModule = {
   verify: { expect_status: null, build: (c: Config, base: string) => request("GET", base, "/sites", query([]), headers([...DEFAULTS(c)])) },
   tools: table({
     "list_sites": {
-      name: "webflow/list_sites", description: "List the Webflow sites the token can reach: id, displayName, shortName, custom domains and last published time. Use the id in list_collections and publish_site.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "sites", max_chars: 12000,
+      name: "webflow/list_sites", description: "List the Webflow sites the token can reach: id, displayName, shortName, custom domains and last published time. Use the id in list_collections and publish_site.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "sites"), max_chars: 12000,
       input_schema: {"type":"object","properties":{},"additionalProperties":false},
       validate: v.tool_webflow__list_sites,
       build: (i: ListSitesInput, c: Config, base: string) => request("GET", base, "/sites", query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListSitesInput>,
     "list_collections": {
-      name: "webflow/list_collections", description: "List the CMS collections (e.g. Blog Posts, Team Members) of a site with their ids and slugs.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "collections", max_chars: 12000,
+      name: "webflow/list_collections", description: "List the CMS collections (e.g. Blog Posts, Team Members) of a site with their ids and slugs.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "collections"), max_chars: 12000,
       input_schema: {"type":"object","properties":{"site_id":{"type":"string","pattern":"^[0-9a-f]{24}$","examples":["580e63e98c9a982ac9b8b741"],"description":"Site id (24 hex characters), from list_sites."}},"required":["site_id"],"additionalProperties":false},
       validate: v.tool_webflow__list_collections,
       build: (i: ListCollectionsInput, c: Config, base: string) => request("GET", base, "/sites/" + seg(arg(i, "site_id"), "site_id") + "/collections", query([]), headers([...DEFAULTS(c)])),
     } satisfies CompiledTool<ListCollectionsInput>,
     "list_collection_items": {
-      name: "webflow/list_collection_items", description: "List the items of a CMS collection (staged, including drafts): id, isDraft, isArchived and fieldData (name, slug and custom fields) of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: "items", max_chars: 30000,
+      name: "webflow/list_collection_items", description: "List the items of a CMS collection (staged, including drafts): id, isDraft, isArchived and fieldData (name, slug and custom fields) of each.", annotations: {"read_only":true,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "items"), max_chars: 30000,
       input_schema: {"type":"object","properties":{"collection_id":{"type":"string","pattern":"^[0-9a-f]{24}$","examples":["580e63fc8c9a982ac9b8b745"],"description":"Collection id (24 hex characters), from list_collections."},"offset":{"type":"integer","minimum":0,"default":0,"description":"Number of items to skip (paging offset)."},"limit":{"type":"integer","minimum":1,"maximum":100,"default":100,"description":"Maximum number of items (1-100)."}},"required":["collection_id"],"additionalProperties":false},
       validate: v.tool_webflow__list_collection_items,
       build: (i: ListCollectionItemsInput, c: Config, base: string) => request("GET", base, "/collections/" + seg(arg(i, "collection_id"), "collection_id") + "/items", query([["offset", arg(i, "offset"), "offset"], ["limit", arg(i, "limit"), "limit"]]), headers([...DEFAULTS(c)])),

@@ -40,7 +40,7 @@ export interface components {
          * @description How a request body is encoded.
          * @enum {string}
          */
-        BodyEncoding: "json" | "form";
+        BodyEncoding: "json" | "form" | "multipart";
         /** @description A connector manifest (`connectors/<id>.yaml`). */
         ConnectorManifest: {
             /** @description Authentication. */
@@ -78,6 +78,22 @@ export interface components {
             pattern?: string;
             /** @description Example value shown greyed out. */
             placeholder?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A file part of a `multipart` body. The model passes the file's bytes as base64 in an input
+         *     (`content: "{{input.audio_base64}}"`); a part whose content input is absent is left out.
+         */
+        FilePart: {
+            /** @description Exactly one `{{input.x}}` naming a string input that holds the file as base64 (standard alphabet, padding optional). */
+            content: string;
+            /** @description The part's Content-Type; a literal or a template; default `application/octet-stream`. */
+            content_type?: string;
+            /** @description The part's file name; a literal or a template (`{{input.filename}}`); default `file`. */
+            filename?: string;
+            /** @description Largest decoded file accepted, in bytes (at most 10 MiB); a bigger one is refused before anything is sent. */
+            max_bytes: number;
         } & {
             [key: string]: unknown;
         };
@@ -220,6 +236,9 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        RecordFilePart: {
+            [key: string]: components["schemas"]["FilePart"];
+        };
         RecordString: {
             [key: string]: string;
         };
@@ -232,11 +251,13 @@ export interface components {
             body?: unknown;
             /** @description Body encoding; default `json`. */
             body_encoding?: components["schemas"]["BodyEncoding"];
+            /** @description File parts of a `multipart` body, by form field name. */
+            files?: components["schemas"]["RecordFilePart"];
             /** @description Extra headers for this request. */
             headers?: components["schemas"]["RecordString"];
             /** @description HTTP method. */
             method: components["schemas"]["HttpMethod"];
-            /** @description Path appended to `http.base_url`; `{{input.x}}` in the path is URL-encoded as one segment. */
+            /** @description Path appended to `http.base_url`; `{{input.x}}` in the path is URL-encoded as one segment, `{{+input.x}}` as several (`docs/README.md`: each segment encoded, `/` kept; empty, `.` and `..` segments refused). */
             path: string;
             /** @description Query parameters; a parameter whose template refers to an absent optional input is omitted. */
             query?: components["schemas"]["RecordString"];
@@ -247,8 +268,12 @@ export interface components {
         ResponseShaping: {
             /** @description Truncate the serialized result to this many characters. */
             max_chars?: number;
-            /** @description A dot path into the JSON response (e.g. `data.items`). */
-            select?: string;
+            /**
+             * @description A dot path into the JSON response (`data.items`; `items[].title` maps over a list), or a
+             *     map of result key to path (`{items: results, next_cursor: paging.next.after}`) so a list
+             *     keeps its items and its next-page cursor.
+             */
+            select?: string | components["schemas"]["RecordString"];
         } & {
             [key: string]: unknown;
         };
@@ -321,11 +346,13 @@ export interface components {
             body_encoding?: components["schemas"]["BodyEncoding"];
             /** @description Statuses that mean "valid"; default any 2xx. */
             expect_status?: number[];
+            /** @description File parts of a `multipart` body, by form field name. */
+            files?: components["schemas"]["RecordFilePart"];
             /** @description Extra headers for this request. */
             headers?: components["schemas"]["RecordString"];
             /** @description HTTP method. */
             method: components["schemas"]["HttpMethod"];
-            /** @description Path appended to `http.base_url`; `{{input.x}}` in the path is URL-encoded as one segment. */
+            /** @description Path appended to `http.base_url`; `{{input.x}}` in the path is URL-encoded as one segment, `{{+input.x}}` as several (`docs/README.md`: each segment encoded, `/` kept; empty, `.` and `..` segments refused). */
             path: string;
             /** @description Query parameters; a parameter whose template refers to an absent optional input is omitted. */
             query?: components["schemas"]["RecordString"];

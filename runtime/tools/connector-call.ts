@@ -11,6 +11,7 @@ import { ApiError } from "../errors";
 import { connectorBaseUrl, connectorTokenUrl } from "./connector-url";
 import { executeTool, type ExecuteOptions } from "./execute";
 import { checkInput } from "./input-errors";
+import type { Select } from "./trim";
 import type { AuthSpec, BuiltRequest, Credential, ToolError, ToolOutcome } from "./types";
 
 export interface CallOptions extends Omit<ExecuteOptions, "baseUrl" | "auth" | "credential" | "select" | "maxChars"> {
@@ -23,7 +24,7 @@ export interface PreparedCall {
   request: BuiltRequest;
   baseUrl: string;
   auth: AuthSpec;
-  select: string | null;
+  select: Select | null;
   maxChars: number | null;
 }
 

@@ -8,9 +8,11 @@
 //   "[].id"                 → the same over a top-level array
 // One path yields its value; a list yields an object keyed by path. A path that does not
 // match yields null (and is left out of a list's object), rather than failing the call.
+// A connector tool's `select` comes compiled (a function codegen emitted from the manifest's
+// path or map of paths, generated/connectors/<id>.ts); it is applied the same way.
 // `max_chars` cuts the rendered text and says so, with how much was kept.
 
-export type Select = string | readonly string[];
+export type Select = string | readonly string[] | ((value: unknown) => unknown);
 
 export function selectPath(value: unknown, path: string): unknown {
   const segments = path === "" ? [] : path.split(".");
@@ -37,6 +39,7 @@ function child(value: unknown, key: string): unknown {
 
 export function applySelect(value: unknown, select: Select | null | undefined): unknown {
   if (select === null || select === undefined) return value;
+  if (typeof select === "function") return select(value) ?? null;
   if (typeof select === "string") return selectPath(value, select) ?? null;
   const out: Record<string, unknown> = {};
   for (const p of select) {

@@ -18,7 +18,7 @@ const fails = (text: string): string => {
   return r.message;
 };
 /** Writes parts back as a template (references in canonical `{{ns.a.b}}` form). */
-const render = (parts: TemplatePart[]) => parts.map((p) => (typeof p === "string" ? p : `{{${p.ref}.${p.path.join(".")}}}`)).join("");
+const render = (parts: TemplatePart[]) => parts.map((p) => (typeof p === "string" ? p : `{{${p.multi ? "+" : ""}${p.ref}.${p.path.join(".")}}}`)).join("");
 
 describe("parseTemplate: accepted", () => {
   it("plain text is one literal part; the empty string has none", () => {
@@ -47,6 +47,12 @@ describe("parseTemplate: accepted", () => {
     expect(ok("{{ input.x }}")).toEqual([{ ref: "input", path: ["x"] }]);
   });
 
+  it("{{+input.x}} is a reference of several path segments (multi); without + there is no multi key", () => {
+    expect(ok("/contents/{{+input.path}}")).toEqual(["/contents/", { ref: "input", path: ["path"], multi: true }]);
+    expect(ok("{{ +input.path }}")).toEqual([{ ref: "input", path: ["path"], multi: true }]);
+    expect(Object.keys(ok("{{input.path}}")[0] as object)).toEqual(["ref", "path"]);
+  });
+
   it("single braces and stray closing braces are literal text", () => {
     expect(ok("{ viewer { id } }")).toEqual(["{ viewer { id } }"]);
     expect(ok("a}}b")).toEqual(["a}}b"]);
@@ -70,6 +76,9 @@ describe("parseTemplate: rejected, with a message that says what to write", () =
     ["an empty path segment", "{{input.a..b}}"],
     ["an index", "{{input.items[0]}}"],
     ["triple braces", "{{{input.x}}}"],
+    ["a + after the namespace", "{{input.+x}}"],
+    ["a space after +", "{{+ input.x}}"],
+    ["two +", "{{++input.x}}"],
   ])("%s: %s", (_what, text) => {
     expect(fails(text)).toMatch(/is not a valid reference; use \{\{input\.<name>\}\}, \{\{auth\.<name>\}\} or \{\{config\.<name>\}\}/);
   });

@@ -34,20 +34,38 @@ describe("github", () => {
     });
   });
 
-  it("get_file_contents: a path with / and .. is one encoded segment that stays under the repository", async () => {
-    vendor.script("/repos/o/r/contents/../../x", { body: { secret: "outside" } });
-    const out = await callTool(env, "github/get_file_contents", { owner: "o", repo: "r", path: "../../x", ref: "main" }, GH, opts);
+  it("get_file_contents: a nested path keeps its / ({{+input.path}}), each segment encoded, with the ref in the query", async () => {
+    vendor.script("/repos/o/r/contents/docs/a%20b%3F.md", { body: { type: "file", content: "aGk=" } });
+    const out = await callTool(env, "github/get_file_contents", { owner: "o", repo: "r", path: "docs/a b?.md", ref: "main" }, GH, opts);
     expect(out.ok).toBe(true);
     const [req] = vendor.requests;
-    // The mock records the raw request path: %2F arrived as such, so the vendor saw one segment.
-    expect(req!.path).toBe("/repos/o/r/contents/..%2F..%2Fx");
+    // The mock records the raw request path: "/" between segments, "?" and " " encoded inside one.
+    expect(req!.path).toBe("/repos/o/r/contents/docs/a%20b%3F.md");
     expect(req!.query).toEqual({ ref: "main" });
   });
 
-  it("a path value of exactly .. is refused before anything is sent", async () => {
-    const out = await callTool(env, "github/get_file_contents", { owner: "o", repo: "r", path: ".." }, GH, opts);
-    expect(out).toEqual({ ok: false, kind: "invalid_input", status: 400, retryable: false, message: 'Invalid arguments: path cannot be "..": it is part of the URL path. Fix the arguments and call the tool again.' });
+  it.each(["..", "../../x", "docs/../../../user/keys", "/etc/passwd", "docs//x", "docs/", "./x"])("get_file_contents: path %j cannot climb out of the repository: refused before anything is sent", async (path) => {
+    const out = await callTool(env, "github/get_file_contents", { owner: "o", repo: "r", path }, GH, opts);
+    expect(out).toEqual({
+      ok: false,
+      kind: "invalid_input",
+      status: 400,
+      retryable: false,
+      message: `Invalid arguments: path must be a relative path such as docs/README.md, with no leading, trailing or doubled "/" and no "." or ".." segment (got ${JSON.stringify(path)}). Fix the arguments and call the tool again.`,
+    });
     expect(vendor.requests).toHaveLength(0);
+  });
+
+  it("a one-segment path value of exactly .. is refused before anything is sent", async () => {
+    const out = await callTool(env, "github/get_issue", { owner: "o", repo: "..", issue_number: 1 }, GH, opts);
+    expect(out).toEqual({ ok: false, kind: "invalid_input", status: 400, retryable: false, message: 'Invalid arguments: repo cannot be "..": it is part of the URL path. Fix the arguments and call the tool again.' });
+    expect(vendor.requests).toHaveLength(0);
+  });
+
+  it("search_issues: the map select keeps total_count beside the items (absent keys left out)", async () => {
+    vendor.script("/search/issues", { body: { total_count: 41, incomplete_results: false, items: [{ number: 7 }] } });
+    const out = await callTool(env, "github/search_issues", { q: "repo:o/r is:open" }, GH, opts);
+    expect(out).toMatchObject({ ok: true, content: '{"total_count":41,"items":[{"number":7}]}' });
   });
 });
 
@@ -76,10 +94,10 @@ describe("stripe", () => {
     expect(Object.fromEntries(new URLSearchParams(req!.body))).toEqual({ email: "a@b.co", "metadata[plan]": "pro", "metadata[team]": "a&b" });
   });
 
-  it("list_customers: absent filters are not sent at all; data selected", async () => {
-    vendor.script("/v1/customers", { body: { object: "list", data: [{ id: "cus_1" }], has_more: false } });
+  it("list_customers: absent filters are not sent at all; data and has_more selected (the next page's cursor is the last id)", async () => {
+    vendor.script("/v1/customers", { body: { object: "list", url: "/v1/customers", data: [{ id: "cus_1" }], has_more: true } });
     const out = await callTool(env, "stripe/list_customers", { limit: 2 }, SK, opts);
-    expect(out).toMatchObject({ ok: true, content: '[{"id":"cus_1"}]' });
+    expect(out).toMatchObject({ ok: true, content: '{"data":[{"id":"cus_1"}],"has_more":true}' });
     expect(vendor.requests[0]).toMatchObject({ method: "GET", query: { limit: "2" }, body: "" });
   });
 });

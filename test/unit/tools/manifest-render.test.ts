@@ -34,8 +34,9 @@ function configOf(m: ConnectorManifest): Record<string, string> {
 }
 
 /** A template with `{{ns.x}}` replaced by `pick(ns, x)`. */
-function fill(template: string, pick: (ns: string, name: string) => string): string {
-  return template.replaceAll(/\{\{\s*(input|auth|config)\.([A-Za-z0-9_.]+)\s*\}\}/g, (_, ns: string, name: string) => pick(ns, name));
+/** Fills `{{ns.name}}` and `{{+input.name}}` (several path segments: `multi`). */
+function fill(template: string, pick: (ns: string, name: string, multi: boolean) => string): string {
+  return template.replaceAll(/\{\{\s*(\+?)(input|auth|config)\.([A-Za-z0-9_.]+)\s*\}\}/g, (_, plus: string, ns: string, name: string) => pick(ns, name, plus === "+"));
 }
 
 interface Row {
@@ -79,10 +80,13 @@ describe.each(rows)("$name with $variant", ({ name, variant, manifest, tool }) =
     const url = new URL(request.url);
     expect(url.protocol).toBe("https:");
     expect(url.host).toBe(base.host);
-    const path = fill(tool.request.path, (ns, k) => encodeURIComponent(String(ns === "input" ? input[k] : config[k])));
+    // `{{+input.x}}`: each of the value's own segments encoded, its "/" kept.
+    const segments = (v: unknown, multi: boolean) => (multi ? String(v).split("/") : [String(v)]);
+    const path = fill(tool.request.path, (ns, k, multi) => segments(ns === "input" ? input[k] : config[k], multi).map(encodeURIComponent).join("/"));
     expect(url.pathname).toBe(base.pathname.replace(/\/$/, "") + path);
-    // A "/" inside a value did not add a segment.
-    expect(url.pathname.split("/").length).toBe(base.pathname.replace(/\/$/, "").split("/").length + tool.request.path.split("/").length - 1);
+    // A "/" inside a one-segment value did not add a segment; a multi-segment value added its own.
+    const added = fill(tool.request.path, (ns, k, multi) => "/".repeat(segments(ns === "input" ? input[k] : config[k], multi).length - 1));
+    expect(url.pathname.split("/").length).toBe(base.pathname.replace(/\/$/, "").split("/").length + added.split("/").length - 1);
   });
 
   it("sends every argument it was given, in the path, the query, a header or the body", async () => {
@@ -151,7 +155,10 @@ describe.each(rows)("$name with $variant", ({ name, variant, manifest, tool }) =
 
 /** Every scalar a request carries: decoded path segments (also without a .json-like suffix), query values (and their comma-separated parts), header values, body leaves. */
 function sentValues(request: BuiltRequest): string[] {
-  const out = new URL(request.url).pathname.split("/").map(safeDecode);
+  const segments = new URL(request.url).pathname.split("/").map(safeDecode);
+  // A {{+input.x}} value spans segments (docs/README.md): every run of consecutive segments counts.
+  const out = segments.flatMap((_, i) => segments.slice(i + 1).map((__, n) => segments.slice(i, i + n + 2).join("/")));
+  out.push(...segments);
   // A value followed by a fixed suffix in its segment (Twilio's /Messages/{{input.MessageSid}}.json).
   out.push(...out.flatMap((segment) => (/\.[a-z]+$/.test(segment) ? [segment.replace(/\.[a-z]+$/, "")] : [])));
   for (const v of Object.values(request.query ?? {})) out.push(v, ...v.split(","));
@@ -159,9 +166,29 @@ function sentValues(request: BuiltRequest): string[] {
   out.push(...Object.values(request.headers ?? {}));
   const body = request.body ?? "";
   const type = Object.entries(request.headers ?? {}).find(([h]) => h.toLowerCase() === "content-type")?.[1] ?? "";
-  if (body && type.includes("json")) out.push(...leaves(JSON.parse(body)));
+  if (body instanceof Uint8Array) out.push(...multipartValues(body, type));
+  else if (body && type.includes("json")) out.push(...leaves(JSON.parse(body)));
   else if (body) for (const [, v] of new URLSearchParams(body)) out.push(v);
   return out;
+}
+
+/** A multipart body's text fields as text, its files as base64 (how the model passed them) with their file name and type. */
+function multipartValues(body: Uint8Array, type: string): string[] {
+  const boundary = /boundary=(\S+)/.exec(type)?.[1];
+  if (!boundary) throw new Error(`a binary body without a multipart boundary (${type})`);
+  const latin1 = Array.from(body, (b) => String.fromCharCode(b)).join("");
+  return latin1
+    .split(`--${boundary}`)
+    .slice(1, -1)
+    .flatMap((part) => {
+      const split = part.indexOf("\r\n\r\n");
+      const head = part.slice(0, split);
+      const content = part.slice(split + 4, -2);
+      const utf8 = (t: string) => new TextDecoder().decode(Uint8Array.from(t, (c) => c.charCodeAt(0)));
+      const filename = /filename="([^"]*)"/.exec(head)?.[1];
+      if (filename === undefined) return [utf8(content)];
+      return [btoa(content), utf8(filename), /content-type: (.*)/i.exec(head)?.[1] ?? ""];
+    });
 }
 
 function leaves(value: unknown): string[] {

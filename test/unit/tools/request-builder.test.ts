@@ -60,7 +60,12 @@ const tool = (name: string): CompiledTool<Record<string, unknown>> => {
   if (!found) throw new Error(`no tool ${name}`);
   return found;
 };
-const build = (name: string, input: Record<string, unknown>, config: Record<string, string> = {}) => tool(name).build(input, config, BASE);
+/** A built request whose body is text (JSON or form; multipart bytes are tested in multipart-body.test.ts). */
+const build = (name: string, input: Record<string, unknown>, config: Record<string, string> = {}) => {
+  const r = tool(name).build(input, config, BASE);
+  if (r.body instanceof Uint8Array) throw new Error(`${name} built a binary body`);
+  return { ...r, body: r.body };
+};
 const refusal = (fn: () => unknown): Error => {
   try {
     fn();
@@ -72,15 +77,15 @@ const refusal = (fn: () => unknown): Error => {
 
 describe("path params", () => {
   it("are URL-encoded, so / ? # in a value stay inside their segment", () => {
-    const r = build("github/get_file_contents", { owner: "o", repo: "r", path: "docs/a b?x=1#frag" });
-    expect(r.url).toBe(`${BASE}/repos/o/r/contents/docs%2Fa%20b%3Fx%3D1%23frag`);
+    const r = build("github/get_issue", { owner: "o", repo: "docs/a b?x=1#frag", issue_number: 3 });
+    expect(r.url).toBe(`${BASE}/repos/o/docs%2Fa%20b%3Fx%3D1%23frag/issues/3`);
     const u = new URL(r.url);
-    expect([u.pathname, u.search, u.hash]).toEqual(["/v1/repos/o/r/contents/docs%2Fa%20b%3Fx%3D1%23frag", "", ""]);
+    expect([u.pathname, u.search, u.hash]).toEqual(["/v1/repos/o/docs%2Fa%20b%3Fx%3D1%23frag/issues/3", "", ""]);
   });
 
-  it("../ in a value cannot climb out of the repository's path", () => {
-    const r = build("github/get_file_contents", { owner: "o", repo: "r", path: "../../../user/keys" });
-    expect(new URL(r.url).pathname).toBe("/v1/repos/o/r/contents/..%2F..%2F..%2Fuser%2Fkeys");
+  it("../ in a one-segment value cannot climb out of the repository's path", () => {
+    const r = build("github/get_issue", { owner: "o", repo: "../../../user/keys", issue_number: 3 });
+    expect(new URL(r.url).pathname).toBe("/v1/repos/o/..%2F..%2F..%2Fuser%2Fkeys/issues/3");
   });
 
   it.each([".", "..", ""])("a whole segment of %j (which URL parsing would resolve away or empty) is refused, naming the argument", (repo) => {

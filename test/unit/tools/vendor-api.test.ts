@@ -23,6 +23,8 @@ export interface VendorParam {
 export interface VendorOperation {
   method: string;
   path: string;
+  /** This operation's own server path, when the extract joins documents with different servers (Confluence's v1 and v2). */
+  base_path?: string;
   params: VendorParam[];
 }
 export interface VendorExtract {
@@ -145,19 +147,20 @@ function distance(a: string, b: string): number {
 
 /** The operation the tool matches, or a message naming vendor, tool, method, path and the nearest operation. */
 export function matchTool(m: ConnectorManifest, tool: ConnectorTool, extract: VendorExtract): { ok: true; op: VendorOperation } | { ok: false; message: string } {
-  for (const op of extract.operations) if (mismatches(m, tool, op, extract.base_path, extract.auth_params).length === 0) return { ok: true, op };
+  const base = (op: VendorOperation) => op.base_path ?? extract.base_path;
+  for (const op of extract.operations) if (mismatches(m, tool, op, base(op), extract.auth_params).length === 0) return { ok: true, op };
   const here = `${tool.request.method} ${fullToolPath(m, tool)}`;
-  const score = (op: VendorOperation) => distance(here, `${op.method.toUpperCase()} ${extract.base_path ?? ""}${op.path}`);
+  const score = (op: VendorOperation) => distance(here, `${op.method.toUpperCase()} ${base(op) ?? ""}${op.path}`);
   const nearest = [...extract.operations].sort((a, b) => score(a) - score(b))[0];
-  let why = nearest ? mismatches(m, tool, nearest, extract.base_path, extract.auth_params).join("; ") : "the extract has no operations";
+  let why = nearest ? mismatches(m, tool, nearest, base(nearest), extract.auth_params).join("; ") : "the extract has no operations";
   // The usual slip: the document's paths are relative to a server path the manifest keeps in its base URL.
   const basePath = m.http ? new URL(m.http.base_url.replaceAll(/\{\{[^}]*\}\}/g, "x")).pathname.replace(/\/$/, "") : "";
-  if (nearest && extract.base_path === undefined && basePath !== "" && mismatches(m, tool, nearest, basePath, extract.auth_params).length === 0) {
+  if (nearest && base(nearest) === undefined && basePath !== "" && mismatches(m, tool, nearest, basePath, extract.auth_params).length === 0) {
     why += `; the document's paths are relative to ${basePath}: set "base_path": "${basePath}" in the extract`;
   }
   return {
     ok: false,
-    message: `${m.id}/${tool.name} (${here}) matches no operation in fixtures/vendor-api/${m.id}.json; nearest: ${nearest ? `${nearest.method.toUpperCase()} ${extract.base_path ?? ""}${nearest.path}` : "none"} (${why})`,
+    message: `${m.id}/${tool.name} (${here}) matches no operation in fixtures/vendor-api/${m.id}.json; nearest: ${nearest ? `${nearest.method.toUpperCase()} ${base(nearest) ?? ""}${nearest.path}` : "none"} (${why})`,
   };
 }
 
@@ -185,6 +188,7 @@ describe("vendor API extracts (fixtures/vendor-api/<id>.json)", () => {
           const where = `${op.method} ${op.path}`;
           expect(["GET", "POST", "PUT", "PATCH", "DELETE"], where).toContain(op.method.toUpperCase());
           expect(op.path, where).toMatch(/^\//);
+          if (op.base_path !== undefined) expect(op.base_path, where).toMatch(/^\/[^?#]*[^/]$/);
           for (const p of op.params) {
             expect(PARAM_IN, `${where} ${p.name}`).toContain(p.in);
             expect(typeof p.required, `${where} ${p.name}`).toBe("boolean");
@@ -321,6 +325,12 @@ describe("the matcher", () => {
     const withMe: VendorExtract = { ...extract, operations: extract.operations.map((op) => ({ ...op, params: op.params.map((p) => (p.name === "org" ? { ...p, accepts: ["me"] } : p)) })) };
     expect(matchTool(m, me, withMe).ok).toBe(true);
     expect(matchTool(m, tool({ query: { q: "x" }, path: "/orgs/you/things/{{input.id}}.json" }, ["id"]), withMe).ok).toBe(false);
+  });
+
+  it("an operation's own base_path overrides the extract's", () => {
+    const mixed: VendorExtract = { ...extract, base_path: "/v9", operations: extract.operations.map((op) => ({ ...op, path: op.path.replace(/^\/v2/, ""), base_path: "/v2" })) };
+    expect(matchTool(m, tool({ query: { q: "x" } }), mixed).ok).toBe(true);
+    expect(matchTool(m, tool({ query: { q: "x" } }), { ...mixed, operations: mixed.operations.map(({ base_path: _, ...op }) => op) }).ok).toBe(false);
   });
 
   it("auth_params: a credential parameter the document requires is provided by the connection's auth, not by nothing", () => {
