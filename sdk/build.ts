@@ -122,7 +122,7 @@ function compile(stageDir: string): void {
   writeFileSync(join(stageDir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
   const run = spawnSync(process.execPath, [TSC, "-p", join(stageDir, "tsconfig.json")], { encoding: "utf8" });
   if (run.status !== 0) {
-    throw new Error(`sdk build: tsc failed compiling the staged client (${stageDir}, kept for inspection):\n${run.stdout}${run.stderr}`);
+    throw new Error(`sdk build: tsc failed compiling the client (paths under src/lib/ are generated/<path>; fix the generator, or run "npx tsc --noEmit" to see the same errors in the repo):\n${run.stdout}${run.stderr}`);
   }
 }
 
@@ -150,10 +150,13 @@ function main(): void {
   if (!existsSync(ENTRY)) throw new Error(`sdk build: ${relative(ROOT, ENTRY)} is missing; run \`npm run gen\` first`);
   const files = collect(ENTRY);
   const stageDir = mkdtempSync(join(tmpdir(), "gatehouse-sdk-"));
-  stage(files, join(stageDir, "src"));
-  rmSync(DIST, { recursive: true, force: true });
-  compile(stageDir);
-  rmSync(stageDir, { recursive: true, force: true });
+  try {
+    stage(files, join(stageDir, "src"));
+    rmSync(DIST, { recursive: true, force: true });
+    compile(stageDir);
+  } finally {
+    rmSync(stageDir, { recursive: true, force: true });
+  }
   const emitted = verify();
   copyFileSync(join(ROOT, "LICENSE"), join(PKG, "LICENSE"));
   const bytes = emitted.reduce((n, f) => n + statSync(f).size, 0);

@@ -1,0 +1,264 @@
+// The client SDK as a stranger gets it (issue 19): `npm pack` the sdk/ package, install the
+// tarball offline into a fresh temp project, type-check a consumer with NodeNext and with bundler
+// resolution (and prove the check is real with a deliberate type error), then run the compiled
+// consumer with plain node against Prism and against the real Worker (workerd via Miniflare).
+// The consumer (sdk-package-consumer.ts) prints what it saw; this file asserts on that and on what
+// the servers saw: the Worker's usage row for a stream the consumer left with `break`, and the
+// arrival times of a retried request behind a local front that answers 429 + Retry-After.
+import { spawn } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalWorker, type LocalWorker } from "../support/local-worker";
+import { usageEvents } from "../support/money-probe";
+import { freePort, ROOT } from "./project-copy";
+
+const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
+const RETRY_AFTER_S = 2;
+
+interface Ran {
+  code: number | null;
+  out: string;
+}
+
+/** Runs a command to its end (npm's own npm_* variables removed, so the temp project is not steered by ours). */
+function run(cmd: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<Ran> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")));
+  return new Promise((ok, fail) => {
+    const child = spawn(cmd, args, { cwd, env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", fail);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      ok({ code, out });
+    });
+  });
+}
+
+interface Prism {
+  url: string;
+  stop(): void;
+}
+
+async function startPrism(): Promise<Prism> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn("npx", ["prism", "mock", "generated/openapi/openapi.yaml", "--port", String(port), "--host", "127.0.0.1"], { cwd: ROOT, stdio: "ignore", detached: true });
+  const stop = () => {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+  };
+  for (let i = 0; i < 600; i++) {
+    try {
+      await fetch(`${url}/v1/health`);
+      return { url, stop };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  stop();
+  throw new Error("prism did not start within 60 s");
+}
+
+/** A local front for the retry scenario: odd-numbered requests get 429 + Retry-After, even ones are proxied to `target`. */
+interface RetryFront {
+  url: string;
+  arrivals: { at: number; path: string; answered: number }[];
+  close(): Promise<void>;
+}
+
+async function startRetryFront(target: string): Promise<RetryFront> {
+  const arrivals: RetryFront["arrivals"] = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const path = req.url ?? "/";
+    const arrival = { at: Date.now(), path, answered: 0 };
+    arrivals.push(arrival);
+    if (arrivals.length % 2 === 1) {
+      arrival.answered = 429;
+      res.writeHead(429, { "content-type": "application/json", "retry-after": String(RETRY_AFTER_S) });
+      res.end(JSON.stringify({ error: { type: "rate_limit_error", message: "slow down (sdk-package test front)" } }));
+      return;
+    }
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => k !== "host" && typeof v === "string")) as Record<string, string>;
+    void fetch(`${target}${path}`, { method: req.method ?? "GET", headers }).then(
+      async (up) => {
+        arrival.answered = up.status;
+        res.writeHead(up.status, { "content-type": up.headers.get("content-type") ?? "application/json" });
+        res.end(Buffer.from(await up.arrayBuffer()));
+      },
+      (e: unknown) => {
+        arrival.answered = 502;
+        res.writeHead(502).end(String(e));
+      },
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : 0;
+  return { url: `http://127.0.0.1:${port}`, arrivals, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+let work: string;
+let app: string;
+let tarball: string;
+let packList: string[];
+let installOut: string;
+let prism: Prism;
+let worker: LocalWorker;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "gatehouse-sdk-e2e-"));
+  app = join(work, "app");
+  const pack = async () => {
+    const packed = await run("npm", ["pack", join(ROOT, "sdk"), "--pack-destination", work], ROOT);
+    if (packed.code !== 0) throw new Error(`npm pack ./sdk failed:\n${packed.out}`);
+    const tgz = (await readdir(work)).find((f) => f.endsWith(".tgz"));
+    if (!tgz) throw new Error(`npm pack wrote no tarball:\n${packed.out}`);
+    tarball = join(work, tgz);
+    const listed = await run("tar", ["-tzf", tarball], work);
+    packList = listed.out.split("\n").filter(Boolean).sort();
+    await mkdir(app);
+    await writeFile(join(app, "package.json"), JSON.stringify({ name: "sdk-consumer", private: true, type: "module" }, null, 2));
+    const installed = await run("npm", ["install", tarball, "--offline", "--no-audit", "--no-fund", "--cache", join(work, "npm-cache")], app);
+    installOut = installed.out;
+    if (installed.code !== 0) throw new Error(`npm install <tarball> --offline failed:\n${installed.out}`);
+  };
+  [, prism, worker] = await Promise.all([pack(), startPrism(), startLocalWorker()]);
+}, 120_000);
+
+afterAll(async () => {
+  prism?.stop();
+  await worker?.dispose();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe("the packed SDK", () => {
+  it("contains only the SDK: dist JS + .d.ts, README, LICENSE, package.json (no sources, no dependencies)", async () => {
+    for (const f of packList) expect(f).toMatch(/^package\/(package\.json|README\.md|LICENSE|dist\/[\w/-]+\.(js|d\.ts))$/);
+    expect(packList).toEqual(expect.arrayContaining(["package/package.json", "package/README.md", "package/LICENSE", "package/dist/index.js", "package/dist/index.d.ts"]));
+    const pkgDir = join(app, "node_modules/@gatehouse/client");
+    expect(await readFile(join(pkgDir, "LICENSE"), "utf8")).toBe(await readFile(join(ROOT, "LICENSE"), "utf8"));
+    const manifest = JSON.parse(await readFile(join(pkgDir, "package.json"), "utf8")) as Record<string, unknown>;
+    expect(manifest).toMatchObject({ name: "@gatehouse/client", version: "0.1.0", type: "module", license: "Apache-2.0", engines: { node: ">=20" } });
+    expect(manifest.exports).toEqual({ ".": { types: "./dist/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" });
+    expect(manifest.dependencies).toBeUndefined();
+    // Runs in browsers, Workers, Deno and Bun: no Node built-ins, no CommonJS.
+    for (const f of packList.filter((p) => p.endsWith(".js"))) {
+      const js = await readFile(join(pkgDir, f.replace(/^package\//, "")), "utf8");
+      expect(js, f).not.toMatch(/from\s+["']node:|import\(\s*["']node:|\brequire\(|\bprocess\.|\bBuffer\b/);
+    }
+  });
+
+  it("installs offline into a fresh project as its only package and imports with plain node", async () => {
+    expect(installOut).toMatch(/added 1 package/);
+    expect(await readdir(join(app, "node_modules"))).toEqual(expect.arrayContaining(["@gatehouse"]));
+    expect((await readdir(join(app, "node_modules"))).filter((d) => !d.startsWith("."))).toEqual(["@gatehouse"]);
+    const imported = await run(process.execPath, ["--input-type=module", "-e", 'const m = await import("@gatehouse/client"); console.log(typeof m.Gatehouse, typeof m.GatehouseError)'], app);
+    expect(imported.out.trim()).toBe("function function");
+  });
+
+  it("type-checks a consumer (and the README's examples) with moduleResolution NodeNext and Bundler; a type error fails the check", async () => {
+    await copyFile(join(ROOT, "test/e2e/sdk-package-consumer.ts"), join(app, "consumer.ts"));
+    await writeFile(
+      join(app, "bad.ts"),
+      [
+        'import { Gatehouse } from "@gatehouse/client";',
+        'const gh = new Gatehouse({ baseURL: "http://127.0.0.1:1" });',
+        'await gh.keys.create({ name: 42 });',
+        'for await (const ev of gh.messages.stream({ model: "m", max_tokens: 1, messages: [] })) if (ev.type === "message_start") console.log(ev.delta);',
+        "",
+      ].join("\n"),
+    );
+    // The README's TypeScript examples (as packed) are consumers too: each block is a module.
+    const readme = await readFile(join(app, "node_modules/@gatehouse/client/README.md"), "utf8");
+    const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    await Promise.all(examples.map((code, i) => writeFile(join(app, `readme-${i + 1}.ts`), code)));
+    const readmeFiles = examples.map((_, i) => `readme-${i + 1}.ts`);
+    const base = { target: "ES2022", strict: true, skipLibCheck: true, noUncheckedIndexedAccess: true };
+    // NodeNext: Node's own resolution, @types/node (borrowed from this repo: the temp project is offline).
+    const nodenext = { compilerOptions: { ...base, module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], typeRoots: [join(ROOT, "node_modules/@types")], types: ["node"], outDir: "out" }, files: ["consumer.ts", ...readmeFiles] };
+    // Bundler: as Vite/esbuild/wrangler projects have it, with the DOM libs and no Node types (a browser app).
+    // This one also checks the package's own .d.ts files (skipLibCheck off; the default libs are TypeScript's).
+    const bundlerOptions = { ...base, module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], noEmit: true };
+    const bundler = { compilerOptions: { ...bundlerOptions, skipLibCheck: false, skipDefaultLibCheck: true }, files: ["consumer.ts"] };
+    const bad = { compilerOptions: bundlerOptions, files: ["bad.ts"] };
+    await writeFile(join(app, "tsconfig.nodenext.json"), JSON.stringify(nodenext, null, 2));
+    await writeFile(join(app, "tsconfig.bundler.json"), JSON.stringify(bundler, null, 2));
+    await writeFile(join(app, "tsconfig.bad.json"), JSON.stringify(bad, null, 2));
+    const [n, b, x] = await Promise.all(["nodenext", "bundler", "bad"].map((c) => run(process.execPath, [TSC, "-p", `tsconfig.${c}.json`], app)));
+    expect(n?.out).toBe("");
+    expect(n?.code).toBe(0);
+    expect(b?.out).toBe("");
+    expect(b?.code).toBe(0);
+    // The check is real: exactly the two planted mistakes, each where it was planted, and no resolution error.
+    expect(x?.code).not.toBe(0);
+    expect(x?.out).toMatch(/bad\.ts\(3,\d+\): error TS2322/); // name: 42
+    expect(x?.out).toMatch(/bad\.ts\(4,\d+\): error TS2339: Property 'delta' does not exist/); // message_start has no delta
+    expect(x?.out).not.toMatch(/TS2307|TS2835|TS7016/);
+  }, 60_000);
+
+  it("runs against Prism: keys, a typed stream, break, a 429 retried after Retry-After, typed 402 and 429", async () => {
+    const front = await startRetryFront(prism.url);
+    try {
+      const ran = await run(process.execPath, ["out/consumer.js"], app, { GH_TARGET: "prism", GH_URL: prism.url, GH_RETRY_URL: front.url, GH_KEY: "qlk_test_sdkpackage" }, 45_000);
+      expect(ran.code, ran.out).toBe(0);
+      const r = JSON.parse(ran.out.trim().split("\n").pop() ?? "{}") as Record<string, Record<string, unknown>>;
+      console.log(`sdk-package consumer against ${r.target}: ${JSON.stringify(r)}`);
+      expect(r.keys).toMatchObject({ secretPrefix: expect.stringMatching(/^qlk_(live|test)_/), listStatus: 200, revoked: true });
+      // Prism streams the spec's text/event-stream example: real Anthropic events.
+      expect(r.stream?.types).toEqual(expect.arrayContaining(["message_start", "content_block_delta", "message_stop"]));
+      expect(r.stream?.finalRole).toBe("assistant");
+      expect(r.break).toMatchObject({ aborted: true });
+      expectRetried(front, r.retry);
+      expect(r.payment).toEqual({ name: "InsufficientFundsError", status: 402 });
+      expect(r.rateLimit).toMatchObject({ name: "RateLimitError", status: 429, base: true });
+    } finally {
+      await front.close();
+    }
+  }, 60_000);
+
+  it("runs against the Worker: keys (revoked is refused), a typed stream, break cancels upstream, 429 retried, typed 402", async () => {
+    const front = await startRetryFront(worker.url);
+    try {
+      const ran = await run(process.execPath, ["out/consumer.js"], app, { GH_TARGET: "worker", GH_URL: worker.url, GH_RETRY_URL: front.url, GH_KEY: worker.masterKey }, 45_000);
+      expect(ran.code, ran.out).toBe(0);
+      const r = JSON.parse(ran.out.trim().split("\n").pop() ?? "{}") as Record<string, Record<string, unknown>>;
+      console.log(`sdk-package consumer against ${r.target}: ${JSON.stringify(r)}`);
+      expect(r.keys).toMatchObject({ secretPrefix: "qlk_test_", listStatus: 200, revoked: true, afterRevoke: { name: "AuthenticationError", status: 401, base: true } });
+      // mock/echo repeats the prompt; the typed events narrowed to text deltas rebuild it.
+      expect(r.stream?.types).toEqual(expect.arrayContaining(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]));
+      expect(r.stream?.text).toBe("hello from a fresh project");
+      expect(r.stream?.finalText).toBe("hello from a fresh project");
+      // break at the first text delta of a 60-word answer sent at 150 ms a piece (~9 s in all).
+      expect(r.break).toMatchObject({ deltas: 1, aborted: true });
+      expect(r.break?.ms).toBeLessThan(5_000);
+      const keyId = String(r.break?.keyId);
+      // The Worker saw the disconnect: the request settled as not-ok, billed for far less than the whole answer.
+      await expect.poll(async () => (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === keyId).length, { timeout: 10_000 }).toBe(1);
+      const [event] = (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === keyId);
+      expect(event?.outcome).not.toBe("ok");
+      expect(event?.output_tokens).toBeLessThan(30);
+      expectRetried(front, r.retry);
+      expect(r.payment).toEqual({ name: "InsufficientFundsError", status: 402 });
+    } finally {
+      await front.close();
+    }
+  }, 60_000);
+});
+
+/** The first call was answered 429 + Retry-After, retried once no sooner than Retry-After said, and then succeeded. */
+function expectRetried(front: RetryFront, retry: Record<string, unknown> | undefined): void {
+  expect(retry).toMatchObject({ status: "ok", noRetry: { name: "RateLimitError", status: 429, base: true } });
+  const [first, second, third] = front.arrivals;
+  expect(front.arrivals.map((a) => a.answered)).toEqual([429, 200, 429]); // the third: the maxRetries: 0 client, not retried
+  expect(first?.path).toBe("/v1/health");
+  const gap = (second?.at ?? 0) - (first?.at ?? 0);
+  expect(gap).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 50);
+  expect(gap).toBeLessThan(RETRY_AFTER_S * 1000 + 3_000);
+  expect(third?.path).toBe("/v1/health");
+}
