@@ -167,8 +167,8 @@ describe.skipIf(!existsSync(SHARED_CATALOG))("tool names the vendor catalog fixe
 
   // Apps written against qlaud call the catalog's tools by these names (`twilio/make_call`),
   // so every manifest keeps them, verb or not. Zapier's tools come from its MCP server's
-  // tools/list; ElevenLabs' speech_to_text is not in the manifest (see its header comment).
-  const NOT_IN_MANIFESTS = new Set(["zapier/discover_zapier_actions", "zapier/execute_zapier_read_action", "zapier/execute_zapier_write_action", "elevenlabs/speech_to_text"]);
+  // tools/list.
+  const NOT_IN_MANIFESTS = new Set(["zapier/discover_zapier_actions", "zapier/execute_zapier_read_action", "zapier/execute_zapier_write_action"]);
   it("every manifest keeps its three catalog tools under the catalog's names", async () => {
     const rows = JSON.parse(await readFile(SHARED_CATALOG, "utf8")) as { id: string; tools: { name: string }[] }[];
     const missing = rows
