@@ -133,3 +133,37 @@ async function withPseudonyms(tenantId: string, rows: readonly { tenant_id: stri
 export function pseudonymizeEndUserUsageStatement(db: D1Database, tenantId: string, endUserId: string, pseudonym: string): D1PreparedStatement {
   return db.prepare("UPDATE usage_events SET end_user_id = ? WHERE tenant_id = ? AND end_user_id = ?").bind(pseudonym, tenantId, endUserId);
 }
+
+/**
+ * The R2 archive's find (requests/usage-archive.ts): each tenant with usage events in
+ * [fromMs, toMs), with their count and cost. Takes no tenant because it is how the daily job
+ * finds them; every read that follows takes one.
+ */
+export async function usageTenantsInWindow(db: D1Database, fromMs: number, toMs: number): Promise<Array<{ tenant_id: string; events: number; cost_micros: number }>> {
+  const { results } = await db
+    .prepare(
+      "SELECT tenant_id, COUNT(*) AS events, COALESCE(SUM(cost_micros), 0) AS cost_micros FROM usage_events WHERE created_at >= ? AND created_at < ? GROUP BY tenant_id ORDER BY tenant_id",
+    )
+    .bind(fromMs, toMs)
+    .all<{ tenant_id: string; events: number; cost_micros: number }>();
+  return results;
+}
+
+/** A page of one tenant's usage rows in [fromMs, toMs), oldest first, strictly after `after` (created_at, request_id). */
+export async function usageEventsInWindow(
+  db: D1Database,
+  tenantId: string,
+  window: { fromMs: number; toMs: number },
+  after: { createdAt: number; requestId: string } | undefined,
+  limit: number,
+): Promise<Array<Record<(typeof USAGE_EVENT_COLUMNS)[number], string | number | null>>> {
+  const from = after ? "(created_at > ?4 OR (created_at = ?4 AND request_id > ?5))" : "created_at >= ?2";
+  const { results } = await db
+    .prepare(
+      `SELECT ${USAGE_EVENT_COLUMNS.join(", ")} FROM usage_events WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND ${from} ` +
+        "ORDER BY created_at, request_id LIMIT ?6",
+    )
+    .bind(tenantId, window.fromMs, window.toMs, after?.createdAt ?? 0, after?.requestId ?? "", limit)
+    .all<Record<(typeof USAGE_EVENT_COLUMNS)[number], string | number | null>>();
+  return results;
+}

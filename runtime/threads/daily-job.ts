@@ -3,7 +3,8 @@
 //  - every soft-deleted thread (already invisible: DELETE /v1/threads/:id), whatever its age,
 //  - expired stored /v1/responses turns,
 //  - connect sessions expired for a day, and pending connections nobody finished (no live URL, a day old),
-//  - request log rows older than 30 days (runtime/requests/).
+//  - request log rows older than 30 days (runtime/requests/);
+// and archives the last full days' usage events to R2 (runtime/requests/usage-archive.ts).
 // Work goes in batches of BATCH threads, at most MAX_BATCHES a run, so a huge tenant cannot
 // push one invocation past a Worker's limits; what is left waits for the next run (`unfinished`).
 // One JSON log line per run says what went.
@@ -14,6 +15,7 @@ import { deleteExpiredResponses } from "../db/response-items";
 import { tenantsWithThreadRetention } from "../db/tenant-settings";
 import { inactiveThreadIds, softDeletedThreads } from "../db/threads";
 import { groupBy } from "../group-by";
+import { archiveUsage } from "../requests/usage-archive";
 import { eraseThreads, type ErasedThreads } from "./erase-threads";
 
 export const BATCH = 500;
@@ -36,6 +38,10 @@ export interface DailyJobReport {
   abandoned_connections: number;
   /** Request log rows older than REQUEST_LOG_DAYS. */
   expired_request_log: number;
+  /** R2 usage archive objects (tenant-days) written, and the events in them; tenant-days already archived as they are. */
+  archived_usage_objects: number;
+  archived_usage_events: number;
+  archived_usage_unchanged: number;
   /** True when the batch budget ran out before the work did (the next run continues). */
   unfinished: boolean;
   /** Erases that failed (logged; their threads stay in D1 for the next run). */
@@ -60,6 +66,9 @@ export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits 
     expired_connect_sessions: 0,
     abandoned_connections: 0,
     expired_request_log: 0,
+    archived_usage_objects: 0,
+    archived_usage_events: 0,
+    archived_usage_unchanged: 0,
     unfinished: false,
     errors: 0,
   };
@@ -119,6 +128,14 @@ export async function runDailyJob(env: Env, now: number, limits: DailyJobLimits 
     deleted = await deleteRequestLogBefore(env.DB, now - REQUEST_LOG_DAYS * DAY_MS, limits.batch);
     report.expired_request_log += deleted;
   }
+  // Its own failures are counted and logged per tenant-day; one of D1's here must not undo the rest.
+  await attempt("*", async () => {
+    const archived = await archiveUsage(env, now);
+    report.archived_usage_objects = archived.written;
+    report.archived_usage_events = archived.events;
+    report.archived_usage_unchanged = archived.unchanged;
+    report.errors += archived.errors;
+  });
   console.log(JSON.stringify(report));
   return report;
 }

@@ -109,6 +109,7 @@ export async function startLocalWorker(
     compatibilityFlags: ["nodejs_compat", "enable_request_signal"],
     d1Databases: { DB: "gatehouse-local" },
     kvNamespaces: { KEY_CACHE: "key-cache-local" },
+    r2Buckets: { ARCHIVE: "gatehouse-archive" },
     durableObjects: { WALLET: { className: "Wallet", useSQLite: true } },
     // As wrangler.toml: the search index's queue, consumed by this same Worker.
     queueProducers: { SEARCH_QUEUE: { queueName: "gatehouse-search-index" } },
