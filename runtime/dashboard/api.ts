@@ -11,6 +11,7 @@ import { ApiError } from "../errors";
 import { billingHandlers } from "../handlers/billing";
 import { connectionHandlers } from "../handlers/connections";
 import { keyHandlers } from "../handlers/keys";
+import { requestLogHandlers } from "../handlers/requests";
 import { threadHandlers } from "../handlers/threads";
 import { usageHandlers } from "../handlers/usage";
 import { walletHandlers } from "../handlers/wallet";
@@ -25,6 +26,7 @@ const API = {
   ...billingHandlers,
   ...connectionHandlers,
   ...threadHandlers,
+  ...requestLogHandlers,
 };
 
 export type DashboardOp = keyof typeof API;

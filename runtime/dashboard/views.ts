@@ -255,9 +255,9 @@ export interface RequestRow {
   cost_micros: number;
 }
 
-export function requestsBody(view: { rows: readonly RequestRow[]; source: string; nowMs: number }): string {
+export function requestsBody(view: { rows: readonly RequestRow[]; sourceHtml: string; nowMs: number }): string {
   return (
-    `<p class="muted" id="requests-source">${view.source}</p>` +
+    `<p class="muted" id="requests-source">${view.sourceHtml}</p>` +
     table(
       "requests",
       "Recent requests, newest first",

@@ -211,14 +211,23 @@ describe.skipIf(!chromiumPath)("the dashboard in Chromium", () => {
     await page.close();
   });
 
-  it("the requests page lists the newest requests with the API's figures", async () => {
+  it("the requests page lists the newest requests as GET /v1/requests does: status, provider, latency, cost", async () => {
+    // Rows are written just after each request ends: wait until the log holds all six.
+    type Logged = { id: string; status: number; streamed: boolean; provider: string | null; latency_ms: number; cost_micros: number; model: string | null };
+    let log: Logged[] = [];
+    for (let i = 0; i < 100 && log.length < 6; i++) {
+      log = (await api<{ data: Logged[] }>("GET", "/v1/requests?limit=50")).json.data;
+      if (log.length < 6) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(log).toHaveLength(6);
     const page = await strict.newPage();
     await page.goto(`${worker.url}/dashboard/requests`);
     expect(await page.locator("h1").innerText()).toBe("Recent requests");
-    const ledger = (await api<{ data: { type: string; request_id: string | null; amount_micros: number }[] }>("GET", "/v1/wallet/ledger?limit=500")).json.data;
-    const charges = ledger.filter((e) => e.type === "charge").reverse();
     const rows = await cells(page, "requests");
-    expect(rows.map((r) => [r[1], r[7]])).toEqual(charges.map((c) => [c.request_id, formatUsd(-c.amount_micros)]));
+    expect(rows.map((r) => [r[1], r[3], r[4], r[5], r[6], r[7]])).toEqual(
+      log.map((l) => [l.id, l.model ?? "—", String(l.status), l.provider ?? "—", `${formatCount(l.latency_ms)} ms`, formatUsd(l.cost_micros)]),
+    );
+    expect(rows.every((r) => r[4] === "200" && r[5] === "mock")).toBe(true);
     await screenshot(page, "dashboard-requests");
     await page.close();
   });
