@@ -73,9 +73,17 @@ export function namesAgree(mine: string, theirs: string): boolean {
   return a === b || a.endsWith(b) || b.endsWith(a) || a.startsWith(b) || b.startsWith(a);
 }
 
+/** The path of the manifest's base URL, its templates kept (BigCommerce's /stores/{{config.store_hash}}). */
+function baseUrlPath(m: ConnectorManifest): string {
+  if (!m.http) return "";
+  const templates: string[] = [];
+  const url = new URL(m.http.base_url.replaceAll(/\{\{[^}]*\}\}/g, (t) => `tpl${templates.push(t) - 1}tpl`));
+  return url.pathname.replace(/\/$/, "").replaceAll(/tpl(\d+)tpl/g, (_, i: string) => templates[Number(i)] as string);
+}
+
 /** The full path a tool's request goes to, as a template: base URL path + auth path prefix + tool path. */
 export function fullToolPath(m: ConnectorManifest, tool: ConnectorTool): string {
-  const basePath = m.http ? new URL(m.http.base_url.replaceAll(/\{\{[^}]*\}\}/g, "x")).pathname.replace(/\/$/, "") : "";
+  const basePath = baseUrlPath(m);
   const prefix = (m.auth.inject ?? []).find((i) => i.in === "path")?.value ?? "";
   return `${basePath}${prefix}${tool.request.path}`.split("?")[0] as string;
 }
@@ -154,7 +162,7 @@ export function matchTool(m: ConnectorManifest, tool: ConnectorTool, extract: Ve
   const nearest = [...extract.operations].sort((a, b) => score(a) - score(b))[0];
   let why = nearest ? mismatches(m, tool, nearest, base(nearest), extract.auth_params).join("; ") : "the extract has no operations";
   // The usual slip: the document's paths are relative to a server path the manifest keeps in its base URL.
-  const basePath = m.http ? new URL(m.http.base_url.replaceAll(/\{\{[^}]*\}\}/g, "x")).pathname.replace(/\/$/, "") : "";
+  const basePath = baseUrlPath(m);
   if (nearest && base(nearest) === undefined && basePath !== "" && mismatches(m, tool, nearest, basePath, extract.auth_params).length === 0) {
     why += `; the document's paths are relative to ${basePath}: set "base_path": "${basePath}" in the extract`;
   }
@@ -325,6 +333,14 @@ describe("the matcher", () => {
     const withMe: VendorExtract = { ...extract, operations: extract.operations.map((op) => ({ ...op, params: op.params.map((p) => (p.name === "org" ? { ...p, accepts: ["me"] } : p)) })) };
     expect(matchTool(m, me, withMe).ok).toBe(true);
     expect(matchTool(m, tool({ query: { q: "x" }, path: "/orgs/you/things/{{input.id}}.json" }, ["id"]), withMe).ok).toBe(false);
+  });
+
+  it("a connection value in the base URL's path stands for the vendor's parameter there", () => {
+    const store = { ...m, http: { base_url: "https://api.acme.com/stores/{{config.store}}/v2" } } as unknown as ConnectorManifest;
+    const perStore: VendorExtract = { ...extract, base_path: "/stores/{store_hash}", operations: extract.operations.map((op) => ({ ...op, path: op.path })) };
+    expect(fullToolPath(store, tool({}))).toBe("/stores/{{config.store}}/v2/orgs/{{input.org}}/things/{{input.id}}.json");
+    expect(matchTool(store, tool({ query: { q: "x" } }), perStore).ok).toBe(true);
+    expect(matchTool(m, tool({ query: { q: "x" } }), perStore).ok).toBe(false);
   });
 
   it("an operation's own base_path overrides the extract's", () => {
