@@ -37,6 +37,9 @@ const CASES: Record<string, Case> = {
   "unknown-auth-reference": { path: "$.auth.inject[0].value", line: "{{auth.token}}", column: '"Bearer', message: /\{\{auth\.token\}\} refers to "token", which is not in auth\.fields/ },
   "invalid-input-schema": { path: "$.tools[0].input_schema", line: "input_schema:", column: "input_schema", message: /not a valid JSON Schema: .*unknown keyword: "minimun"/ },
   "bad-template-syntax": { path: "$.tools[0].request.query.statsPeriod", line: "| default", column: '"{{', message: /is not a valid reference/ },
+  "multi-segment-ref-in-query": { path: "$.tools[0].request.query.query", line: "{{+input.query}}", column: '"{{+input.query}}"', message: /\{\{\+input\.query\}\} \(a value of several path segments\) is only for a tool's request\.path/ },
+  "select-not-a-path": { path: "$.tools[0].response.select.issues", line: "data..items", column: '"data..items"', message: /select path "data\.\.items" is not a dot path/ },
+  "multipart-file-content-not-an-input": { path: "$.tools[2].request.files.attachment.content", line: "content:", column: '"data:', message: /file content must be exactly one \{\{input\.x\}\}/ },
   "bearer-without-inject": { path: "$.auth", line: "auth:", column: "auth", message: /auth mode "bearer" needs at least one auth\.inject entry/ },
 };
 
