@@ -705,9 +705,9 @@ export interface Handlers<Ctx> {
   showDashboardWallet(input: Input<"showDashboardWallet">, ctx: Ctx): Promise<Reply<"showDashboardWallet">>;
   /** POST /dashboard/wallet/top-up — Starts a top-up (form fields `csrf`, `amount_usd`) through `POST /v1/wallet/checkout`; */
   startDashboardTopUp(input: Input<"startDashboardTopUp">, ctx: Ctx): Promise<Reply<"startDashboardTopUp">>;
-  /** POST /v1/admin/tenants — Create a tenant and its first master key. */
+  /** POST /v1/admin/tenants — Create a tenant and its first master key. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. */
   adminCreateTenant(input: Input<"adminCreateTenant">, ctx: Ctx): Promise<Reply<"adminCreateTenant">>;
-  /** POST /v1/admin/tenants/{id}/credit — Credit a tenant's wallet; idempotent on `ref`. */
+  /** POST /v1/admin/tenants/{id}/credit — Credit a tenant's wallet; idempotent on `ref`. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. */
   adminCreditTenant(input: Input<"adminCreditTenant">, ctx: Ctx): Promise<Reply<"adminCreditTenant">>;
   /** POST /v1/admin/vault/reseal — Key rotation's step: visits a page of connections' credentials and webhook tools' signing */
   adminResealVault(input: Input<"adminResealVault">, ctx: Ctx): Promise<Reply<"adminResealVault">>;

@@ -205,7 +205,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Create a tenant and its first master key. */
+        /** @description Create a tenant and its first master key. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. */
         post: operations["adminCreateTenant"];
         delete?: never;
         options?: never;
@@ -222,7 +222,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Credit a tenant's wallet; idempotent on `ref`. */
+        /** @description Credit a tenant's wallet; idempotent on `ref`. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. */
         post: operations["adminCreditTenant"];
         delete?: never;
         options?: never;
@@ -243,7 +243,8 @@ export interface paths {
          * @description Key rotation's step: visits a page of connections' credentials and webhook tools' signing
          *     secrets and seals each under the current `VAULT_KEY` (opening it with `VAULT_KEY_PREVIOUS`).
          *     Idempotent: a row already under the current key is left unchanged. Call it with each
-         *     `next_after` until that is null (`npm run admin -- rotate-vault-key` does).
+         *     `next_after` until that is null (`npm run admin -- rotate-vault-key` does). Takes the
+         *     operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key.
          */
         post: operations["adminResealVault"];
         delete?: never;

@@ -74,12 +74,12 @@ export class Gatehouse extends BaseClient<ClientOperations> {
     super(options, ROUTES);
   }
 
-  /** Create a tenant and its first master key. (`POST /v1/admin/tenants`) */
+  /** Create a tenant and its first master key. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/tenants`) */
   adminCreateTenant(args: Args<operations["adminCreateTenant"]>, options?: RequestOptions): Promise<Result<operations["adminCreateTenant"]>> {
     return this.call("adminCreateTenant", args, options);
   }
 
-  /** Credit a tenant's wallet; idempotent on `ref`. (`POST /v1/admin/tenants/{id}/credit`) */
+  /** Credit a tenant's wallet; idempotent on `ref`. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/tenants/{id}/credit`) */
   adminCreditTenant(args: Args<operations["adminCreditTenant"]>, options?: RequestOptions): Promise<Result<operations["adminCreditTenant"]>> {
     return this.call("adminCreditTenant", args, options);
   }
@@ -88,7 +88,8 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * Key rotation's step: visits a page of connections' credentials and webhook tools' signing
    * secrets and seals each under the current `VAULT_KEY` (opening it with `VAULT_KEY_PREVIOUS`).
    * Idempotent: a row already under the current key is left unchanged. Call it with each
-   * `next_after` until that is null (`npm run admin -- rotate-vault-key` does). (`POST /v1/admin/vault/reseal`)
+   * `next_after` until that is null (`npm run admin -- rotate-vault-key` does). Takes the
+   * operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/vault/reseal`)
    */
   adminResealVault(args: Args<operations["adminResealVault"]>, options?: RequestOptions): Promise<Result<operations["adminResealVault"]>> {
     return this.call("adminResealVault", args, options);
