@@ -174,9 +174,12 @@ describe("the packed SDK", () => {
       ].join("\n"),
     );
     // The README's TypeScript examples (as packed) are consumers too: each block is a module.
+    // So is the example in the root README's "Client SDK" section.
     const readme = await readFile(join(app, "node_modules/@gatehouse/client/README.md"), "utf8");
-    const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
-    expect(examples.length).toBeGreaterThanOrEqual(5);
+    const rootSection = /\n## Client SDK\n([\s\S]*?)\n## /.exec(await readFile(join(ROOT, "README.md"), "utf8"))?.[1] ?? "";
+    const examples = [...`${readme}\n${rootSection}`.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+    expect(rootSection).toContain("@gatehouse/client");
+    expect(examples.length).toBeGreaterThanOrEqual(6);
     await Promise.all(examples.map((code, i) => writeFile(join(app, `readme-${i + 1}.ts`), code)));
     const readmeFiles = examples.map((_, i) => `readme-${i + 1}.ts`);
     const base = { target: "ES2022", strict: true, skipLibCheck: true, noUncheckedIndexedAccess: true };
