@@ -128,7 +128,7 @@ export async function generate(
     add({ "api/types.ts": await emitApiTypes(loaded.spec.openapi), "api/routes.ts": emitRoutes(ops) });
     add(emitApiValidators(loaded.spec.openapi, ops));
     add(emitStreamEvents(loaded.spec.openapi));
-    add(await emitClient(ops, loaded.spec.openapi));
+    add(await emitClient(ops, loaded.spec.openapi, loaded.spec.declared));
     add(await emitConnectors(manifests));
     add(emitConnectorSearch(manifests));
     add(emitProviders(catalog));

@@ -61,6 +61,13 @@ export function paginationRules(openapi: Schema, ops: Operation[]): Map<string, 
   return rules;
 }
 
+/** A list: a GET whose 200 JSON body has a `data` array (iterating its PagePromise yields the items). */
+export function isListOperation(openapi: Schema, op: Operation): boolean {
+  if (op.method !== "GET") return false;
+  const props = (successSchema(openapi, op)?.properties ?? {}) as Record<string, Schema>;
+  return props.data !== undefined && resolve(openapi, props.data).type === "array";
+}
+
 function successSchema(openapi: Schema, op: Operation): Schema | undefined {
   const paths = openapi.paths as Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }>>;
   const schema = paths[op.path]?.[op.method.toLowerCase()]?.responses?.["200"]?.content?.["application/json"]?.schema;

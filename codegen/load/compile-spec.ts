@@ -1,7 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compile, formatDiagnostic, NodeHost } from "@typespec/compiler";
+import { compile, formatDiagnostic, NodeHost, type Program } from "@typespec/compiler";
+import { getAllHttpServices, getRoutePath } from "@typespec/http";
+import { getOperationId } from "@typespec/openapi";
 import { parse as parseYaml } from "yaml";
 
 export interface CompiledSpec {
@@ -9,6 +11,14 @@ export interface CompiledSpec {
   openapi: Record<string, unknown>;
   /** JSON Schema documents keyed by their `$id` (e.g. `ConnectorManifest.json`). */
   schemas: Map<string, Record<string, unknown>>;
+  /** Where each operation is declared: its interface's route and its TypeSpec name (the SDK's resource methods are named from them). */
+  declared: Map<string, DeclaredOperation>;
+}
+
+/** An operation as declared in spec/: `KeysApi` at `/v1/keys`, operation `create`. */
+export interface DeclaredOperation {
+  interfaceRoute: string;
+  name: string;
 }
 
 /** Compiles spec/main.tsp with the OpenAPI 3.1 and JSON Schema emitters into a scratch dir. */
@@ -47,8 +57,23 @@ export async function compileSpec(root: string): Promise<CompiledSpec> {
     for (const name of (await readdir(join(out, "schemas"))).sort()) {
       schemas.set(name, JSON.parse(await readFile(join(out, "schemas", name), "utf8")) as Record<string, unknown>);
     }
-    return { openapi, schemas };
+    return { openapi, schemas, declared: declaredOperations(program) };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+/** operationId → the interface route and TypeSpec name of the operation (operations outside an interface are left out). */
+function declaredOperations(program: Program): Map<string, DeclaredOperation> {
+  const out = new Map<string, DeclaredOperation>();
+  const [services] = getAllHttpServices(program);
+  for (const service of services) {
+    for (const op of service.operations) {
+      const id = getOperationId(program, op.operation);
+      const iface = op.operation.interface;
+      if (!id || !iface) continue;
+      out.set(id, { interfaceRoute: getRoutePath(program, iface)?.path ?? "", name: op.operation.name });
+    }
+  }
+  return out;
 }

@@ -1,62 +1,16 @@
-// A streamed thread turn, typed: Anthropic's Messages stream events (which OpenAPI cannot
-// describe, so they are typed here, minimally) plus the spec's `qlaud.*` events, passed in
-// by the generated client. Codegen copies this file into generated/client/.
+// A streamed thread turn, typed: Anthropic's Messages stream events plus the spec's `qlaud.*`
+// events (the union is passed in by the generated client), each as `{event, data}` since the
+// `qlaud.*` data carry no `type`. A `Stream` (client-streams.ts): leaving the loop early aborts
+// the turn. Codegen copies this file into generated/client/thread-stream.ts.
 
-/** A content block as the stream carries it (text, tool_use, thinking, …). */
-export interface StreamContentBlock {
-  type: string;
-  [field: string]: unknown;
-}
+import { GatehouseError } from "./client-runtime";
+import { MessageAccumulator, Stream, isMessageStreamEventType, type MessageStreamEvent, type StreamOpener, type StreamMessage } from "./client-streams";
+import type { SseMessage } from "./sse-parser";
 
-/** What a `content_block_delta` adds to its block. */
-export type StreamContentDelta =
-  | { type: "text_delta"; text: string }
-  | { type: "input_json_delta"; partial_json: string }
-  | { type: "thinking_delta"; thinking: string }
-  | { type: "signature_delta"; signature: string }
-  | { type: "citations_delta"; citation: Record<string, unknown> };
-
-/** Token counts as a stream reports them. */
-export interface StreamUsage {
-  input_tokens?: number;
-  output_tokens: number;
-  cache_read_input_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-}
-
-/** The message a model round starts (`content` fills in through the deltas). */
-export interface StreamMessage {
-  id: string;
-  type: "message";
-  role: "assistant";
-  model: string;
-  content: StreamContentBlock[];
-  stop_reason: string | null;
-  stop_sequence: string | null;
-  usage: StreamUsage;
-}
-
-/** An Anthropic Messages stream event: the SSE `event:` name and its parsed `data:`. */
+/** An Anthropic Messages stream event as `{event, data}`: the SSE `event:` name and its parsed `data:`. */
 export type AnthropicStreamEvent =
-  | { event: "message_start"; data: { type: "message_start"; message: StreamMessage } }
-  | { event: "content_block_start"; data: { type: "content_block_start"; index: number; content_block: StreamContentBlock } }
-  | { event: "content_block_delta"; data: { type: "content_block_delta"; index: number; delta: StreamContentDelta } }
-  | { event: "content_block_stop"; data: { type: "content_block_stop"; index: number } }
-  | { event: "message_delta"; data: { type: "message_delta"; delta: { stop_reason: string | null; stop_sequence: string | null }; usage: StreamUsage } }
-  | { event: "message_stop"; data: { type: "message_stop" } }
-  | { event: "ping"; data: { type: "ping" } }
+  | { [T in MessageStreamEvent["type"]]: { event: T; data: Extract<MessageStreamEvent, { type: T }> } }[MessageStreamEvent["type"]]
   | { event: "error"; data: { type: "error"; error: { type: string; message: string } } };
-
-const ANTHROPIC_EVENT_NAMES: ReadonlySet<string> = new Set([
-  "message_start",
-  "content_block_start",
-  "content_block_delta",
-  "content_block_stop",
-  "message_delta",
-  "message_stop",
-  "ping",
-  "error",
-] satisfies AnthropicStreamEvent["event"][]);
 
 /** The shape every `qlaud.*` event has (the generated QlaudStreamEvent union). */
 export interface StreamEventShape {
@@ -71,16 +25,15 @@ export type ThreadStreamEvent<Q extends StreamEventShape> = Exclude<AnthropicStr
 export type DoneData<Q extends StreamEventShape> = Extract<Q, { event: "qlaud.done" }>["data"];
 
 /** A streamed turn failed: an `error` or `qlaud.error` event, or a stream that ended without `qlaud.done`. */
-export class ThreadStreamError extends Error {
+export class ThreadStreamError extends GatehouseError {
   constructor(
     /** The error type (`api_error`, `overloaded_error`, … or `incomplete_stream`). */
-    readonly type: string,
+    type: string,
     message: string,
     /** The SSE event that carried it, if any. */
     readonly event: "error" | "qlaud.error" | undefined,
   ) {
-    super(`${type}: ${message}`);
-    this.name = new.target.name;
+    super(0, type, `${type}: ${message}`, undefined, undefined, undefined);
   }
 }
 
@@ -88,40 +41,61 @@ export class ThreadStreamError extends Error {
  * A thread turn's events, typed and keyed by `event`. Iterate it once (`for await`), or call
  * `finalTurn()` for the result. Events of neither kind (a newer Anthropic event) are skipped.
  */
-export class ThreadTurnStream<Q extends StreamEventShape> implements AsyncIterable<ThreadStreamEvent<Q>> {
-  readonly #events: AsyncIterable<StreamEventShape>;
+export class ThreadTurnStream<Q extends StreamEventShape> extends Stream<ThreadStreamEvent<Q>> {
   readonly #isQlaud: (name: string) => boolean;
+  #text = "";
+  #done: DoneData<Q> | undefined;
+  #rounds: StreamMessage[] = [];
+  #round: MessageAccumulator | undefined;
 
-  constructor(events: AsyncIterable<StreamEventShape>, isQlaud: (name: string) => boolean) {
-    this.#events = events;
+  constructor(open: StreamOpener, isQlaud: (name: string) => boolean, signal?: AbortSignal) {
+    super(open, signal);
     this.#isQlaud = isQlaud;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<ThreadStreamEvent<Q>> {
-    for await (const ev of this.#events) {
-      if (ev.event === "error" || ev.event === "qlaud.error") throw streamError(ev);
-      if (ANTHROPIC_EVENT_NAMES.has(ev.event) || this.#isQlaud(ev.event)) yield ev as ThreadStreamEvent<Q>;
-    }
+  protected override decode(msg: SseMessage): ThreadStreamEvent<Q> | undefined {
+    const event = msg.event || "message";
+    if (event === "error" || event === "qlaud.error") throw streamError(event, parseData(msg.data));
+    if (!isMessageStreamEventType(event) && !this.#isQlaud(event)) return undefined;
+    return { event, data: JSON.parse(msg.data) } as ThreadStreamEvent<Q>;
   }
 
-  /** Reads the whole turn: the `qlaud.done` data and the text of every `text_delta`, joined. */
+  protected override observe(ev: ThreadStreamEvent<Q>): void {
+    if (ev.event === "qlaud.done") this.#done = ev.data as DoneData<Q>;
+    if (!isMessageStreamEventType(ev.event)) return;
+    const a = ev.data as MessageStreamEvent; // a generic Q does not narrow: look at the Anthropic side alone
+    if (a.type === "message_start") this.#round = new MessageAccumulator();
+    this.#round?.add(a);
+    if (a.type === "message_stop" && this.#round?.message) this.#rounds.push(this.#round.message);
+    if (a.type === "content_block_delta" && a.delta.type === "text_delta") this.#text += a.delta.text;
+  }
+
+  /** Reads the whole turn: the `qlaud.done` data, the text of every `text_delta` joined, and each model round's message. */
   async finalTurn(): Promise<{ done: DoneData<Q>; text: string }> {
-    let text = "";
-    let done: DoneData<Q> | undefined;
-    for await (const ev of this) {
-      if (ev.event === "qlaud.done") done = ev.data as DoneData<Q>;
-      const a = ev as AnthropicStreamEvent; // a generic Q does not narrow: look at the Anthropic side alone
-      if (a.event === "content_block_delta" && a.data.delta.type === "text_delta") text += a.data.delta.text;
-    }
-    if (done === undefined) throw new ThreadStreamError("incomplete_stream", "the stream ended before its qlaud.done event", undefined);
-    return { done, text };
+    await this.drain();
+    if (this.#done === undefined) throw new ThreadStreamError("incomplete_stream", "the stream ended before its qlaud.done event", undefined);
+    return { done: this.#done, text: this.#text };
+  }
+
+  /** Every model round's message, complete (tool_use inputs parsed), once the stream was read. */
+  async finalMessages(): Promise<StreamMessage[]> {
+    await this.finalTurn();
+    return this.#rounds;
   }
 }
 
-function streamError(ev: StreamEventShape): ThreadStreamError {
-  const data = (typeof ev.data === "object" && ev.data !== null ? ev.data : {}) as { type?: unknown; message?: unknown; error?: { type?: unknown; message?: unknown } };
+function parseData(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function streamError(event: "error" | "qlaud.error", data: unknown): ThreadStreamError {
+  const d = (typeof data === "object" && data !== null ? data : {}) as { type?: unknown; message?: unknown; error?: { type?: unknown; message?: unknown } };
   // Anthropic nests the error (`{type: "error", error: {type, message}}`); qlaud.error does not.
-  const err = ev.event === "error" ? (data.error ?? {}) : data;
-  const message = typeof err.message === "string" ? err.message : typeof ev.data === "string" ? ev.data : "the stream reported an error";
-  return new ThreadStreamError(typeof err.type === "string" ? err.type : "api_error", message, ev.event as "error" | "qlaud.error");
+  const err = event === "error" ? (d.error ?? {}) : d;
+  const message = typeof err.message === "string" ? err.message : typeof data === "string" ? data : "the stream reported an error";
+  return new ThreadStreamError(typeof err.type === "string" ? err.type : "api_error", message, event);
 }

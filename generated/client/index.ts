@@ -2,10 +2,12 @@
 /* eslint-disable */
 import type { operations } from "../api/types";
 import { isQlaudStreamEventName, type QlaudStreamEvent } from "../api/stream-events";
-import { BaseClient, withStream, type Args, type ClientOptions, type PageItem, type PaginationRule, type RequestOptions, type Result, type ServerSentEvent } from "./runtime";
+import { APIPromise, BaseClient, withStream, type Args, type BodyOf, type ClientOptions, type NonStreaming, type NonStreamingArgs, type PageItem, type PagePromise, type PaginationRule, type PathOf, type QueryOf, type RequestOptions, type Result, type Streaming } from "./runtime";
+import { ChatCompletionStream, MessageStream, ResponseStream } from "./streams";
 import { ThreadTurnStream } from "./thread-stream";
 
 export * from "./runtime";
+export * from "./streams";
 export * from "./thread-stream";
 export type { components, operations, paths } from "../api/types";
 export * from "../api/stream-events";
@@ -68,20 +70,84 @@ const PAGINATION: Record<string, PaginationRule> = {
 /** The operations the client calls: all but HTML pages. */
 type ClientOperations = Omit<operations, "showConnectPage" | "submitConnectPage" | "showDashboardUsage" | "showDashboardEndUsers" | "showDashboardKeys" | "mintDashboardKey" | "revokeDashboardKey" | "showDashboardRequests" | "showDashboardSignIn" | "signInDashboard" | "signOutDashboard" | "showDashboardWallet" | "startDashboardTopUp">;
 
-/** The Gatehouse API client: `new Gatehouse({ baseURL, apiKey })`. */
+/**
+ * The Gatehouse API client: `new Gatehouse({ baseURL, apiKey })`. Resource-grouped methods
+ * (`gh.keys.create(body)`, `gh.messages.stream(body)`, `for await (const t of gh.threads.list())`)
+ * and, as aliases, one method per operationId (`gh.createKey({ body })`).
+ */
 export class Gatehouse extends BaseClient<ClientOperations> {
+  /** `admin` */
+  readonly admin: AdminResource;
+  /** `chat` */
+  readonly chat: ChatResource;
+  /** `connections` */
+  readonly connections: ConnectionsResource;
+  /** `connectors` */
+  readonly connectors: ConnectorsResource;
+  /** `cors` */
+  readonly cors: CorsResource;
+  /** `endUsers` */
+  readonly endUsers: EndUsersResource;
+  /** `health` */
+  readonly health: HealthResource;
+  /** `keys` */
+  readonly keys: KeysResource;
+  /** `messages` */
+  readonly messages: MessagesResource;
+  /** `models` */
+  readonly models: ModelsResource;
+  /** `requests` */
+  readonly requests: RequestsResource;
+  /** `responses` */
+  readonly responses: ResponsesResource;
+  /** `retention` */
+  readonly retention: RetentionResource;
+  /** `threads` */
+  readonly threads: ThreadsResource;
+  /** `tools` */
+  readonly tools: ToolsResource;
+  /** `usage` */
+  readonly usage: UsageResource;
+  /** `wallet` */
+  readonly wallet: WalletResource;
+  /** `webhooks` */
+  readonly webhooks: WebhooksResource;
+
   constructor(options: ClientOptions) {
     super(options, ROUTES);
+    this.admin = new AdminResource(this);
+    this.chat = new ChatResource(this);
+    this.connections = new ConnectionsResource(this);
+    this.connectors = new ConnectorsResource(this);
+    this.cors = new CorsResource(this);
+    this.endUsers = new EndUsersResource(this);
+    this.health = new HealthResource(this);
+    this.keys = new KeysResource(this);
+    this.messages = new MessagesResource(this);
+    this.models = new ModelsResource(this);
+    this.requests = new RequestsResource(this);
+    this.responses = new ResponsesResource(this);
+    this.retention = new RetentionResource(this);
+    this.threads = new ThreadsResource(this);
+    this.tools = new ToolsResource(this);
+    this.usage = new UsageResource(this);
+    this.wallet = new WalletResource(this);
+    this.webhooks = new WebhooksResource(this);
+  }
+
+  /** Full-text (and, where deployed, semantic) search over thread messages. A standard key searches only its own end user's. (`GET /v1/search`; alias `searchMessages`) */
+  search(query: QueryOf<operations["searchMessages"]>, options?: RequestOptions): PagePromise<Result<operations["searchMessages"]>, PageItem<operations["searchMessages"]>> {
+    return this.requestPage("searchMessages", { query }, undefined, options);
   }
 
   /** Create a tenant and its first master key. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/tenants`) */
-  adminCreateTenant(args: Args<operations["adminCreateTenant"]>, options?: RequestOptions): Promise<Result<operations["adminCreateTenant"]>> {
-    return this.call("adminCreateTenant", args, options);
+  adminCreateTenant(args: Args<operations["adminCreateTenant"]>, options?: RequestOptions): APIPromise<Result<operations["adminCreateTenant"]>> {
+    return this.request("adminCreateTenant", args, options);
   }
 
   /** Credit a tenant's wallet; idempotent on `ref`. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/tenants/{id}/credit`) */
-  adminCreditTenant(args: Args<operations["adminCreditTenant"]>, options?: RequestOptions): Promise<Result<operations["adminCreditTenant"]>> {
-    return this.call("adminCreditTenant", args, options);
+  adminCreditTenant(args: Args<operations["adminCreditTenant"]>, options?: RequestOptions): APIPromise<Result<operations["adminCreditTenant"]>> {
+    return this.request("adminCreditTenant", args, options);
   }
 
   /**
@@ -91,23 +157,23 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * `next_after` until that is null (`npm run admin -- rotate-vault-key` does). Takes the
    * operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/vault/reseal`)
    */
-  adminResealVault(args: Args<operations["adminResealVault"]>, options?: RequestOptions): Promise<Result<operations["adminResealVault"]>> {
-    return this.call("adminResealVault", args, options);
+  adminResealVault(args: Args<operations["adminResealVault"]>, options?: RequestOptions): APIPromise<Result<operations["adminResealVault"]>> {
+    return this.request("adminResealVault", args, options);
   }
 
   /** Create a chat completion, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. (`POST /v1/chat/completions`) */
-  createChatCompletion(args: Args<operations["createChatCompletion"]>, options?: RequestOptions): Promise<Result<operations["createChatCompletion"]>> {
-    return this.call("createChatCompletion", args, options);
+  createChatCompletion(args: NonStreamingArgs<operations["createChatCompletion"]>, options?: RequestOptions): APIPromise<Result<operations["createChatCompletion"]>> {
+    return this.request("createChatCompletion", args, options);
   }
 
-  /** createChatCompletion, streamed: yields each server-sent event (`POST /v1/chat/completions` with `stream: true`) */
-  createChatCompletionStream(args: Args<operations["createChatCompletion"]>, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {
-    return this.callStream("createChatCompletion", withStream(args), options);
+  /** createChatCompletion, streamed (`POST /v1/chat/completions` with `stream: true`): a typed ChatCompletionStream; leaving its loop early aborts the request. */
+  createChatCompletionStream(args: Args<operations["createChatCompletion"]>, options?: RequestOptions): ChatCompletionStream {
+    return new ChatCompletionStream((signal) => this.requestStream("createChatCompletion", withStream(args), { ...options, signal }), options?.signal);
   }
 
   /** An end user's connections, newest first (at most 100), revoked ones included. (`GET /v1/connections`) */
-  listConnections(args?: Args<operations["listConnections"]>, options?: RequestOptions): Promise<Result<operations["listConnections"]>> {
-    return this.call("listConnections", args, options);
+  listConnections(args?: Args<operations["listConnections"]>, options?: RequestOptions): PagePromise<Result<operations["listConnections"]>, PageItem<operations["listConnections"]>> {
+    return this.requestPage("listConnections", args, undefined, options);
   }
 
   /**
@@ -116,64 +182,64 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * vendor; `label` tells them apart). An unknown connector is a 404; one that needs no
    * account (auth mode `none`) a 400. (`POST /v1/connections`)
    */
-  createConnection(args: Args<operations["createConnection"]>, options?: RequestOptions): Promise<Result<operations["createConnection"]>> {
-    return this.call("createConnection", args, options);
+  createConnection(args: Args<operations["createConnection"]>, options?: RequestOptions): APIPromise<Result<operations["createConnection"]>> {
+    return this.request("createConnection", args, options);
   }
 
   /**
    * Disconnect: the connection becomes `revoked`, its sealed credential is wiped and its
    * connect URL stops working. Answers the connection as it is now; repeating it is harmless. (`DELETE /v1/connections/{id}`)
    */
-  deleteConnection(args: Args<operations["deleteConnection"]>, options?: RequestOptions): Promise<Result<operations["deleteConnection"]>> {
-    return this.call("deleteConnection", args, options);
+  deleteConnection(args: Args<operations["deleteConnection"]>, options?: RequestOptions): APIPromise<Result<operations["deleteConnection"]>> {
+    return this.request("deleteConnection", args, options);
   }
 
   /** Every connector and its tools. (`GET /v1/connectors`) */
-  listConnectors(args?: Args<operations["listConnectors"]>, options?: RequestOptions): Promise<Result<operations["listConnectors"]>> {
-    return this.call("listConnectors", args, options);
+  listConnectors(args?: Args<operations["listConnectors"]>, options?: RequestOptions): PagePromise<Result<operations["listConnectors"]>, PageItem<operations["listConnectors"]>> {
+    return this.requestPage("listConnectors", args, undefined, options);
   }
 
   /** The tenant's allowed browser origins. (`GET /v1/cors`) */
-  getCors(args?: Args<operations["getCors"]>, options?: RequestOptions): Promise<Result<operations["getCors"]>> {
-    return this.call("getCors", args, options);
+  getCors(args?: Args<operations["getCors"]>, options?: RequestOptions): APIPromise<Result<operations["getCors"]>> {
+    return this.request("getCors", args, options);
   }
 
   /** Replaces the tenant's allowed browser origins (an empty list allows none). (`PUT /v1/cors`) */
-  setCors(args: Args<operations["setCors"]>, options?: RequestOptions): Promise<Result<operations["setCors"]>> {
-    return this.call("setCors", args, options);
+  setCors(args: Args<operations["setCors"]>, options?: RequestOptions): APIPromise<Result<operations["setCors"]>> {
+    return this.request("setCors", args, options);
   }
 
   /**
    * GDPR erase: hard-deletes the end user's threads, messages, search entries, connections and
    * stored responses, and replaces their id in usage rows with a one-way pseudonym. Master keys only. (`DELETE /v1/end-users/{end_user_id}`)
    */
-  eraseEndUser(args: Args<operations["eraseEndUser"]>, options?: RequestOptions): Promise<Result<operations["eraseEndUser"]>> {
-    return this.call("eraseEndUser", args, options);
+  eraseEndUser(args: Args<operations["eraseEndUser"]>, options?: RequestOptions): APIPromise<Result<operations["eraseEndUser"]>> {
+    return this.request("eraseEndUser", args, options);
   }
 
   /** Is the service up? Answers without authentication. (`GET /v1/health`) */
-  getHealth(args?: Args<operations["getHealth"]>, options?: RequestOptions): Promise<Result<operations["getHealth"]>> {
-    return this.call("getHealth", args, options);
+  getHealth(args?: Args<operations["getHealth"]>, options?: RequestOptions): APIPromise<Result<operations["getHealth"]>> {
+    return this.request("getHealth", args, options);
   }
 
   /** List the tenant's active keys (never their secrets). (`GET /v1/keys`) */
-  listKeys(args?: Args<operations["listKeys"]>, options?: RequestOptions): Promise<Result<operations["listKeys"]>> {
-    return this.call("listKeys", args, options);
+  listKeys(args?: Args<operations["listKeys"]>, options?: RequestOptions): PagePromise<Result<operations["listKeys"]>, PageItem<operations["listKeys"]>> {
+    return this.requestPage("listKeys", args, undefined, options);
   }
 
   /** Mint a key. The response carries the secret, once. (`POST /v1/keys`) */
-  createKey(args: Args<operations["createKey"]>, options?: RequestOptions): Promise<Result<operations["createKey"]>> {
-    return this.call("createKey", args, options);
+  createKey(args: Args<operations["createKey"]>, options?: RequestOptions): APIPromise<Result<operations["createKey"]>> {
+    return this.request("createKey", args, options);
   }
 
   /** Rename a key or change its cap. (`PATCH /v1/keys/{id}`) */
-  updateKey(args: Args<operations["updateKey"]>, options?: RequestOptions): Promise<Result<operations["updateKey"]>> {
-    return this.call("updateKey", args, options);
+  updateKey(args: Args<operations["updateKey"]>, options?: RequestOptions): APIPromise<Result<operations["updateKey"]>> {
+    return this.request("updateKey", args, options);
   }
 
   /** Revoke a key; it is refused from its very next request. (`DELETE /v1/keys/{id}`) */
-  revokeKey(args: Args<operations["revokeKey"]>, options?: RequestOptions): Promise<Result<operations["revokeKey"]>> {
-    return this.call("revokeKey", args, options);
+  revokeKey(args: Args<operations["revokeKey"]>, options?: RequestOptions): APIPromise<Result<operations["revokeKey"]>> {
+    return this.request("revokeKey", args, options);
   }
 
   /**
@@ -181,18 +247,18 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * master key may read any key of its tenant; a standard key may read only its own
    * (403 otherwise). A key of another tenant is 404. (`GET /v1/keys/{id}/usage`)
    */
-  getKeyUsage(args: Args<operations["getKeyUsage"]>, options?: RequestOptions): Promise<Result<operations["getKeyUsage"]>> {
-    return this.call("getKeyUsage", args, options);
+  getKeyUsage(args: Args<operations["getKeyUsage"]>, options?: RequestOptions): APIPromise<Result<operations["getKeyUsage"]>> {
+    return this.request("getKeyUsage", args, options);
   }
 
   /** Create a message, streaming (`stream: true`) or not. Errors use Anthropic's `{type:"error", error:{type, message}}` shape. (`POST /v1/messages`) */
-  createMessage(args: Args<operations["createMessage"]>, options?: RequestOptions): Promise<Result<operations["createMessage"]>> {
-    return this.call("createMessage", args, options);
+  createMessage(args: NonStreamingArgs<operations["createMessage"]>, options?: RequestOptions): APIPromise<Result<operations["createMessage"]>> {
+    return this.request("createMessage", args, options);
   }
 
-  /** createMessage, streamed: yields each server-sent event (`POST /v1/messages` with `stream: true`) */
-  createMessageStream(args: Args<operations["createMessage"]>, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {
-    return this.callStream("createMessage", withStream(args), options);
+  /** createMessage, streamed (`POST /v1/messages` with `stream: true`): a typed MessageStream; leaving its loop early aborts the request. */
+  createMessageStream(args: Args<operations["createMessage"]>, options?: RequestOptions): MessageStream {
+    return new MessageStream((signal) => this.requestStream("createMessage", withStream(args), { ...options, signal }), options?.signal);
   }
 
   /**
@@ -200,13 +266,13 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * count_tokens answers), an estimate otherwise (about 4 bytes of the request's messages,
    * system and tools per token). `x-qlaud-token-count` says which. (`POST /v1/messages/count_tokens`)
    */
-  countMessageTokens(args: Args<operations["countMessageTokens"]>, options?: RequestOptions): Promise<Result<operations["countMessageTokens"]>> {
-    return this.call("countMessageTokens", args, options);
+  countMessageTokens(args: Args<operations["countMessageTokens"]>, options?: RequestOptions): APIPromise<Result<operations["countMessageTokens"]>> {
+    return this.request("countMessageTokens", args, options);
   }
 
   /** Every model and alias this deployment can route, with prices (OpenAI list shape). (`GET /v1/models`) */
-  listModels(args?: Args<operations["listModels"]>, options?: RequestOptions): Promise<Result<operations["listModels"]>> {
-    return this.call("listModels", args, options);
+  listModels(args?: Args<operations["listModels"]>, options?: RequestOptions): PagePromise<Result<operations["listModels"]>, PageItem<operations["listModels"]>> {
+    return this.requestPage("listModels", args, undefined, options);
   }
 
   /**
@@ -214,81 +280,81 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * narrowed to a key, an end user, a status or a time window. Rows are written just after each
    * request ends (a stream: when it ends), so the newest may take a moment to appear. (`GET /v1/requests`)
    */
-  listRequests(args?: Args<operations["listRequests"]>, options?: RequestOptions): Promise<Result<operations["listRequests"]>> {
-    return this.call("listRequests", args, options);
+  listRequests(args?: Args<operations["listRequests"]>, options?: RequestOptions): PagePromise<Result<operations["listRequests"]>, PageItem<operations["listRequests"]>> {
+    return this.requestPage("listRequests", args, PAGINATION["listRequests"], options);
   }
 
-  /** Every item of listRequests, page after page (`next_after` → `after`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. */
+  /** Every item of listRequests, page after page (`next_after` → `after`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. (The same as `for await` over listRequests().) */
   listRequestsAutoPaging(args?: Args<operations["listRequests"]>, options?: RequestOptions): AsyncGenerator<PageItem<operations["listRequests"]>> {
     return this.paginate("listRequests", args, PAGINATION["listRequests"]!, options);
   }
 
   /** Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. (`POST /v1/responses`) */
-  createResponse(args: Args<operations["createResponse"]>, options?: RequestOptions): Promise<Result<operations["createResponse"]>> {
-    return this.call("createResponse", args, options);
+  createResponse(args: NonStreamingArgs<operations["createResponse"]>, options?: RequestOptions): APIPromise<Result<operations["createResponse"]>> {
+    return this.request("createResponse", args, options);
   }
 
-  /** createResponse, streamed: yields each server-sent event (`POST /v1/responses` with `stream: true`) */
-  createResponseStream(args: Args<operations["createResponse"]>, options?: RequestOptions): AsyncGenerator<ServerSentEvent> {
-    return this.callStream("createResponse", withStream(args), options);
+  /** createResponse, streamed (`POST /v1/responses` with `stream: true`): a typed ResponseStream; leaving its loop early aborts the request. */
+  createResponseStream(args: Args<operations["createResponse"]>, options?: RequestOptions): ResponseStream {
+    return new ResponseStream((signal) => this.requestStream("createResponse", withStream(args), { ...options, signal }), options?.signal);
   }
 
   /** The tenant's retention setting. (`GET /v1/retention`) */
-  getRetention(args?: Args<operations["getRetention"]>, options?: RequestOptions): Promise<Result<operations["getRetention"]>> {
-    return this.call("getRetention", args, options);
+  getRetention(args?: Args<operations["getRetention"]>, options?: RequestOptions): APIPromise<Result<operations["getRetention"]>> {
+    return this.request("getRetention", args, options);
   }
 
   /** Set how long inactive threads are kept. (`PUT /v1/retention`) */
-  setRetention(args: Args<operations["setRetention"]>, options?: RequestOptions): Promise<Result<operations["setRetention"]>> {
-    return this.call("setRetention", args, options);
+  setRetention(args: Args<operations["setRetention"]>, options?: RequestOptions): APIPromise<Result<operations["setRetention"]>> {
+    return this.request("setRetention", args, options);
   }
 
   /** Full-text (and, where deployed, semantic) search over thread messages. A standard key searches only its own end user's. (`GET /v1/search`) */
-  searchMessages(args: Args<operations["searchMessages"]>, options?: RequestOptions): Promise<Result<operations["searchMessages"]>> {
-    return this.call("searchMessages", args, options);
+  searchMessages(args: Args<operations["searchMessages"]>, options?: RequestOptions): PagePromise<Result<operations["searchMessages"]>, PageItem<operations["searchMessages"]>> {
+    return this.requestPage("searchMessages", args, undefined, options);
   }
 
   /** List threads, newest first (by creation). Master keys see every end user's unless `end_user_id` narrows it. (`GET /v1/threads`) */
-  listThreads(args?: Args<operations["listThreads"]>, options?: RequestOptions): Promise<Result<operations["listThreads"]>> {
-    return this.call("listThreads", args, options);
+  listThreads(args?: Args<operations["listThreads"]>, options?: RequestOptions): PagePromise<Result<operations["listThreads"]>, PageItem<operations["listThreads"]>> {
+    return this.requestPage("listThreads", args, PAGINATION["listThreads"], options);
   }
 
-  /** Every item of listThreads, page after page (`next_after` → `after`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. */
+  /** Every item of listThreads, page after page (`next_after` → `after`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. (The same as `for await` over listThreads().) */
   listThreadsAutoPaging(args?: Args<operations["listThreads"]>, options?: RequestOptions): AsyncGenerator<PageItem<operations["listThreads"]>> {
     return this.paginate("listThreads", args, PAGINATION["listThreads"]!, options);
   }
 
   /** Start a thread. (`POST /v1/threads`) */
-  createThread(args: Args<operations["createThread"]>, options?: RequestOptions): Promise<Result<operations["createThread"]>> {
-    return this.call("createThread", args, options);
+  createThread(args: Args<operations["createThread"]>, options?: RequestOptions): APIPromise<Result<operations["createThread"]>> {
+    return this.request("createThread", args, options);
   }
 
   /** Delete every thread without messages (a standard key: its own end user's). (`DELETE /v1/threads/empty`) */
-  deleteEmptyThreads(args?: Args<operations["deleteEmptyThreads"]>, options?: RequestOptions): Promise<Result<operations["deleteEmptyThreads"]>> {
-    return this.call("deleteEmptyThreads", args, options);
+  deleteEmptyThreads(args?: Args<operations["deleteEmptyThreads"]>, options?: RequestOptions): APIPromise<Result<operations["deleteEmptyThreads"]>> {
+    return this.request("deleteEmptyThreads", args, options);
   }
 
   /** One thread. (`GET /v1/threads/{id}`) */
-  getThread(args: Args<operations["getThread"]>, options?: RequestOptions): Promise<Result<operations["getThread"]>> {
-    return this.call("getThread", args, options);
+  getThread(args: Args<operations["getThread"]>, options?: RequestOptions): APIPromise<Result<operations["getThread"]>> {
+    return this.request("getThread", args, options);
   }
 
   /** Replace a thread's metadata. (`PATCH /v1/threads/{id}`) */
-  updateThread(args: Args<operations["updateThread"]>, options?: RequestOptions): Promise<Result<operations["updateThread"]>> {
-    return this.call("updateThread", args, options);
+  updateThread(args: Args<operations["updateThread"]>, options?: RequestOptions): APIPromise<Result<operations["updateThread"]>> {
+    return this.request("updateThread", args, options);
   }
 
   /** Delete a thread: it disappears from every read and from search at once; its messages are erased for good later. (`DELETE /v1/threads/{id}`) */
-  deleteThread(args: Args<operations["deleteThread"]>, options?: RequestOptions): Promise<Result<operations["deleteThread"]>> {
-    return this.call("deleteThread", args, options);
+  deleteThread(args: Args<operations["deleteThread"]>, options?: RequestOptions): APIPromise<Result<operations["deleteThread"]>> {
+    return this.request("deleteThread", args, options);
   }
 
   /** A thread's messages, one page at a time. (`GET /v1/threads/{id}/messages`) */
-  listThreadMessages(args: Args<operations["listThreadMessages"]>, options?: RequestOptions): Promise<Result<operations["listThreadMessages"]>> {
-    return this.call("listThreadMessages", args, options);
+  listThreadMessages(args: Args<operations["listThreadMessages"]>, options?: RequestOptions): PagePromise<Result<operations["listThreadMessages"]>, PageItem<operations["listThreadMessages"]>> {
+    return this.requestPage("listThreadMessages", args, PAGINATION["listThreadMessages"], options);
   }
 
-  /** Every item of listThreadMessages, page after page (order=asc: `next_after_seq` → `after_seq`; order=desc (default): `next_before_seq` → `before_seq`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. */
+  /** Every item of listThreadMessages, page after page (order=asc: `next_after_seq` → `after_seq`; order=desc (default): `next_before_seq` → `before_seq`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. (The same as `for await` over listThreadMessages().) */
   listThreadMessagesAutoPaging(args: Args<operations["listThreadMessages"]>, options?: RequestOptions): AsyncGenerator<PageItem<operations["listThreadMessages"]>> {
     return this.paginate("listThreadMessages", args, PAGINATION["listThreadMessages"]!, options);
   }
@@ -301,23 +367,23 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * Every round is stored as whole messages; each is held and billed on its own, so the cap can
    * end a turn between rounds (`qlaud.error`, the rounds before it stored). (`POST /v1/threads/{id}/messages`)
    */
-  createThreadMessage(args: Args<operations["createThreadMessage"]>, options?: RequestOptions): Promise<Result<operations["createThreadMessage"]>> {
-    return this.call("createThreadMessage", args, options);
+  createThreadMessage(args: NonStreamingArgs<operations["createThreadMessage"]>, options?: RequestOptions): APIPromise<Result<operations["createThreadMessage"]>> {
+    return this.request("createThreadMessage", args, options);
   }
 
-  /** createThreadMessage, streamed (`POST /v1/threads/{id}/messages` with `stream: true`): yields the turn's events typed by `event` (Anthropic's and `qlaud.*`), throws ThreadStreamError on `error`/`qlaud.error`; `.finalTurn()` returns the `qlaud.done` data and the text. */
+  /** createThreadMessage, streamed (`POST /v1/threads/{id}/messages` with `stream: true`): a typed ThreadTurnStream; leaving its loop early aborts the request. */
   createThreadMessageStream(args: Args<operations["createThreadMessage"]>, options?: RequestOptions): ThreadTurnStream<QlaudStreamEvent> {
-    return new ThreadTurnStream(this.callStream("createThreadMessage", withStream(args), options), isQlaudStreamEventName);
+    return new ThreadTurnStream<QlaudStreamEvent>((signal) => this.requestStream("createThreadMessage", withStream(args), { ...options, signal }), isQlaudStreamEventName, options?.signal);
   }
 
   /** The tenant's webhook tools, by name (never their secrets). (`GET /v1/tools`) */
-  listWebhookTools(args?: Args<operations["listWebhookTools"]>, options?: RequestOptions): Promise<Result<operations["listWebhookTools"]>> {
-    return this.call("listWebhookTools", args, options);
+  listWebhookTools(args?: Args<operations["listWebhookTools"]>, options?: RequestOptions): PagePromise<Result<operations["listWebhookTools"]>, PageItem<operations["listWebhookTools"]>> {
+    return this.requestPage("listWebhookTools", args, undefined, options);
   }
 
   /** Register a webhook tool. The response carries the signing secret, once. Master keys only. (`POST /v1/tools`) */
-  createWebhookTool(args: Args<operations["createWebhookTool"]>, options?: RequestOptions): Promise<Result<operations["createWebhookTool"]>> {
-    return this.call("createWebhookTool", args, options);
+  createWebhookTool(args: Args<operations["createWebhookTool"]>, options?: RequestOptions): APIPromise<Result<operations["createWebhookTool"]>> {
+    return this.request("createWebhookTool", args, options);
   }
 
   /**
@@ -326,23 +392,23 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * with `ok: false`; 409 `not_connected` carries a connect URL when the end user has no
    * connected account at the vendor; 404 for an unknown tool or connection. (`POST /v1/tools/execute`)
    */
-  executeTool(args: Args<operations["executeTool"]>, options?: RequestOptions): Promise<Result<operations["executeTool"]>> {
-    return this.call("executeTool", args, options);
+  executeTool(args: Args<operations["executeTool"]>, options?: RequestOptions): APIPromise<Result<operations["executeTool"]>> {
+    return this.request("executeTool", args, options);
   }
 
   /** The input schemas of named tools, in the order asked. (`POST /v1/tools/schemas`) */
-  getToolSchemas(args: Args<operations["getToolSchemas"]>, options?: RequestOptions): Promise<Result<operations["getToolSchemas"]>> {
-    return this.call("getToolSchemas", args, options);
+  getToolSchemas(args: Args<operations["getToolSchemas"]>, options?: RequestOptions): APIPromise<Result<operations["getToolSchemas"]>> {
+    return this.request("getToolSchemas", args, options);
   }
 
   /** Tools that match an intent, best first, with whether the end user can run each now. (`POST /v1/tools/search`) */
-  searchTools(args: Args<operations["searchTools"]>, options?: RequestOptions): Promise<Result<operations["searchTools"]>> {
-    return this.call("searchTools", args, options);
+  searchTools(args: Args<operations["searchTools"]>, options?: RequestOptions): APIPromise<Result<operations["searchTools"]>> {
+    return this.request("searchTools", args, options);
   }
 
   /** Delete a webhook tool; calls to it are refused from then on. Master keys only. (`DELETE /v1/tools/{name}`) */
-  deleteWebhookTool(args: Args<operations["deleteWebhookTool"]>, options?: RequestOptions): Promise<Result<operations["deleteWebhookTool"]>> {
-    return this.call("deleteWebhookTool", args, options);
+  deleteWebhookTool(args: Args<operations["deleteWebhookTool"]>, options?: RequestOptions): APIPromise<Result<operations["deleteWebhookTool"]>> {
+    return this.request("deleteWebhookTool", args, options);
   }
 
   /**
@@ -351,13 +417,13 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * after `to_ms` (400 naming the parameter). Without `group_by` all three breakdowns are
    * filled; with it, only that one. Only the calling tenant's requests are ever counted. (`GET /v1/usage`)
    */
-  getUsage(args?: Args<operations["getUsage"]>, options?: RequestOptions): Promise<Result<operations["getUsage"]>> {
-    return this.call("getUsage", args, options);
+  getUsage(args?: Args<operations["getUsage"]>, options?: RequestOptions): APIPromise<Result<operations["getUsage"]>> {
+    return this.request("getUsage", args, options);
   }
 
   /** Current balance and the amount reserved for requests in flight. (`GET /v1/wallet`) */
-  getWallet(args?: Args<operations["getWallet"]>, options?: RequestOptions): Promise<Result<operations["getWallet"]>> {
-    return this.call("getWallet", args, options);
+  getWallet(args?: Args<operations["getWallet"]>, options?: RequestOptions): APIPromise<Result<operations["getWallet"]>> {
+    return this.request("getWallet", args, options);
   }
 
   /**
@@ -366,16 +432,16 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * tenant and for the amount recorded here, whatever the session's metadata says. Needs the
    * `STRIPE_SECRET_KEY` secret (403 until it is set). Send the payer to `url`. (`POST /v1/wallet/checkout`)
    */
-  createCheckoutSession(args: Args<operations["createCheckoutSession"]>, options?: RequestOptions): Promise<Result<operations["createCheckoutSession"]>> {
-    return this.call("createCheckoutSession", args, options);
+  createCheckoutSession(args: Args<operations["createCheckoutSession"]>, options?: RequestOptions): APIPromise<Result<operations["createCheckoutSession"]>> {
+    return this.request("createCheckoutSession", args, options);
   }
 
   /** The wallet's ledger, oldest first, one page at a time: every credit and every charge. (`GET /v1/wallet/ledger`) */
-  listLedger(args?: Args<operations["listLedger"]>, options?: RequestOptions): Promise<Result<operations["listLedger"]>> {
-    return this.call("listLedger", args, options);
+  listLedger(args?: Args<operations["listLedger"]>, options?: RequestOptions): PagePromise<Result<operations["listLedger"]>, PageItem<operations["listLedger"]>> {
+    return this.requestPage("listLedger", args, PAGINATION["listLedger"], options);
   }
 
-  /** Every item of listLedger, page after page (`next_after` → `after`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. */
+  /** Every item of listLedger, page after page (`next_after` → `after`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. (The same as `for await` over listLedger().) */
   listLedgerAutoPaging(args?: Args<operations["listLedger"]>, options?: RequestOptions): AsyncGenerator<PageItem<operations["listLedger"]>> {
     return this.paginate("listLedger", args, PAGINATION["listLedger"]!, options);
   }
@@ -407,7 +473,495 @@ export class Gatehouse extends BaseClient<ClientOperations> {
    * the record — are answered 200 with `ignored: true` and a `reason` (and logged), because
    * Stripe would otherwise retry them for days to no effect. (`POST /v1/webhooks/stripe`)
    */
-  receiveStripeWebhook(args?: Args<operations["receiveStripeWebhook"]>, options?: RequestOptions): Promise<Result<operations["receiveStripeWebhook"]>> {
-    return this.call("receiveStripeWebhook", args, options);
+  receiveStripeWebhook(args?: Args<operations["receiveStripeWebhook"]>, options?: RequestOptions): APIPromise<Result<operations["receiveStripeWebhook"]>> {
+    return this.request("receiveStripeWebhook", args, options);
+  }
+}
+
+/** `gh.admin.tenants` */
+export class AdminTenantsResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** Create a tenant and its first master key. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/tenants`; alias `adminCreateTenant`) */
+  create(body: BodyOf<operations["adminCreateTenant"]>, options?: RequestOptions): APIPromise<Result<operations["adminCreateTenant"]>> {
+    return this.client.request("adminCreateTenant", { body }, options);
+  }
+
+  /** Credit a tenant's wallet; idempotent on `ref`. Takes the operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/tenants/{id}/credit`; alias `adminCreditTenant`) */
+  credit(id: PathOf<operations["adminCreditTenant"]>["id"], body: BodyOf<operations["adminCreditTenant"]>, options?: RequestOptions): APIPromise<Result<operations["adminCreditTenant"]>> {
+    return this.client.request("adminCreditTenant", { path: { id }, body }, options);
+  }
+}
+
+/** `gh.admin.vault` */
+export class AdminVaultResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /**
+   * Key rotation's step: visits a page of connections' credentials and webhook tools' signing
+   * secrets and seals each under the current `VAULT_KEY` (opening it with `VAULT_KEY_PREVIOUS`).
+   * Idempotent: a row already under the current key is left unchanged. Call it with each
+   * `next_after` until that is null (`npm run admin -- rotate-vault-key` does). Takes the
+   * operator's `ADMIN_TOKEN` (AdminTokenAuth), not a tenant key. (`POST /v1/admin/vault/reseal`; alias `adminResealVault`)
+   */
+  reseal(body: BodyOf<operations["adminResealVault"]>, options?: RequestOptions): APIPromise<Result<operations["adminResealVault"]>> {
+    return this.client.request("adminResealVault", { body }, options);
+  }
+}
+
+/** `gh.admin` */
+export class AdminResource {
+  /** `admin.tenants` */
+  readonly tenants: AdminTenantsResource;
+  /** `admin.vault` */
+  readonly vault: AdminVaultResource;
+
+  constructor(private readonly client: Gatehouse) {
+    this.tenants = new AdminTenantsResource(client);
+    this.vault = new AdminVaultResource(client);
+  }
+}
+
+/** `gh.chat.completions` */
+export class ChatCompletionsResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** Create a chat completion, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. (`POST /v1/chat/completions`; alias `createChatCompletion`) */
+  create(body: NonStreaming<BodyOf<operations["createChatCompletion"]>>, options?: RequestOptions): APIPromise<Result<operations["createChatCompletion"]>>;
+  create(body: Streaming<BodyOf<operations["createChatCompletion"]>>, options?: RequestOptions): APIPromise<ChatCompletionStream>;
+  create(body: BodyOf<operations["createChatCompletion"]>, options?: RequestOptions): APIPromise<Result<operations["createChatCompletion"]>> | APIPromise<ChatCompletionStream>;
+  create(body: BodyOf<operations["createChatCompletion"]>, options?: RequestOptions): APIPromise<Result<operations["createChatCompletion"]>> | APIPromise<ChatCompletionStream> {
+    if ((body as { stream?: unknown } | undefined)?.stream === true) {
+      const stream = new ChatCompletionStream((signal) => this.client.requestStream("createChatCompletion", withStream({ body }), { ...options, signal }), options?.signal);
+      return new APIPromise<ChatCompletionStream>(stream.response().then((response) => ({ response, data: stream })));
+    }
+    return this.client.request("createChatCompletion", { body }, options);
+  }
+
+  /** createChatCompletion, streamed (`POST /v1/chat/completions` with `stream: true`): a typed ChatCompletionStream; leaving its loop early aborts the request. */
+  stream(body: BodyOf<operations["createChatCompletion"]>, options?: RequestOptions): ChatCompletionStream {
+    return new ChatCompletionStream((signal) => this.client.requestStream("createChatCompletion", withStream({ body }), { ...options, signal }), options?.signal);
+  }
+}
+
+/** `gh.chat` */
+export class ChatResource {
+  /** `chat.completions` */
+  readonly completions: ChatCompletionsResource;
+
+  constructor(private readonly client: Gatehouse) {
+    this.completions = new ChatCompletionsResource(client);
+  }
+}
+
+/** `gh.connections` */
+export class ConnectionsResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** An end user's connections, newest first (at most 100), revoked ones included. (`GET /v1/connections`; alias `listConnections`) */
+  list(query?: QueryOf<operations["listConnections"]>, options?: RequestOptions): PagePromise<Result<operations["listConnections"]>, PageItem<operations["listConnections"]>> {
+    return this.client.requestPage("listConnections", { query }, undefined, options);
+  }
+
+  /**
+   * Start a connection: a new `pending` connection and a one-time `connect_url` for the end
+   * user. Calling it again for the same vendor makes another connection (several accounts per
+   * vendor; `label` tells them apart). An unknown connector is a 404; one that needs no
+   * account (auth mode `none`) a 400. (`POST /v1/connections`; alias `createConnection`)
+   */
+  create(body: BodyOf<operations["createConnection"]>, options?: RequestOptions): APIPromise<Result<operations["createConnection"]>> {
+    return this.client.request("createConnection", { body }, options);
+  }
+
+  /**
+   * Disconnect: the connection becomes `revoked`, its sealed credential is wiped and its
+   * connect URL stops working. Answers the connection as it is now; repeating it is harmless. (`DELETE /v1/connections/{id}`; alias `deleteConnection`)
+   */
+  delete(id: PathOf<operations["deleteConnection"]>["id"], options?: RequestOptions): APIPromise<Result<operations["deleteConnection"]>> {
+    return this.client.request("deleteConnection", { path: { id } }, options);
+  }
+}
+
+/** `gh.connectors` */
+export class ConnectorsResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** Every connector and its tools. (`GET /v1/connectors`; alias `listConnectors`) */
+  list(options?: RequestOptions): PagePromise<Result<operations["listConnectors"]>, PageItem<operations["listConnectors"]>> {
+    return this.client.requestPage("listConnectors", {}, undefined, options);
+  }
+}
+
+/** `gh.cors` */
+export class CorsResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** The tenant's allowed browser origins. (`GET /v1/cors`; alias `getCors`) */
+  get(options?: RequestOptions): APIPromise<Result<operations["getCors"]>> {
+    return this.client.request("getCors", {}, options);
+  }
+
+  /** Replaces the tenant's allowed browser origins (an empty list allows none). (`PUT /v1/cors`; alias `setCors`) */
+  set(body: BodyOf<operations["setCors"]>, options?: RequestOptions): APIPromise<Result<operations["setCors"]>> {
+    return this.client.request("setCors", { body }, options);
+  }
+}
+
+/** `gh.endUsers` */
+export class EndUsersResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /**
+   * GDPR erase: hard-deletes the end user's threads, messages, search entries, connections and
+   * stored responses, and replaces their id in usage rows with a one-way pseudonym. Master keys only. (`DELETE /v1/end-users/{end_user_id}`; alias `eraseEndUser`)
+   */
+  erase(endUserId: PathOf<operations["eraseEndUser"]>["end_user_id"], options?: RequestOptions): APIPromise<Result<operations["eraseEndUser"]>> {
+    return this.client.request("eraseEndUser", { path: { "end_user_id": endUserId } }, options);
+  }
+}
+
+/** `gh.health` */
+export class HealthResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** Is the service up? Answers without authentication. (`GET /v1/health`; alias `getHealth`) */
+  get(options?: RequestOptions): APIPromise<Result<operations["getHealth"]>> {
+    return this.client.request("getHealth", {}, options);
+  }
+}
+
+/** `gh.keys.usage` */
+export class KeysUsageResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /**
+   * One key's spend, cap and usage per model (revoked keys included, for invoicing). A
+   * master key may read any key of its tenant; a standard key may read only its own
+   * (403 otherwise). A key of another tenant is 404. (`GET /v1/keys/{id}/usage`; alias `getKeyUsage`)
+   */
+  get(id: PathOf<operations["getKeyUsage"]>["id"], options?: RequestOptions): APIPromise<Result<operations["getKeyUsage"]>> {
+    return this.client.request("getKeyUsage", { path: { id } }, options);
+  }
+}
+
+/** `gh.keys` */
+export class KeysResource {
+  /** `keys.usage` */
+  readonly usage: KeysUsageResource;
+
+  constructor(private readonly client: Gatehouse) {
+    this.usage = new KeysUsageResource(client);
+  }
+
+  /** List the tenant's active keys (never their secrets). (`GET /v1/keys`; alias `listKeys`) */
+  list(options?: RequestOptions): PagePromise<Result<operations["listKeys"]>, PageItem<operations["listKeys"]>> {
+    return this.client.requestPage("listKeys", {}, undefined, options);
+  }
+
+  /** Mint a key. The response carries the secret, once. (`POST /v1/keys`; alias `createKey`) */
+  create(body: BodyOf<operations["createKey"]>, options?: RequestOptions): APIPromise<Result<operations["createKey"]>> {
+    return this.client.request("createKey", { body }, options);
+  }
+
+  /** Rename a key or change its cap. (`PATCH /v1/keys/{id}`; alias `updateKey`) */
+  update(id: PathOf<operations["updateKey"]>["id"], body: BodyOf<operations["updateKey"]>, options?: RequestOptions): APIPromise<Result<operations["updateKey"]>> {
+    return this.client.request("updateKey", { path: { id }, body }, options);
+  }
+
+  /** Revoke a key; it is refused from its very next request. (`DELETE /v1/keys/{id}`; alias `revokeKey`) */
+  revoke(id: PathOf<operations["revokeKey"]>["id"], options?: RequestOptions): APIPromise<Result<operations["revokeKey"]>> {
+    return this.client.request("revokeKey", { path: { id } }, options);
+  }
+}
+
+/** `gh.messages` */
+export class MessagesResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** Create a message, streaming (`stream: true`) or not. Errors use Anthropic's `{type:"error", error:{type, message}}` shape. (`POST /v1/messages`; alias `createMessage`) */
+  create(body: NonStreaming<BodyOf<operations["createMessage"]>>, options?: RequestOptions): APIPromise<Result<operations["createMessage"]>>;
+  create(body: Streaming<BodyOf<operations["createMessage"]>>, options?: RequestOptions): APIPromise<MessageStream>;
+  create(body: BodyOf<operations["createMessage"]>, options?: RequestOptions): APIPromise<Result<operations["createMessage"]>> | APIPromise<MessageStream>;
+  create(body: BodyOf<operations["createMessage"]>, options?: RequestOptions): APIPromise<Result<operations["createMessage"]>> | APIPromise<MessageStream> {
+    if ((body as { stream?: unknown } | undefined)?.stream === true) {
+      const stream = new MessageStream((signal) => this.client.requestStream("createMessage", withStream({ body }), { ...options, signal }), options?.signal);
+      return new APIPromise<MessageStream>(stream.response().then((response) => ({ response, data: stream })));
+    }
+    return this.client.request("createMessage", { body }, options);
+  }
+
+  /** createMessage, streamed (`POST /v1/messages` with `stream: true`): a typed MessageStream; leaving its loop early aborts the request. */
+  stream(body: BodyOf<operations["createMessage"]>, options?: RequestOptions): MessageStream {
+    return new MessageStream((signal) => this.client.requestStream("createMessage", withStream({ body }), { ...options, signal }), options?.signal);
+  }
+
+  /**
+   * Count a request's input tokens: exact when the model is served by Anthropic (its own
+   * count_tokens answers), an estimate otherwise (about 4 bytes of the request's messages,
+   * system and tools per token). `x-qlaud-token-count` says which. (`POST /v1/messages/count_tokens`; alias `countMessageTokens`)
+   */
+  countTokens(body: BodyOf<operations["countMessageTokens"]>, options?: RequestOptions): APIPromise<Result<operations["countMessageTokens"]>> {
+    return this.client.request("countMessageTokens", { body }, options);
+  }
+}
+
+/** `gh.models` */
+export class ModelsResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** Every model and alias this deployment can route, with prices (OpenAI list shape). (`GET /v1/models`; alias `listModels`) */
+  list(options?: RequestOptions): PagePromise<Result<operations["listModels"]>, PageItem<operations["listModels"]>> {
+    return this.client.requestPage("listModels", {}, undefined, options);
+  }
+}
+
+/** `gh.requests` */
+export class RequestsResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /**
+   * The calling tenant's gateway requests of the last 30 days, newest first, optionally
+   * narrowed to a key, an end user, a status or a time window. Rows are written just after each
+   * request ends (a stream: when it ends), so the newest may take a moment to appear. (`GET /v1/requests`; alias `listRequests`)
+   */
+  list(query?: QueryOf<operations["listRequests"]>, options?: RequestOptions): PagePromise<Result<operations["listRequests"]>, PageItem<operations["listRequests"]>> {
+    return this.client.requestPage("listRequests", { query }, PAGINATION["listRequests"], options);
+  }
+}
+
+/** `gh.responses` */
+export class ResponsesResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. (`POST /v1/responses`; alias `createResponse`) */
+  create(body: NonStreaming<BodyOf<operations["createResponse"]>>, options?: RequestOptions): APIPromise<Result<operations["createResponse"]>>;
+  create(body: Streaming<BodyOf<operations["createResponse"]>>, options?: RequestOptions): APIPromise<ResponseStream>;
+  create(body: BodyOf<operations["createResponse"]>, options?: RequestOptions): APIPromise<Result<operations["createResponse"]>> | APIPromise<ResponseStream>;
+  create(body: BodyOf<operations["createResponse"]>, options?: RequestOptions): APIPromise<Result<operations["createResponse"]>> | APIPromise<ResponseStream> {
+    if ((body as { stream?: unknown } | undefined)?.stream === true) {
+      const stream = new ResponseStream((signal) => this.client.requestStream("createResponse", withStream({ body }), { ...options, signal }), options?.signal);
+      return new APIPromise<ResponseStream>(stream.response().then((response) => ({ response, data: stream })));
+    }
+    return this.client.request("createResponse", { body }, options);
+  }
+
+  /** createResponse, streamed (`POST /v1/responses` with `stream: true`): a typed ResponseStream; leaving its loop early aborts the request. */
+  stream(body: BodyOf<operations["createResponse"]>, options?: RequestOptions): ResponseStream {
+    return new ResponseStream((signal) => this.client.requestStream("createResponse", withStream({ body }), { ...options, signal }), options?.signal);
+  }
+}
+
+/** `gh.retention` */
+export class RetentionResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** The tenant's retention setting. (`GET /v1/retention`; alias `getRetention`) */
+  get(options?: RequestOptions): APIPromise<Result<operations["getRetention"]>> {
+    return this.client.request("getRetention", {}, options);
+  }
+
+  /** Set how long inactive threads are kept. (`PUT /v1/retention`; alias `setRetention`) */
+  set(body: BodyOf<operations["setRetention"]>, options?: RequestOptions): APIPromise<Result<operations["setRetention"]>> {
+    return this.client.request("setRetention", { body }, options);
+  }
+}
+
+/** `gh.threads.messages` */
+export class ThreadsMessagesResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** A thread's messages, one page at a time. (`GET /v1/threads/{id}/messages`; alias `listThreadMessages`) */
+  list(id: PathOf<operations["listThreadMessages"]>["id"], query?: QueryOf<operations["listThreadMessages"]>, options?: RequestOptions): PagePromise<Result<operations["listThreadMessages"]>, PageItem<operations["listThreadMessages"]>> {
+    return this.client.requestPage("listThreadMessages", { path: { id }, query }, PAGINATION["listThreadMessages"], options);
+  }
+
+  /**
+   * Send the next user turn and run the agent loop: Gatehouse loads the thread's earlier
+   * messages into the model's context (the oldest whole turns dropped when they do not fit),
+   * offers the turn's tools, and calls the model through the wallet like `/v1/messages`, one
+   * round after another while the model calls tools Gatehouse runs (up to `max_iterations`).
+   * Every round is stored as whole messages; each is held and billed on its own, so the cap can
+   * end a turn between rounds (`qlaud.error`, the rounds before it stored). (`POST /v1/threads/{id}/messages`; alias `createThreadMessage`)
+   */
+  create(id: PathOf<operations["createThreadMessage"]>["id"], body: NonStreaming<BodyOf<operations["createThreadMessage"]>>, options?: RequestOptions): APIPromise<Result<operations["createThreadMessage"]>>;
+  create(id: PathOf<operations["createThreadMessage"]>["id"], body: Streaming<BodyOf<operations["createThreadMessage"]>>, options?: RequestOptions): APIPromise<ThreadTurnStream<QlaudStreamEvent>>;
+  create(id: PathOf<operations["createThreadMessage"]>["id"], body: BodyOf<operations["createThreadMessage"]>, options?: RequestOptions): APIPromise<Result<operations["createThreadMessage"]>> | APIPromise<ThreadTurnStream<QlaudStreamEvent>>;
+  create(id: PathOf<operations["createThreadMessage"]>["id"], body: BodyOf<operations["createThreadMessage"]>, options?: RequestOptions): APIPromise<Result<operations["createThreadMessage"]>> | APIPromise<ThreadTurnStream<QlaudStreamEvent>> {
+    if ((body as { stream?: unknown } | undefined)?.stream === true) {
+      const stream = new ThreadTurnStream<QlaudStreamEvent>((signal) => this.client.requestStream("createThreadMessage", withStream({ path: { id }, body }), { ...options, signal }), isQlaudStreamEventName, options?.signal);
+      return new APIPromise<ThreadTurnStream<QlaudStreamEvent>>(stream.response().then((response) => ({ response, data: stream })));
+    }
+    return this.client.request("createThreadMessage", { path: { id }, body }, options);
+  }
+
+  /** createThreadMessage, streamed (`POST /v1/threads/{id}/messages` with `stream: true`): a typed ThreadTurnStream; leaving its loop early aborts the request. */
+  stream(id: PathOf<operations["createThreadMessage"]>["id"], body: BodyOf<operations["createThreadMessage"]>, options?: RequestOptions): ThreadTurnStream<QlaudStreamEvent> {
+    return new ThreadTurnStream<QlaudStreamEvent>((signal) => this.client.requestStream("createThreadMessage", withStream({ path: { id }, body }), { ...options, signal }), isQlaudStreamEventName, options?.signal);
+  }
+}
+
+/** `gh.threads` */
+export class ThreadsResource {
+  /** `threads.messages` */
+  readonly messages: ThreadsMessagesResource;
+
+  constructor(private readonly client: Gatehouse) {
+    this.messages = new ThreadsMessagesResource(client);
+  }
+
+  /** List threads, newest first (by creation). Master keys see every end user's unless `end_user_id` narrows it. (`GET /v1/threads`; alias `listThreads`) */
+  list(query?: QueryOf<operations["listThreads"]>, options?: RequestOptions): PagePromise<Result<operations["listThreads"]>, PageItem<operations["listThreads"]>> {
+    return this.client.requestPage("listThreads", { query }, PAGINATION["listThreads"], options);
+  }
+
+  /** Start a thread. (`POST /v1/threads`; alias `createThread`) */
+  create(body: BodyOf<operations["createThread"]>, options?: RequestOptions): APIPromise<Result<operations["createThread"]>> {
+    return this.client.request("createThread", { body }, options);
+  }
+
+  /** Delete every thread without messages (a standard key: its own end user's). (`DELETE /v1/threads/empty`; alias `deleteEmptyThreads`) */
+  deleteEmpty(query?: QueryOf<operations["deleteEmptyThreads"]>, options?: RequestOptions): APIPromise<Result<operations["deleteEmptyThreads"]>> {
+    return this.client.request("deleteEmptyThreads", { query }, options);
+  }
+
+  /** One thread. (`GET /v1/threads/{id}`; alias `getThread`) */
+  get(id: PathOf<operations["getThread"]>["id"], options?: RequestOptions): APIPromise<Result<operations["getThread"]>> {
+    return this.client.request("getThread", { path: { id } }, options);
+  }
+
+  /** Replace a thread's metadata. (`PATCH /v1/threads/{id}`; alias `updateThread`) */
+  update(id: PathOf<operations["updateThread"]>["id"], body: BodyOf<operations["updateThread"]>, options?: RequestOptions): APIPromise<Result<operations["updateThread"]>> {
+    return this.client.request("updateThread", { path: { id }, body }, options);
+  }
+
+  /** Delete a thread: it disappears from every read and from search at once; its messages are erased for good later. (`DELETE /v1/threads/{id}`; alias `deleteThread`) */
+  delete(id: PathOf<operations["deleteThread"]>["id"], options?: RequestOptions): APIPromise<Result<operations["deleteThread"]>> {
+    return this.client.request("deleteThread", { path: { id } }, options);
+  }
+}
+
+/** `gh.tools` */
+export class ToolsResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /** The tenant's webhook tools, by name (never their secrets). (`GET /v1/tools`; alias `listWebhookTools`) */
+  list(options?: RequestOptions): PagePromise<Result<operations["listWebhookTools"]>, PageItem<operations["listWebhookTools"]>> {
+    return this.client.requestPage("listWebhookTools", {}, undefined, options);
+  }
+
+  /** Register a webhook tool. The response carries the signing secret, once. Master keys only. (`POST /v1/tools`; alias `createWebhookTool`) */
+  create(body: BodyOf<operations["createWebhookTool"]>, options?: RequestOptions): APIPromise<Result<operations["createWebhookTool"]>> {
+    return this.client.request("createWebhookTool", { body }, options);
+  }
+
+  /**
+   * Run a tool for an end user with their connected account (or POST to a webhook tool's
+   * URL). A tool's own failure (bad arguments, the vendor's refusal, a timeout) is a 200
+   * with `ok: false`; 409 `not_connected` carries a connect URL when the end user has no
+   * connected account at the vendor; 404 for an unknown tool or connection. (`POST /v1/tools/execute`; alias `executeTool`)
+   */
+  execute(body: BodyOf<operations["executeTool"]>, options?: RequestOptions): APIPromise<Result<operations["executeTool"]>> {
+    return this.client.request("executeTool", { body }, options);
+  }
+
+  /** The input schemas of named tools, in the order asked. (`POST /v1/tools/schemas`; alias `getToolSchemas`) */
+  schemas(body: BodyOf<operations["getToolSchemas"]>, options?: RequestOptions): APIPromise<Result<operations["getToolSchemas"]>> {
+    return this.client.request("getToolSchemas", { body }, options);
+  }
+
+  /** Tools that match an intent, best first, with whether the end user can run each now. (`POST /v1/tools/search`; alias `searchTools`) */
+  search(body: BodyOf<operations["searchTools"]>, options?: RequestOptions): APIPromise<Result<operations["searchTools"]>> {
+    return this.client.request("searchTools", { body }, options);
+  }
+
+  /** Delete a webhook tool; calls to it are refused from then on. Master keys only. (`DELETE /v1/tools/{name}`; alias `deleteWebhookTool`) */
+  delete(name: PathOf<operations["deleteWebhookTool"]>["name"], options?: RequestOptions): APIPromise<Result<operations["deleteWebhookTool"]>> {
+    return this.client.request("deleteWebhookTool", { path: { name } }, options);
+  }
+}
+
+/** `gh.usage` */
+export class UsageResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /**
+   * The tenant's usage in a time window, with totals and breakdowns per key, model and UTC
+   * day. Without `from_ms`/`to_ms` the window is the last 30 days; `from_ms` must not be
+   * after `to_ms` (400 naming the parameter). Without `group_by` all three breakdowns are
+   * filled; with it, only that one. Only the calling tenant's requests are ever counted. (`GET /v1/usage`; alias `getUsage`)
+   */
+  get(query?: QueryOf<operations["getUsage"]>, options?: RequestOptions): APIPromise<Result<operations["getUsage"]>> {
+    return this.client.request("getUsage", { query }, options);
+  }
+}
+
+/** `gh.wallet.checkout` */
+export class WalletCheckoutResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /**
+   * Creates a Stripe Checkout Session that tops up the calling tenant's wallet, and records it:
+   * the Stripe webhook (`POST /v1/webhooks/stripe`) credits only sessions created here, to the
+   * tenant and for the amount recorded here, whatever the session's metadata says. Needs the
+   * `STRIPE_SECRET_KEY` secret (403 until it is set). Send the payer to `url`. (`POST /v1/wallet/checkout`; alias `createCheckoutSession`)
+   */
+  create(body: BodyOf<operations["createCheckoutSession"]>, options?: RequestOptions): APIPromise<Result<operations["createCheckoutSession"]>> {
+    return this.client.request("createCheckoutSession", { body }, options);
+  }
+}
+
+/** `gh.wallet` */
+export class WalletResource {
+  /** `wallet.checkout` */
+  readonly checkout: WalletCheckoutResource;
+
+  constructor(private readonly client: Gatehouse) {
+    this.checkout = new WalletCheckoutResource(client);
+  }
+
+  /** Current balance and the amount reserved for requests in flight. (`GET /v1/wallet`; alias `getWallet`) */
+  get(options?: RequestOptions): APIPromise<Result<operations["getWallet"]>> {
+    return this.client.request("getWallet", {}, options);
+  }
+
+  /** The wallet's ledger, oldest first, one page at a time: every credit and every charge. (`GET /v1/wallet/ledger`; alias `listLedger`) */
+  ledger(query?: QueryOf<operations["listLedger"]>, options?: RequestOptions): PagePromise<Result<operations["listLedger"]>, PageItem<operations["listLedger"]>> {
+    return this.client.requestPage("listLedger", { query }, PAGINATION["listLedger"], options);
+  }
+}
+
+/** `gh.webhooks` */
+export class WebhooksResource {
+  constructor(private readonly client: Gatehouse) {}
+
+  /**
+   * Stripe top-ups. Point a Stripe webhook endpoint here and set the `STRIPE_WEBHOOK_SECRET`
+   * secret to its signing secret (`whsec_…`); until then deliveries get 403.
+   *
+   * The body is Stripe's event JSON, verified byte for byte before it is parsed (at most
+   * 1 MiB, else 413): `Stripe-Signature: t=<unix seconds>,v1=<hex>` (at most 1,024 characters)
+   * must carry a `v1` equal to the hex HMAC-SHA256 of `<t>.<raw body>` under the secret (any
+   * one of at most 4 `v1` values may match, as during a secret roll), with `t` within 5 minutes
+   * of the server's clock either way. A missing, malformed, wrong or stale signature is a 400
+   * and changes nothing.
+   *
+   * Only events whose `livemode` matches the deployment (live when `ENVIRONMENT=production`,
+   * test mode otherwise) and that carry no `account` (Connect) are acted on.
+   * `checkout.session.completed` (and `checkout.session.async_payment_succeeded`) with
+   * `currency: "usd"` and `payment_status: "paid"`, for a session created through
+   * `POST /v1/wallet/checkout`, credits `amount_total` cents (× 10,000 micro-dollars, equal to
+   * the amount recorded at creation) to the tenant it was created for, once per session however
+   * often and under whatever event ids Stripe delivers it (ledger ref `stripe:<session id>`).
+   * `charge.refunded` and `charge.dispute.created` for such a session's payment intent debit
+   * the tenant what was refunded or disputed (ledger refs
+   * `stripe:refund:<charge id>:<micro-dollars debited before>` and `stripe:<dispute id>`), once
+   * each, even below a zero balance: the
+   * money has already left. Verified events Gatehouse does not act on — other types, unpaid
+   * sessions, other currencies or modes, sessions it did not create, amounts that differ from
+   * the record — are answered 200 with `ignored: true` and a `reason` (and logged), because
+   * Stripe would otherwise retry them for days to no effect. (`POST /v1/webhooks/stripe`; alias `receiveStripeWebhook`)
+   */
+  stripe(options?: RequestOptions): APIPromise<Result<operations["receiveStripeWebhook"]>> {
+    return this.client.request("receiveStripeWebhook", {}, options);
   }
 }

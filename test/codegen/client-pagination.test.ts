@@ -12,7 +12,7 @@ const schemasOf = (doc: Record<string, unknown>) => (doc.components as { schemas
 const rulesOf = (doc: Record<string, unknown>) => paginationRules(doc, readOperations(doc));
 
 describe("paginationRules", () => {
-  it("derives exactly the three lists and their cursors from the spec", () => {
+  it("derives exactly the four paginated lists and their cursors from the spec", () => {
     expect(Object.fromEntries(rulesOf(committed()))).toEqual({
       listThreads: { cursors: { "": { param: "after", next: "next_after" } } },
       listThreadMessages: {
@@ -20,6 +20,7 @@ describe("paginationRules", () => {
         order: { param: "order", default: "desc" },
       },
       listLedger: { cursors: { "": { param: "after", next: "next_after" } } },
+      listRequests: { cursors: { "": { param: "after", next: "next_after" } } },
     });
   });
 

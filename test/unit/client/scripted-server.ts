@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterEach } from "vitest";
-import { Gatehouse } from "../../../generated/client/index";
+import { Gatehouse, type ClientOptions } from "../../../generated/client/index";
 import type { AddressInfo } from "node:net";
 
 /** One request the server saw: method, path and query, and the JSON body if any. */
@@ -9,6 +9,10 @@ export interface SeenRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** Request headers (lower-case names). */
+  headers: Record<string, string | string[] | undefined>;
+  /** When the request's body had arrived (ms since the epoch). */
+  at: number;
 }
 
 export type Script = (req: SeenRequest, res: ServerResponse) => void | Promise<void>;
@@ -22,7 +26,7 @@ export async function scriptedServer(script: Script): Promise<{ baseURL: string;
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://x");
       const text = Buffer.concat(chunks).toString("utf8");
-      const r: SeenRequest = { method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), body: text ? JSON.parse(text) : undefined };
+      const r: SeenRequest = { method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), body: text ? JSON.parse(text) : undefined, headers: req.headers, at: Date.now() };
       seen.push(r);
       Promise.resolve(script(r, res)).catch((e: unknown) => {
         res.writeHead(500, { "content-type": "application/json" });
@@ -64,15 +68,14 @@ export async function sendChunks(res: ServerResponse, chunks: string[]): Promise
  * A generated client against a scripted server, the server closed after each test of the file
  * that calls it (vitest's afterEach, registered once per file).
  */
-export function useScriptedClient(): (script: Script) => Promise<{ client: Gatehouse; seen: SeenRequest[] }> {
-  let close: (() => Promise<void>) | undefined;
+export function useScriptedClient(): (script: Script, options?: Partial<ClientOptions>) => Promise<{ client: Gatehouse; seen: SeenRequest[] }> {
+  const open: (() => Promise<void>)[] = [];
   afterEach(async () => {
-    await close?.();
-    close = undefined;
+    await Promise.all(open.splice(0).map((close) => close()));
   });
-  return async (script) => {
+  return async (script, options) => {
     const server = await scriptedServer(script);
-    close = server.close;
-    return { client: new Gatehouse({ baseURL: server.baseURL, apiKey: "qlk_test_x" }), seen: server.seen };
+    open.push(server.close);
+    return { client: new Gatehouse({ baseURL: server.baseURL, apiKey: "qlk_test_x", ...options }), seen: server.seen };
   };
 }
