@@ -8,5 +8,6 @@ export declare const tool_openai__get_response: Validator;
 export declare const tool_openai__create_chat_completion: Validator;
 export declare const tool_openai__create_embedding: Validator;
 export declare const tool_openai__generate_image: Validator;
+export declare const tool_openai__transcribe_audio: Validator;
 export declare const tool_openai__check_moderation: Validator;
 export declare const tool_openai__list_models: Validator;

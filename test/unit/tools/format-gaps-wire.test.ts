@@ -41,7 +41,7 @@ const FIXTURE: ManifestView = {
 };
 
 beforeAll(async () => {
-  for (const id of ["github", "cloudinary", "elevenlabs"]) modules.set(id, (await loadConnector(id))!);
+  for (const id of ["github", "cloudinary", "elevenlabs", "openai"]) modules.set(id, (await loadConnector(id))!);
   fixture = await compileFixture(FIXTURE);
 }, 60_000);
 afterAll(() => fixture?.remove());
@@ -143,6 +143,18 @@ describe("multipart bodies", () => {
     const r = build("gaps/upload", { data: "data:text/plain;base64,_-8\n", type: "text/plain; charset=utf-8", note: ["x", 2] });
     const { text, boundary } = multipart(r);
     expect(text).toBe(field(boundary, "note", "x") + field(boundary, "note", "2") + `--${boundary}\r\nContent-Disposition: form-data; name="doc"; filename="file"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\xff\xef\r\n--${boundary}--\r\n`);
+  });
+
+  it("openai transcribe_audio: model, language, a fixed json response_format, then the file", () => {
+    const r = build("openai/transcribe_audio", { file_base64: btoa("RIFFwav"), filename: "call.wav", model: "gpt-4o-transcribe", language: "de" });
+    expect(r).toMatchObject({ method: "POST", url: `${BASE}/audio/transcriptions` });
+    const { text, boundary } = multipart(r);
+    expect(text).toBe(
+      field(boundary, "model", "gpt-4o-transcribe") +
+        field(boundary, "language", "de") +
+        field(boundary, "response_format", "json") +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: application/octet-stream\r\n\r\nRIFFwav\r\n--${boundary}--\r\n`,
+    );
   });
 
   it("each request has its own random boundary", () => {

@@ -131,7 +131,9 @@ export function mismatches(m: ConnectorManifest, tool: ConnectorTool, op: Vendor
     if (p.in === "query") ok = queryNames.has(p.name) || provided(tool.request.query?.[p.name]);
     else if (p.in === "header") ok = headerNames.has(p.name.toLowerCase()) || p.name.toLowerCase() === "authorization";
     else if (p.in === "body" || p.in === "formData") {
-      ok = wholeBody !== undefined ? requiredInputs.has(wholeBody) : body !== null && typeof body === "object" && provided((body as Record<string, unknown>)[p.name]);
+      // A multipart file part (`files`) sends its field as much as a body field does.
+      const file = tool.request.files?.[p.name]?.content;
+      ok = wholeBody !== undefined ? requiredInputs.has(wholeBody) : (body !== null && typeof body === "object" && provided((body as Record<string, unknown>)[p.name])) || provided(file);
     } else ok = true; // cookies: none of the catalog's vendors require one
     if (!ok) out.push(`required ${p.in} parameter "${p.name}" is not provided (fix it in the template or send it from a required input)`);
   }
