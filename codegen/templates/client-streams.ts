@@ -46,10 +46,13 @@ export class Stream<E> implements AsyncIterable<E> {
   readonly #start: Promise<StreamStart>;
   #response: Response | undefined;
   #used = false;
+  #ended: Promise<void>;
+  #end: () => void = () => {};
 
   constructor(open: StreamOpener, signal?: AbortSignal) {
     if (signal?.aborted) this.controller.abort();
     else signal?.addEventListener("abort", () => this.controller.abort(), { once: true });
+    this.#ended = new Promise((resolve) => (this.#end = resolve));
     this.#start = open(this.controller.signal);
     // A failure surfaces where the stream is used, not as an unhandled rejection.
     this.#start.catch(() => undefined);
@@ -81,7 +84,13 @@ export class Stream<E> implements AsyncIterable<E> {
   async *[Symbol.asyncIterator](): AsyncGenerator<E> {
     if (this.#used) throw new TypeError("Gatehouse: this stream was already read; a stream can be iterated once");
     this.#used = true;
-    const start = await this.#start;
+    let start: StreamStart;
+    try {
+      start = await this.#start;
+    } catch (e) {
+      this.#end();
+      throw e;
+    }
     this.#response = start.response;
     let finished = false;
     try {
@@ -104,12 +113,13 @@ export class Stream<E> implements AsyncIterable<E> {
       // Left early (break, return, a throw): abort, so the server stops the upstream request and its billing.
       if (!finished) this.controller.abort();
       start.done();
+      this.#end();
     }
   }
 
-  /** Reads the rest of the stream (or the whole of it, if nothing read it yet). */
+  /** Reads the whole stream, or, when a loop is already reading it, waits for that loop to end. */
   protected async drain(): Promise<void> {
-    if (this.#used) return;
+    if (this.#used) return this.#ended;
     for await (const _ of this) {
       // observe() keeps what the final…() helpers need
     }

@@ -169,6 +169,20 @@ describe("messages.stream", () => {
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(90);
   });
 
+  it("finalMessage() called while a loop reads waits for that loop's end", async () => {
+    const { client } = await clientFor((_req, res) => sendChunks(res, MESSAGE));
+    const stream = client.messages.stream(body);
+    const types: string[] = [];
+    const loop = (async () => {
+      for await (const e of stream) types.push(e.type);
+    })();
+    await new Promise((r) => setTimeout(r, 10));
+    const final = await stream.finalMessage();
+    await loop;
+    expect(types).toHaveLength(13);
+    expect(final.content[0]).toEqual({ type: "text", text: "Hi!" });
+  });
+
   it("a stream can be read once", async () => {
     const { client } = await clientFor((_req, res) => sendChunks(res, MESSAGE));
     const stream = client.messages.stream(body);
