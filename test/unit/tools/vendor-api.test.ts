@@ -4,6 +4,9 @@
 // + tool path) has the same segments — literal text equal, parameters where the vendor has
 // parameters, with matching names — and every parameter the vendor requires is provided:
 // fixed in the template, from a required input, or from the connection (config/auth).
+// Three documented escapes, each visible in the extract: a path parameter's `accepts` literals
+// (Trello's /members/me), `auth_params` the connection's auth supplies (Slack's token), and an
+// operation's own `base_path` when an extract joins documents with different servers.
 // Vendors without an extract are skipped (their manifests cite reference pages per tool).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
