@@ -11,11 +11,13 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorker, type LocalWorker } from "../support/local-worker";
+import { build } from "esbuild";
+import { bundleWorker, startLocalWorker, WORKERD_BUNDLE, type LocalWorker } from "../support/local-worker";
 import { usageEvents } from "../support/money-probe";
 import { freePort, ROOT } from "./project-copy";
 
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
+const SDK_WORKER = "sdk-client";
 const RETRY_AFTER_S = 2;
 
 interface Ran {
@@ -126,8 +128,16 @@ beforeAll(async () => {
     const installed = await run("npm", ["install", tarball, "--offline", "--no-audit", "--no-fund", "--cache", join(work, "npm-cache")], app);
     installOut = installed.out;
     if (installed.code !== 0) throw new Error(`npm install <tarball> --offline failed:\n${installed.out}`);
+    // A Worker of the fresh project, bundled from its node_modules as wrangler would.
+    await copyFile(join(ROOT, "test/e2e/sdk-package-worker.ts"), join(app, "worker.ts"));
+    const bundled = await build({ ...WORKERD_BUNDLE, entryPoints: [join(app, "worker.ts")], absWorkingDir: app });
+    return bundled.outputFiles[0]?.text ?? "";
   };
-  [, prism, worker] = await Promise.all([pack(), startPrism(), startLocalWorker()]);
+  const [sdkWorkerScript, started] = await Promise.all([pack(), startPrism(), bundleWorker()]);
+  prism = started;
+  worker = await startLocalWorker({
+    workers: [{ name: SDK_WORKER, modules: true, script: sdkWorkerScript, compatibilityDate: "2026-04-26", serviceBindings: { GATEHOUSE: "gatehouse" } }],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -188,7 +198,7 @@ describe("the packed SDK", () => {
     // Bundler: as Vite/esbuild/wrangler projects have it, with the DOM libs and no Node types (a browser app).
     // This one also checks the package's own .d.ts files (skipLibCheck off; the default libs are TypeScript's).
     const bundlerOptions = { ...base, module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], noEmit: true };
-    const bundler = { compilerOptions: { ...bundlerOptions, skipLibCheck: false, skipDefaultLibCheck: true }, files: ["consumer.ts"] };
+    const bundler = { compilerOptions: { ...bundlerOptions, skipLibCheck: false, skipDefaultLibCheck: true }, files: ["consumer.ts", "worker.ts"] };
     const bad = { compilerOptions: bundlerOptions, files: ["bad.ts"] };
     await writeFile(join(app, "tsconfig.nodenext.json"), JSON.stringify(nodenext, null, 2));
     await writeFile(join(app, "tsconfig.bundler.json"), JSON.stringify(bundler, null, 2));
@@ -211,15 +221,16 @@ describe("the packed SDK", () => {
       const ran = await run(process.execPath, ["out/consumer.js"], app, { GH_TARGET: "prism", GH_URL: prism.url, GH_RETRY_URL: front.url, GH_KEY: "qlk_test_sdkpackage" }, 45_000);
       expect(ran.code, ran.out).toBe(0);
       const r = JSON.parse(ran.out.trim().split("\n").pop() ?? "{}") as Record<string, Record<string, unknown>>;
-      console.log(`sdk-package consumer against ${r.target}: ${JSON.stringify(r)}`);
-      expect(r.keys).toMatchObject({ secretPrefix: expect.stringMatching(/^qlk_(live|test)_/), listStatus: 200, revoked: true });
+      const why = `the consumer reported ${JSON.stringify(r)}`;
+      expect(r.keys, why).toMatchObject({ secretPrefix: expect.stringMatching(/^qlk_(live|test)_/), listStatus: 200, revoked: true });
       // Prism streams the spec's text/event-stream example: real Anthropic events.
-      expect(r.stream?.types).toEqual(expect.arrayContaining(["message_start", "content_block_delta", "message_stop"]));
-      expect(r.stream?.finalRole).toBe("assistant");
-      expect(r.break).toMatchObject({ aborted: true });
+      expect(r.stream?.types, why).toEqual(expect.arrayContaining(["message_start", "content_block_delta", "message_stop"]));
+      expect(r.stream?.finalRole, why).toBe("assistant");
+      expect(r.stream?.finalText, why).toBe(r.stream?.text); // finalMessage() is what the events built
+      expect(r.break, why).toMatchObject({ deltas: 1, aborted: true });
       expectRetried(front, r.retry);
-      expect(r.payment).toEqual({ name: "InsufficientFundsError", status: 402 });
-      expect(r.rateLimit).toMatchObject({ name: "RateLimitError", status: 429, base: true });
+      expect(r.payment, why).toEqual({ name: "InsufficientFundsError", status: 402 });
+      expect(r.rateLimit, why).toMatchObject({ name: "RateLimitError", status: 429, base: true });
     } finally {
       await front.close();
     }
@@ -231,27 +242,46 @@ describe("the packed SDK", () => {
       const ran = await run(process.execPath, ["out/consumer.js"], app, { GH_TARGET: "worker", GH_URL: worker.url, GH_RETRY_URL: front.url, GH_KEY: worker.masterKey }, 45_000);
       expect(ran.code, ran.out).toBe(0);
       const r = JSON.parse(ran.out.trim().split("\n").pop() ?? "{}") as Record<string, Record<string, unknown>>;
-      console.log(`sdk-package consumer against ${r.target}: ${JSON.stringify(r)}`);
-      expect(r.keys).toMatchObject({ secretPrefix: "qlk_test_", listStatus: 200, revoked: true, afterRevoke: { name: "AuthenticationError", status: 401, base: true } });
+      const why = `the consumer reported ${JSON.stringify(r)}`;
+      expect(r.keys, why).toMatchObject({ secretPrefix: "qlk_test_", listStatus: 200, revoked: true, afterRevoke: { name: "AuthenticationError", status: 401, base: true } });
       // mock/echo repeats the prompt; the typed events narrowed to text deltas rebuild it.
-      expect(r.stream?.types).toEqual(expect.arrayContaining(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]));
-      expect(r.stream?.text).toBe("hello from a fresh project");
-      expect(r.stream?.finalText).toBe("hello from a fresh project");
+      expect(r.stream?.types, why).toEqual(expect.arrayContaining(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]));
+      expect(r.stream?.text, why).toBe("hello from a fresh project");
+      expect(r.stream?.finalText, why).toBe("hello from a fresh project");
       // break at the first text delta of a 60-word answer sent at 150 ms a piece (~9 s in all).
-      expect(r.break).toMatchObject({ deltas: 1, aborted: true });
+      expect(r.break, why).toMatchObject({ deltas: 1, aborted: true });
       expect(r.break?.ms).toBeLessThan(5_000);
       const keyId = String(r.break?.keyId);
       // The Worker saw the disconnect: the request settled as not-ok, billed for far less than the whole answer.
       await expect.poll(async () => (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === keyId).length, { timeout: 10_000 }).toBe(1);
       const [event] = (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === keyId);
-      expect(event?.outcome).not.toBe("ok");
+      expect(event?.outcome).toBe("client_disconnected");
       expect(event?.output_tokens).toBeLessThan(30);
       expectRetried(front, r.retry);
-      expect(r.payment).toEqual({ name: "InsufficientFundsError", status: 402 });
+      expect(r.payment, why).toEqual({ name: "InsufficientFundsError", status: 402 });
     } finally {
       await front.close();
     }
   }, 60_000);
+});
+
+describe("the packed SDK in workerd", () => {
+  it("bundled into a Worker (esbuild, workerd conditions) it calls Gatehouse over a service binding: keys, a typed stream, a break the server sees", async () => {
+    const sdkWorker = (await worker.mf.getWorker(SDK_WORKER)) as unknown as Fetcher;
+    const res = (await sdkWorker.fetch("http://sdk-client/", { method: "POST", body: JSON.stringify({ key: worker.masterKey }) })) as unknown as Response;
+    const r = (await res.json()) as Record<string, Record<string, unknown> | string | undefined>;
+    const why = `the Worker reported ${JSON.stringify(r)}`;
+    expect(r.error, why).toBeUndefined();
+    expect(r.keys, why).toMatchObject({ refused: "AuthenticationError 401" });
+    expect(r.stream, why).toEqual({ text: "hello from workerd", deltas: expect.any(Number) });
+    const brk = r.break as Record<string, unknown>;
+    expect(brk, why).toMatchObject({ deltas: 1, aborted: true });
+    // Gatehouse's request.signal fired: the request settled as client_disconnected, billed for a fraction of the answer.
+    await expect.poll(async () => (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === brk.keyId).length, { timeout: 10_000 }).toBe(1);
+    const [event] = (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === brk.keyId);
+    expect(event?.outcome).toBe("client_disconnected");
+    expect(event?.output_tokens).toBeLessThan(30);
+  }, 30_000);
 });
 
 /** The first call was answered 429 + Retry-After, retried once no sooner than Retry-After said, and then succeeded. */
