@@ -257,6 +257,9 @@ export interface StreamStart {
 
 type Sent = { response: Response; text: string };
 
+/** Statuses a Response may not be built with a body for. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
 /** Base of the generated client: every method goes through `request`, `requestStream` or `requestPage`. */
 export class BaseClient<Ops extends { [K in keyof Ops]: OperationShape }> {
   readonly #opts: ClientOptions;
@@ -276,7 +279,7 @@ export class BaseClient<Ops extends { [K in keyof Ops]: OperationShape }> {
     return new APIPromise(
       (this.#send(op, args, options, false) as Promise<Sent>).then(({ response, text }) => ({
         // A JSON answer's body was read within the attempt's timeout; the Response keeps status and headers.
-        response: new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers }),
+        response: new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers }),
         data: (text === "" ? undefined : JSON.parse(text)) as Result<Ops[K]>,
       })),
     );

@@ -168,6 +168,16 @@ describe("timeouts, abort and connection failures", () => {
 });
 
 describe("withResponse() and asResponse()", () => {
+  it("a 204 answers undefined, its Response kept", async () => {
+    const { client } = await clientFor((_req, res) => {
+      res.writeHead(204, { "x-qlaud-request-id": "req_204" });
+      res.end();
+    });
+    const { data, response, requestId } = await client.keys.revoke("key_1").withResponse();
+    expect(data).toBeUndefined();
+    expect([response.status, requestId]).toEqual([204, "req_204"]);
+  });
+
   it("give the data with the Response's headers (cost, request id)", async () => {
     const { client } = await clientFor((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "x-qlaud-cost-micros": "1234", "x-qlaud-request-id": "req_abc" });
