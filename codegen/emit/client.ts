@@ -184,6 +184,9 @@ function resourceMethods(op: Operation, name: string, isList: boolean, paginated
   const queryRequired = op.query.some((q) => q.required);
   let paramSig: string | undefined;
   let paramObj = "";
+  if (op.body && op.query.length > 0) {
+    throw new Error(`${op.operationId} takes both a body and query parameters; the SDK's resource methods take one or the other (resourceMethods in codegen/emit/client.ts): move the query parameters into the body`);
+  }
   if (op.body) {
     paramSig = `body${op.bodyRequired ? "" : "?"}: BodyOf<${O}>`;
     paramObj = "body";
