@@ -14,6 +14,7 @@ import { readEvents, relayBytes } from "./stream-answer";
 import type { StreamEnd } from "./stream-pump";
 import { readAnswer } from "./upstream-answer";
 import { buildUpstreamBody, nativeFormat, responseOptions } from "./upstream-body";
+import { envString } from "./upstream-target";
 
 /** The upstream's answer, as complete() hands it on. */
 export type Answer =
@@ -90,7 +91,7 @@ export async function attempt(request: CompletionRequest, ctx: RequestContext, m
   }
 
   const started = passThrough
-    ? await relayBytes(res.body, native, respOpts, !isLast, sent.abort, limits, ctx.req.signal)
+    ? await relayBytes(res.body, native, respOpts, !isLast, sent.abort, limits, ctx.req.signal, envString(ctx.env, "STREAM_NATIVE_PIPE") === "on")
     : await readEvents(res.body, native, respOpts, !isLast, sent.abort, limits, ctx.req.signal);
   if (started.kind === "retry") return started;
   ctx.exec.waitUntil(settleStream(started.pump, request, ctx, meter, c));

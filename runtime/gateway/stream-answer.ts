@@ -1,14 +1,25 @@
 // The two ways a streamed answer leaves the pump: the upstream's bytes as they came (same-shape
-// pass-through, the hot path: a native IdentityTransformStream in workerd), or IR events
+// pass-through, the hot path: a native IdentityTransformStream in workerd, piped natively after
+// the first content where no byte changes — native-pipe.ts), or IR events
 // (complete()'s own path, for renderers and loops). Either way the pump bills the stream.
 import type { ResponseOptions, WireFormat } from "../translate";
 import { createEventChannel } from "./event-channel";
 import { createEventDecoder, type EventBatch } from "./event-decoder";
+import { pipeNatively } from "./native-pipe";
 import { createRelayDecoder } from "./relay-decoder";
 import type { StreamLimits } from "./stream-limits";
 import { startStream, type StreamEnd } from "./stream-pump";
 
 type Retry = { kind: "retry"; reason: string; status: number };
+
+/**
+ * True where the relay changes no byte of the upstream's stream, so its rest may be piped
+ * natively (native-pipe.ts): every same-shape stream except an OpenAI one whose client did not
+ * ask for usage (its usage-only chunk, which Gatehouse asked for, is dropped in JS).
+ */
+export function relaysUnchanged(shape: WireFormat, opts: ResponseOptions): boolean {
+  return !(shape === "openai" && opts.includeUsage === false);
+}
 
 export async function relayBytes(
   upstream: ReadableStream<Uint8Array>,
@@ -18,11 +29,16 @@ export async function relayBytes(
   abortUpstream: () => void,
   limits: StreamLimits,
   clientSignal?: AbortSignal,
+  /** Pipe the rest natively where no byte changes (STREAM_NATIVE_PIPE=on; native-pipe.ts says what the client sees then). */
+  native = false,
 ): Promise<Retry | { kind: "bytes"; body: ReadableStream<Uint8Array>; pump: Promise<StreamEnd> }> {
   // workerd's native IdentityTransformStream hands bytes to the client without a JS
   // transform step; elsewhere (node tests) a plain TransformStream does the same job.
   const { readable, writable } = typeof IdentityTransformStream === "function" ? new IdentityTransformStream() : new TransformStream<Uint8Array, Uint8Array>();
-  const started = await startStream(upstream, createRelayDecoder(shape, opts, limits), writable.getWriter(), canRetry, abortUpstream, limits, clientSignal);
+  const decoder = createRelayDecoder(shape, opts, limits);
+  const writer = writable.getWriter();
+  const takeOver = native && relaysUnchanged(shape, opts) ? pipeNatively(writable, writer, decoder.unsent, clientSignal) : undefined;
+  const started = await startStream(upstream, decoder, writer, canRetry, abortUpstream, limits, clientSignal, takeOver);
   return started.kind === "retry" ? started : { kind: "bytes", body: readable, pump: started.pump };
 }
 

@@ -1,5 +1,8 @@
+// The stream pump: reads an upstream stream through a decoder (usage, stop, errors), holds the
+// output back until the first content (fallback stays possible), then relays the rest — by a
+// JS read/write loop here, or, where Gatehouse changes no byte, handed to native-pipe.ts.
 import type { StreamObservations } from "../translate";
-import { byteReader } from "./byte-reader";
+import { byteReader, type ByteReader } from "./byte-reader";
 import type { Sink } from "./event-channel";
 import { watchStream } from "./stream-deadline";
 import { AFTER_HANGUP_MS, DEFAULT_STREAM_LIMITS, type StreamLimits } from "./stream-limits";
@@ -40,6 +43,37 @@ export interface StreamDecoder<T> {
 export type StreamStart = { kind: "retry"; reason: string; status: number } | { kind: "started"; pump: Promise<StreamEnd> };
 
 /**
+ * The pump after the first content, for a relay that takes phase 2 over (native-pipe.ts): what
+ * was held back, the decoder's feed, and the calls that stop the upstream and describe the end.
+ */
+export interface PumpRun<T> {
+  /** The upstream body itself: its reader is released (`releaseReader`) before anyone else reads it. */
+  readonly upstream: ReadableStream<Uint8Array>;
+  /** The output held back until the first content, in order. */
+  readonly held: readonly T[];
+  /** True once the decoder or Gatehouse ended the stream (feed(null) was called, or a stop). */
+  readonly ended: boolean;
+  /** Why Gatehouse cut the stream itself (deadline, cap), if it did. */
+  readonly cut: string | undefined;
+  readonly decoder: StreamDecoder<T>;
+  /** Releases the phase-1 reader's lock on `upstream`. */
+  releaseReader(): void;
+  /** Reads from this reader from now on (a tee's branch): deadlines and stops cancel it. */
+  useReader(reader: ByteReader): void;
+  /** The next chunk of the current reader, or null at its end or when it failed. */
+  read(): Promise<Uint8Array | null>;
+  /** Feeds one chunk (or the end) through the decoder, counting content events and watching deadlines. */
+  feed(chunk: Uint8Array | null): T | null;
+  /** Stops the upstream: aborts its fetch and cancels the current reader. */
+  stopUpstream(): void;
+  /** Stops the deadline timers and says how the stream ended. */
+  finish(clientGone: boolean): StreamEnd;
+}
+
+/** Takes phase 2 over from the JS loop; called only while the client is there and the stream runs. */
+export type TakeOver<T> = (run: PumpRun<T>) => Promise<StreamEnd>;
+
+/**
  * Pumps an upstream stream through a decoder into a sink. Output is held back only until the
  * first content (or the end): an overloaded/rate-limit error before then is returned as `retry`
  * so the caller can fall back; after it, failures become an error, never a splice. Deadlines
@@ -55,9 +89,10 @@ export async function startStream<T>(
   abortUpstream: () => void,
   limits: StreamLimits = DEFAULT_STREAM_LIMITS,
   clientSignal?: AbortSignal,
+  takeOver?: TakeOver<T>,
 ): Promise<StreamStart> {
   const obs = decoder.obs;
-  const reader = byteReader(upstream);
+  let reader = byteReader(upstream);
   let contentEvents = 0;
   let ended = false;
   let cut: string | undefined;
@@ -123,6 +158,35 @@ export async function startStream<T>(
       heldBytes += decoder.size(out);
     }
     if (heldBytes > limits.maxEventBytes && !ended) giveUp(`upstream sent more than ${limits.maxEventBytes} bytes before any content (STREAM_MAX_EVENT_BYTES)`);
+  }
+
+  if (takeOver && !ended && clientSignal?.aborted !== true) {
+    const run: PumpRun<T> = {
+      upstream,
+      held,
+      decoder,
+      get ended() {
+        return ended;
+      },
+      get cut() {
+        return cut;
+      },
+      releaseReader: () => reader.release(),
+      useReader: (r) => {
+        reader = r;
+      },
+      read,
+      feed,
+      stopUpstream: () => {
+        abortUpstream();
+        reader.cancel().catch(() => {});
+      },
+      finish: (clientGone) => {
+        deadline.stop();
+        return { obs, contentEvents, clientGone, errorInStream, ...(cut !== undefined ? { cut } : {}) };
+      },
+    };
+    return { kind: "started", pump: takeOver(run) };
   }
 
   // Phase 2: commit. The client gets what was held, then the rest as it arrives.
