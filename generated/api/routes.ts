@@ -745,7 +745,7 @@ export interface Handlers<Ctx> {
   countMessageTokens(input: Input<"countMessageTokens">, ctx: Ctx): Promise<Reply<"countMessageTokens">>;
   /** GET /v1/models — Every model and alias this deployment can route, with prices (OpenAI list shape). */
   listModels(input: Input<"listModels">, ctx: Ctx): Promise<Reply<"listModels">>;
-  /** GET /v1/requests — The calling tenant's gateway requests of the last 30 days, newest first, optionally */
+  /** GET /v1/requests — The calling tenant's gateway requests and thread turns of the last 30 days, newest first, optionally */
   listRequests(input: Input<"listRequests">, ctx: Ctx): Promise<Reply<"listRequests">>;
   /** POST /v1/responses — Create a model response, streaming (`stream: true`) or not. Errors use OpenAI's `{error:{message, type, code, param}}` shape. */
   createResponse(input: Input<"createResponse">, ctx: Ctx): Promise<Reply<"createResponse">>;

@@ -505,7 +505,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description The calling tenant's gateway requests of the last 30 days, newest first, optionally
+         * @description The calling tenant's gateway requests and thread turns of the last 30 days, newest first, optionally
          *     narrowed to a key, an end user, a status or a time window. Rows are written just after each
          *     request ends (a stream: when it ends), so the newest may take a moment to appear.
          */
@@ -1954,7 +1954,7 @@ export interface components {
              * @enum {string}
              */
             object: "request";
-            /** @description The operation: `createMessage`, `createChatCompletion`, `createResponse` or `countMessageTokens`. */
+            /** @description The operation: `createMessage`, `createChatCompletion`, `createResponse`, `countMessageTokens`, or `createThreadMessage` (a thread turn: its rounds' costs added up). */
             operation: string;
             /** @description How the call was settled (`ok`, `client_disconnected`, `upstream_error`, `no_provider`, …); null when nothing was held. */
             outcome: string | null;

@@ -276,7 +276,7 @@ export class Gatehouse extends BaseClient<ClientOperations> {
   }
 
   /**
-   * The calling tenant's gateway requests of the last 30 days, newest first, optionally
+   * The calling tenant's gateway requests and thread turns of the last 30 days, newest first, optionally
    * narrowed to a key, an end user, a status or a time window. Rows are written just after each
    * request ends (a stream: when it ends), so the newest may take a moment to appear. (`GET /v1/requests`)
    */
@@ -720,7 +720,7 @@ export class RequestsResource {
   constructor(private readonly client: Gatehouse) {}
 
   /**
-   * The calling tenant's gateway requests of the last 30 days, newest first, optionally
+   * The calling tenant's gateway requests and thread turns of the last 30 days, newest first, optionally
    * narrowed to a key, an end user, a status or a time window. Rows are written just after each
    * request ends (a stream: when it ends), so the newest may take a moment to appear. (`GET /v1/requests`; alias `listRequests`)
    */

@@ -25,6 +25,8 @@ export interface Observation {
   key?: KeyRecord;
   model?: string;
   calls: NotedCall[];
+  /** Work that outlives the response and may start more calls (a streamed thread turn's rounds). */
+  work: Promise<unknown>[];
 }
 
 const observed = new WeakMap<Request, Observation>();
@@ -32,7 +34,7 @@ const observed = new WeakMap<Request, Observation>();
 function observationOf(req: Request): Observation {
   let o = observed.get(req);
   if (!o) {
-    o = { calls: [] };
+    o = { calls: [], work: [] };
     observed.set(req, o);
   }
   return o;
@@ -68,7 +70,21 @@ export function noteCall(req: Request, heldMicros: number): (settled: SettledCal
   return resolve;
 }
 
+/** Work the request log waits for before it adds up the calls (it must never reject). */
+export function noteWork(req: Request, work: Promise<unknown>): void {
+  observationOf(req).work.push(work);
+}
+
+/**
+ * `child` is a stand-in for `req` (a thread turn's round runs in a Request of its own, without
+ * the client's hang-up signal): what is noted on it is noted on `req`. Returns `child`.
+ */
+export function onBehalfOf(child: Request, req: Request): Request {
+  observed.set(child, observationOf(req));
+  return child;
+}
+
 /** What was noted about the request (empty when nothing was). */
 export function observationFor(req: Request): Observation {
-  return observed.get(req) ?? { calls: [] };
+  return observed.get(req) ?? { calls: [], work: [] };
 }

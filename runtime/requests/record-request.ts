@@ -7,8 +7,10 @@ import { formatRequestLine, type RequestLine } from "./log-line";
 import { observationFor, type Observation } from "./observation";
 import { recordRow } from "./recorder";
 
-/** The surfaces whose requests get a request log row: the provider-shaped gateway routes. */
+/** The surfaces whose requests get a request log row: the provider-shaped gateway routes… */
 const LOGGED_SURFACES = new Set(["anthropic", "openai"]);
+/** …and Gatehouse's own routes that call models: a thread turn (its rounds add up). */
+const LOGGED_OPERATIONS = new Set(["createThreadMessage"]);
 
 export interface Responded {
   requestId: string;
@@ -47,10 +49,12 @@ export function recordRequest(env: Env, exec: ExecutionContext, req: Request, re
 /** Everything once the calls are settled: the log line, then the row (awaited, so waitUntil keeps the isolate for it). */
 export async function completeRecord(env: Env, req: Request, responded: Responded, now: () => number = () => performance.now()): Promise<void> {
   const o = observationFor(req);
+  // A streamed thread turn runs its rounds after the response: wait for them to be noted.
+  await Promise.allSettled(o.work);
   const calls = await Promise.all(o.calls.map(async (c) => ({ held: c.heldMicros, ...(await c.settled) })));
   const line = requestLine(req.method, o, responded, calls, Math.round(now() - responded.startedAt));
   console.log(formatRequestLine(line));
-  if (o.key && o.operation && LOGGED_SURFACES.has(o.surface ?? "")) await recordRow(env.DB, logRow(o.key, o.operation, line, responded.startedAtMs));
+  if (o.key && o.operation && (LOGGED_SURFACES.has(o.surface ?? "") || LOGGED_OPERATIONS.has(o.operation))) await recordRow(env.DB, logRow(o.key, o.operation, line, responded.startedAtMs));
 }
 
 function requestLine(

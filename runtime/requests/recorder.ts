@@ -35,17 +35,17 @@ function startBatch(db: D1Database): Batch {
   const timer = setTimeout(fire, FLUSH_MS);
   const batch: Batch = {
     rows: [],
-    written: due.then(() => write(db, batch.rows)),
+    // Closed to new rows before it is read: a row queued from here on starts the next batch.
+    written: due.then(() => {
+      if (open.get(db) === batch) open.delete(db);
+      return write(db, batch.rows);
+    }),
     flushNow: () => {
       clearTimeout(timer);
       fire();
     },
   };
   open.set(db, batch);
-  // Rows queued from here on start the next batch.
-  void due.then(() => {
-    if (open.get(db) === batch) open.delete(db);
-  });
   return batch;
 }
 

@@ -7,6 +7,7 @@
 import { formatQlaudStreamEvent, type QlaudStreamEvent, type QlaudStreamEventData } from "../../generated/api/stream-events";
 import { errorBody } from "../errors";
 import type { RequestContext } from "../http/context";
+import { noteWork } from "../requests/observation";
 import { createStreamRenderer, type StreamRenderer } from "../translate";
 import { ClientSink } from "./turn-client-sink";
 import { finishTurn, type StartedTurn, type TurnObserver } from "./turn";
@@ -54,6 +55,9 @@ export function streamTurn(turn: StartedTurn, model: string, ctx: RequestContext
     }
     await client.close();
   };
-  ctx.exec.waitUntil(run().catch((e: unknown) => console.error(`gatehouse ${ctx.requestId}: streaming thread turn failed: ${(e as Error).message}`)));
+  const running = run().catch((e: unknown) => console.error(`gatehouse ${ctx.requestId}: streaming thread turn failed: ${(e as Error).message}`));
+  ctx.exec.waitUntil(running);
+  // The request log adds up the turn's rounds once they are all run (runtime/requests/).
+  noteWork(ctx.req, running);
   return new Response(readable, { status: 200, headers: { ...headers, ...SSE_HEADERS, "server-timing": `upstream;dur=${turn.upstreamMs.toFixed(2)}` } });
 }

@@ -14,6 +14,7 @@ import { ApiError } from "../errors";
 import type { EventBatch } from "../gateway/complete";
 import { resolveModel } from "../gateway/resolve-model";
 import type { RequestContext } from "../http/context";
+import { onBehalfOf } from "../requests/observation";
 import type { TokenUsage } from "../translate";
 import { contextBudget, estimateTokens, type ContentBlock } from "./context-window";
 import { loadContext, modelLimits } from "./turn-context";
@@ -236,7 +237,8 @@ function roundError(e: ApiError, iteration: number, lastSeq: number): ApiError {
  */
 export function roundContext(ctx: RequestContext, iteration: number): RequestContext {
   const requestId = iteration === 1 ? ctx.requestId : `${ctx.requestId}.r${iteration}`;
-  return { ...ctx, requestId, req: new Request(ctx.req.url, { method: "POST", headers: ctx.req.headers }) };
+  // The request log adds the round's cost to the turn's request (runtime/requests/).
+  return { ...ctx, requestId, req: onBehalfOf(new Request(ctx.req.url, { method: "POST", headers: ctx.req.headers }), ctx.req) };
 }
 
 /**

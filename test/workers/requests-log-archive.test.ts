@@ -5,6 +5,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { endUserPseudonym } from "../../runtime/db/erased-end-users";
 import { copyUsageEvents } from "../../runtime/db/usage-events";
+import { groupBy } from "../../runtime/group-by";
 import { archiveKey, archiveUsage, ObjectWriter } from "../../runtime/requests/usage-archive";
 import { runDailyJob } from "../../runtime/threads/daily-job";
 import type { UsageEvent } from "../../runtime/wallet/usage-outbox";
@@ -25,7 +26,7 @@ async function lines(key: string): Promise<Record<string, unknown>[]> {
 }
 
 async function seed(rows: UsageEvent[]): Promise<void> {
-  for (const [tenant, mine] of Map.groupBy(rows, (r) => r.tenant_id)) await copyUsageEvents(env.DB, tenant, mine);
+  for (const [tenant, mine] of groupBy(rows, (r) => r.tenant_id)) await copyUsageEvents(env.DB, tenant, mine);
 }
 
 describe("the R2 usage archive", () => {

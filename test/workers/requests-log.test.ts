@@ -8,6 +8,7 @@ import { insertRequestLogStatement, requestLogPage, type RequestLogRow } from ".
 import { runDailyJob } from "../../runtime/threads/daily-job";
 import { chat, mintKey, usageRow } from "./support/money";
 import { call, seedTenant } from "./support/seed";
+import { newThread, sseEvents, turn } from "./support/thread-turns";
 
 type Entry = Record<string, unknown> & { id: string; status: number; cost_micros: number };
 type Page = { object: string; data: Entry[]; has_more: boolean; next_after: string | null };
@@ -109,6 +110,35 @@ describe("the request log", () => {
     const ids = (await (await call("GET", "/v1/requests", t.masterKey)).json<Page>()).data.map((e) => e.id);
     expect(ids).toEqual([res.requestId]);
     expect(ids).not.toContain(wallet.headers.get("x-qlaud-request-id"));
+  });
+});
+
+describe("thread turns in the request log", () => {
+  it("a turn of two rounds is one row whose cost is the turn's cost_micros", async () => {
+    const t = await seedTenant({ creditMicros: 10_000_000 });
+    const thread = await newThread(t.tenantId);
+    const res = await turn(t.masterKey, thread, { model: "mock/tools", content: "no tool needed" });
+    expect(res.status).toBe(200);
+    const body = await res.json<{ iterations: number; cost_micros: number }>();
+    expect(body.iterations).toBe(2);
+    const entry = await logged(t.masterKey, res.headers.get("x-qlaud-request-id") ?? "");
+    expect(entry).toMatchObject({ operation: "createThreadMessage", model: "mock/tools", provider: "mock", status: 200, streamed: false, outcome: "ok" });
+    expect(entry.cost_micros).toBe(body.cost_micros);
+    expect(entry.cost_micros).toBeGreaterThan(0);
+  });
+
+  it("a streamed turn's row is written after its last round, with the cost qlaud.done reported", async () => {
+    const t = await seedTenant({ creditMicros: 10_000_000 });
+    const thread = await newThread(t.tenantId);
+    const res = await turn(t.masterKey, thread, { model: "mock/tools", content: "no tool needed", stream: true });
+    expect(res.status).toBe(200);
+    const done = sseEvents(await res.text()).at(-1);
+    expect(done?.event).toBe("qlaud.done");
+    const reported = JSON.parse(done?.data ?? "{}") as { cost_micros: number; iterations: number };
+    expect(reported.iterations).toBe(2);
+    const entry = await logged(t.masterKey, res.headers.get("x-qlaud-request-id") ?? "");
+    expect(entry).toMatchObject({ operation: "createThreadMessage", streamed: true, status: 200 });
+    expect(entry.cost_micros).toBe(reported.cost_micros);
   });
 });
 
