@@ -300,3 +300,24 @@ describe("retention and erase", () => {
     ]);
   });
 });
+
+describe("off the response path", () => {
+  it("a request log that cannot be written costs the request nothing: 200, its log line, and the failure logged", async () => {
+    const t = await seedTenant({ creditMicros: 1_000_000 });
+    const error = vi.spyOn(console, "error");
+    await env.DB.exec("ALTER TABLE request_log RENAME TO request_log_away");
+    try {
+      const res = await chat(t.masterKey);
+      expect(res.status).toBe(200);
+      const until = Date.now() + 5_000;
+      const failed = () => error.mock.calls.some((c) => String(c[0]).includes("could not write") && String(c[0]).includes("request log"));
+      while (!failed() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(failed()).toBe(true);
+    } finally {
+      await env.DB.exec("ALTER TABLE request_log_away RENAME TO request_log");
+    }
+    // And the next request is logged as usual.
+    const next = await chat(t.masterKey);
+    expect((await logged(t.masterKey, next.requestId)).status).toBe(200);
+  });
+});
