@@ -313,7 +313,8 @@ export function request(method: BuiltRequest["method"], base: string, path: stri
 /** Quoted-string escaping of a Content-Disposition name, as browsers do it (`"` and line breaks percent-encoded). */
 const dispositionName = (s: string) => s.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 
-const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+"-]+)*$/;
+/** `type/subtype` with optional `; name=value` parameters; spaces and tabs only, so no line break can open a new header. */
+const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(?:[ \t]*;[ \t]*[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+"-]+)*$/;
 
 /**
  * multipart/form-data: body fields as text parts (a list repeats its field, absent or null

@@ -167,6 +167,7 @@ describe("multipart bodies", () => {
     ["not a string", { data: 42 }, "data must be the file's bytes as a base64 string"],
     ["above the byte limit", { data: btoa("12345") }, "data is 5 bytes once decoded, above this tool's limit of 4 bytes"],
     ["a content type with a line break", { data: "aGk=", type: "text/plain\r\nX-Evil: 1" }, 'data has a content type "text/plain\\r\\nX-Evil: 1" that is not a media type such as audio/mpeg'],
+    ["a line break before a parameter", { data: "aGk=", type: "text/plain\r\n;a=b" }, 'data has a content type "text/plain\\r\\n;a=b" that is not a media type such as audio/mpeg'],
     ["an object as a field", { data: "aGk=", note: { a: 1 } }, "note must be a string, number, boolean or a list of them: it is sent as a form field"],
   ])("%s is refused before anything is sent", (_, input, message) => {
     const err = refusal(() => build("gaps/upload", input));
