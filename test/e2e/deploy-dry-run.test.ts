@@ -18,7 +18,7 @@ it("wrangler deploy --env production --dry-run bundles the Worker with its produ
       { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" }, timeout: 90_000 },
     );
     expect(stdout).toMatch(/Total Upload: [\d.]+ KiB/);
-    for (const binding of ["env.WALLET (Wallet)", "env.DB", "env.KEY_CACHE", "env.AI", 'env.ENVIRONMENT ("production")']) {
+    for (const binding of ["env.WALLET (Wallet)", "env.DB", "env.KEY_CACHE", "env.ARCHIVE (gatehouse-archive)", "env.AI", 'env.ENVIRONMENT ("production")']) {
       expect(stdout).toContain(binding);
     }
     expect(stdout).toContain("--dry-run: exiting now.");
