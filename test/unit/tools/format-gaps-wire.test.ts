@@ -41,7 +41,7 @@ const FIXTURE: ManifestView = {
 };
 
 beforeAll(async () => {
-  for (const id of ["github", "cloudinary", "elevenlabs", "openai"]) modules.set(id, (await loadConnector(id))!);
+  for (const id of ["github", "cloudinary", "elevenlabs", "openai", "mailgun"]) modules.set(id, (await loadConnector(id))!);
   fixture = await compileFixture(FIXTURE);
 }, 60_000);
 afterAll(() => fixture?.remove());
@@ -155,6 +155,18 @@ describe("multipart bodies", () => {
         field(boundary, "response_format", "json") +
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: application/octet-stream\r\n\r\nRIFFwav\r\n--${boundary}--\r\n`,
     );
+  });
+
+  it("mailgun send_message: Mailgun's prefixed field names as they are, and an optional attachment", () => {
+    const input = { domain: "mg.example.com", from: "A <a@mg.example.com>", to: "b@example.com", subject: "Invoice", text: "Attached.", reply_to: "c@example.com" };
+    const plain = multipart(build("mailgun/send_message", input));
+    expect(plain.text).toBe(
+      ["from", "A <a@mg.example.com>", "to", "b@example.com", "subject", "Invoice", "text", "Attached.", "h:Reply-To", "c@example.com"].reduce((out, _, i, a) => (i % 2 ? out : out + field(plain.boundary, a[i]!, a[i + 1]!)), "") + `--${plain.boundary}--\r\n`,
+    );
+    const r = build("mailgun/send_message", { ...input, attachment_base64: btoa("%PDF-1.4"), attachment_filename: "invoice.pdf", attachment_content_type: "application/pdf" });
+    expect(r.url).toBe(`${BASE}/v3/mg.example.com/messages`);
+    const { text, boundary } = multipart(r);
+    expect(text.endsWith(`--${boundary}\r\nContent-Disposition: form-data; name="attachment"; filename="invoice.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`)).toBe(true);
   });
 
   it("each request has its own random boundary", () => {
