@@ -888,6 +888,36 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Anthropic's error: `type` and `message`, plus details on some (`needed_micros` and `available_micros` on a 402, `retry_after_seconds` on a 429 of Gatehouse's own limits). */
+        AnthropicErrorDetail: {
+            /** @description What went wrong and how to fix it. */
+            message: string;
+            /** @description Error type, e.g. `invalid_request_error`, `rate_limit_error`, `overloaded_error`, `insufficient_funds`. */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description Anthropic Messages server-sent events, `message_start` to `message_stop`.
+         * @example event: message_start
+         *     data: {"type":"message_start","message":{"id":"msg_01ExampleExampleExample","type":"message","role":"assistant","model":"mock/echo","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":0}}}
+         *
+         *     event: content_block_start
+         *     data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+         *
+         *     event: content_block_delta
+         *     data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}
+         *
+         *     event: content_block_stop
+         *     data: {"type":"content_block_stop","index":0}
+         *
+         *     event: message_delta
+         *     data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":3,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}
+         *
+         *     event: message_stop
+         *     data: {"type":"message_stop"}
+         */
+        AnthropicEventStreamBody: string;
         /**
          * @description One conversation turn. Gatehouse reads the role and the content (to translate it); any
          *     other field is forwarded as it is. `system` turns (Claude Code sends them) are hoisted
@@ -904,7 +934,27 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description A complete assistant message (Anthropic shape). */
+        /**
+         * @description A complete assistant message (Anthropic shape).
+         * @example {
+         *       "id": "msg_01ExampleExampleExample",
+         *       "type": "message",
+         *       "role": "assistant",
+         *       "model": "mock/echo",
+         *       "content": [
+         *         {
+         *           "type": "text",
+         *           "text": "Hello"
+         *         }
+         *       ],
+         *       "stop_reason": "end_turn",
+         *       "stop_sequence": null,
+         *       "usage": {
+         *         "input_tokens": 3,
+         *         "output_tokens": 1
+         *       }
+         *     }
+         */
         AnthropicMessage: {
             /** @description Text, tool_use and thinking blocks. */
             content: components["schemas"]["AnthropicContentBlock"][];
@@ -983,7 +1033,12 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description How many input tokens the request would take. */
+        /**
+         * @description How many input tokens the request would take.
+         * @example {
+         *       "input_tokens": 3
+         *     }
+         */
         AnthropicTokenCount: {
             /**
              * Format: int32
@@ -1047,6 +1102,33 @@ export interface components {
             /** @description What the key may do. */
             scope: components["schemas"]["KeyScope"];
         };
+        /**
+         * @description The body of a 502.
+         * @example {
+         *       "error": {
+         *         "type": "api_error",
+         *         "message": "no provider could serve anthropic/claude-sonnet-4-5 right now; try again later"
+         *       }
+         *     }
+         */
+        BadGatewayBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * @description The body of a 400.
+         * @example {
+         *       "error": {
+         *         "type": "invalid_request_error",
+         *         "message": "body.name is required",
+         *         "param": "body.name"
+         *       }
+         *     }
+         */
+        BadRequestBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
         /** @description One completion choice. */
         ChatChoice: {
             /** @description `stop`, `length`, `tool_calls` or `content_filter`. */
@@ -1063,7 +1145,30 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description A complete chat completion (OpenAI shape). */
+        /**
+         * @description A complete chat completion (OpenAI shape).
+         * @example {
+         *       "id": "chatcmpl-example",
+         *       "object": "chat.completion",
+         *       "created": 1763900000,
+         *       "model": "mock/echo",
+         *       "choices": [
+         *         {
+         *           "index": 0,
+         *           "message": {
+         *             "role": "assistant",
+         *             "content": "Hello"
+         *           },
+         *           "finish_reason": "stop"
+         *         }
+         *       ],
+         *       "usage": {
+         *         "prompt_tokens": 3,
+         *         "completion_tokens": 1,
+         *         "total_tokens": 4
+         *       }
+         *     }
+         */
         ChatCompletion: {
             /** @description Choices (one). */
             choices: components["schemas"]["ChatChoice"][];
@@ -1124,6 +1229,19 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description OpenAI `chat.completion.chunk` server-sent events (usage in the last chunk), then `data: [DONE]`.
+         * @example data: {"id":"chatcmpl-example","object":"chat.completion.chunk","created":1763900000,"model":"mock/echo","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}
+         *
+         *     data: {"id":"chatcmpl-example","object":"chat.completion.chunk","created":1763900000,"model":"mock/echo","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}
+         *
+         *     data: {"id":"chatcmpl-example","object":"chat.completion.chunk","created":1763900000,"model":"mock/echo","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+         *
+         *     data: {"id":"chatcmpl-example","object":"chat.completion.chunk","created":1763900000,"model":"mock/echo","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}
+         *
+         *     data: [DONE]
+         */
+        ChatCompletionStreamBody: string;
         /**
          * @description One chat message: `system`, `developer`, `user`, `assistant` (with `tool_calls`), `tool`
          *     (with `tool_call_id`) or the deprecated `function` (which OpenAI still accepts, so Gatehouse
@@ -1189,6 +1307,20 @@ export interface components {
             id: string;
             /** @description The Stripe-hosted payment page: send the payer here. */
             url: string;
+        };
+        /**
+         * @description The body of a 409.
+         * @example {
+         *       "error": {
+         *         "type": "conflict_error",
+         *         "message": "a webhook tool named \"lookup_order\" already exists; delete it first (DELETE /v1/tools/lookup_order) or choose another name",
+         *         "param": "body.name"
+         *       }
+         *     }
+         */
+        ConflictBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
         };
         /** @description An end user's account at one vendor. Never holds the credential. */
         Connection: {
@@ -1594,10 +1726,25 @@ export interface components {
         };
         /** @description What went wrong and how to fix it. */
         ErrorDetail: {
+            /**
+             * Format: int64
+             * @description 402: what the wallet (or the key's cap) has left for it, in micro-dollars.
+             */
+            available_micros?: number;
             /** @description A human-readable message saying what to fix. */
             message: string;
+            /**
+             * Format: int64
+             * @description 402: the request's worst-case cost, in micro-dollars.
+             */
+            needed_micros?: number;
             /** @description The offending field, as a JSON path (e.g. `body.max_spend_usd`), when one is to blame. */
             param?: string;
+            /**
+             * Format: int32
+             * @description 429 from Gatehouse's own limits: seconds until the limit resets (also sent as `Retry-After`).
+             */
+            retry_after_seconds?: number;
             /** @description Error category. */
             type: components["schemas"]["ErrorType"];
         };
@@ -1625,6 +1772,19 @@ export interface components {
             /** @description The tool: `<connector>/<tool>` or a webhook tool's name. */
             tool: components["schemas"]["ToolName"];
         };
+        /**
+         * @description The body of a 403.
+         * @example {
+         *       "error": {
+         *         "type": "permission_error",
+         *         "message": "this operation needs a master key; this key's scope is standard"
+         *       }
+         *     }
+         */
+        ForbiddenBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
         /** @description Liveness of this Gatehouse deployment. */
         Health: {
             /**
@@ -1639,6 +1799,19 @@ export interface components {
             time: number;
             /** @description The Gatehouse version serving the request. */
             version: string;
+        };
+        /**
+         * @description The body of a 500.
+         * @example {
+         *       "error": {
+         *         "type": "api_error",
+         *         "message": "internal error; the request id in x-qlaud-request-id helps us find it"
+         *       }
+         *     }
+         */
+        InternalErrorBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
         };
         /**
          * @description `master` administers the tenant; `standard` acts for one end user.
@@ -1789,8 +1962,29 @@ export interface components {
              */
             output_usd_per_mtok: number;
         };
+        /**
+         * @description The body of a 409 `not_connected`.
+         * @example {
+         *       "error": {
+         *         "type": "not_connected",
+         *         "message": "end user \"user_42\" has no connected linear account; send them to connect_url (valid until expires_at) to connect one, then call the tool again",
+         *         "param": "body.tool",
+         *         "connect_url": "https://gatehouse.example.com/connect/ct_0123456789abcdef0123456789abcdef",
+         *         "expires_at": 1763900600000
+         *       }
+         *     }
+         */
+        NotConnectedBody: {
+            /** @description The error, with the connect URL. */
+            error: components["schemas"]["NotConnectedDetail"];
+        };
         /** @description The error detail of a 409 `not_connected`: where the end user connects the account. */
         NotConnectedDetail: {
+            /**
+             * Format: int64
+             * @description 402: what the wallet (or the key's cap) has left for it, in micro-dollars.
+             */
+            available_micros?: number;
             /** @description A one-time URL of the hosted connect page for this end user and vendor. */
             connect_url: string;
             /**
@@ -1800,16 +1994,94 @@ export interface components {
             expires_at: number;
             /** @description A human-readable message saying what to fix. */
             message: string;
+            /**
+             * Format: int64
+             * @description 402: the request's worst-case cost, in micro-dollars.
+             */
+            needed_micros?: number;
             /** @description The offending field, as a JSON path (e.g. `body.max_spend_usd`), when one is to blame. */
             param?: string;
+            /**
+             * Format: int32
+             * @description 429 from Gatehouse's own limits: seconds until the limit resets (also sent as `Retry-After`).
+             */
+            retry_after_seconds?: number;
             /** @description Error category. */
             type: components["schemas"]["ErrorType"];
         };
-        /** @description 409: the end user has no connected account at the tool's vendor; send them to `connect_url`, then call again. */
-        NotConnectedError: {
-            /** @description The error, with the connect URL. */
-            error: components["schemas"]["NotConnectedDetail"];
+        /**
+         * @description The body of a 404.
+         * @example {
+         *       "error": {
+         *         "type": "not_found_error",
+         *         "message": "there is no connection \"conn_0123456789abcdef\" in this tenant"
+         *       }
+         *     }
+         */
+        NotFoundBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
         };
+        /** @description OpenAI's error: `message`, `type`, `code` (Gatehouse's error type) and `param`, plus details on some. */
+        OpenAIErrorDetail: {
+            /** @description The error type in Gatehouse's (and Anthropic's) vocabulary, e.g. `rate_limit_error`. */
+            code: string | null;
+            /** @description What went wrong and how to fix it. */
+            message: string;
+            /** @description The offending field, when one is to blame. */
+            param: string | null;
+            /** @description OpenAI's error type, e.g. `invalid_request_error`, `rate_limit_exceeded`, `insufficient_quota`, `server_error`. */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description The body of a 529.
+         * @example {
+         *       "error": {
+         *         "type": "overloaded_error",
+         *         "message": "anthropic is overloaded; try again later"
+         *       }
+         *     }
+         */
+        OverloadedBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * @description The body of a 413.
+         * @example {
+         *       "error": {
+         *         "type": "payload_too_large_error",
+         *         "message": "request body is larger than 1048576 bytes (1 MiB); send less",
+         *         "param": "body"
+         *       }
+         *     }
+         */
+        PayloadTooLargeBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * @description The body of a 402: `needed_micros` and `available_micros` say by how much the wallet falls short.
+         * @example {
+         *       "error": {
+         *         "type": "insufficient_funds",
+         *         "message": "the wallet has $0.00 available ($0.00 balance, $0.00 held for in-flight requests) but this request may cost up to $0.02; top up the wallet or lower max_tokens",
+         *         "needed_micros": 19200,
+         *         "available_micros": 0
+         *       }
+         *     }
+         */
+        PaymentRequiredBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * @description A provider's id in the catalog (`GET /v1/models`), e.g. `anthropic`, `openai`, `mock`.
+         * @example mock
+         */
+        ProviderId: string;
         /** @description `qlaud.done`: the turn's last event, sent once. */
         QlaudDone: {
             /**
@@ -1915,6 +2187,25 @@ export interface components {
              */
             event: "qlaud.tool_dispatch_start";
         };
+        /**
+         * @description The body of a 429.
+         * @example {
+         *       "error": {
+         *         "type": "rate_limit_error",
+         *         "message": "too many requests on this key; retry after 60 seconds",
+         *         "retry_after_seconds": 60
+         *       }
+         *     }
+         */
+        RateLimitedBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * @description A request id: `req_` and 32 hex digits.
+         * @example req_0123456789abcdef0123456789abcdef
+         */
+        RequestId: string;
         /**
          * @description One gateway request as the request log keeps it (30 days): who called, which model and
          *     provider, the status, how long it took and what it cost. Never the prompt, the answer or a
@@ -2049,7 +2340,42 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description A `response` object: its `output` items are `message`, `function_call` and `reasoning` items. */
+        /**
+         * @description A `response` object: its `output` items are `message`, `function_call` and `reasoning` items.
+         * @example {
+         *       "id": "resp_example",
+         *       "object": "response",
+         *       "created_at": 1763900000,
+         *       "status": "completed",
+         *       "model": "mock/echo",
+         *       "output": [
+         *         {
+         *           "id": "msg_example_0",
+         *           "type": "message",
+         *           "status": "completed",
+         *           "role": "assistant",
+         *           "content": [
+         *             {
+         *               "type": "output_text",
+         *               "text": "Hello",
+         *               "annotations": []
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "usage": {
+         *         "input_tokens": 3,
+         *         "input_tokens_details": {
+         *           "cached_tokens": 0
+         *         },
+         *         "output_tokens": 1,
+         *         "output_tokens_details": {
+         *           "reasoning_tokens": 0
+         *         },
+         *         "total_tokens": 4
+         *       }
+         *     }
+         */
         ResponseObject: {
             /**
              * Format: int64
@@ -2079,6 +2405,36 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description OpenAI Responses server-sent events, `response.created` to `response.completed`.
+         * @example event: response.created
+         *     data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_example","object":"response","created_at":1763900000,"status":"in_progress","error":null,"incomplete_details":null,"model":"mock/echo","output":[],"instructions":null,"max_output_tokens":null,"metadata":{},"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":true,"temperature":1,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":1,"truncation":"disabled","user":null,"usage":null}}
+         *
+         *     event: response.in_progress
+         *     data: {"type":"response.in_progress","sequence_number":1,"response":{"id":"resp_example","object":"response","created_at":1763900000,"status":"in_progress","error":null,"incomplete_details":null,"model":"mock/echo","output":[],"instructions":null,"max_output_tokens":null,"metadata":{},"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":true,"temperature":1,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":1,"truncation":"disabled","user":null,"usage":null}}
+         *
+         *     event: response.output_item.added
+         *     data: {"type":"response.output_item.added","sequence_number":2,"output_index":0,"item":{"id":"msg_372abebefba1942bdebff969_0","type":"message","status":"in_progress","role":"assistant","content":[]}}
+         *
+         *     event: response.content_part.added
+         *     data: {"type":"response.content_part.added","sequence_number":3,"item_id":"msg_372abebefba1942bdebff969_0","output_index":0,"content_index":0,"part":{"type":"output_text","text":"","annotations":[]}}
+         *
+         *     event: response.output_text.delta
+         *     data: {"type":"response.output_text.delta","sequence_number":4,"item_id":"msg_372abebefba1942bdebff969_0","output_index":0,"content_index":0,"logprobs":[],"delta":"Hello"}
+         *
+         *     event: response.output_text.done
+         *     data: {"type":"response.output_text.done","sequence_number":5,"item_id":"msg_372abebefba1942bdebff969_0","output_index":0,"content_index":0,"text":"Hello","logprobs":[]}
+         *
+         *     event: response.content_part.done
+         *     data: {"type":"response.content_part.done","sequence_number":6,"item_id":"msg_372abebefba1942bdebff969_0","output_index":0,"content_index":0,"part":{"type":"output_text","text":"Hello","annotations":[]}}
+         *
+         *     event: response.output_item.done
+         *     data: {"type":"response.output_item.done","sequence_number":7,"output_index":0,"item":{"id":"msg_372abebefba1942bdebff969_0","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"Hello","annotations":[]}]}}
+         *
+         *     event: response.completed
+         *     data: {"type":"response.completed","sequence_number":8,"response":{"id":"resp_example","object":"response","created_at":1763900000,"status":"completed","error":null,"incomplete_details":null,"model":"mock/echo","output":[{"id":"msg_372abebefba1942bdebff969_0","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"Hello","annotations":[]}]}],"instructions":null,"max_output_tokens":null,"metadata":{},"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":true,"temperature":1,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":1,"truncation":"disabled","user":null,"usage":{"input_tokens":3,"input_tokens_details":{"cached_tokens":0},"output_tokens":1,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":4}}}
+         */
+        ResponseStreamBody: string;
         /**
          * @description One server-sent event of a streamed response; the SSE `event:` line repeats `type`:
          *     `response.created`, `response.in_progress`, `response.output_item.added`,
@@ -2145,6 +2501,12 @@ export interface components {
              */
             thread_retention_days: number | null;
         };
+        /**
+         * Format: int32
+         * @description A retry delay in seconds (`Retry-After`).
+         * @example 60
+         */
+        RetryAfterSeconds: number;
         /** @description The key that was revoked. */
         RevokedKey: {
             /** @description Key id. */
@@ -2192,10 +2554,36 @@ export interface components {
             query: string;
         };
         /**
+         * @description The body of a 503.
+         * @example {
+         *       "error": {
+         *         "type": "overloaded_error",
+         *         "message": "no provider could serve anthropic/claude-sonnet-4-5 right now; try again later"
+         *       }
+         *     }
+         */
+        ServiceUnavailableBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
          * @description Ascending or descending `seq`.
          * @enum {string}
          */
         SortOrder: "asc" | "desc";
+        /**
+         * @description The body of a 502 from Stripe.
+         * @example {
+         *       "error": {
+         *         "type": "api_error",
+         *         "message": "Stripe could not create the checkout session; try again later (details are in Gatehouse's logs)"
+         *       }
+         *     }
+         */
+        StripeUnavailableBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
         /** @description A conversation Gatehouse keeps: send the next user turn, it loads the context and stores the reply. */
         Thread: {
             /**
@@ -2224,6 +2612,19 @@ export interface components {
              * @enum {string}
              */
             object: "thread";
+        };
+        /**
+         * @description The body of a 409 `thread_busy`.
+         * @example {
+         *       "error": {
+         *         "type": "thread_busy",
+         *         "message": "this thread is running another turn; retry once it finishes (one turn at a time per thread)"
+         *       }
+         *     }
+         */
+        ThreadBusyBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
         };
         /** @description One stored message of a thread. */
         ThreadMessage: {
@@ -2283,7 +2684,28 @@ export interface components {
              */
             object: "list";
         };
-        /** @description A finished, stored turn. */
+        /**
+         * @description A finished, stored turn.
+         * @example {
+         *       "thread_id": "0b8f3c2e-5d7a-4e1b-9c6f-2a4d8e0f1b3c",
+         *       "seq": 2,
+         *       "content": [
+         *         {
+         *           "type": "text",
+         *           "text": "Hello"
+         *         }
+         *       ],
+         *       "stop_reason": "end_turn",
+         *       "usage": {
+         *         "input_tokens": 3,
+         *         "output_tokens": 1,
+         *         "cache_read_input_tokens": 0,
+         *         "cache_creation_input_tokens": 0
+         *       },
+         *       "iterations": 1,
+         *       "cost_micros": 42
+         *     }
+         */
         ThreadTurn: {
             /** @description The last assistant message's content blocks, as stored. */
             content: components["schemas"]["AnthropicContentBlock"][];
@@ -2312,6 +2734,33 @@ export interface components {
             /** @description Token counts of every round. */
             usage: components["schemas"]["TurnUsage"];
         };
+        /**
+         * @description A thread turn's server-sent events: `qlaud.iteration_start`, the round's Anthropic events, `qlaud.done`.
+         * @example event: qlaud.iteration_start
+         *     data: {"iteration":1}
+         *
+         *     event: message_start
+         *     data: {"type":"message_start","message":{"id":"msg_01ExampleExampleExample","type":"message","role":"assistant","model":"mock/echo","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":0}}}
+         *
+         *     event: content_block_start
+         *     data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+         *
+         *     event: content_block_delta
+         *     data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}
+         *
+         *     event: content_block_stop
+         *     data: {"type":"content_block_stop","index":0}
+         *
+         *     event: message_delta
+         *     data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":3,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}
+         *
+         *     event: message_stop
+         *     data: {"type":"message_stop"}
+         *
+         *     event: qlaud.done
+         *     data: {"iterations":1,"hit_max_iterations":false,"cost_micros":42,"seq":2}
+         */
+        ThreadTurnStreamBody: string;
         /** @description A tool's failure, as a model would see it. */
         ToolCallError: {
             /** @description What kind of failure. */
@@ -2431,6 +2880,16 @@ export interface components {
          * @enum {string}
          */
         ToolsMode: "dynamic" | "explicit" | "tenant";
+        /**
+         * @description A message `seq`, in decimal, as the turn headers carry it.
+         * @example 2
+         */
+        TurnSeqHeader: string;
+        /**
+         * @description A thread's id, as the turn headers carry it.
+         * @example 0b8f3c2e-5d7a-4e1b-9c6f-2a4d8e0f1b3c
+         */
+        TurnThreadIdHeader: string;
         /** @description Token counts of a turn. */
         TurnUsage: {
             /**
@@ -2453,6 +2912,33 @@ export interface components {
              * @description Output tokens of every model round.
              */
             output_tokens: number;
+        };
+        /**
+         * @description The body of a 401.
+         * @example {
+         *       "error": {
+         *         "type": "authentication_error",
+         *         "message": "invalid or revoked API key"
+         *       }
+         *     }
+         */
+        UnauthorizedBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * @description The body of a 415.
+         * @example {
+         *       "error": {
+         *         "type": "unsupported_media_type_error",
+         *         "message": "request body must be JSON: send content-type: application/json (got \"text/plain\")",
+         *         "param": "header.content-type"
+         *       }
+         *     }
+         */
+        UnsupportedMediaTypeBody: {
+            /** @description The error. */
+            error: components["schemas"]["ErrorDetail"];
         };
         /** @description Change a key's label or cap; takes effect on the key's next request. */
         UpdateKeyRequest: {
@@ -3352,7 +3838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -3361,7 +3847,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -3370,7 +3856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 409: the resource already exists. */
@@ -3379,7 +3865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ConflictBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -3388,7 +3874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -3397,7 +3883,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -3432,7 +3942,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -3441,7 +3951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -3450,7 +3960,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -3459,7 +3969,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -3468,7 +3978,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -3477,7 +3987,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -3531,7 +4065,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -3540,7 +4074,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -3549,7 +4083,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -3558,7 +4092,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -3567,7 +4101,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -3600,39 +4158,14 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The provider that served the request. */
-                    "x-qlaud-provider": string;
+                    "x-qlaud-provider": components["schemas"]["ProviderId"];
                     /** @description The request's id (quote it when reporting a problem). */
-                    "x-qlaud-request-id": string;
+                    "x-qlaud-request-id": components["schemas"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": "chatcmpl-example",
-                     *       "object": "chat.completion",
-                     *       "created": 1763900000,
-                     *       "model": "mock/echo",
-                     *       "choices": [
-                     *         {
-                     *           "index": 0,
-                     *           "message": {
-                     *             "role": "assistant",
-                     *             "content": "Hello"
-                     *           },
-                     *           "finish_reason": "stop"
-                     *         }
-                     *       ],
-                     *       "usage": {
-                     *         "prompt_tokens": 3,
-                     *         "completion_tokens": 1,
-                     *         "total_tokens": 4
-                     *       },
-                     *       "requestId": "req_0123456789abcdef0123456789abcdef",
-                     *       "provider": "mock"
-                     *     }
-                     */
                     "application/json": components["schemas"]["ChatCompletion"];
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["ChatCompletionStreamBody"];
                 };
             };
             /** @description 400: the request is malformed; `param` names the field. */
@@ -3641,7 +4174,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -3650,7 +4186,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
             /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
@@ -3659,7 +4198,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -3668,16 +4210,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
-            /** @description 404: no such resource in this tenant. */
+            /** @description 404: no such model (see `GET /v1/models`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -3686,16 +4234,96 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
-            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            /** @description 415: a request body sent as anything but JSON. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description The 429 of the OpenAI-shaped routes, with `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request (a provider's 429 is passed on as it came). */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 500: an unexpected failure; the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 502: the provider failed and no fallback served the request. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 503: no provider could serve the model right now. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 504: the provider timed out (its error passed on). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 529: the provider is overloaded (its error passed on), or the wallet could not set the worst case aside in time; retry. */
+            529: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
         };
@@ -3756,7 +4384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -3765,7 +4393,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -3774,7 +4402,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -3827,7 +4479,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -3836,7 +4488,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -3845,7 +4497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -3854,7 +4506,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -3863,7 +4515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -3872,7 +4524,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -3903,7 +4579,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -3912,7 +4588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -3921,7 +4597,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -3982,7 +4682,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -3991,7 +4691,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4027,7 +4751,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4036,7 +4760,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4085,7 +4833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -4094,7 +4842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4103,7 +4851,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -4112,7 +4860,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -4121,7 +4869,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4153,7 +4925,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -4162,7 +4934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4171,7 +4943,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4235,7 +5031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4244,7 +5040,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4298,7 +5118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -4307,7 +5127,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4316,7 +5136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -4325,7 +5145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -4334,7 +5154,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4365,7 +5209,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4374,7 +5218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -4383,7 +5227,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4418,7 +5286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -4427,7 +5295,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4436,7 +5304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -4445,7 +5313,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -4454,7 +5322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -4463,7 +5331,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4516,7 +5408,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4525,7 +5417,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -4534,7 +5426,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4568,45 +5484,31 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The provider that served the request. */
-                    "x-qlaud-provider": string;
+                    "x-qlaud-provider": components["schemas"]["ProviderId"];
                     /** @description The request's id (quote it when reporting a problem). */
-                    "x-qlaud-request-id": string;
+                    "x-qlaud-request-id": components["schemas"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": "msg_01ExampleExampleExample",
-                     *       "type": "message",
-                     *       "role": "assistant",
-                     *       "model": "mock/echo",
-                     *       "content": [
-                     *         {
-                     *           "type": "text",
-                     *           "text": "Hello"
-                     *         }
-                     *       ],
-                     *       "stop_reason": "end_turn",
-                     *       "stop_sequence": null,
-                     *       "usage": {
-                     *         "input_tokens": 3,
-                     *         "output_tokens": 1
-                     *       },
-                     *       "requestId": "req_0123456789abcdef0123456789abcdef",
-                     *       "provider": "mock"
-                     *     }
-                     */
                     "application/json": components["schemas"]["AnthropicMessage"];
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["AnthropicEventStreamBody"];
                 };
             };
-            /** @description 400: the request is malformed; `param` names the field. */
+            /** @description 400: the request is malformed; `param` in the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -4615,7 +5517,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
             /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
@@ -4624,7 +5534,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4633,16 +5551,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
-            /** @description 404: no such resource in this tenant. */
+            /** @description 404: no such model (see `GET /v1/models`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -4651,16 +5585,136 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
-            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            /** @description 415: a request body sent as anything but JSON. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description The 429 of the Anthropic-shaped routes, with `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request (a provider's 429 is passed on as it came). */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 500: an unexpected failure; the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 502: the provider failed and no fallback served the request. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 503: no provider could serve the model right now. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 504: the provider timed out (its error passed on). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 529: the provider is overloaded (its error passed on), or the wallet could not set the worst case aside in time; retry. */
+            529: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
         };
@@ -4699,23 +5753,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "input_tokens": 3,
-                     *       "tokenCount": "estimate",
-                     *       "provider": "mock"
-                     *     }
-                     */
                     "application/json": components["schemas"]["AnthropicTokenCount"];
                 };
             };
-            /** @description 400: the request is malformed; `param` names the field. */
+            /** @description 400: the request is malformed; `param` in the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -4724,7 +5779,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4733,16 +5813,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
-            /** @description 404: no such resource in this tenant. */
+            /** @description 404: no such model (see `GET /v1/models`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -4751,16 +5847,136 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
-            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            /** @description 415: a request body sent as anything but JSON. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description The 429 of the Anthropic-shaped routes, with `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request (a provider's 429 is passed on as it came). */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 500: an unexpected failure; the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 502: the provider failed and no fallback served the request. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 503: no provider could serve the model right now. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 504: the provider timed out (its error passed on). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
+                };
+            };
+            /** @description 529: the provider is overloaded (its error passed on), or the wallet could not set the worst case aside in time; retry. */
+            529: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["AnthropicErrorDetail"];
+                        /**
+                         * @description Always `error`.
+                         * @enum {string}
+                         */
+                        type: "error";
+                    };
                 };
             };
         };
@@ -4818,7 +6034,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4827,7 +6043,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4897,7 +6137,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -4906,7 +6146,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -4915,7 +6155,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -4943,51 +6207,14 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The provider that served the request. */
-                    "x-qlaud-provider": string;
+                    "x-qlaud-provider": components["schemas"]["ProviderId"];
                     /** @description The request's id (quote it when reporting a problem). */
-                    "x-qlaud-request-id": string;
+                    "x-qlaud-request-id": components["schemas"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": "resp_example",
-                     *       "object": "response",
-                     *       "created_at": 1763900000,
-                     *       "status": "completed",
-                     *       "model": "mock/echo",
-                     *       "output": [
-                     *         {
-                     *           "id": "msg_example_0",
-                     *           "type": "message",
-                     *           "status": "completed",
-                     *           "role": "assistant",
-                     *           "content": [
-                     *             {
-                     *               "type": "output_text",
-                     *               "text": "Hello",
-                     *               "annotations": []
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "usage": {
-                     *         "input_tokens": 3,
-                     *         "input_tokens_details": {
-                     *           "cached_tokens": 0
-                     *         },
-                     *         "output_tokens": 1,
-                     *         "output_tokens_details": {
-                     *           "reasoning_tokens": 0
-                     *         },
-                     *         "total_tokens": 4
-                     *       },
-                     *       "requestId": "req_0123456789abcdef0123456789abcdef",
-                     *       "provider": "mock"
-                     *     }
-                     */
                     "application/json": components["schemas"]["ResponseObject"];
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["ResponseStreamBody"];
                 };
             };
             /** @description 400: the request is malformed; `param` names the field. */
@@ -4996,7 +6223,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5005,7 +6235,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
             /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
@@ -5014,7 +6247,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5023,16 +6259,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
-            /** @description 404: no such resource in this tenant. */
+            /** @description 404: no such model (see `GET /v1/models`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -5041,16 +6283,96 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
-            /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
+            /** @description 415: a request body sent as anything but JSON. */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description The 429 of the OpenAI-shaped routes, with `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request (a provider's 429 is passed on as it came). */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 500: an unexpected failure; the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 502: the provider failed and no fallback served the request. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 503: no provider could serve the model right now. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 504: the provider timed out (its error passed on). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
+                };
+            };
+            /** @description 529: the provider is overloaded (its error passed on), or the wallet could not set the worst case aside in time; retry. */
+            529: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The error. */
+                        error: components["schemas"]["OpenAIErrorDetail"];
+                    };
                 };
             };
         };
@@ -5079,7 +6401,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5088,7 +6410,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5121,7 +6467,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5130,7 +6476,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5139,7 +6485,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -5148,7 +6494,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -5157,7 +6503,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5193,7 +6563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5202,7 +6572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5211,7 +6581,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5249,7 +6643,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5258,7 +6652,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5267,7 +6661,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5300,7 +6718,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5309,7 +6727,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5318,7 +6736,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -5327,7 +6745,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -5336,7 +6754,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5367,7 +6809,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5376,7 +6818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -5385,7 +6827,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5416,7 +6882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5425,7 +6891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -5434,7 +6900,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5469,7 +6959,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5478,7 +6968,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5487,7 +6977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -5496,7 +6986,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -5505,7 +6995,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -5514,7 +7004,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5554,7 +7068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5563,7 +7077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5572,7 +7086,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -5581,7 +7095,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5605,14 +7143,14 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The `seq` the turn's first assistant message is stored under (the user's turn is one less). */
-                    "x-qlaud-assistant-seq": string;
+                    "x-qlaud-assistant-seq": components["schemas"]["TurnSeqHeader"];
                     /** @description The thread. */
-                    "x-qlaud-thread-id": string;
+                    "x-qlaud-thread-id": components["schemas"]["TurnThreadIdHeader"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ThreadTurn"];
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["ThreadTurnStreamBody"];
                 };
             };
             /** @description 400: the request is malformed; `param` names the field. */
@@ -5621,7 +7159,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5630,7 +7168,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
@@ -5639,7 +7177,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PaymentRequiredBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5648,7 +7186,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -5657,7 +7195,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description 409: the thread is running another turn; retry once it finishes. */
@@ -5666,7 +7204,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ThreadBusyBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -5675,7 +7213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -5684,7 +7222,58 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
+                };
+            };
+            /** @description 502: the provider failed (an error, an unreadable answer, a refused operator key) and no fallback served the request. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadGatewayBody"];
+                };
+            };
+            /** @description 503: no provider could serve the model right now (all candidates down or unconfigured). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableBody"];
+                };
+            };
+            /** @description 529: the provider is overloaded, or the wallet could not set the worst case aside in time; retry. */
+            529: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverloadedBody"];
                 };
             };
         };
@@ -5716,7 +7305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5725,7 +7314,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5734,7 +7323,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5771,7 +7384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5780,7 +7393,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5852,7 +7489,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5861,7 +7498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5870,7 +7507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 409: the resource already exists. */
@@ -5879,7 +7516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ConflictBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -5888,7 +7525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -5897,7 +7534,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5928,7 +7589,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -5937,7 +7598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -5946,7 +7607,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -5990,7 +7675,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -5999,7 +7684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -6008,7 +7693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -6017,7 +7702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description 409: the end user has no connected account at the tool's vendor; send them to `connect_url`, then call again. */
@@ -6026,7 +7711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotConnectedError"];
+                    "application/json": components["schemas"]["NotConnectedBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -6035,7 +7720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -6044,7 +7729,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -6085,7 +7794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -6094,7 +7803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -6103,7 +7812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 404: no such resource in this tenant. */
@@ -6112,7 +7821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -6121,7 +7830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -6130,7 +7839,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -6193,7 +7926,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -6202,7 +7935,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -6211,7 +7944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -6220,7 +7953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -6229,7 +7962,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -6292,7 +8049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -6301,7 +8058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -6310,7 +8067,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -6348,7 +8129,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -6357,7 +8138,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -6404,7 +8209,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -6413,7 +8218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -6422,7 +8227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -6431,7 +8236,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
             /** @description 415: a request body sent as anything but JSON (`application/json` or a `+json` type, any charset). */
@@ -6440,7 +8245,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnsupportedMediaTypeBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
             /** @description 502: Stripe could not be reached or refused the request; the details are in Gatehouse's logs. */
@@ -6449,7 +8278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["StripeUnavailableBody"];
                 };
             };
         };
@@ -6516,7 +8345,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 401: missing, unknown or revoked API key. */
@@ -6525,7 +8354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -6534,7 +8363,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /**
+             * @description 429: too many requests on this standard key, or too many failed authentications from this
+             *     address (Gatehouse's own limits: `Retry-After` and `retry_after_seconds` say when to come
+             *     back), or, on the gateway, the provider's own rate limit passed on.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Gatehouse's own limit refused the request. */
+                    "retry-after"?: components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedBody"];
+                };
+            };
+            /** @description 500: an unexpected failure; nothing is leaked, the `x-qlaud-request-id` finds it in the logs. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalErrorBody"];
                 };
             };
         };
@@ -6576,7 +8429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["BadRequestBody"];
                 };
             };
             /** @description 403: the key's scope does not allow this operation. */
@@ -6585,7 +8438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
             /** @description 409: the resource already exists. */
@@ -6594,7 +8447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ConflictBody"];
                 };
             };
             /** @description 413: the request body is larger than 1 MiB. */
@@ -6603,7 +8456,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["PayloadTooLargeBody"];
                 };
             };
         };
