@@ -3,7 +3,8 @@
 // it into a fresh temp project, type-checks it (NodeNext and bundler resolution), compiles it
 // and runs it with node against Prism and against the real Worker. It prints one JSON line of
 // what it observed; the test asserts on that and on what the servers saw.
-// Only Web APIs and globalThis: the same file type-checks without @types/node (DOM libs).
+// Only Web APIs and globalThis: the same file type-checks without @types/node (DOM libs), and
+// the same compiled file also runs in Chromium (the test's page maps the package's name to its dist).
 // (Excluded from the repo's tsconfig: "@gatehouse/client" resolves only in the temp project.)
 import {
   AuthenticationError,
@@ -14,7 +15,9 @@ import {
   type MessageStreamEvent,
 } from "@gatehouse/client";
 
-const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+// Node: the environment. A browser page sets globalThis.GH_ENV before loading this module.
+const host = globalThis as { process?: { env: Record<string, string | undefined> }; GH_ENV?: Record<string, string | undefined> };
+const env = host.process?.env ?? host.GH_ENV ?? {};
 function need(name: string): string {
   const v = env[name];
   if (!v) throw new Error(`sdk-package consumer: set ${name}`);

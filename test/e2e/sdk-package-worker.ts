@@ -46,7 +46,15 @@ export default {
       const slow = client(breakKey.secret).messages.stream({ model: "mock/flaky", max_tokens: 500, messages: [{ role: "user", content: `slow=150 ${words}` }] });
       const started = Date.now();
       const partial = await textOf(slow, 1);
-      report.break = { keyId: breakKey.id, deltas: partial.deltas, ms: Date.now() - started, aborted: slow.controller.signal.aborted };
+      // Still inside this request (whose end would cancel its subrequests anyway): Gatehouse
+      // settles the request only once it has seen the disconnect, long before the ~9 s answer ends.
+      let settledAfterMs: number | null = null;
+      for (let i = 0; i < 40 && settledAfterMs === null; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const usage = await gh.keys.usage.get(breakKey.id);
+        if (usage.requests > 0) settledAfterMs = Date.now() - started;
+      }
+      report.break = { keyId: breakKey.id, deltas: partial.deltas, ms: Date.now() - started, aborted: slow.controller.signal.aborted, settledAfterMs };
     } catch (e) {
       report.error = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
     }

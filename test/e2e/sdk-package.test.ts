@@ -7,12 +7,14 @@
 // arrival times of a retried request behind a local front that answers 429 + Retry-After.
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { extname, join, resolve, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import { bundleWorker, startLocalWorker, WORKERD_BUNDLE, type LocalWorker } from "../support/local-worker";
+import type { Browser } from "playwright-core";
+import { findChromium, launchChromium } from "../support/browser";
 import { usageEvents } from "../support/money-probe";
 import { freePort, ROOT } from "./project-copy";
 
@@ -66,42 +68,131 @@ async function startPrism(): Promise<Prism> {
   throw new Error("prism did not start within 60 s");
 }
 
-/** A local front for the retry scenario: odd-numbered requests get 429 + Retry-After, even ones are proxied to `target`. */
-interface RetryFront {
+/**
+ * A local front in the test process. `/retry/…`: odd-numbered requests get 429 + Retry-After,
+ * even ones are proxied to `target` (the retry scenario's base URL is `<front>/retry`).
+ * `/v1/…`: proxied to `target`, streams included (the browser's same-origin API). Anything
+ * else: a file of `staticDir` (the browser's page and the installed package).
+ */
+interface Front {
   url: string;
+  /** The requests under /retry/, in order. */
   arrivals: { at: number; path: string; answered: number }[];
   close(): Promise<void>;
 }
 
-async function startRetryFront(target: string): Promise<RetryFront> {
-  const arrivals: RetryFront["arrivals"] = [];
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const path = req.url ?? "/";
-    const arrival = { at: Date.now(), path, answered: 0 };
-    arrivals.push(arrival);
-    if (arrivals.length % 2 === 1) {
-      arrival.answered = 429;
-      res.writeHead(429, { "content-type": "application/json", "retry-after": String(RETRY_AFTER_S) });
-      res.end(JSON.stringify({ error: { type: "rate_limit_error", message: "slow down (sdk-package test front)" } }));
+const CONTENT_TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".json": "application/json" };
+
+async function startFront(target: string, staticDir?: string): Promise<Front> {
+  const arrivals: Front["arrivals"] = [];
+  const proxy = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<number> => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => k !== "host" && k !== "connection" && typeof v === "string")) as Record<string, string>;
+    const controller = new AbortController();
+    res.on("close", () => controller.abort()); // the client left (a `break`): leave upstream too
+    const method = req.method ?? "GET";
+    const up = await fetch(`${target}${path}`, { method, headers, body: chunks.length ? Buffer.concat(chunks) : null, signal: controller.signal });
+    const keep = ["content-type", "retry-after", "x-qlaud-request-id", "x-qlaud-cost-micros"];
+    res.writeHead(up.status, Object.fromEntries(keep.flatMap((h) => (up.headers.get(h) === null ? [] : [[h, up.headers.get(h) as string]]))));
+    if (up.body) {
+      const reader = up.body.getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        res.write(value);
+      }
+    }
+    res.end();
+    return up.status;
+  };
+  const server: Server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    const fail = (e: unknown) => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end(String(e));
+    };
+    if (url.startsWith("/retry/")) {
+      const arrival = { at: Date.now(), path: url.slice("/retry".length), answered: 0 };
+      arrivals.push(arrival);
+      if (arrivals.length % 2 === 1) {
+        arrival.answered = 429;
+        res.writeHead(429, { "content-type": "application/json", "retry-after": String(RETRY_AFTER_S) });
+        res.end(JSON.stringify({ error: { type: "rate_limit_error", message: "slow down (sdk-package test front)" } }));
+        return;
+      }
+      proxy(req, res, arrival.path).then((status) => (arrival.answered = status), fail);
       return;
     }
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => k !== "host" && typeof v === "string")) as Record<string, string>;
-    void fetch(`${target}${path}`, { method: req.method ?? "GET", headers }).then(
-      async (up) => {
-        arrival.answered = up.status;
-        res.writeHead(up.status, { "content-type": up.headers.get("content-type") ?? "application/json" });
-        res.end(Buffer.from(await up.arrayBuffer()));
-      },
-      (e: unknown) => {
-        arrival.answered = 502;
-        res.writeHead(502).end(String(e));
-      },
+    if (url.startsWith("/v1/")) {
+      proxy(req, res, url).catch(fail);
+      return;
+    }
+    const file = staticDir ? resolve(staticDir, `.${new URL(url, "http://x").pathname}`) : "";
+    if (!staticDir || !file.startsWith(staticDir + sep)) return void res.writeHead(404).end();
+    readFile(file).then(
+      (bytes) => res.writeHead(200, { "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" }).end(bytes),
+      () => res.writeHead(404).end(),
     );
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : 0;
-  return { url: `http://127.0.0.1:${port}`, arrivals, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+interface Checks {
+  nodenext: Ran;
+  bundler: Ran;
+  bad: Ran;
+  examples: number;
+  rootSection: string;
+}
+
+/**
+ * Type-checks the consumer, the Worker and the READMEs' examples in the fresh project, as a
+ * stranger's tsconfig would, and compiles the consumer to out/ (NodeNext) for the runs.
+ */
+async function typeCheck(): Promise<Checks> {
+  await copyFile(join(ROOT, "test/e2e/sdk-package-consumer.ts"), join(app, "consumer.ts"));
+  await writeFile(
+    join(app, "bad.ts"),
+    [
+      'import { Gatehouse } from "@gatehouse/client";',
+      'const gh = new Gatehouse({ baseURL: "http://127.0.0.1:1" });',
+      'await gh.keys.create({ name: 42 });',
+      'for await (const ev of gh.messages.stream({ model: "m", max_tokens: 1, messages: [] })) if (ev.type === "message_start") console.log(ev.delta);',
+      "",
+    ].join("\n"),
+  );
+  // The README's TypeScript examples (as packed) are consumers too: each block is a module.
+  // So is the example in the root README's "Client SDK" section.
+  const readme = await readFile(join(app, "node_modules/@gatehouse/client/README.md"), "utf8");
+  const rootSection = /\n## Client SDK\n([\s\S]*?)\n## /.exec(await readFile(join(ROOT, "README.md"), "utf8"))?.[1] ?? "";
+  const examples = [...`${readme}\n${rootSection}`.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+  await Promise.all(examples.map((code, i) => writeFile(join(app, `readme-${i + 1}.ts`), code)));
+  const readmeFiles = examples.map((_, i) => `readme-${i + 1}.ts`);
+  const base = { target: "ES2022", strict: true, skipLibCheck: true, noUncheckedIndexedAccess: true };
+  // NodeNext: Node's own resolution, @types/node (borrowed from this repo: the temp project is offline).
+  const nodenext = { compilerOptions: { ...base, module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], typeRoots: [join(ROOT, "node_modules/@types")], types: ["node"], outDir: "out" }, files: ["consumer.ts", ...readmeFiles] };
+  // Bundler: as Vite/esbuild/wrangler projects have it, with the DOM libs and no Node types (a browser app).
+  // This one also checks the package's own .d.ts files (skipLibCheck off; the default libs are TypeScript's).
+  const bundlerOptions = { ...base, module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], noEmit: true };
+  const bundler = { compilerOptions: { ...bundlerOptions, skipLibCheck: false, skipDefaultLibCheck: true }, files: ["consumer.ts", "worker.ts"] };
+  const bad = { compilerOptions: bundlerOptions, files: ["bad.ts"] };
+  await writeFile(join(app, "tsconfig.nodenext.json"), JSON.stringify(nodenext, null, 2));
+  await writeFile(join(app, "tsconfig.bundler.json"), JSON.stringify(bundler, null, 2));
+  await writeFile(join(app, "tsconfig.bad.json"), JSON.stringify(bad, null, 2));
+  const [nodenext_, bundler_, bad_] = await Promise.all(["nodenext", "bundler", "bad"].map((c) => run(process.execPath, [TSC, "-p", `tsconfig.${c}.json`], app)));
+  return { nodenext: nodenext_ as Ran, bundler: bundler_ as Ran, bad: bad_ as Ran, examples: examples.length, rootSection };
 }
 
 let work: string;
@@ -109,8 +200,11 @@ let app: string;
 let tarball: string;
 let packList: string[];
 let installOut: string;
+let checks: Checks;
 let prism: Prism;
 let worker: LocalWorker;
+let browser: Browser | undefined;
+const chromiumPath = findChromium();
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "gatehouse-sdk-e2e-"));
@@ -133,14 +227,19 @@ beforeAll(async () => {
     const bundled = await build({ ...WORKERD_BUNDLE, entryPoints: [join(app, "worker.ts")], absWorkingDir: app });
     return bundled.outputFiles[0]?.text ?? "";
   };
-  const [sdkWorkerScript, started] = await Promise.all([pack(), startPrism(), bundleWorker()]);
+  const [sdkWorkerScript, started, launched] = await Promise.all([pack(), startPrism(), chromiumPath ? launchChromium(chromiumPath) : undefined, bundleWorker()]);
   prism = started;
-  worker = await startLocalWorker({
-    workers: [{ name: SDK_WORKER, modules: true, script: sdkWorkerScript, compatibilityDate: "2026-04-26", serviceBindings: { GATEHOUSE: "gatehouse" } }],
-  });
+  browser = launched;
+  [worker, checks] = await Promise.all([
+    startLocalWorker({
+      workers: [{ name: SDK_WORKER, modules: true, script: sdkWorkerScript, compatibilityDate: "2026-04-26", serviceBindings: { GATEHOUSE: "gatehouse" } }],
+    }),
+    typeCheck(),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
+  await browser?.close();
   prism?.stop();
   await worker?.dispose();
   if (work) await rm(work, { recursive: true, force: true });
@@ -171,54 +270,25 @@ describe("the packed SDK", () => {
     expect(imported.out.trim()).toBe("function function");
   });
 
-  it("type-checks a consumer (and the README's examples) with moduleResolution NodeNext and Bundler; a type error fails the check", async () => {
-    await copyFile(join(ROOT, "test/e2e/sdk-package-consumer.ts"), join(app, "consumer.ts"));
-    await writeFile(
-      join(app, "bad.ts"),
-      [
-        'import { Gatehouse } from "@gatehouse/client";',
-        'const gh = new Gatehouse({ baseURL: "http://127.0.0.1:1" });',
-        'await gh.keys.create({ name: 42 });',
-        'for await (const ev of gh.messages.stream({ model: "m", max_tokens: 1, messages: [] })) if (ev.type === "message_start") console.log(ev.delta);',
-        "",
-      ].join("\n"),
-    );
-    // The README's TypeScript examples (as packed) are consumers too: each block is a module.
-    // So is the example in the root README's "Client SDK" section.
-    const readme = await readFile(join(app, "node_modules/@gatehouse/client/README.md"), "utf8");
-    const rootSection = /\n## Client SDK\n([\s\S]*?)\n## /.exec(await readFile(join(ROOT, "README.md"), "utf8"))?.[1] ?? "";
-    const examples = [...`${readme}\n${rootSection}`.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
-    expect(rootSection).toContain("@gatehouse/client");
-    expect(examples.length).toBeGreaterThanOrEqual(6);
-    await Promise.all(examples.map((code, i) => writeFile(join(app, `readme-${i + 1}.ts`), code)));
-    const readmeFiles = examples.map((_, i) => `readme-${i + 1}.ts`);
-    const base = { target: "ES2022", strict: true, skipLibCheck: true, noUncheckedIndexedAccess: true };
-    // NodeNext: Node's own resolution, @types/node (borrowed from this repo: the temp project is offline).
-    const nodenext = { compilerOptions: { ...base, module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], typeRoots: [join(ROOT, "node_modules/@types")], types: ["node"], outDir: "out" }, files: ["consumer.ts", ...readmeFiles] };
-    // Bundler: as Vite/esbuild/wrangler projects have it, with the DOM libs and no Node types (a browser app).
-    // This one also checks the package's own .d.ts files (skipLibCheck off; the default libs are TypeScript's).
-    const bundlerOptions = { ...base, module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022", "DOM", "DOM.Iterable"], types: [], noEmit: true };
-    const bundler = { compilerOptions: { ...bundlerOptions, skipLibCheck: false, skipDefaultLibCheck: true }, files: ["consumer.ts", "worker.ts"] };
-    const bad = { compilerOptions: bundlerOptions, files: ["bad.ts"] };
-    await writeFile(join(app, "tsconfig.nodenext.json"), JSON.stringify(nodenext, null, 2));
-    await writeFile(join(app, "tsconfig.bundler.json"), JSON.stringify(bundler, null, 2));
-    await writeFile(join(app, "tsconfig.bad.json"), JSON.stringify(bad, null, 2));
-    const [n, b, x] = await Promise.all(["nodenext", "bundler", "bad"].map((c) => run(process.execPath, [TSC, "-p", `tsconfig.${c}.json`], app)));
-    expect(n?.out).toBe("");
-    expect(n?.code).toBe(0);
-    expect(b?.out).toBe("");
-    expect(b?.code).toBe(0);
+  it("type-checks a consumer (and the README's examples) with moduleResolution NodeNext and Bundler; a type error fails the check", () => {
+    expect(checks.rootSection).toContain("@gatehouse/client");
+    expect(checks.examples).toBeGreaterThanOrEqual(6);
+    expect(checks.nodenext.out).toBe("");
+    expect(checks.nodenext.code).toBe(0);
+    expect(checks.bundler.out).toBe("");
+    expect(checks.bundler.code).toBe(0);
     // The check is real: exactly the two planted mistakes, each where it was planted, and no resolution error.
-    expect(x?.code).not.toBe(0);
-    expect(x?.out).toMatch(/bad\.ts\(3,\d+\): error TS2322/); // name: 42
-    expect(x?.out).toMatch(/bad\.ts\(4,\d+\): error TS2339: Property 'delta' does not exist/); // message_start has no delta
-    expect(x?.out).not.toMatch(/TS2307|TS2835|TS7016/);
-  }, 60_000);
+    const bad = checks.bad;
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toMatch(/bad\.ts\(3,\d+\): error TS2322/); // name: 42
+    expect(bad.out).toMatch(/bad\.ts\(4,\d+\): error TS2339: Property 'delta' does not exist/); // message_start has no delta
+    expect(bad.out.match(/error TS/g)).toHaveLength(2);
+  });
 
   it("runs against Prism: keys, a typed stream, break, a 429 retried after Retry-After, typed 402 and 429", async () => {
-    const front = await startRetryFront(prism.url);
+    const front = await startFront(prism.url);
     try {
-      const ran = await run(process.execPath, ["out/consumer.js"], app, { GH_TARGET: "prism", GH_URL: prism.url, GH_RETRY_URL: front.url, GH_KEY: "qlk_test_sdkpackage" }, 45_000);
+      const ran = await run(process.execPath, ["out/consumer.js"], app, { GH_TARGET: "prism", GH_URL: prism.url, GH_RETRY_URL: `${front.url}/retry`, GH_KEY: "qlk_test_sdkpackage" }, 45_000);
       expect(ran.code, ran.out).toBe(0);
       const r = JSON.parse(ran.out.trim().split("\n").pop() ?? "{}") as Record<string, Record<string, unknown>>;
       const why = `the consumer reported ${JSON.stringify(r)}`;
@@ -237,9 +307,9 @@ describe("the packed SDK", () => {
   }, 60_000);
 
   it("runs against the Worker: keys (revoked is refused), a typed stream, break cancels upstream, 429 retried, typed 402", async () => {
-    const front = await startRetryFront(worker.url);
+    const front = await startFront(worker.url);
     try {
-      const ran = await run(process.execPath, ["out/consumer.js"], app, { GH_TARGET: "worker", GH_URL: worker.url, GH_RETRY_URL: front.url, GH_KEY: worker.masterKey }, 45_000);
+      const ran = await run(process.execPath, ["out/consumer.js"], app, { GH_TARGET: "worker", GH_URL: worker.url, GH_RETRY_URL: `${front.url}/retry`, GH_KEY: worker.masterKey }, 45_000);
       expect(ran.code, ran.out).toBe(0);
       const r = JSON.parse(ran.out.trim().split("\n").pop() ?? "{}") as Record<string, Record<string, unknown>>;
       const why = `the consumer reported ${JSON.stringify(r)}`;
@@ -265,6 +335,45 @@ describe("the packed SDK", () => {
   }, 60_000);
 });
 
+describe("the packed SDK in a browser", () => {
+  it.skipIf(!chromiumPath)("the same compiled consumer runs in Chromium (an import map names the package's dist) against Prism", async () => {
+    const front = await startFront(prism.url, app);
+    const config = { GH_TARGET: "prism", GH_URL: front.url, GH_RETRY_URL: `${front.url}/retry`, GH_KEY: "qlk_test_sdkpackage" };
+    await writeFile(
+      join(app, "index.html"),
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>@gatehouse/client in a page</title>
+<script type="importmap">{"imports":{"@gatehouse/client":"/node_modules/@gatehouse/client/dist/index.js"}}</script>
+<script>globalThis.GH_ENV = ${JSON.stringify(config)};</script>
+<script type="module" src="/out/consumer.js"></script></head><body></body></html>`,
+    );
+    const page = await (browser as Browser).newPage();
+    try {
+      const seen: string[] = [];
+      const report = new Promise<string>((ok, fail) => {
+        page.on("console", (m) => {
+          if (m.text().startsWith('{"target"')) ok(m.text());
+          else seen.push(`${m.type()}: ${m.text()}`);
+        });
+        page.on("pageerror", fail);
+        setTimeout(() => fail(new Error(`the page printed no report within 20 s; its console: ${seen.join(" | ") || "(empty)"}`)), 20_000);
+      });
+      await page.goto(`${front.url}/index.html`);
+      const r = JSON.parse(await report) as Record<string, Record<string, unknown>>;
+      const why = `the page reported ${JSON.stringify(r)}`;
+      expect(r.keys, why).toMatchObject({ secretPrefix: expect.stringMatching(/^qlk_(live|test)_/), revoked: true });
+      expect(r.stream?.types, why).toEqual(expect.arrayContaining(["message_start", "content_block_delta", "message_stop"]));
+      expect(r.stream?.finalText, why).toBe(r.stream?.text);
+      expect(r.break, why).toMatchObject({ deltas: 1, aborted: true });
+      expectRetried(front, r.retry);
+      expect(r.payment, why).toEqual({ name: "InsufficientFundsError", status: 402 });
+      expect(r.rateLimit, why).toMatchObject({ name: "RateLimitError", status: 429, base: true });
+    } finally {
+      await page.close();
+      await front.close();
+    }
+  }, 30_000);
+});
+
 describe("the packed SDK in workerd", () => {
   it("bundled into a Worker (esbuild, workerd conditions) it calls Gatehouse over a service binding: keys, a typed stream, a break the server sees", async () => {
     const sdkWorker = (await worker.mf.getWorker(SDK_WORKER)) as unknown as Fetcher;
@@ -276,6 +385,8 @@ describe("the packed SDK in workerd", () => {
     expect(r.stream, why).toEqual({ text: "hello from workerd", deltas: expect.any(Number) });
     const brk = r.break as Record<string, unknown>;
     expect(brk, why).toMatchObject({ deltas: 1, aborted: true });
+    expect(brk.settledAfterMs, `${why}: Gatehouse never settled the request while the SDK's Worker waited`).toEqual(expect.any(Number));
+    expect(brk.settledAfterMs, why).toBeLessThan(4_000); // the answer would take ~9 s
     // Gatehouse's request.signal fired: the request settled as client_disconnected, billed for a fraction of the answer.
     await expect.poll(async () => (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === brk.keyId).length, { timeout: 10_000 }).toBe(1);
     const [event] = (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === brk.keyId);
@@ -285,7 +396,7 @@ describe("the packed SDK in workerd", () => {
 });
 
 /** The first call was answered 429 + Retry-After, retried once no sooner than Retry-After said, and then succeeded. */
-function expectRetried(front: RetryFront, retry: Record<string, unknown> | undefined): void {
+function expectRetried(front: Front, retry: Record<string, unknown> | undefined): void {
   expect(retry).toMatchObject({ status: "ok", noRetry: { name: "RateLimitError", status: 429, base: true } });
   const [first, second, third] = front.arrivals;
   expect(front.arrivals.map((a) => a.answered)).toEqual([429, 200, 429]); // the third: the maxRetries: 0 client, not retried
