@@ -6,8 +6,6 @@ export interface ByteReader {
   /** The chunk as the relay may keep it (null at the end). */
   take(value: Uint8Array | undefined): Uint8Array | null;
   cancel(): Promise<void>;
-  /** Releases the lock on the stream (no read may be pending), so it can be tee'd or piped. */
-  release(): void;
 }
 
 /**
@@ -37,7 +35,6 @@ export function byteReader(stream: ReadableStream<Uint8Array>): ByteReader {
       next: () => r.read(new Uint8Array(buf)),
       take,
       cancel: () => r.cancel(),
-      release: () => r.releaseLock(),
     };
   }
   const r = stream.getReader();
@@ -45,6 +42,5 @@ export function byteReader(stream: ReadableStream<Uint8Array>): ByteReader {
     next: () => r.read(),
     take: (value) => value ?? null,
     cancel: () => r.cancel(),
-    release: () => r.releaseLock(),
   };
 }

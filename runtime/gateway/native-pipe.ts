@@ -7,48 +7,33 @@
 // What differs from the JS relay (issue 21), and why it is the operator's choice
 // (STREAM_NATIVE_PIPE=on; off by default): nothing can be held back once bytes are piped, and
 // workerd ends a response body whose native pipe failed with the chunked terminator, a clean
-// HTTP end (workerd#6818; a pipe stopped through its signal errors the client's stream too,
-// preventAbort notwithstanding). So a stream cut by the upstream, by a Gatehouse deadline or the
+// HTTP end (workerd#6818). So a stream cut by the upstream, by a Gatehouse deadline or the
 // event cap, or ended by junk reaches the client as the bytes sent so far and a clean end: an
 // SSE parser drops the unfinished event and sees no final event (message_stop, [DONE],
-// response.completed), but an SDK that does not check for it ends without an error. Only an
+// response.completed), but an SDK that does not look for one ends without an error. Only an
 // upstream that ends its body early gets Gatehouse's error event after the piped bytes (the
-// pipe is then finished, the client's stream still writable). Billing is exact either way. A
+// pipe has then finished and the client's stream is still open). The pipe does not use
+// preventAbort: with it, workerd (miniflare 4.20260426.0) left the client's connection open
+// with neither terminator nor close after an upstream cut. Billing is exact either way. A
 // client that reads slower than the upstream sends is buffered for by the tee instead of
 // slowing the upstream read (bounded by the answer's size).
-import { byteReader } from "./byte-reader";
 import type { PumpRun, StreamEnd, TakeOver } from "./stream-pump";
 
 /**
- * Takes a relay over after the first content: `writer` (held on `writable` by the pump's sink)
- * writes what phase 1 held and the start of the unfinished event (`unsent`), then is released
- * and the rest of the upstream is piped into `writable`. The client's stream is closed only
- * once the metering branch saw how the answer ended: as it is when whole, after an error event
- * otherwise.
+ * Takes a relay over after the first content: `toClient` (the tee's other branch, unread, so it
+ * starts at the stream's first byte) is piped into `writable`, whose `writer` (the pump's sink)
+ * is released first; the pump's reader goes on metering its own branch. The client's stream is
+ * closed only once the metering branch saw how the answer ended: as it is when whole, after an
+ * error event otherwise (when workerd still lets one be written).
  */
 export function pipeNatively(
+  toClient: ReadableStream<Uint8Array>,
   writable: WritableStream<Uint8Array>,
   writer: WritableStreamDefaultWriter<Uint8Array>,
-  unsent: () => Uint8Array,
   clientSignal?: AbortSignal,
 ): TakeOver<Uint8Array> {
   return async (run: PumpRun<Uint8Array>): Promise<StreamEnd> => {
-    // What the client must get before the piped bytes, in order: phase 1's output (whole
-    // events) and the bytes of the event that was unfinished when content started.
-    try {
-      for (const h of run.held) await writer.write(h);
-      const rest = unsent();
-      if (rest.length > 0) await writer.write(rest);
-    } catch {
-      run.stopUpstream();
-      return run.finish(true);
-    }
     writer.releaseLock();
-    run.releaseReader();
-    const [toClient, toMeter] = run.upstream.tee();
-    const meter = byteReader(toMeter);
-    run.useReader(meter);
-
     let clientGone = false;
     let meterEnded = false;
     const stopPipe = new AbortController();
@@ -59,9 +44,10 @@ export function pipeNatively(
       stopPipe.abort(new Error("the client disconnected"));
     };
     clientSignal?.addEventListener("abort", hungUp, { once: true });
-    // preventClose/preventAbort: the client's stream stays Gatehouse's to end, once the metering
-    // branch has seen how the answer ended (closed when whole, an error event first otherwise).
-    const piped = toClient.pipeTo(writable, { preventClose: true, preventAbort: true, signal: stopPipe.signal }).then(
+    // preventClose: the client's stream stays Gatehouse's to end, once the metering branch has
+    // seen how the answer ended (closed when whole, an error event first otherwise). A failing
+    // pipe aborts it (workerd then ends the body cleanly, see above).
+    const piped = toClient.pipeTo(writable, { preventClose: true, signal: stopPipe.signal }).then(
       () => true,
       () => {
         // The upstream failed, or the client went away. The metering branch sees an upstream
@@ -76,13 +62,7 @@ export function pipeNatively(
     // the event cap); its output is what the client already gets from the pipe, dropped.
     let hadError = false;
     while (!run.ended) {
-      let chunk: Uint8Array | null;
-      try {
-        const res = await meter.next();
-        chunk = res.done ? null : meter.take(res.value);
-      } catch {
-        chunk = null; // a cut connection: feed(null) sees an unfinished answer
-      }
+      const chunk = await run.read();
       if (chunk === null) hadError = run.decoder.obs.upstreamError !== undefined;
       run.feed(chunk);
     }
@@ -102,8 +82,8 @@ export function pipeNatively(
         if (!whole) await end.write(errorAfterPipe(run));
         await end.close();
       } catch {
-        // After a failed pipe workerd has errored the client's stream itself (not the client's
-        // doing); when the answer was whole, a close that fails means the client had left.
+        // After a failed pipe the client's stream is aborted already (not the client's doing);
+        // when the answer was whole, a close that fails means the client had left.
         if (whole) clientGone = true;
       }
     }

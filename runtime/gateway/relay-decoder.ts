@@ -16,12 +16,7 @@ export function sseError(shape: WireFormat, type: string, message: string): stri
   return shape === "anthropic" ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
 }
 
-/** The relay's decoder; `unsent()`: bytes pushed but not yet returned (the start of an unfinished event), kept. */
-export interface RelayDecoder extends StreamDecoder<Uint8Array> {
-  unsent(): Uint8Array;
-}
-
-export function createRelayDecoder(shape: WireFormat, opts: ResponseOptions, limits: StreamLimits): RelayDecoder {
+export function createRelayDecoder(shape: WireFormat, opts: ResponseOptions, limits: StreamLimits): StreamDecoder<Uint8Array> {
   const tap = createUsageTap(shape, opts, limits.maxEventBytes);
   const framer = createSseFramer(limits.maxEventBytes);
   const dropUsage = opts.includeUsage === false && shape === "openai";
@@ -65,7 +60,6 @@ export function createRelayDecoder(shape: WireFormat, opts: ResponseOptions, lim
       return enc.encode(sseError(shape, "api_error", message));
     },
     size: (out) => out.length,
-    unsent: () => framer.pending(),
   };
 }
 

@@ -10,8 +10,7 @@ export interface SseFramer {
   push(chunk: Uint8Array): Uint8Array | null;
   /** Returns and forgets the bytes of an unfinished last event. */
   rest(): Uint8Array;
-  /** The bytes of the unfinished last event, kept (a relay that hands the rest of the stream to a native pipe sends them first). */
-  pending(): Uint8Array;
+
   /** Bytes examined so far: each pushed byte once (tests and benches check the scan is linear). */
   readonly scanned: number;
 }
@@ -93,9 +92,6 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
       afterCR = false;
       crEndsEvent = false;
       return r;
-    },
-    pending() {
-      return tailBytes === 0 ? EMPTY : join(pieces, tailBytes, EMPTY);
     },
     get scanned() {
       return scanned;

@@ -35,10 +35,19 @@ export async function relayBytes(
   // workerd's native IdentityTransformStream hands bytes to the client without a JS
   // transform step; elsewhere (node tests) a plain TransformStream does the same job.
   const { readable, writable } = typeof IdentityTransformStream === "function" ? new IdentityTransformStream() : new TransformStream<Uint8Array, Uint8Array>();
-  const decoder = createRelayDecoder(shape, opts, limits);
   const writer = writable.getWriter();
-  const takeOver = native && relaysUnchanged(shape, opts) ? pipeNatively(writable, writer, decoder.unsent, clientSignal) : undefined;
-  const started = await startStream(upstream, decoder, writer, canRetry, abortUpstream, limits, clientSignal, takeOver);
+  if (!native || !relaysUnchanged(shape, opts)) {
+    const started = await startStream(upstream, createRelayDecoder(shape, opts, limits), writer, canRetry, abortUpstream, limits, clientSignal);
+    return started.kind === "retry" ? started : { kind: "bytes", body: readable, pump: started.pump };
+  }
+  // Native: tee'd from the first byte; the pump reads (meters) one branch from the start, the
+  // other is piped to the client once content started. Where the pump does not hand over (a
+  // retry, a stream that ended before content, a client gone before it), that branch is dropped.
+  const [toClient, toMeter] = upstream.tee();
+  let handedOver = false;
+  const pipe = pipeNatively(toClient, writable, writer, clientSignal);
+  const started = await startStream(toMeter, createRelayDecoder(shape, opts, limits), writer, canRetry, abortUpstream, limits, clientSignal, (run) => ((handedOver = true), pipe(run)));
+  if (!handedOver) await toClient.cancel().catch(() => {});
   return started.kind === "retry" ? started : { kind: "bytes", body: readable, pump: started.pump };
 }
 

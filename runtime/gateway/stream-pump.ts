@@ -2,7 +2,7 @@
 // output back until the first content (fallback stays possible), then relays the rest — by a
 // JS read/write loop here, or, where Gatehouse changes no byte, handed to native-pipe.ts.
 import type { StreamObservations } from "../translate";
-import { byteReader, type ByteReader } from "./byte-reader";
+import { byteReader } from "./byte-reader";
 import type { Sink } from "./event-channel";
 import { watchStream } from "./stream-deadline";
 import { AFTER_HANGUP_MS, DEFAULT_STREAM_LIMITS, type StreamLimits } from "./stream-limits";
@@ -43,24 +43,17 @@ export interface StreamDecoder<T> {
 export type StreamStart = { kind: "retry"; reason: string; status: number } | { kind: "started"; pump: Promise<StreamEnd> };
 
 /**
- * The pump after the first content, for a relay that takes phase 2 over (native-pipe.ts): what
- * was held back, the decoder's feed, and the calls that stop the upstream and describe the end.
+ * The pump after the first content, for a relay that takes phase 2 over (native-pipe.ts): the
+ * decoder's feed of the same upstream reader, and the calls that stop the upstream and describe
+ * the end. (What phase 1 held back is not handed over: such a relay has the bytes elsewhere.)
  */
 export interface PumpRun<T> {
-  /** The upstream body itself: its reader is released (`releaseReader`) before anyone else reads it. */
-  readonly upstream: ReadableStream<Uint8Array>;
-  /** The output held back until the first content, in order. */
-  readonly held: readonly T[];
   /** True once the decoder or Gatehouse ended the stream (feed(null) was called, or a stop). */
   readonly ended: boolean;
   /** Why Gatehouse cut the stream itself (deadline, cap), if it did. */
   readonly cut: string | undefined;
   readonly decoder: StreamDecoder<T>;
-  /** Releases the phase-1 reader's lock on `upstream`. */
-  releaseReader(): void;
-  /** Reads from this reader from now on (a tee's branch): deadlines and stops cancel it. */
-  useReader(reader: ByteReader): void;
-  /** The next chunk of the current reader, or null at its end or when it failed. */
+  /** The next chunk of the upstream, or null at its end or when it failed. */
   read(): Promise<Uint8Array | null>;
   /** Feeds one chunk (or the end) through the decoder, counting content events and watching deadlines. */
   feed(chunk: Uint8Array | null): T | null;
@@ -92,7 +85,7 @@ export async function startStream<T>(
   takeOver?: TakeOver<T>,
 ): Promise<StreamStart> {
   const obs = decoder.obs;
-  let reader = byteReader(upstream);
+  const reader = byteReader(upstream);
   let contentEvents = 0;
   let ended = false;
   let cut: string | undefined;
@@ -162,18 +155,12 @@ export async function startStream<T>(
 
   if (takeOver && !ended && clientSignal?.aborted !== true) {
     const run: PumpRun<T> = {
-      upstream,
-      held,
       decoder,
       get ended() {
         return ended;
       },
       get cut() {
         return cut;
-      },
-      releaseReader: () => reader.release(),
-      useReader: (r) => {
-        reader = r;
       },
       read,
       feed,

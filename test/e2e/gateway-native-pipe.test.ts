@@ -5,8 +5,9 @@
 // workerd. A whole stream arrives byte for byte, billed exactly. An upstream that ends its body
 // early: the bytes it sent, then Gatehouse's error event. An upstream cut mid-event: the bytes it
 // sent, then — workerd ends a failed native pipe's body with the chunked terminator
-// (workerd#6818) — a clean HTTP end, when the connection ends at all (see the skipped cases):
-// that is why the pipe is off by default. OpenAI without include_usage stays on the JS relay (its usage chunk is
+// (workerd#6818), pinned below so a fix shows — a clean HTTP end: the SSE parser drops the
+// unfinished event and sees no final event, but an SDK that does not look for one ends without
+// an error. That is why the pipe is off by default; billed what was consumed either way. OpenAI without include_usage stays on the JS relay (its usage chunk is
 // hidden): whole events, then the error event.
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -179,15 +180,7 @@ describe.skipIf(!recordingsAvailable())("native pipe: a whole stream arrives byt
   });
 });
 
-// Known gap, measured 2026-12-07 (workerd of miniflare 4.20260426.0): after an upstream cut
-// mid-stream (its last bytes, then a reset) the client's connection stays open with neither the
-// chunked terminator nor a close, in 3 of the 4 cases below on most runs (the LF one passes) —
-// in some runs the Worker's side had finished (pipe rejected, client stream errored), in others
-// the metering read (byob or plain) never settled — and Gatehouse's idle deadline does not
-// unstick it. Where it does end, it ends with the chunked terminator (workerd#6818). This is
-// why STREAM_NATIVE_PIPE is off by default; the cases stay here, skipped, as the check to run
-// when workerd changes.
-describe.skip("native pipe: an upstream cut mid-event (known gap: skipped, see above)", () => {
+describe.skipIf(!recordingsAvailable())("native pipe: an upstream cut mid-event (the bytes sent, then a clean HTTP end: workerd#6818)", () => {
   it.each([
     ["LF", "\n", 40],
     ["CRLF", "\r\n", 7],
@@ -218,7 +211,7 @@ describe.skip("native pipe: an upstream cut mid-event (known gap: skipped, see a
 
   it("Responses cut mid-event: no response.completed, charged", async () => {
     const recording = responsesFixture("text-stream.sse");
-    const cutAt = Math.floor(recording.indexOf("event: response.completed") * 0.8);
+    const cutAt = recording.indexOf("data: ", Math.floor(recording.indexOf("event: response.completed") * 0.8)) + 20; // inside an event's data line
     gw.up.enqueue({ path: "/openai/", sse: recording, cutAfterBytes: cutAt, splitEvery: 333 });
     const r = await rawPost(portOf(), "/v1/responses", { model: "openai/gpt-5", input: "AI news?", stream: true, store: false, max_output_tokens: 2000 }, gw.worker.masterKey);
     expectCutRelay(r, recording.slice(0, cutAt), "response.completed");
