@@ -6,6 +6,8 @@ import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { iterateSse, SseParser, type SseMessage } from "../../generated/client/sse";
+import { mockFetch } from "../../runtime/gateway/mock-provider";
+import { createStreamTranslator } from "../../runtime/translate";
 import { freePort, ROOT } from "./project-copy";
 
 // `npm run mock`: Prism serves the generated OpenAPI with the spec's examples, so
@@ -219,6 +221,34 @@ describe("the OpenAPI document's examples and declared errors", () => {
       }
     }
     expect(streams).toBe(4);
+  });
+
+  it("the stream examples are what Gatehouse sends for mock/echo: same events, same JSON shapes", async () => {
+    /** A JSON value's shape: the same keys and value types, `type` values kept, other values dropped. */
+    const shape = (v: unknown, key = ""): unknown => {
+      if (Array.isArray(v)) return v.map((x) => shape(x));
+      if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x, k)]));
+      return key === "type" ? v : v === null ? null : typeof v;
+    };
+    const eventsOf = (text: string) => {
+      const out: Array<[string, unknown]> = [];
+      const p = new SseParser((event, data) => out.push([event, data === "[DONE]" ? data : shape(JSON.parse(data))]));
+      p.push(text);
+      p.end();
+      return out;
+    };
+    const schemas = (openapi["components"] as Json)["schemas"] as Record<string, { examples: string[] }>;
+    const request = { model: "echo", max_tokens: 64, messages: [{ role: "user", content: "Hello" }], stream: true, stream_options: { include_usage: true } };
+    const rendered = async (shape: "openai" | "anthropic") => (await mockFetch(shape, "echo", request, new AbortController().signal, { faults: false })).text();
+    const openai = await rendered("openai");
+    const anthropic = await rendered("anthropic");
+    const translator = createStreamTranslator("openai", "responses", { model: "mock/echo" });
+    const responses = translator.push(openai) + translator.end();
+    expect(eventsOf(schemas["ChatCompletionStreamBody"].examples[0])).toEqual(eventsOf(openai));
+    expect(eventsOf(schemas["AnthropicEventStreamBody"].examples[0])).toEqual(eventsOf(anthropic));
+    expect(eventsOf(schemas["ResponseStreamBody"].examples[0])).toEqual(eventsOf(responses));
+    const turn = eventsOf(schemas["ThreadTurnStreamBody"].examples[0]);
+    expect(turn.slice(1, -1)).toEqual(eventsOf(anthropic));
   });
 
   it("authenticated routes declare 429 and 500; gateway routes the provider's 502, 503, 504 and 529 too; no JSON error without an example", () => {
