@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ts from "typescript";
 
@@ -45,8 +46,8 @@ function importsOf(text: string): { spec: string; pos: number; end: number }[] {
   });
 }
 
-/** Every file the entry reaches, refusing packages and Node built-ins. */
-function collect(entry: string): string[] {
+/** Every file the entry reaches, refusing packages and Node built-ins (exported for the sdk-package test). */
+export function collect(entry: string): string[] {
   const seen = new Set<string>();
   const queue = [entry];
   while (queue.length > 0) {
@@ -163,9 +164,12 @@ function main(): void {
   console.log(`sdk build: ${files.length} source files → ${emitted.length} files in sdk/dist (${Math.round(bytes / 1024)} KiB)`);
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
+// Run as a script (`node --import tsx sdk/build.ts`), not when a test imports collect().
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  }
 }

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { extname, join, resolve, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "esbuild";
+import { collect } from "../../sdk/build";
 import { bundleWorker, startLocalWorker, WORKERD_BUNDLE, type LocalWorker } from "../support/local-worker";
 import type { Browser } from "playwright-core";
 import { findChromium, launchChromium } from "../support/browser";
@@ -333,6 +334,20 @@ describe("the packed SDK", () => {
       await front.close();
     }
   }, 60_000);
+});
+
+describe("sdk/build.ts", () => {
+  it("follows the client's relative imports and refuses a package or a Node built-in (the SDK has no dependencies)", async () => {
+    const dir = join(work, "graph");
+    await mkdir(join(dir, "api"), { recursive: true });
+    await writeFile(join(dir, "api/types.ts"), "export type T = 1;\n");
+    await writeFile(join(dir, "index.ts"), '// import "node:fs" in a comment does not count\nexport type { T } from "./api/types";\n');
+    expect(collect(join(dir, "index.ts")).map((f) => f.slice(dir.length + 1))).toEqual(["api/types.ts", "index.ts"]);
+    for (const spec of ["node:fs", "undici"]) {
+      await writeFile(join(dir, "api/types.ts"), `import "${spec}";\nexport type T = 1;\n`);
+      expect(() => collect(join(dir, "index.ts"))).toThrow(`imports "${spec}"; the client package has no runtime dependencies`);
+    }
+  });
 });
 
 describe("the packed SDK in a browser", () => {
