@@ -8,7 +8,7 @@ import { createEventDecoder, type EventBatch } from "./event-decoder";
 import { pipeNatively } from "./native-pipe";
 import { createRelayDecoder } from "./relay-decoder";
 import type { StreamLimits } from "./stream-limits";
-import { startStream, type StreamEnd } from "./stream-pump";
+import { startStream, type StreamEnd, type TakeOver } from "./stream-pump";
 
 type Retry = { kind: "retry"; reason: string; status: number };
 
@@ -46,7 +46,11 @@ export async function relayBytes(
   const [toClient, toMeter] = upstream.tee();
   let handedOver = false;
   const pipe = pipeNatively(toClient, writable, writer, clientSignal);
-  const started = await startStream(toMeter, createRelayDecoder(shape, opts, limits), writer, canRetry, abortUpstream, limits, clientSignal, (run) => ((handedOver = true), pipe(run)));
+  const takeOver: TakeOver<Uint8Array> = (run) => {
+    handedOver = true;
+    return pipe(run);
+  };
+  const started = await startStream<Uint8Array>(toMeter, createRelayDecoder(shape, opts, limits), writer, canRetry, abortUpstream, limits, clientSignal, takeOver);
   if (!handedOver) await toClient.cancel().catch(() => {});
   return started.kind === "retry" ? started : { kind: "bytes", body: readable, pump: started.pump };
 }
