@@ -237,17 +237,22 @@ describe("the OpenAPI document's examples and declared errors", () => {
       p.end();
       return out;
     };
-    const schemas = (openapi["components"] as Json)["schemas"] as Record<string, { examples: string[] }>;
+    const schemas = (openapi["components"] as Json)["schemas"] as Record<string, { examples?: string[] } | undefined>;
+    const exampleOf = (name: string): string => {
+      const text = schemas[name]?.examples?.[0];
+      if (text === undefined) throw new Error(`components.schemas.${name} has no example`);
+      return text;
+    };
     const request = { model: "echo", max_tokens: 64, messages: [{ role: "user", content: "Hello" }], stream: true, stream_options: { include_usage: true } };
     const rendered = async (shape: "openai" | "anthropic") => (await mockFetch(shape, "echo", request, new AbortController().signal, { faults: false })).text();
     const openai = await rendered("openai");
     const anthropic = await rendered("anthropic");
     const translator = createStreamTranslator("openai", "responses", { model: "mock/echo" });
     const responses = translator.push(openai) + translator.end();
-    expect(eventsOf(schemas["ChatCompletionStreamBody"].examples[0])).toEqual(eventsOf(openai));
-    expect(eventsOf(schemas["AnthropicEventStreamBody"].examples[0])).toEqual(eventsOf(anthropic));
-    expect(eventsOf(schemas["ResponseStreamBody"].examples[0])).toEqual(eventsOf(responses));
-    const turn = eventsOf(schemas["ThreadTurnStreamBody"].examples[0]);
+    expect(eventsOf(exampleOf("ChatCompletionStreamBody"))).toEqual(eventsOf(openai));
+    expect(eventsOf(exampleOf("AnthropicEventStreamBody"))).toEqual(eventsOf(anthropic));
+    expect(eventsOf(exampleOf("ResponseStreamBody"))).toEqual(eventsOf(responses));
+    const turn = eventsOf(exampleOf("ThreadTurnStreamBody"));
     expect(turn.slice(1, -1)).toEqual(eventsOf(anthropic));
   });
 
