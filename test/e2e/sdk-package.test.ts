@@ -1,10 +1,12 @@
 // The client SDK as a stranger gets it (issue 19): `npm pack` the sdk/ package, install the
-// tarball offline into a fresh temp project, type-check a consumer with NodeNext and with bundler
-// resolution (and prove the check is real with a deliberate type error), then run the compiled
-// consumer with plain node against Prism and against the real Worker (workerd via Miniflare).
-// The consumer (sdk-package-consumer.ts) prints what it saw; this file asserts on that and on what
-// the servers saw: the Worker's usage row for a stream the consumer left with `break`, and the
-// arrival times of a retried request behind a local front that answers 429 + Retry-After.
+// tarball offline into a fresh temp project, type-check a consumer (and the READMEs' examples)
+// with NodeNext and with bundler resolution (and prove the check is real with deliberate type
+// errors), then run the compiled consumer with plain node against Prism and against the real
+// Worker (workerd via Miniflare), the same file in Chromium, and the package bundled into a
+// Worker beside Gatehouse. The consumer (sdk-package-consumer.ts) prints what it saw; this file
+// asserts on that and on what the servers saw: the Worker's usage row for a stream the consumer
+// left with `break`, and the arrival times of a retried request behind a local front that
+// answers 429 + Retry-After. One Prism, one Worker, one Chromium for the whole file.
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -228,16 +230,26 @@ beforeAll(async () => {
     const bundled = await build({ ...WORKERD_BUNDLE, entryPoints: [join(app, "worker.ts")], absWorkingDir: app });
     return bundled.outputFiles[0]?.text ?? "";
   };
-  const [sdkWorkerScript, started, launched] = await Promise.all([pack(), startPrism(), chromiumPath ? launchChromium(chromiumPath) : undefined, bundleWorker()]);
-  prism = started;
-  browser = launched;
-  [worker, checks] = await Promise.all([
+  // Settled, not Promise.all: whatever started is kept for afterAll to stop, even when a sibling failed.
+  let script = "";
+  await allOrFirstFailure([
+    pack().then((s) => void (script = s)),
+    startPrism().then((p) => void (prism = p)),
+    chromiumPath ? launchChromium(chromiumPath).then((b) => void (browser = b)) : Promise.resolve(),
+    bundleWorker().then(() => undefined),
+  ]);
+  await allOrFirstFailure([
     startLocalWorker({
-      workers: [{ name: SDK_WORKER, modules: true, script: sdkWorkerScript, compatibilityDate: "2026-04-26", serviceBindings: { GATEHOUSE: "gatehouse" } }],
-    }),
-    typeCheck(),
+      workers: [{ name: SDK_WORKER, modules: true, script, compatibilityDate: "2026-04-26", serviceBindings: { GATEHOUSE: "gatehouse" } }],
+    }).then((w) => void (worker = w)),
+    typeCheck().then((c) => void (checks = c)),
   ]);
 }, 120_000);
+
+async function allOrFirstFailure(steps: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
 
 afterAll(async () => {
   await browser?.close();
