@@ -57,6 +57,8 @@ export async function startPortkey(upstreamUrl: string): Promise<Target> {
       authorization: `Bearer ${UPSTREAM_API_KEY}`,
     },
     body: chatBody("gpt-4o-mini"),
+    model: "gpt-4o-mini",
+    ...(child.proc.pid !== undefined ? { pid: child.proc.pid } : {}),
     stop: () => child.stop(),
   };
 }

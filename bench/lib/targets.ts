@@ -1,13 +1,16 @@
 // What bench:gateway measures: the same local upstream reached directly, through a trivial
-// pass-through Worker (the floor), through Gatehouse and through Portkey. Each target is an
-// HTTP endpoint on 127.0.0.1 plus how to stop it; requests ask for the same reply.
+// pass-through Worker (the floor), through the reading floor (the same, reading every chunk of a
+// stream on a tee'd branch), through Gatehouse (as shipped, and with the opt-in native pipe) and
+// through Portkey. Each target is an HTTP endpoint on 127.0.0.1 plus how to stop it and which
+// process serves it (for CPU and memory); requests ask for the same reply.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { ROOT, startLocalWorker } from "../../test/support/local-worker";
 import type { HttpTarget } from "./load";
+import { withNewWorkerd } from "./proc";
 
-export type TargetId = "direct" | "floor" | "gatehouse" | "portkey";
+export type TargetId = "direct" | "floor" | "reading" | "gatehouse" | "native" | "apart" | "portkey";
 export type Runtime = "node" | "miniflare" | "wrangler dev";
 
 export interface Target extends HttpTarget {
@@ -17,6 +20,10 @@ export interface Target extends HttpTarget {
   label: string;
   /** True when responses carry Gatehouse's `Server-Timing: gw;dur=…`. */
   serverTiming: boolean;
+  /** The process that serves it (workerd for Miniflare targets), for CPU and memory; unset when unknown. */
+  pid?: number;
+  /** The model a request names (the paced mode asks for another one). */
+  model: string;
   stop(): Promise<void>;
 }
 
@@ -26,8 +33,8 @@ export const BENCH_CREDIT_MICROS = 1_000_000_000;
 export const UPSTREAM_API_KEY = "sk-bench-not-a-real-key";
 
 /** The one request every target is sent, with the model id the target expects. */
-export function chatBody(model: string): (stream: boolean) => string {
-  const base = { model, messages: [{ role: "user", content: "Say hello." }], max_tokens: 64 };
+export function chatBody(model: string, maxTokens = 64): (stream: boolean) => string {
+  const base = { model, messages: [{ role: "user", content: "Say hello." }], max_tokens: maxTokens };
   const plain = JSON.stringify(base);
   const streaming = JSON.stringify({ ...base, stream: true, stream_options: { include_usage: true } });
   return (stream) => (stream ? streaming : plain);
@@ -45,33 +52,51 @@ export function directTarget(upstreamUrl: string): Target {
     path: "/v1/chat/completions",
     headers: { authorization: `Bearer ${UPSTREAM_API_KEY}` },
     body: chatBody("gpt-4o-mini"),
+    model: "gpt-4o-mini",
     stop: async () => {},
   };
 }
 
-/** bench/floor-worker.js in workerd through Miniflare's API. */
-export async function miniflareFloor(upstreamUrl: string): Promise<Target> {
-  const script = await readFile(join(ROOT, "bench/floor-worker.js"), "utf8");
-  const mf = new Miniflare({
-    modules: true,
-    script,
-    compatibilityDate: COMPATIBILITY_DATE,
-    bindings: { UPSTREAM: upstreamUrl },
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-  });
-  const url = (await mf.ready).toString();
-  return { ...directTarget(upstreamUrl), id: "floor", runtime: "miniflare", label: "floor", port: portOf(url), stop: () => mf.dispose() };
+/** The same target asking for model `model` (the upstream paces its stream for the paced mode). */
+export function withModel(t: Target, model: string, maxTokens: number): Target {
+  const prefixed = t.model.startsWith("openai/") ? `openai/${model}` : model;
+  return { ...t, model: prefixed, body: chatBody(prefixed, maxTokens) };
 }
 
-/** The real Gatehouse Worker (test/support/local-worker.ts), pass-through path openai → openai. */
-export async function miniflareGatehouse(upstreamUrl: string): Promise<Target> {
-  const w = await startLocalWorker({
-    bindings: { UPSTREAM_OPENAI_URL: `${upstreamUrl}/v1`, OPENAI_API_KEY: UPSTREAM_API_KEY },
-    creditMicros: BENCH_CREDIT_MICROS,
+/** bench/floor-worker.js in workerd through Miniflare's API; `reading`: the reading floor. */
+export async function miniflareFloor(upstreamUrl: string, reading = false): Promise<Target> {
+  const script = await readFile(join(ROOT, "bench/floor-worker.js"), "utf8");
+  const { value: mf, pid } = await withNewWorkerd(async () => {
+    const m = new Miniflare({
+      modules: true,
+      script,
+      compatibilityDate: COMPATIBILITY_DATE,
+      bindings: { UPSTREAM: upstreamUrl, READING: reading ? "1" : "0" },
+      host: "127.0.0.1",
+      port: 0,
+      cf: false,
+    });
+    await m.ready;
+    return m;
   });
-  return gatehouseTarget("miniflare", w.url, w.masterKey, () => w.dispose());
+  const url = (await mf.ready).toString();
+  const id: TargetId = reading ? "reading" : "floor";
+  return { ...directTarget(upstreamUrl), id, runtime: "miniflare", label: reading ? "reading floor" : "floor", port: portOf(url), pid, stop: () => mf.dispose() };
+}
+
+/**
+ * The real Gatehouse Worker (test/support/local-worker.ts), pass-through path openai → openai;
+ * `nativePipe`: with STREAM_NATIVE_PIPE=on (runtime/gateway/native-pipe.ts, off by default).
+ */
+export async function miniflareGatehouse(upstreamUrl: string, nativePipe = false): Promise<Target> {
+  const { value: w, pid } = await withNewWorkerd(() =>
+    startLocalWorker({
+      bindings: { UPSTREAM_OPENAI_URL: `${upstreamUrl}/v1`, OPENAI_API_KEY: UPSTREAM_API_KEY, ...(nativePipe ? { STREAM_NATIVE_PIPE: "on" } : {}) },
+      creditMicros: BENCH_CREDIT_MICROS,
+    }),
+  );
+  const t = gatehouseTarget("miniflare", w.url, w.masterKey, () => w.dispose());
+  return nativePipe ? { ...t, id: "native", label: "Gatehouse (native pipe, opt-in)", pid } : { ...t, pid };
 }
 
 export function gatehouseTarget(runtime: Runtime, url: string, masterKey: string, stop: () => Promise<void>): Target {
@@ -84,6 +109,7 @@ export function gatehouseTarget(runtime: Runtime, url: string, masterKey: string
     path: "/v1/chat/completions",
     headers: { authorization: `Bearer ${masterKey}` },
     body: chatBody("openai/gpt-4o-mini"),
+    model: "openai/gpt-4o-mini",
     stop,
   };
 }
