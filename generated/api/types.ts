@@ -5790,23 +5790,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description 402: the wallet or the key's cap cannot cover the request's worst-case cost; nothing was forwarded. */
-            402: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description The error. */
-                        error: components["schemas"]["AnthropicErrorDetail"];
-                        /**
-                         * @description Always `error`.
-                         * @enum {string}
-                         */
-                        type: "error";
-                    };
-                };
-            };
             /** @description 403: the key's scope does not allow this operation. */
             403: {
                 headers: {
