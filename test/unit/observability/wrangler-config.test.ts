@@ -20,13 +20,15 @@ describe("wrangler.toml", () => {
   });
 
   it("production has every binding the top level has", () => {
+    type Named = { binding?: string; name?: string };
+    const of = (list: readonly Named[] | undefined) => (list ?? []).map((b) => b.binding ?? b.name ?? "?");
     const names = (c: typeof dev) => [
-      ...c.d1_databases.map((b) => b.binding),
-      ...c.kv_namespaces.map((b) => b.binding),
-      ...c.r2_buckets.map((b) => b.binding),
-      ...c.durable_objects.bindings.map((b) => b.name),
-      ...(c.queues.producers ?? []).map((b) => b.binding),
-      ...c.ratelimits.map((b) => b.name),
+      ...of(c.d1_databases as Named[]),
+      ...of(c.kv_namespaces as Named[]),
+      ...of(c.r2_buckets as Named[]),
+      ...of(c.durable_objects.bindings as Named[]),
+      ...of(c.queues.producers as Named[] | undefined),
+      ...of(c.ratelimits as Named[]),
     ];
     const missing = names(dev).filter((n) => !names(production).includes(n));
     expect(missing).toEqual([]);
