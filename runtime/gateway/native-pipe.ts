@@ -75,7 +75,8 @@ export function pipeNatively(
     const whole = obs.done && run.decoder.stop === undefined && run.cut === undefined && (obs.upstreamError === undefined || hadError);
     // A pipe still running (Gatehouse cut the stream, or junk came) stops where it is.
     if (!whole) stopPipe.abort(new Error("the stream did not end whole"));
-    await piped;
+    // A client that left is not waited for: a pipe stopped mid-write may wait on its socket.
+    if (!clientGone) await piped;
     if (!clientGone) {
       const end = writable.getWriter();
       try {

@@ -45,13 +45,22 @@ export async function relayBytes(
   // retry, a stream that ended before content, a client gone before it), that branch is dropped.
   const [toClient, toMeter] = upstream.tee();
   let handedOver = false;
+  // A tee branch's cancel settles only once both branches are cancelled: stopping the upstream
+  // before the hand-over cancels the client's branch too, so the pump's own cancel can settle.
+  const dropClientBranch = () => {
+    if (!handedOver) toClient.cancel().catch(() => {});
+  };
+  const abortBoth = () => {
+    dropClientBranch();
+    abortUpstream();
+  };
   const pipe = pipeNatively(toClient, writable, writer, clientSignal);
   const takeOver: TakeOver<Uint8Array> = (run) => {
     handedOver = true;
     return pipe(run);
   };
-  const started = await startStream<Uint8Array>(toMeter, createRelayDecoder(shape, opts, limits), writer, canRetry, abortUpstream, limits, clientSignal, takeOver);
-  if (!handedOver) await toClient.cancel().catch(() => {});
+  const started = await startStream<Uint8Array>(toMeter, createRelayDecoder(shape, opts, limits), writer, canRetry, abortBoth, limits, clientSignal, takeOver);
+  dropClientBranch(); // not awaited: it settles when the pump's branch ends or is cancelled
   return started.kind === "retry" ? started : { kind: "bytes", body: readable, pump: started.pump };
 }
 
