@@ -5,7 +5,7 @@
 // Exit codes: 0 done; 1 Gatehouse refused or could not be reached; 2 bad arguments.
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Gatehouse, GatehouseError } from "../generated/client";
+import { APIConnectionError, APIConnectionTimeoutError, Gatehouse, GatehouseError } from "../generated/client";
 import { readDevVars } from "./lib/dev-vars";
 
 const DEFAULT_URL = "http://127.0.0.1:8787";
@@ -156,6 +156,11 @@ async function rotateVaultKey(client: Gatehouse, limit: number | undefined, json
 
 /** Says what went wrong and what to do about it. */
 function explain(e: unknown, baseURL: string): string {
+  // No answer at all (after the client's retries): fetch's TypeError is its cause, and that one's cause says why (ECONNREFUSED, ENOTFOUND, …).
+  if (e instanceof APIConnectionError && !(e instanceof APIConnectionTimeoutError)) {
+    const why = ((e as { cause?: { cause?: { code?: string; message?: string } } }).cause?.cause ?? {}) as { code?: string; message?: string };
+    return `cannot reach Gatehouse at ${baseURL} (${why.code ?? why.message ?? e.message}): is it running? (npm start, or set GATEHOUSE_URL)`;
+  }
   if (e instanceof GatehouseError) {
     const hint =
       e.status === 401
@@ -164,11 +169,6 @@ function explain(e: unknown, baseURL: string): string {
           ? " — set ADMIN_TOKEN in .dev.vars (or `wrangler secret put ADMIN_TOKEN`) and restart"
           : "";
     return `Gatehouse answered ${e.status} ${e.type}: ${(e.body as { error?: { message?: string } })?.error?.message ?? e.message}${hint}`;
-  }
-  // fetch() fails with a TypeError whose cause says why (ECONNREFUSED, ENOTFOUND, …).
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  if (e instanceof TypeError && cause) {
-    return `cannot reach Gatehouse at ${baseURL} (${cause.code ?? cause.message}): is it running? (npm start, or set GATEHOUSE_URL)`;
   }
   return (e as Error).message;
 }
