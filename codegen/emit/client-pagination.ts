@@ -14,6 +14,7 @@ export interface PaginationRule {
  */
 const ORDERED: Record<string, { param: string; default: string; cursorFor: Record<string, string> }> = {
   listThreadMessages: { param: "order", default: "desc", cursorFor: { asc: "after_seq", desc: "before_seq" } },
+  listLedger: { param: "order", default: "asc", cursorFor: { asc: "after", desc: "before" } },
 };
 
 type Schema = Record<string, unknown>;

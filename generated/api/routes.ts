@@ -789,7 +789,7 @@ export interface Handlers<Ctx> {
   getWallet(input: Input<"getWallet">, ctx: Ctx): Promise<Reply<"getWallet">>;
   /** POST /v1/wallet/checkout — Creates a Stripe Checkout Session that tops up the calling tenant's wallet, and records it: */
   createCheckoutSession(input: Input<"createCheckoutSession">, ctx: Ctx): Promise<Reply<"createCheckoutSession">>;
-  /** GET /v1/wallet/ledger — The wallet's ledger, oldest first, one page at a time: every credit and every charge. */
+  /** GET /v1/wallet/ledger — The wallet's ledger, one page at a time: every credit and every charge, oldest first unless `order=desc`. */
   listLedger(input: Input<"listLedger">, ctx: Ctx): Promise<Reply<"listLedger">>;
   /** POST /v1/webhooks/stripe — Stripe top-ups. Point a Stripe webhook endpoint here and set the `STRIPE_WEBHOOK_SECRET` */
   receiveStripeWebhook(input: Input<"receiveStripeWebhook">, ctx: Ctx): Promise<Reply<"receiveStripeWebhook">>;

@@ -808,7 +808,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The wallet's ledger, oldest first, one page at a time: every credit and every charge. */
+        /** @description The wallet's ledger, one page at a time: every credit and every charge, oldest first unless `order=desc`. */
         get: operations["listLedger"];
         put?: never;
         post?: never;
@@ -1901,10 +1901,12 @@ export interface components {
         LedgerPage: {
             /** @description The entries. */
             data: components["schemas"]["LedgerEntry"][];
-            /** @description True when more entries follow `next_after`. */
+            /** @description True when more entries follow in the page's order. */
             has_more: boolean;
-            /** @description The `after` for the next page: the last entry's id, or null when the page is empty. */
+            /** @description The largest id on this page (pass as `after` to read on, oldest to newest), or null when the page is empty. */
             next_after: number | null;
+            /** @description The smallest id on this page (pass as `before` with `order=desc` to read back, newest to oldest), or null when the page is empty. */
+            next_before: number | null;
             /**
              * @description Always `list`.
              * @enum {string}
@@ -8269,10 +8271,14 @@ export interface operations {
     listLedger: {
         parameters: {
             query?: {
-                /** @description Return entries with `id` greater than this (default 0: from the start). */
+                /** @description With `order=asc`: entries with `id` greater than this (default 0: from the start). */
                 after?: number;
+                /** @description With `order=desc`: entries with `id` less than this (default: from the newest). */
+                before?: number;
                 /** @description Entries per page, 1–500 (default 50). */
                 limit?: number;
+                /** @description `asc` (default): oldest first, paged with `after`; `desc`: newest first, paged with `before`. */
+                order?: components["schemas"]["SortOrder"];
             };
             header?: never;
             path?: never;
@@ -8316,7 +8322,8 @@ export interface operations {
                      *         }
                      *       ],
                      *       "has_more": true,
-                     *       "next_after": 2
+                     *       "next_after": 2,
+                     *       "next_before": 1
                      *     }
                      */
                     "application/json": components["schemas"]["LedgerPage"];

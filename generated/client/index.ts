@@ -64,7 +64,7 @@ const PAGINATION: Record<string, PaginationRule> = {
   listRequests: {"cursors":{"":{"param":"after","next":"next_after"}}},
   listThreads: {"cursors":{"":{"param":"after","next":"next_after"}}},
   listThreadMessages: {"cursors":{"asc":{"param":"after_seq","next":"next_after_seq"},"desc":{"param":"before_seq","next":"next_before_seq"}},"order":{"param":"order","default":"desc"}},
-  listLedger: {"cursors":{"":{"param":"after","next":"next_after"}}},
+  listLedger: {"cursors":{"asc":{"param":"after","next":"next_after"},"desc":{"param":"before","next":"next_before"}},"order":{"param":"order","default":"asc"}},
 };
 
 /** The operations the client calls: all but HTML pages. */
@@ -436,12 +436,12 @@ export class Gatehouse extends BaseClient<ClientOperations> {
     return this.request("createCheckoutSession", args, options);
   }
 
-  /** The wallet's ledger, oldest first, one page at a time: every credit and every charge. (`GET /v1/wallet/ledger`) */
+  /** The wallet's ledger, one page at a time: every credit and every charge, oldest first unless `order=desc`. (`GET /v1/wallet/ledger`) */
   listLedger(args?: Args<operations["listLedger"]>, options?: RequestOptions): PagePromise<Result<operations["listLedger"]>, PageItem<operations["listLedger"]>> {
     return this.requestPage("listLedger", args, PAGINATION["listLedger"], options);
   }
 
-  /** Every item of listLedger, page after page (`next_after` → `after`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. (The same as `for await` over listLedger().) */
+  /** Every item of listLedger, page after page (order=asc (default): `next_after` → `after`; order=desc: `next_before` → `before`) until `has_more` is false; throws PaginationLoopError rather than request a cursor twice. (The same as `for await` over listLedger().) */
   listLedgerAutoPaging(args?: Args<operations["listLedger"]>, options?: RequestOptions): AsyncGenerator<PageItem<operations["listLedger"]>> {
     return this.paginate("listLedger", args, PAGINATION["listLedger"]!, options);
   }
@@ -924,7 +924,7 @@ export class WalletResource {
     return this.client.request("getWallet", {}, options);
   }
 
-  /** The wallet's ledger, oldest first, one page at a time: every credit and every charge. (`GET /v1/wallet/ledger`; alias `listLedger`) */
+  /** The wallet's ledger, one page at a time: every credit and every charge, oldest first unless `order=desc`. (`GET /v1/wallet/ledger`; alias `listLedger`) */
   ledger(query?: QueryOf<operations["listLedger"]>, options?: RequestOptions): PagePromise<Result<operations["listLedger"]>, PageItem<operations["listLedger"]>> {
     return this.client.requestPage("listLedger", { query }, PAGINATION["listLedger"], options);
   }

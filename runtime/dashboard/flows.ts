@@ -28,9 +28,8 @@ type LedgerEntry = ApiBody<"listLedger">["data"][number];
 const SIGN_IN_PATH = "/dashboard/sign-in";
 /** How long a sign-in form's token lasts. */
 const SIGN_IN_TOKEN_MS = 3_600_000;
-/** Ledger entries shown on the wallet page, and pages of 500 read at most to find the newest. */
+/** Ledger entries shown on the wallet page (the newest). */
 const LEDGER_SHOWN = 50;
-const LEDGER_MAX_PAGES = 40;
 
 /** A GET page's session, or the 303 to the sign-in page (clearing a dead session's cookie). */
 async function pageSession(ctx: RequestContext, nowMs: number): Promise<DashboardSession | Response> {
@@ -182,25 +181,16 @@ function formMessage(e: ApiError): string {
 
 // ─── Wallet ────────────────────────────────────────────────────────────────────────────
 
-/** The newest ledger entries, newest first, and how many there are (the API pages oldest first). */
-async function newestLedger(ctx: RequestContext, session: DashboardSession): Promise<{ entries: LedgerEntry[]; total: number }> {
-  let after = 0;
-  let kept: LedgerEntry[] = [];
-  let total = 0;
-  for (let i = 0; i < LEDGER_MAX_PAGES; i++) {
-    const pageOf = await callApi(ctx, session.key, "listLedger", { query: { limit: 500, after } });
-    total += pageOf.data.length;
-    kept = [...kept, ...pageOf.data].slice(-LEDGER_SHOWN);
-    if (!pageOf.has_more || pageOf.next_after === null) break;
-    after = pageOf.next_after;
-  }
-  return { entries: kept.reverse(), total };
+/** The newest ledger entries, newest first, and whether older ones exist. */
+async function newestLedger(ctx: RequestContext, session: DashboardSession): Promise<{ entries: LedgerEntry[]; more: boolean }> {
+  const pageOf = await callApi(ctx, session.key, "listLedger", { query: { limit: LEDGER_SHOWN, order: "desc" } });
+  return { entries: pageOf.data, more: pageOf.has_more };
 }
 
 async function walletPage(ctx: RequestContext, session: DashboardSession, nowMs: number, extra: { checkout?: { url: string; amount_micros: number }; problem?: string } = {}, status = 200): Promise<Response> {
   const [wallet, ledger] = await Promise.all([callApi(ctx, session.key, "getWallet"), newestLedger(ctx, session)]);
   const stripe = typeof ctx.env.STRIPE_SECRET_KEY === "string" && ctx.env.STRIPE_SECRET_KEY !== "";
-  return page(ctx, session, "Wallet", "/dashboard/wallet", walletBody({ wallet, ledger: ledger.entries, ledgerTotal: ledger.total, stripe, csrf: session.csrf, nowMs, ...extra }), status);
+  return page(ctx, session, "Wallet", "/dashboard/wallet", walletBody({ wallet, ledger: ledger.entries, ledgerMore: ledger.more, stripe, csrf: session.csrf, nowMs, ...extra }), status);
 }
 
 export async function showWallet(ctx: RequestContext, nowMs: number): Promise<Response> {

@@ -197,7 +197,8 @@ export function keysBody(view: {
 export function walletBody(view: {
   wallet: WalletBalance;
   ledger: readonly LedgerEntry[];
-  ledgerTotal: number;
+  /** Older entries exist beyond those shown. */
+  ledgerMore: boolean;
   stripe: boolean;
   csrf: string;
   nowMs: number;
@@ -232,7 +233,7 @@ export function walletBody(view: {
     ]) +
     topUp +
     `<h2>Ledger</h2>` +
-    `<p class="muted">The newest ${formatCount(view.ledger.length)} of ${formatCount(view.ledgerTotal)} entries, newest first (<code>GET /v1/wallet/ledger</code>).</p>` +
+    `<p class="muted">${view.ledgerMore ? `The newest ${formatCount(view.ledger.length)} entries` : `All ${formatCount(view.ledger.length)} entries`}, newest first (<code>GET /v1/wallet/ledger?order=desc</code>).</p>` +
     table(
       "ledger",
       "Ledger entries, newest first",

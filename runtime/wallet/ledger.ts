@@ -179,14 +179,21 @@ export class Ledger {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new LedgerInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${String(limit)}`);
     }
-    const after = options.after ?? 0;
-    if (!Number.isSafeInteger(after) || after < 0) {
-      throw new LedgerInputError(`after must be a ledger entry id (a non-negative whole number), got ${String(after)}`);
+    const order = options.order ?? "asc";
+    if (order !== "asc" && order !== "desc") throw new LedgerInputError(`order must be asc or desc, got ${String(order)}`);
+    const cursor = order === "asc" ? options.after : options.before;
+    const wrong = order === "asc" ? options.before : options.after;
+    if (wrong !== undefined) {
+      throw new LedgerInputError(order === "asc" ? "before reads newest to oldest: pass it with order=desc (or page with after)" : "after reads oldest to newest: with order=desc page with before");
+    }
+    if (cursor !== undefined && (!Number.isSafeInteger(cursor) || cursor < 0)) {
+      throw new LedgerInputError(`${order === "asc" ? "after" : "before"} must be a ledger entry id (a non-negative whole number), got ${String(cursor)}`);
     }
     // One extra row tells us whether another page exists without a COUNT.
-    const rows = this.store.entries(after, limit + 1);
+    const rows = order === "asc" ? this.store.entries(cursor ?? 0, limit + 1) : this.store.entriesBefore(cursor ?? Number.MAX_SAFE_INTEGER, limit + 1);
     const data = rows.slice(0, limit);
-    return { data, has_more: rows.length > limit, next_after: data.at(-1)?.id ?? null };
+    const ids = data.map((e) => e.id);
+    return { data, has_more: rows.length > limit, next_after: ids.length ? Math.max(...ids) : null, next_before: ids.length ? Math.min(...ids) : null };
   }
 
   /** Recomputes the totals from the rows and reports any disagreement. */

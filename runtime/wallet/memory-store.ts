@@ -135,6 +135,11 @@ export class MemoryLedgerStore implements LedgerStore {
     return this.entryRows.slice(after, after + limit).map((entry) => ({ ...entry }));
   }
 
+  entriesBefore(before: number, limit: number): LedgerEntry[] {
+    const end = Math.min(before - 1, this.entryRows.length); // ids are dense from 1: entry `id` sits at index id - 1
+    return this.entryRows.slice(Math.max(0, end - limit), Math.max(0, end)).reverse().map((entry) => ({ ...entry }));
+  }
+
   sums(): LedgerSums {
     const openByKey = new Map<string, number>();
     let openTotal = 0;

@@ -367,6 +367,13 @@ export class SqlLedgerStore implements LedgerStore {
       .map(toEntry);
   }
 
+  entriesBefore(before: number, limit: number): LedgerEntry[] {
+    return this.sql
+      .exec<EntryDbRow>(`SELECT ${ENTRY_COLUMNS} FROM wallet_ledger WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limit)
+      .toArray()
+      .map(toEntry);
+  }
+
   sums(): LedgerSums {
     const entriesTotal = this.sql
       .exec<{ total: number }>("SELECT COALESCE(SUM(amount_micros), 0) AS total FROM wallet_ledger")

@@ -114,6 +114,8 @@ export interface LedgerStore {
   appendEntries(entries: readonly NewLedgerEntry[]): LedgerEntry[];
   /** Entries with `id > after`, ascending, at most `limit`. */
   entries(after: number, limit: number): LedgerEntry[];
+  /** Entries with `id < before`, descending, at most `limit`. */
+  entriesBefore(before: number, limit: number): LedgerEntry[];
 
   sums(): LedgerSums;
 }

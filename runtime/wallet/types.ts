@@ -51,16 +51,23 @@ export interface LedgerEntry {
 
 export interface LedgerPage {
   data: LedgerEntry[];
+  /** More entries follow in the page's order. */
   has_more: boolean;
-  /** Pass as `after` to read the next page; `null` when the page is empty. */
+  /** The largest id on the page (pass as `after` to read on, oldest to newest); `null` when the page is empty. */
   next_after: number | null;
+  /** The smallest id on the page (pass as `before` to read back, newest to oldest); `null` when the page is empty. */
+  next_before: number | null;
 }
 
 export interface LedgerPageOptions {
   /** 1–500, default 50. */
   limit?: number;
-  /** Return entries with `id > after`; default 0 (from the start). */
+  /** `asc` (default): oldest first, from `after`; `desc`: newest first, from `before`. */
+  order?: "asc" | "desc";
+  /** With `asc`: entries with `id > after`; default 0 (from the start). */
   after?: number;
+  /** With `desc`: entries with `id < before`; default: from the newest. */
+  before?: number;
 }
 
 export interface CreditResult {

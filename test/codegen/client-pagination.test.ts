@@ -19,7 +19,10 @@ describe("paginationRules", () => {
         cursors: { asc: { param: "after_seq", next: "next_after_seq" }, desc: { param: "before_seq", next: "next_before_seq" } },
         order: { param: "order", default: "desc" },
       },
-      listLedger: { cursors: { "": { param: "after", next: "next_after" } } },
+      listLedger: {
+        cursors: { asc: { param: "after", next: "next_after" }, desc: { param: "before", next: "next_before" } },
+        order: { param: "order", default: "asc" },
+      },
       listRequests: { cursors: { "": { param: "after", next: "next_after" } } },
     });
   });
@@ -44,7 +47,7 @@ describe("paginationRules", () => {
 
   it("fails when a second cursor appears on a list without an order rule", () => {
     const doc = committed();
-    schemasOf(doc).LedgerPage!.properties.next_limit = { type: "integer" };
-    expect(() => rulesOf(doc)).toThrow(/listLedger .*several cursors \(limit, after\)/);
+    schemasOf(doc).RequestLogPage!.properties.next_limit = { type: "integer" };
+    expect(() => rulesOf(doc)).toThrow(/listRequests .*several cursors \(limit, after\)/);
   });
 });

@@ -185,11 +185,27 @@ describe("GET /v1/wallet/ledger", () => {
     expect(all.data.at(-1)?.balance_after_micros).toBe(wallet.balance_micros);
   });
 
+  it("order=desc reads newest first and pages back with before (the Wallet's SQL store)", async () => {
+    const a = await seedTenant({ creditMicros: 1_000_000 });
+    const k = await mintKey(a.masterKey, {});
+    const { requestId } = await chat(k.secret);
+    await usageRow(a.tenantId, requestId);
+    const p1 = await (await call("GET", "/v1/wallet/ledger?limit=1&order=desc", a.masterKey)).json<Record<string, unknown>>();
+    expect(p1).toMatchObject({ has_more: true, data: [{ type: "charge", request_id: requestId }] });
+    expect(p1.next_before).toBe(p1.next_after);
+    const p2 = await (await call("GET", `/v1/wallet/ledger?limit=1&order=desc&before=${String(p1.next_before)}`, a.masterKey)).json<Record<string, unknown>>();
+    expect(p2).toMatchObject({ has_more: false, data: [{ type: "credit", ref: `seed:${a.tenantId}` }] });
+  });
+
   it.each([
     ["limit=0", "query.limit"],
     ["limit=501", "query.limit"],
     ["limit=ten", "query.limit"],
     ["after=-1", "query.after"],
+    ["before=0&order=desc", "query.before"],
+    ["order=sideways", "query.order"],
+    ["before=5", "query.before"],
+    ["order=desc&after=5", "query.after"],
   ])("refuses %s with a 400 naming %s", async (qs, param) => {
     const a = await seedTenant();
     const res = await call("GET", `/v1/wallet/ledger?${qs}`, a.masterKey);

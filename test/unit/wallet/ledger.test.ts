@@ -262,13 +262,29 @@ describe("ledger pages", () => {
     for (let i = 1; i <= 7; i++) ledger.credit(i, `c${i}`);
     const first = ledger.ledger({ limit: 3 });
     expect(first.data.map((e) => e.id)).toEqual([1, 2, 3]);
-    expect(first).toMatchObject({ has_more: true, next_after: 3 });
+    expect(first).toMatchObject({ has_more: true, next_after: 3, next_before: 1 });
     const last = ledger.ledger({ limit: 3, after: 6 });
-    expect(last).toMatchObject({ has_more: false, next_after: 7 });
+    expect(last).toMatchObject({ has_more: false, next_after: 7, next_before: 7 });
     expect(last.data.map((e) => e.balance_after_micros)).toEqual([28]);
-    expect(ledger.ledger({ after: 7 })).toEqual({ data: [], has_more: false, next_after: null });
+    expect(ledger.ledger({ after: 7 })).toEqual({ data: [], has_more: false, next_after: null, next_before: null });
     expect(() => ledger.ledger({ limit: 0 })).toThrow(/limit must be a whole number from 1 to 500, got 0/);
     expect(() => ledger.ledger({ after: -1 })).toThrow(/after must be/);
+  });
+
+  it("order=desc pages newest first with before, and the pages join up to the whole ledger", () => {
+    for (let i = 1; i <= 7; i++) ledger.credit(i, `c${i}`);
+    const first = ledger.ledger({ limit: 3, order: "desc" });
+    expect(first.data.map((e) => e.id)).toEqual([7, 6, 5]);
+    expect(first).toMatchObject({ has_more: true, next_after: 7, next_before: 5 });
+    const second = ledger.ledger({ limit: 3, order: "desc", before: 5 });
+    expect(second.data.map((e) => e.id)).toEqual([4, 3, 2]);
+    const third = ledger.ledger({ limit: 3, order: "desc", before: second.next_before ?? 0 });
+    expect(third).toMatchObject({ has_more: false, next_before: 1 });
+    expect(third.data.map((e) => e.id)).toEqual([1]);
+    expect(ledger.ledger({ order: "desc", before: 1 })).toEqual({ data: [], has_more: false, next_after: null, next_before: null });
+    expect(ledger.ledger({ order: "desc", before: 100, limit: 2 }).data.map((e) => e.id)).toEqual([7, 6]);
+    expect(() => ledger.ledger({ order: "desc", after: 3 })).toThrow(/with order=desc page with before/);
+    expect(() => ledger.ledger({ before: 3 })).toThrow(/pass it with order=desc/);
   });
 });
 
