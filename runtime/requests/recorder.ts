@@ -1,52 +1,17 @@
-// The request log's writer: rows are queued per isolate and written FLUSH_MS later, with
-// whatever other requests queued meanwhile, in one D1 round trip (one statement per tenant).
-// It runs inside the request's waitUntil, never on the response path, and a failed write is
-// logged and dropped: the log is for operators, it must never slow or fail a request.
+// The request log's writer: each request's row is written in that request's own waitUntil, in
+// one D1 round trip, never on the response path; a failed write is logged and dropped (the log
+// is for operators, it must never slow or fail a request).
+// Rows are not batched across requests: in Workers a promise or timer made while serving one
+// request cannot be settled from another's ("Cannot perform I/O on behalf of a different
+// request", then "Promise will never complete"), and a shared batch lost all of its rows that way
+// under 200 concurrent turns.
 import { endUserPseudonym } from "../db/erased-end-users";
 import { insertRequestLogStatement, type RequestLogRow } from "../db/request-log";
 import { groupBy } from "../group-by";
 
-/** How long a row waits for others to join its batch. */
-export const FLUSH_MS = 250;
-/** A batch this large is written at once. */
-export const MAX_BATCH = 200;
-
-interface Batch {
-  rows: RequestLogRow[];
-  written: Promise<void>;
-  flushNow: () => void;
-}
-
-// Per D1 binding: in one isolate it is always the same one, but tests may hand in others.
-const open = new Map<D1Database, Batch>();
-
-/** Queues a row; resolves once its batch was written (or its failure logged). Never rejects. */
+/** Writes a row; resolves once it was written (or its failure logged). Never rejects. */
 export function recordRow(db: D1Database, row: RequestLogRow): Promise<void> {
-  let batch = open.get(db);
-  if (!batch) batch = startBatch(db);
-  batch.rows.push(row);
-  if (batch.rows.length >= MAX_BATCH) batch.flushNow();
-  return batch.written;
-}
-
-function startBatch(db: D1Database): Batch {
-  let fire: () => void = () => {};
-  const due = new Promise<void>((r) => (fire = r));
-  const timer = setTimeout(fire, FLUSH_MS);
-  const batch: Batch = {
-    rows: [],
-    // Closed to new rows before it is read: a row queued from here on starts the next batch.
-    written: due.then(() => {
-      if (open.get(db) === batch) open.delete(db);
-      return write(db, batch.rows);
-    }),
-    flushNow: () => {
-      clearTimeout(timer);
-      fire();
-    },
-  };
-  open.set(db, batch);
-  return batch;
+  return write(db, [row]);
 }
 
 async function write(db: D1Database, rows: RequestLogRow[]): Promise<void> {

@@ -13,7 +13,7 @@ import { newThread, sseEvents, turn } from "./support/thread-turns";
 type Entry = Record<string, unknown> & { id: string; status: number; cost_micros: number };
 type Page = { object: string; data: Entry[]; has_more: boolean; next_after: string | null };
 
-/** Waits until the request's row is readable through the API (rows land ~FLUSH_MS after the request ends). */
+/** Waits until the request's row is readable through the API (rows land in the request's waitUntil, after its response). */
 async function logged(masterKey: string, requestId: string, timeoutMs = 5_000): Promise<Entry> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -50,6 +50,20 @@ function row(tenantId: string, fields: Partial<RequestLogRow>): RequestLogRow {
 afterEach(() => vi.restoreAllMocks());
 
 describe("the request log", () => {
+  it("keeps a row for every one of 210 concurrent requests (no batch shared across requests, which Workers forbid)", async () => {
+    const t = await seedTenant({ creditMicros: 50_000_000 });
+    const k = await mintKey(t.masterKey, {});
+    const errors = vi.spyOn(console, "error");
+    const answers = await Promise.all(Array.from({ length: 210 }, (_, i) => chat(k.secret, { text: `request ${i}` })));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const count = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM request_log WHERE tenant_id = ?").bind(t.tenantId).first<{ n: number }>())!.n;
+    for (const until = Date.now() + 10_000; (await count()) < 210 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    expect(await count()).toBe(210);
+    const ids = new Set((await env.DB.prepare("SELECT request_id FROM request_log WHERE tenant_id = ?").bind(t.tenantId).all<{ request_id: string }>()).results.map((r) => r.request_id));
+    expect(answers.filter((a) => !ids.has(a.requestId))).toEqual([]);
+    expect(errors.mock.calls.map((c) => String(c[0])).filter((m) => m.includes("gatehouse.request_log"))).toEqual([]);
+  });
+
   it("records a gateway request: key, end user, model, provider, status, cost equal to the wallet's usage row", async () => {
     const t = await seedTenant({ creditMicros: 5_000_000 });
     const k = await mintKey(t.masterKey, { end_user_id: "user_7" });
