@@ -16,12 +16,13 @@
 //      scratch dir, sharing node_modules and this checkout's migrations —, as "<rev>: …",
 //      taking turns with this checkout's: a change too small to see across runs shows here)
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { symlinkSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../test/support/local-worker";
 import { freePort, onCleanup, startChild, stopAll, useScratchTmpdir } from "./lib/children";
 import { canProfile, profileWhile, top } from "./lib/cpu-profile";
+import { cpuSeconds, workerdPids } from "./lib/proc";
 import { ascending, percentile, runCell, type HttpTarget } from "./lib/load";
 import { startFloorLadder, startProfileWorker } from "./lib/profile-worker";
 import { chatBody } from "./lib/targets";
@@ -32,7 +33,6 @@ const ROUNDS = Number(process.argv.find((a) => a.startsWith("--rounds="))?.split
 const CPU = process.argv.includes("--cpu");
 /** With --cpu: which floor ladder step to profile on streams (default: the native pass-through). */
 const FLOOR_MODE = process.argv.find((a) => a.startsWith("--floor="))?.slice("--floor=".length) ?? "native";
-const TICK = 100; // USER_HZ on Linux
 /** A git revision whose Gatehouse runs beside this checkout's, step for step. */
 const COMPARE = process.argv.find((a) => a.startsWith("--compare="))?.slice("--compare=".length);
 
@@ -49,31 +49,6 @@ function checkout(rev: string, dir: string): string {
   });
   symlinkSync(join(ROOT, "node_modules"), join(at, "node_modules"));
   return at;
-}
-
-/** CPU seconds used so far by a pid (user + system), from /proc. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** workerd processes started by this process (Miniflare spawns them as children). */
-function workerdPids(): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      if (Number(stat.split(") ")[1]?.split(" ")[1]) === process.pid && stat.includes("(workerd)")) out.push(Number(d));
-    } catch {
-      // gone
-    }
-  }
-  return out;
 }
 
 type Step = [name: string, target: HttpTarget, modes: boolean[], workerd: number | undefined];

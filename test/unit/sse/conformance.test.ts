@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { iterateSse, SseParser as ClientSseParser } from "../../../generated/client/sse";
 import { SseParser as RuntimeSseParser } from "../../../runtime/translate/sse-parser";
+import { seededRandom } from "../../support/random";
 
 interface Ev {
   event: string;
@@ -102,24 +103,13 @@ const CASES: Case[] = [
   },
 ];
 
-/** A small deterministic PRNG (mulberry32) so random splits are the same every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every way the tests cut one input: whole, at each index, byte by byte, random multi-splits. */
 function splits(bytes: Uint8Array): Uint8Array[][] {
   const out: Uint8Array[][] = [[bytes]];
   for (let i = 0; i <= bytes.length; i++) out.push([bytes.slice(0, i), bytes.slice(i)]);
   out.push(Array.from(bytes, (b) => Uint8Array.of(b)));
-  const rand = rng(bytes.length);
+  const rand = seededRandom(bytes.length);
   for (let r = 0; r < 30; r++) {
     const cuts = new Set<number>();
     const n = 1 + Math.floor(rand() * 6);
@@ -155,7 +145,7 @@ describe.each(IMPLS)("SSE conformance: %s copy", (_name, run) => {
     const whole = await run([bytes]);
     expect(whole.events.length).toBeGreaterThan(3);
     expect(whole.events.map((e) => e.event)).toContain("message_stop");
-    const rand = rng(7);
+    const rand = seededRandom(7);
     for (let r = 0; r < 20; r++) {
       const chunks: Uint8Array[] = [];
       for (let i = 0; i < bytes.length; ) {
