@@ -6,7 +6,7 @@ import * as v from "./segment.validators.js";
 
 /** Input of segment/list_sources. */ export type ListSourcesInput = { count: number; cursor?: string };
 /** Input of segment/get_source. */ export type GetSourceInput = { source_id: string };
-/** Input of segment/create_source. */ export type CreateSourceInput = { slug: string; metadata_id: string; enabled: boolean; name?: string };
+/** Input of segment/create_source. */ export type CreateSourceInput = { slug: string; metadata_id: string; enabled: boolean };
 /** Input of segment/update_source. */ export type UpdateSourceInput = { source_id: string; name?: string; slug?: string; enabled?: boolean };
 /** Input of segment/list_destinations. */ export type ListDestinationsInput = { count: number; cursor?: string };
 /** Input of segment/get_destination. */ export type GetDestinationInput = { destination_id: string };
@@ -36,9 +36,9 @@ export const connector: ConnectorModule = {
     } satisfies CompiledTool<GetSourceInput>,
     "create_source": {
       name: "segment/create_source", description: "Create a source from a catalog integration (metadata_id from the source catalog, e.g. the JavaScript source). Returns the new source with its write key.", annotations: {"read_only":false,"destructive":false,"idempotent":false}, select: (r: unknown) => arg(r, "data", "source"), max_chars: 8000,
-      input_schema: {"type":"object","properties":{"slug":{"type":"string","pattern":"^[a-z0-9-]+$","examples":["my-website"],"description":"URL slug, e.g. my-website."},"metadata_id":{"type":"string","minLength":1,"description":"Catalog id of the source type, e.g. IqDTy1TpoU for JavaScript."},"enabled":{"type":"boolean","description":"Start receiving data right away."},"name":{"type":"string","minLength":1,"description":"Display name, e.g. My Website."}},"required":["slug","metadata_id","enabled"],"additionalProperties":false},
+      input_schema: {"type":"object","properties":{"slug":{"type":"string","pattern":"^[a-z0-9-]+$","examples":["my-website"],"description":"URL slug, e.g. my-website."},"metadata_id":{"type":"string","minLength":1,"description":"Catalog id of the source type, e.g. IqDTy1TpoU for JavaScript."},"enabled":{"type":"boolean","description":"Start receiving data right away."}},"required":["slug","metadata_id","enabled"],"additionalProperties":false},
       validate: v.tool_segment__create_source,
-      build: (i: CreateSourceInput, c: Config, base: string) => request("POST", base, "/sources", query([]), headers([...DEFAULTS(c)]), { value: fields([["slug", arg(i, "slug")], ["metadataId", arg(i, "metadata_id")], ["enabled", arg(i, "enabled")], ["name", arg(i, "name")]]), encoding: "json" }),
+      build: (i: CreateSourceInput, c: Config, base: string) => request("POST", base, "/sources", query([]), headers([...DEFAULTS(c)]), { value: fields([["slug", arg(i, "slug")], ["metadataId", arg(i, "metadata_id")], ["enabled", arg(i, "enabled")]]), encoding: "json" }),
     } satisfies CompiledTool<CreateSourceInput>,
     "update_source": {
       name: "segment/update_source", description: "Rename a source, change its slug, or enable/disable it; only the fields given change. Returns the updated source.", annotations: {"read_only":false,"destructive":false,"idempotent":true}, select: (r: unknown) => arg(r, "data", "source"), max_chars: 8000,
