@@ -39,6 +39,8 @@ export interface Config {
   ignored: readonly string[];
   /** UNLISTED_MODEL_ROUTES: where a bare model id the catalog lists nowhere goes (empty: a 404). */
   unlistedRoutes: readonly UnlistedRoute[];
+  /** STREAM_NATIVE_PIPE=on: unchanged pass-through streams are piped natively (runtime/gateway/native-pipe.ts); default off. */
+  nativePipe: boolean;
 }
 
 /** Checks the vars of one env; throws an internal ApiError naming the first bad var. */
@@ -63,7 +65,7 @@ export function readConfig(env: Readonly<Record<string, unknown>>): Config {
     else if (connectorOverridesAllowed && CONNECTOR_OVERRIDE.test(name)) urlOverrides.set(name, readHttpsUrl(name, value));
     else ignored.push(name);
   }
-  return { environment, production, numbers, urlOverrides, ignored, unlistedRoutes: readUnlistedRoutes(env) };
+  return { environment, production, numbers, urlOverrides, ignored, unlistedRoutes: readUnlistedRoutes(env), nativePipe: readOnOff(env, "STREAM_NATIVE_PIPE") };
 }
 
 function readUnlistedRoutes(env: Readonly<Record<string, unknown>>): UnlistedRoute[] {
@@ -128,6 +130,13 @@ function readFlag(env: Readonly<Record<string, unknown>>, name: string): boolean
   if (value === undefined || value === "false") return false;
   if (value === "true") return true;
   throw misconfigured(name, `"true" or "false"`, JSON.stringify(value.slice(0, 40)));
+}
+
+function readOnOff(env: Readonly<Record<string, unknown>>, name: string): boolean {
+  const value = setString(env, name);
+  if (value === undefined || value === "off") return false;
+  if (value === "on") return true;
+  throw misconfigured(name, `"on" or "off"`, JSON.stringify(value.slice(0, 40)));
 }
 
 /** readUrl, and https only (a production override). */

@@ -1,6 +1,7 @@
 // One candidate provider, tried once: send, read its refusal or its answer, bill it. What comes
 // back is an answer in IR events (complete()'s own path), or the upstream's bytes untouched
 // when the caller asked for same-shape pass-through; or a retry for the next candidate.
+import { configOf } from "../config";
 import { ApiError } from "../errors";
 import type { RequestContext } from "../http/context";
 import { parseResponse, parseUpstreamError, responseEvents, responseUsage, type UpstreamError } from "../translate";
@@ -14,7 +15,6 @@ import { readEvents, relayBytes } from "./stream-answer";
 import type { StreamEnd } from "./stream-pump";
 import { readAnswer } from "./upstream-answer";
 import { buildUpstreamBody, nativeFormat, responseOptions } from "./upstream-body";
-import { envString } from "./upstream-target";
 
 /** The upstream's answer, as complete() hands it on. */
 export type Answer =
@@ -91,7 +91,7 @@ export async function attempt(request: CompletionRequest, ctx: RequestContext, m
   }
 
   const started = passThrough
-    ? await relayBytes(res.body, native, respOpts, !isLast, sent.abort, limits, ctx.req.signal, envString(ctx.env, "STREAM_NATIVE_PIPE") === "on")
+    ? await relayBytes(res.body, native, respOpts, !isLast, sent.abort, limits, ctx.req.signal, configOf(ctx.env).nativePipe)
     : await readEvents(res.body, native, respOpts, !isLast, sent.abort, limits, ctx.req.signal);
   if (started.kind === "retry") return started;
   ctx.exec.waitUntil(settleStream(started.pump, request, ctx, meter, c));

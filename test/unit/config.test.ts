@@ -69,6 +69,13 @@ describe("URL overrides", () => {
     expect(refusal({ ALLOW_CONNECTOR_URL_OVERRIDES: "yes" }).message).toContain('ALLOW_CONNECTOR_URL_OVERRIDES must be "true" or "false"');
   });
 
+  it("STREAM_NATIVE_PIPE is on or off (default off); anything else fails naming it", () => {
+    expect(readConfig({}).nativePipe).toBe(false);
+    expect(readConfig({ STREAM_NATIVE_PIPE: "off" }).nativePipe).toBe(false);
+    expect(readConfig({ STREAM_NATIVE_PIPE: "on" }).nativePipe).toBe(true);
+    expect(refusal({ STREAM_NATIVE_PIPE: "true" }).message).toContain('STREAM_NATIVE_PIPE must be "on" or "off"');
+  });
+
   it("must be absolute http(s) URLs, and a bad one is not echoed (it may carry credentials)", () => {
     const err = refusal({ UPSTREAM_OPENAI_URL: "ftp://user:secret@host" });
     expect(err.message).toContain("UPSTREAM_OPENAI_URL must be an absolute http(s):// URL");
