@@ -34,6 +34,11 @@ interface KindInfo {
   type: ErrorType;
   /** When not the type's own status. */
   status?: number;
+  /**
+   * Sent as `x-should-retry` (read by the official SDKs and ours, which otherwise retry every
+   * 409): a name taken or an account not connected stays so, a busy thread frees up.
+   */
+  shouldRetry?: boolean;
 }
 
 const KINDS: Record<ErrorKind, KindInfo> = {
@@ -41,9 +46,9 @@ const KINDS: Record<ErrorKind, KindInfo> = {
   authentication: { type: "authentication_error" },
   permission: { type: "permission_error" },
   not_found: { type: "not_found_error" },
-  conflict: { type: "conflict_error" },
-  thread_busy: { type: "thread_busy" },
-  not_connected: { type: "not_connected" },
+  conflict: { type: "conflict_error", shouldRetry: false },
+  thread_busy: { type: "thread_busy", shouldRetry: true },
+  not_connected: { type: "not_connected", shouldRetry: false },
   payload_too_large: { type: "payload_too_large_error" },
   unsupported_media_type: { type: "unsupported_media_type_error" },
   insufficient_funds: { type: "insufficient_funds" },
@@ -105,7 +110,9 @@ export function errorBody(err: ApiError, surface: ErrorShape): unknown {
 export function errorResponse(err: ApiError, surface: ErrorShape, headers?: Record<string, string>): Response {
   // A 429 says when to come back, in the body and in the header clients' retry logic reads.
   const retryAfter = err.extra?.["retry_after_seconds"];
-  const all = typeof retryAfter === "number" ? { ...headers, "retry-after": String(retryAfter) } : headers;
+  const all: Record<string, string> = typeof retryAfter === "number" ? { ...headers, "retry-after": String(retryAfter) } : { ...headers };
+  const shouldRetry = KINDS[err.kind].shouldRetry;
+  if (shouldRetry !== undefined) all["x-should-retry"] = String(shouldRetry);
   return Response.json(errorBody(err, surface), { status: err.status, headers: all });
 }
 
