@@ -4,16 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { findConnectSession } from "../../runtime/db/connect-sessions";
 import { seedTenant } from "./support/seed";
-import { api, connectedAccount, freshPrefix, received, RECEIVER, script, standardKey, toolsEnv } from "./support/tools";
+import { api, connectedAccount, freshPrefix, received, RECEIVER, script, standardKey, toolsEnv, type Executed } from "./support/tools";
 
-interface Executed {
-  tool: string;
-  ok: boolean;
-  status?: number;
-  content?: string;
-  truncated?: boolean;
-  error?: { kind: string; status: number; message: string; retryable: boolean };
-}
 interface ErrorBody {
   error: { type: string; message: string; param?: string; connect_url?: string; expires_at?: number };
 }

@@ -4,15 +4,8 @@
 // local receiver exactly as built, and the map select gives the model the selected keys.
 import { describe, expect, it } from "vitest";
 import { seedTenant } from "./support/seed";
-import { api, connectedAccount, freshPrefix, received, RECEIVER, script, standardKey, toolsEnv } from "./support/tools";
+import { api, connectedAccount, freshPrefix, received, RECEIVER, script, standardKey, toolsEnv, type Executed } from "./support/tools";
 
-interface Executed {
-  tool: string;
-  ok: boolean;
-  status?: number;
-  content?: string;
-  error?: { kind: string; status: number; message: string };
-}
 
 const part = (b: string, name: string, value: string) => `--${b}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { deleteWebhookTool, findWebhookTool, findWebhookTools, listWebhookTools } from "../../runtime/db/webhook-tools";
 import { seedTenant } from "./support/seed";
-import { api, freshPrefix, received, RECEIVER, script, standardKey, toolsEnv } from "./support/tools";
+import { api, freshPrefix, received, RECEIVER, script, standardKey, toolsEnv, type Executed } from "./support/tools";
 
 interface CreatedTool {
   name: string;
@@ -12,13 +12,6 @@ interface CreatedTool {
   url: string;
   created_at: number;
   signing_secret: string;
-}
-interface Executed {
-  tool: string;
-  ok: boolean;
-  status?: number;
-  content?: string;
-  error?: { kind: string; status: number; message: string };
 }
 interface ErrorBody {
   error: { type: string; message: string; param?: string };

@@ -6,6 +6,7 @@ import { inject } from "vitest";
 import { sealConnectionCredential } from "../../../runtime/connections/seal";
 import { insertPendingConnectionStatement, newConnectionId } from "../../../runtime/db/connections";
 import worker from "../../../runtime/index";
+import type { components } from "../../../generated/api/types";
 import type { ReceivedRequest, ReceiverReply } from "../../support/webhook-receiver";
 
 export const RECEIVER = inject("webhookReceiverUrl");
@@ -17,6 +18,11 @@ const VAULT_KEY = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Ar
 export function toolsEnv(vars: Record<string, string> = {}): Env {
   return { ...env, VAULT_KEY, ...vars } as Env;
 }
+
+type ToolSuccess = components["schemas"]["ToolExecutionSuccess"];
+type ToolFailure = components["schemas"]["ToolExecutionFailure"];
+/** POST /v1/tools/execute's 200 body (the spec's success | failure) with each side's fields optional, so a test reads any of them before checking `ok`. */
+export type Executed = { tool: string; ok: boolean } & Partial<Omit<ToolSuccess, "tool" | "ok">> & Partial<Omit<ToolFailure, "tool" | "ok">>;
 
 export interface ApiAnswer<T> {
   status: number;
