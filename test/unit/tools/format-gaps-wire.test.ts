@@ -11,6 +11,7 @@ import { callTool } from "../../../runtime/tools/connector-call";
 import { applySelect } from "../../../runtime/tools/trim";
 import { compileFixture, type CompiledFixture } from "../../codegen/connector-fixture";
 import { useMockVendor } from "../../support/use-mock-vendor";
+import { refusal } from "../../support/refusal";
 
 const BASE = "https://api.example.com/v1";
 const modules = new Map<string, ConnectorModule>();
@@ -53,14 +54,6 @@ const tool = (name: string) => {
   return found;
 };
 const build = (name: string, input: Record<string, unknown>): BuiltRequest => tool(name).build(input, {}, BASE);
-const refusal = (fn: () => unknown): Error => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("not refused");
-};
 
 describe("{{+input.x}}: a path of several segments", () => {
   it("github get_file_contents: each segment encoded, / kept between them, the ref in the query", () => {

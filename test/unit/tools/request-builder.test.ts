@@ -8,6 +8,7 @@ import type { ManifestView } from "../../../codegen/validate/manifest-view";
 import { formEncode, InputRefused, MissingConfig, type CompiledTool, type ConnectorModule } from "../../../generated/connectors/connector-runtime";
 import { loadConnector } from "../../../generated/connectors/registry";
 import { compileFixture, type CompiledFixture } from "../../codegen/connector-fixture";
+import { refusal } from "../../support/refusal";
 
 const BASE = "https://api.example.com/v1";
 const modules = new Map<string, ConnectorModule>();
@@ -65,14 +66,6 @@ const build = (name: string, input: Record<string, unknown>, config: Record<stri
   const r = tool(name).build(input, config, BASE);
   if (r.body instanceof Uint8Array) throw new Error(`${name} built a binary body`);
   return { ...r, body: r.body };
-};
-const refusal = (fn: () => unknown): Error => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("not refused");
 };
 
 describe("path params", () => {
