@@ -110,7 +110,7 @@ async function main() {
     ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, key from memory)", { port: gh.port, path: "/v1/models", method: "GET", headers: { ...auth, "x-bench-variant": "no-billing-no-kv" }, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, KV key lookup)", { port: gh.port, path: "/v1/models", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
-    ...["no-billing-no-kv", "no-wallet", "no-settle", "no-usage", "full"].flatMap((v) => [...baseChat(v), chat(v)]),
+    ...["no-log", "no-db", "no-billing-no-kv", "no-wallet", "no-settle", "no-usage", "full"].flatMap((v) => [...baseChat(v), chat(v)]),
   ];
 
   if (CPU) {

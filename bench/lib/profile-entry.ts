@@ -7,15 +7,18 @@
 //   no-settle        the Wallet's leaseSettle() answered locally: no ledger, usage or D1 writes
 //   no-wallet        leaseGrow() answered locally too (a large grant): no Wallet call at all
 //   no-billing-no-kv no-wallet, and the key lookup answered from memory after the first time
+//   no-db            no-billing-no-kv, and D1 batches (the request log row) answered locally
+//   no-log           no-db, and console.log (the request's log line) silenced
 //
 // GET /__bench/clock reports how performance.now() moves in workerd around CPU work and I/O.
 import worker, { Wallet } from "../../runtime/index";
 
 export { Wallet };
 
-type Variant = "full" | "no-usage" | "no-settle" | "no-wallet" | "no-billing-no-kv";
+type Variant = "full" | "no-usage" | "no-settle" | "no-wallet" | "no-billing-no-kv" | "no-db" | "no-log";
 
 const keyCache = new Map<string, unknown>();
+const realLog = console.log;
 
 /** A Wallet whose lease calls (the gateway's only billing calls) are answered without the object. */
 function wrapWallet(ns: Env["WALLET"], skip: "usage" | "settle" | "grow"): Env["WALLET"] {
@@ -70,6 +73,16 @@ function wrapKv(kv: KVNamespace): KVNamespace {
   });
 }
 
+function wrapDb(db: D1Database): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "batch") return async (statements: unknown[]) => statements.map(() => ({ success: true, results: [], meta: {} }));
+      const v = Reflect.get(target, prop) as unknown;
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
 function variantEnv(env: Env, variant: Variant): Env {
   switch (variant) {
     case "full":
@@ -82,6 +95,9 @@ function variantEnv(env: Env, variant: Variant): Env {
       return { ...env, WALLET: wrapWallet(env.WALLET, "grow") };
     case "no-billing-no-kv":
       return { ...env, WALLET: wrapWallet(env.WALLET, "grow"), KEY_CACHE: wrapKv(env.KEY_CACHE) };
+    case "no-db":
+    case "no-log":
+      return { ...env, WALLET: wrapWallet(env.WALLET, "grow"), KEY_CACHE: wrapKv(env.KEY_CACHE), DB: wrapDb(env.DB) };
     default: {
       const never: never = variant;
       throw new Error(`unknown variant ${String(never)}`);
@@ -104,6 +120,8 @@ export default {
   fetch(req, env, ctx) {
     if (new URL(req.url).pathname === "/__bench/clock") return clock(env);
     const variant = (req.headers.get("x-bench-variant") ?? "full") as Variant;
+    // Variants run one at a time, so switching the global per request is safe here.
+    console.log = variant === "no-log" ? () => {} : realLog;
     return worker.fetch(req, variantEnv(env, variant), ctx);
   },
 } satisfies ExportedHandler<Env>;
