@@ -10,7 +10,8 @@
 //   node --experimental-websocket --import tsx bench/gateway-profile.ts --cpu [--only=stream]
 //     (instead of the ladder: V8 CPU profiles of every workerd isolate under 16 connections,
 //      JS self time per request by source file and function; Node 20 needs the flag;
-//      --floor=<ladder step> profiles that floor step on streams instead of the native one)
+//      --floor=<ladder step> profiles that floor step on streams instead of the native one;
+//      --top=<n> lists n functions, 20 by default)
 //   node --import tsx bench/gateway-profile.ts --compare=<git rev> [--only=Gatehouse full]
 //     (A/B: the Gatehouse steps also run from a checkout of <rev> — a git worktree in the
 //      scratch dir, sharing node_modules and this checkout's migrations —, as "<rev>: …",
@@ -31,6 +32,8 @@ const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.spl
 /** How many times each ladder step runs, taking turns with the others; figures are over all of them. */
 const ROUNDS = Number(process.argv.find((a) => a.startsWith("--rounds="))?.split("=")[1] ?? 3);
 const CPU = process.argv.includes("--cpu");
+/** With --cpu: how many functions to list. */
+const TOP = Number(process.argv.find((a) => a.startsWith("--top="))?.split("=")[1] ?? 20);
 /** With --cpu: which floor ladder step to profile on streams (default: the native pass-through). */
 const FLOOR_MODE = process.argv.find((a) => a.startsWith("--floor="))?.slice("--floor=".length) ?? "native";
 /** A git revision whose Gatehouse runs beside this checkout's, step for step. */
@@ -106,7 +109,7 @@ async function main() {
     floorStep("native", [false, true]),
     floorStep("json-work", [false]),
     floorStep("json-apis", [false]),
-    ...["js-pump", "identity-pump", "identity-byob", "identity-nowait", "transform-tap", "tee-tap", "tee-pipe-read", "tee-pipe-tap", "pump-tap"].map((m) => floorStep(m, [true])),
+    ...["js-pump", "identity-pump", "identity-byob", "identity-nowait", "transform-tap", "tee-tap", "tee-pipe-read", "tee-ts-read", "tee-pipe-tap", "pump-tap"].map((m) => floorStep(m, [true])),
     ["Gatehouse GET /v1/health (router)", { port: gh.port, path: "/v1/health", method: "GET", headers: {}, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, key from memory)", { port: gh.port, path: "/v1/models", method: "GET", headers: { ...auth, "x-bench-variant": "no-billing-no-kv" }, body: () => "" }, [false], ghPid],
     ["Gatehouse GET /v1/models (auth, KV key lookup)", { port: gh.port, path: "/v1/models", method: "GET", headers: auth, body: () => "" }, [false], ghPid],
@@ -139,7 +142,7 @@ async function main() {
       const own = [...user.byFile.values()].reduce((a, b) => a + b, 0);
       console.log(`\n== ${name} ×16: ${n} requests; workerd process CPU ${((cpu * 1e6) / n).toFixed(0)} µs/req (warm-up included); the Worker isolate's own JS + API calls ${((own * 1000) / n).toFixed(0)} µs/req`);
       console.log(`  by source file:\n${top(user.byFile, 16, own, n).map((l) => `    ${l}`).join("\n")}`);
-      console.log(`  by function:\n${top(user.byFunction, 20, own, n).map((l) => `    ${l}`).join("\n")}`);
+      console.log(`  by function:\n${top(user.byFunction, TOP, own, n).map((l) => `    ${l}`).join("\n")}`);
     }
     return;
   }

@@ -23,6 +23,10 @@
 //   tee-pipe-tap   the same with the usage tap on the read branch. Not readAtLeast(): it holds
 //                  the other branch back until the read is satisfied (the client got the whole
 //                  stream at its end)
+//   tee-ts-read    tee-pipe-read, piped into a standard `new TransformStream()` instead, with
+//                  preventAbort and preventClose (workerd's native pipe into an
+//                  IdentityTransformStream errors it whatever the options, so nothing can follow a
+//                  cut there; a standard stream stays writable for an error event)
 //   pump-tap       runtime/gateway/stream-answer.ts's relayBytes (the stream pump) itself, openai → openai
 import { relayBytes } from "../../runtime/gateway/stream-answer";
 import { DEFAULT_STREAM_LIMITS } from "../../runtime/gateway/stream-limits";
@@ -118,6 +122,23 @@ async function relay(mode: string, body: ReadableStream<Uint8Array>, model: stri
         })(),
       );
       return client;
+    }
+    case "tee-ts-read": {
+      const [client, mine] = body.tee();
+      const t = new TransformStream<Uint8Array, Uint8Array>();
+      ctx.waitUntil(client.pipeTo(t.writable, { preventAbort: true, preventClose: true }).then(() => t.writable.close()).catch(() => {}));
+      ctx.waitUntil(
+        (async () => {
+          const reader = mine.getReader({ mode: "byob" });
+          let buf = new ArrayBuffer(16384);
+          for (;;) {
+            const r = await reader.read(new Uint8Array(buf));
+            if (r.done || !r.value) break;
+            buf = r.value.buffer as ArrayBuffer;
+          }
+        })(),
+      );
+      return t.readable;
     }
     case "tee-pipe-read":
     case "tee-pipe-tap": {

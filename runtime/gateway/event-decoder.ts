@@ -32,6 +32,7 @@ export function createEventDecoder(from: WireFormat, opts: ResponseOptions, limi
       return [{ type: "error", error: { type: "api_error", message } }];
     },
     size: batchSize,
+    join: (batches) => batches.flat(),
   };
 }
 

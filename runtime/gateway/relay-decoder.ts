@@ -3,6 +3,7 @@
 // not through it: no parse-and-render per event on the busiest path.
 import type { WireFormat } from "../../generated/providers/catalog";
 import { createUsageTap, renderErrorBody, type ResponseOptions, type UpstreamError } from "../translate";
+import { concatBytes } from "../bytes";
 import { createSseFramer } from "./sse-framer";
 import type { DecoderStop, StreamDecoder } from "./stream-pump";
 import type { StreamLimits } from "./stream-limits";
@@ -40,7 +41,7 @@ export function createRelayDecoder(shape: WireFormat, opts: ResponseOptions, lim
         // The tap could not parse what the upstream sent (junk, not an error event of its
         // own): the client gets our error event, and the rest of the junk is not relayed.
         stop = tap.overflowed ? { kind: "cut", message: now.message } : { kind: "upstream_error" };
-        return concatBytes(whole, enc.encode(sseError(shape, "api_error", `upstream sent an unreadable event: ${now.message}`)));
+        return concatBytes([whole, enc.encode(sseError(shape, "api_error", `upstream sent an unreadable event: ${now.message}`))]);
       }
       const relayed = dropUsage ? withoutUsageOnlyChunk(whole) : whole;
       return relayed.length > 0 ? relayed : null;
@@ -60,6 +61,7 @@ export function createRelayDecoder(shape: WireFormat, opts: ResponseOptions, lim
       return enc.encode(sseError(shape, "api_error", message));
     },
     size: (out) => out.length,
+    join: concatBytes,
   };
 }
 
@@ -69,13 +71,6 @@ function isErrorEvent(shape: WireFormat, bytes: Uint8Array): boolean {
   if (shape === "openai") return text.includes('"error"');
   // Every Responses snapshot carries `"error":null`: only its typed error events count.
   return text.includes('"type":"error"') || (shape === "responses" && text.includes('"type":"response.failed"')) || (shape === "anthropic" && text.includes("event: error"));
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 const USAGE_ONLY = new TextEncoder().encode('"choices":[]');

@@ -1,3 +1,5 @@
+import { concatBytes } from "../bytes";
+
 const LF = 0x0a;
 const CR = 0x0d;
 const EMPTY = new Uint8Array(0);
@@ -78,14 +80,14 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
         return EMPTY;
       }
       // The usual read ends on an event boundary: the chunk itself, no allocation.
-      const whole = tailBytes > 0 ? join(pieces, tailBytes, chunk.subarray(0, end)) : end === chunk.length ? chunk : chunk.subarray(0, end);
+      const whole = tailBytes > 0 ? concatBytes([...pieces, chunk.subarray(0, end)]) : end === chunk.length ? chunk : chunk.subarray(0, end);
       pieces.length = 0;
       tailBytes = chunk.length - end; // at most one chunk: the cap is checked when the next piece comes
       if (tailBytes > 0) pieces.push(chunk.subarray(end));
       return whole;
     },
     rest() {
-      const r = tailBytes === 0 ? EMPTY : join(pieces, tailBytes, EMPTY);
+      const r = tailBytes === 0 ? EMPTY : concatBytes(pieces);
       pieces.length = 0;
       tailBytes = 0;
       lineEnds = 0;
@@ -104,15 +106,4 @@ export function createSseFramer(maxEventBytes: number): SseFramer {
     return null;
   }
   return framer;
-}
-
-function join(pieces: Uint8Array[], bytes: number, last: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes + last.length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  out.set(last, at);
-  return out;
 }

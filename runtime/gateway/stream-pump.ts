@@ -38,6 +38,8 @@ export interface StreamDecoder<T> {
   error(message: string): T;
   /** About how many bytes `out` holds: what is held back before the first content is capped by it. */
   size(out: T): number;
+  /** Outputs in order as one (two or more): what piled up while a write to the client was in flight. */
+  join(outs: readonly T[]): T;
 }
 
 export type StreamStart = { kind: "retry"; reason: string; status: number } | { kind: "started"; pump: Promise<StreamEnd> };
@@ -196,13 +198,32 @@ export async function startStream<T>(
     const draining = clientSignal?.aborted === true;
     if (!draining) clientSignal?.addEventListener("abort", hungUp, { once: true });
     const drainTimer = draining ? setTimeout(() => giveUp(`the client left and the answer did not end within ${AFTER_HANGUP_MS} ms`), AFTER_HANGUP_MS) : undefined;
-    // One write in flight while the next upstream chunk is read: reading and relaying overlap.
-    let inFlight: Promise<void> | undefined;
-    for (const h of draining ? [] : held) {
-      if (inFlight) await inFlight;
-      inFlight = sink.write(h).then(undefined, gone);
-    }
+    // One write in flight at a time, and reading goes on meanwhile: what arrives during a write
+    // waits and goes out joined in the next one. A client that keeps up gets every chunk as it
+    // comes (no write is waiting); under load one write carries several chunks, which is most of
+    // a relay's cost per chunk. Up to MAX_PENDING_BYTES wait; beyond, reading waits for the client.
+    let pending: T[] = [];
+    let pendingBytes = 0;
+    let writing: Promise<void> | undefined;
+    const send = (out: T) => {
+      if (writing) {
+        pending.push(out);
+        pendingBytes += decoder.size(out);
+        return;
+      }
+      writing = (async () => {
+        for (let next: T | undefined = out; next !== undefined && !clientGone; ) {
+          await sink.write(next).then(undefined, gone);
+          next = pending.length === 0 ? undefined : pending.length === 1 ? pending[0] : decoder.join(pending);
+          pending = [];
+          pendingBytes = 0;
+        }
+        writing = undefined;
+      })();
+    };
+    for (const h of draining ? [] : held) send(h);
     while (!ended && !clientGone) {
+      if (writing && pendingBytes > MAX_PENDING_BYTES) await writing;
       // read(), inlined: this loop runs once per upstream chunk, and an async call per chunk
       // is one more promise and microtask each time.
       let chunk: Uint8Array | null;
@@ -213,12 +234,9 @@ export async function startStream<T>(
         chunk = null; // a cut connection ends the stream; feed(null) turns it into an error
       }
       const out = feed(chunk);
-      if (out !== null && !draining && !clientGone) {
-        if (inFlight) await inFlight;
-        inFlight = sink.write(out).then(undefined, gone);
-      }
+      if (out !== null && !draining && !clientGone) send(out);
     }
-    if (inFlight) await inFlight;
+    if (writing) await writing;
     deadline.stop();
     clearTimeout(drainTimer);
     clientSignal?.removeEventListener("abort", hungUp);
@@ -231,6 +249,9 @@ export async function startStream<T>(
   })();
   return { kind: "started", pump };
 }
+
+/** Output that may wait for a slow client's write while the upstream is read on (then reading waits too). */
+const MAX_PENDING_BYTES = 64 * 1024;
 
 /** How many `data:` fields start in these bytes (a line start is not checked: an estimate). */
 function countData(bytes: Uint8Array): number {
