@@ -1,14 +1,16 @@
-// The request log's writer, off the response path: a row waits in this isolate for GATHER_MS,
-// then whichever waiting request wakes first writes every row gathered by then, in one D1 round
-// trip. A D1 write per request cost the Worker's process ~420 µs a request locally (and in
-// production would queue every request behind D1's one writer per database); gathered, the
-// writes are one per GATHER_MS per isolate.
-// What is shared across requests is plain data only — the array of rows. Each request waits on
-// its own timer and writes in its own waitUntil: in Workers a promise or timer made while serving
-// one request cannot be settled from another's ("Promise will never complete"), which is how an
-// earlier shared batch promise lost the rows of 200 concurrent turns. A request whose row another
-// request took finds nothing left and returns. A failed write is logged and its rows dropped (the
-// log is for operators; it must never slow or fail a request).
+// The request log's writer, off the response path: the request whose row finds no other waiting
+// waits GATHER_MS, then writes every row gathered by then in one D1 round trip; a request whose
+// row joins waiting ones returns at once (that first request writes it). A D1 write per request
+// cost the Worker's process ~420 µs a request locally (and in production would queue every
+// request behind D1's one writer per database); gathered, it is one write per GATHER_MS per
+// isolate. (Each request waiting on its own timer and the first to wake writing does not batch:
+// the timers fire in the order the rows came, each taking about one row.)
+// What is shared across requests is plain data only — the array of rows. The writing request
+// waits on its own timer and writes in its own waitUntil: in Workers a promise or timer made
+// while serving one request cannot be settled from another's ("Promise will never complete"),
+// which is how an earlier shared batch promise lost the rows of 200 concurrent turns. A failed
+// write is logged and its rows dropped (the log is for operators; it must never slow or fail a
+// request).
 import { endUserPseudonym } from "../db/erased-end-users";
 import { insertRequestLogStatement, type RequestLogRow } from "../db/request-log";
 import { groupBy } from "../group-by";
@@ -22,14 +24,16 @@ const MAX_ROWS_PER_WRITE = 250;
 const gathered: RequestLogRow[] = [];
 
 /**
- * Queues a row and, after GATHER_MS, writes what is gathered then — this row among them unless
- * another request's write took it already. Resolves once that is done (or its failure logged).
- * Never rejects.
+ * Queues a row. The first row of a gathering waits GATHER_MS for others and then writes them
+ * all (resolving once that is done or its failure logged); a later row of the same gathering
+ * resolves at once. Never rejects.
  */
 export async function recordRow(db: D1Database, row: RequestLogRow, gatherMs = GATHER_MS): Promise<void> {
   gathered.push(row);
+  if (gathered.length > 1) return; // the request that started this gathering writes it
   await new Promise((done) => setTimeout(done, gatherMs));
-  while (gathered.length > 0) await write(db, gathered.splice(0, MAX_ROWS_PER_WRITE));
+  const rows = gathered.splice(0);
+  for (let i = 0; i < rows.length; i += MAX_ROWS_PER_WRITE) await write(db, rows.slice(i, i + MAX_ROWS_PER_WRITE));
 }
 
 async function write(db: D1Database, rows: RequestLogRow[]): Promise<void> {

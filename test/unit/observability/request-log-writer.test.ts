@@ -42,6 +42,18 @@ describe("the request log writer", () => {
     expect(written().map((r) => r.request_id).sort()).toEqual(Array.from({ length: 100 }, (_, i) => `req_${i}`).sort());
   });
 
+  it("a steady trickle of rows (one every 4 ms, waits of 20 ms) is written about one batch per wait, not one per row", async () => {
+    const { db, batches, written } = fakeDb();
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < 12; i++) {
+      pending.push(recordRow(db, row(i), 20));
+      await new Promise((r) => setTimeout(r, 4));
+    }
+    await Promise.all(pending);
+    expect(written()).toHaveLength(12);
+    expect(batches.length).toBeLessThanOrEqual(3);
+  });
+
   it("a row recorded after a write started waits for the next one, and is not lost", async () => {
     const { db, batches, written } = fakeDb();
     const first = recordRow(db, row(1), 5);
