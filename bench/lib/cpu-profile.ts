@@ -11,6 +11,7 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -97,6 +98,8 @@ export async function profileWhile(inspectorPort: number, load: () => Promise<vo
   return sessions.map((x) => {
     const profile = (x as { profile?: Profile }).profile as Profile;
     const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    const parentOf = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
     const byFunction = new Map<string, number>();
     const byFile = new Map<string, number>();
     let busyMs = 0;
@@ -109,7 +112,10 @@ export async function profileWhile(inspectorPort: number, load: () => Promise<vo
       const native = cf.url === "";
       const file = native ? (cf.functionName.startsWith("(") ? cf.functionName : "(runtime APIs)") : mapper ? mapper(cf.lineNumber) : cf.url.replace(/^.*\//, "");
       const bucket = native && cf.functionName.startsWith("(");
-      const fn = bucket ? cf.functionName : native ? `${cf.functionName || "(anonymous)"} [runtime API]` : `${cf.functionName || "(anonymous)"} (${file})`;
+      // A runtime API is named with the JS function that called it: "(anonymous) [runtime API]" alone says nothing.
+      const caller = native && !bucket ? nodes.get(parentOf.get(id) ?? -1) : undefined;
+      const callerName = caller ? ` ← ${caller.functionName || "(anonymous)"}${caller.url ? ` (${mappers.find(([suffix]) => caller.url.endsWith(suffix))?.[1](caller.lineNumber) ?? caller.url.replace(/^.*\//, "")})` : ""}` : "";
+      const fn = bucket ? cf.functionName : native ? `${cf.functionName || "(anonymous)"} [runtime API]${callerName}` : `${cf.functionName || "(anonymous)"} (${file})`;
       byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
       byFile.set(file, (byFile.get(file) ?? 0) + ms);
       busyMs += ms;
