@@ -13,8 +13,9 @@
 // response.completed), but an SDK that does not look for one ends without an error. Only an
 // upstream that ends its body early gets Gatehouse's error event after the piped bytes (the
 // pipe has then finished and the client's stream is still open). The pipe does not use
-// preventAbort: with it, workerd (miniflare 4.20260426.0) left the client's connection open
-// with neither terminator nor close after an upstream cut. Billing is exact either way. A
+// preventAbort: workerd errors an IdentityTransformStream destination on a cut whatever the
+// options (test/e2e/workerd-pipe-after-cut.test.ts), and a standard TransformStream, which does
+// stay writable for an error event, costs more than the JS relay. Billing is exact either way. A
 // client that reads slower than the upstream sends is buffered for by the tee instead of
 // slowing the upstream read (bounded by the answer's size).
 import type { PumpRun, StreamEnd, TakeOver } from "./stream-pump";
