@@ -16,14 +16,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A client whose every write takes `writeMs` (or never ends, with Infinity). */
 function client(writeMs: number) {
   const writes: Uint8Array[] = [];
+  let busy = 0;
   return {
     writes,
     text: () => writes.map((w) => dec.decode(w)).join(""),
+    /** True while a write has not finished. */
+    busy: () => busy > 0,
     sink: {
       write: async (v: Uint8Array) => {
         writes.push(v);
         if (writeMs === Infinity) return new Promise<void>(() => {});
+        busy++;
         await sleep(writeMs);
+        busy--;
       },
       close: async () => {},
       abort: async () => {},
@@ -62,8 +67,10 @@ describe("the pump's writes to the client", () => {
     const done = pump(body, c.sink);
     for (const [i, e] of all.entries()) {
       ctl.enqueue(enc.encode(e));
-      await sleep(5);
-      expect(c.text()).toBe(all.slice(0, i + 1).join("")); // relayed before the next chunk exists
+      // Relayed (and its write finished) before the next chunk exists: nothing can be joined.
+      const want = all.slice(0, i + 1).join("");
+      for (const until = Date.now() + 2_000; (c.text() !== want || c.busy()) && Date.now() < until; ) await sleep(1);
+      expect(c.text()).toBe(want);
     }
     ctl.close();
     await done;
@@ -88,7 +95,11 @@ describe("the pump's writes to the client", () => {
     );
     const c = client(Infinity);
     void pump(body, c.sink);
-    await sleep(100);
+    // Until reading has stopped: no pull for 50 ms.
+    for (let seen = -1, until = Date.now() + 3_000; seen !== pulled && Date.now() < until; ) {
+      seen = pulled;
+      await sleep(50);
+    }
     expect(c.writes.length).toBe(1);
     expect(pulled).toBeGreaterThan(64 * 1024);
     expect(pulled).toBeLessThan(64 * 1024 + 4 * filler.length);
