@@ -17,7 +17,7 @@ export async function sha256HexOf(text: string): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))));
 }
 
-/** The parts one after another, in one new array (the stream relay's and the SSE framer's joins). */
+/** The parts one after another, in one new array (the stream relay, the SSE framer, the body reader). */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;

@@ -85,6 +85,18 @@ function pumpNoWait(body: ReadableStream<Uint8Array>, writable: WritableStream<U
   })();
 }
 
+/** Reads a stream to its end with BYOB reads into one reused buffer, handing each chunk to `each` (a view of that buffer). */
+async function readAll(stream: ReadableStream<Uint8Array>, each?: (chunk: Uint8Array) => void): Promise<void> {
+  const reader = stream.getReader({ mode: "byob" });
+  let buf = new ArrayBuffer(16384);
+  for (;;) {
+    const r = await reader.read(new Uint8Array(buf));
+    if (r.done || !r.value) break;
+    buf = r.value.buffer as ArrayBuffer;
+    each?.(r.value);
+  }
+}
+
 async function relay(mode: string, body: ReadableStream<Uint8Array>, model: string, ctx: ExecutionContext): Promise<ReadableStream<Uint8Array> | null> {
   switch (mode) {
     case "js-pump": {
@@ -127,17 +139,7 @@ async function relay(mode: string, body: ReadableStream<Uint8Array>, model: stri
       const [client, mine] = body.tee();
       const t = new TransformStream<Uint8Array, Uint8Array>();
       ctx.waitUntil(client.pipeTo(t.writable, { preventAbort: true, preventClose: true }).then(() => t.writable.close()).catch(() => {}));
-      ctx.waitUntil(
-        (async () => {
-          const reader = mine.getReader({ mode: "byob" });
-          let buf = new ArrayBuffer(16384);
-          for (;;) {
-            const r = await reader.read(new Uint8Array(buf));
-            if (r.done || !r.value) break;
-            buf = r.value.buffer as ArrayBuffer;
-          }
-        })(),
-      );
+      ctx.waitUntil(readAll(mine));
       return t.readable;
     }
     case "tee-pipe-read":
@@ -146,19 +148,7 @@ async function relay(mode: string, body: ReadableStream<Uint8Array>, model: stri
       const [client, mine] = body.tee();
       const t = new IdentityTransformStream();
       ctx.waitUntil(client.pipeTo(t.writable).catch(() => {}));
-      ctx.waitUntil(
-        (async () => {
-          const reader = mine.getReader({ mode: "byob" });
-          let buf = new ArrayBuffer(16384);
-          for (;;) {
-            const r = await reader.read(new Uint8Array(buf));
-            if (r.done || !r.value) break;
-            buf = r.value.buffer as ArrayBuffer;
-            tap?.push(r.value.slice());
-          }
-          tap?.end();
-        })(),
-      );
+      ctx.waitUntil(readAll(mine, tap ? (chunk) => tap.push(chunk.slice()) : undefined).then(() => tap?.end()));
       return t.readable;
     }
     default: {

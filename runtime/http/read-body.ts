@@ -1,3 +1,4 @@
+import { concatBytes } from "../bytes";
 import { ApiError, badRequest } from "../errors";
 import { isJsonContentType } from "./content-type";
 
@@ -108,13 +109,7 @@ async function readRawBodyOnce(req: Request, maxBytes: number): Promise<Uint8Arr
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks);
 }
 
 /** Reads and drops the rest of a refused body, up to `drainMax` bytes in all; cancels beyond. */
