@@ -11,7 +11,7 @@
 //     (instead of the ladder: V8 CPU profiles of every workerd isolate under 16 connections,
 //      JS self time per request by source file and function; Node 20 needs the flag;
 //      --floor=<ladder step> profiles that floor step on streams instead of the native one;
-//      --top=<n> lists n functions, 20 by default)
+//      --top=<n> lists n functions, 20 by default; --variant=<v> profiles that Gatehouse variant)
 //   node --import tsx bench/gateway-profile.ts --compare=<git rev> [--only=Gatehouse full]
 //     (A/B: the Gatehouse steps also run from a checkout of <rev> — a git worktree in the
 //      scratch dir, sharing node_modules and this checkout's migrations —, as "<rev>: …",
@@ -36,6 +36,8 @@ const CPU = process.argv.includes("--cpu");
 const TOP = Number(process.argv.find((a) => a.startsWith("--top="))?.split("=")[1] ?? 20);
 /** With --cpu: which floor ladder step to profile on streams (default: the native pass-through). */
 const FLOOR_MODE = process.argv.find((a) => a.startsWith("--floor="))?.slice("--floor=".length) ?? "native";
+/** With --cpu: which Gatehouse variant to profile (profile-entry.ts; default the Worker as deployed). */
+const VARIANT = process.argv.find((a) => a.startsWith("--variant="))?.slice("--variant=".length) ?? "full";
 /** A git revision whose Gatehouse runs beside this checkout's, step for step. */
 const COMPARE = process.argv.find((a) => a.startsWith("--compare="))?.slice("--compare=".length);
 
@@ -119,9 +121,9 @@ async function main() {
   if (CPU) {
     const cases: [string, Step, boolean, number, string][] = [
       ["floor, json", floorStep("native", [false]), false, inspect[0] as number, floor.script],
-      ["Gatehouse full, json", chat("full"), false, inspect[1] as number, gh.script],
+      [`Gatehouse ${VARIANT}, json`, chat(VARIANT), false, inspect[1] as number, gh.script],
       [`floor ${FLOOR_MODE}, stream`, floorStep(FLOOR_MODE, [true]), true, inspect[0] as number, floor.script],
-      ["Gatehouse full, stream", chat("full"), true, inspect[1] as number, gh.script],
+      [`Gatehouse ${VARIANT}, stream`, chat(VARIANT), true, inspect[1] as number, gh.script],
     ];
     const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
     for (const [name, [, t, , pid], stream, port, script] of cases.filter(([n]) => only === undefined || n.includes(only))) {
