@@ -250,8 +250,8 @@ export async function startStream<T>(
   return { kind: "started", pump };
 }
 
-/** Output that may wait for a slow client's write while the upstream is read on (then reading waits too). */
-const MAX_PENDING_BYTES = 64 * 1024;
+/** Output that may wait for a slow client's write while the upstream is read on (then reading waits too): dozens of events, and a bound on what a slow client costs in memory per stream (the isolate has 128 MB for all of them). */
+const MAX_PENDING_BYTES = 16 * 1024;
 
 /** How many `data:` fields start in these bytes (a line start is not checked: an estimate). */
 function countData(bytes: Uint8Array): number {

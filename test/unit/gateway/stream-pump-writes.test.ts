@@ -1,7 +1,7 @@
 // How the pump writes to the client after the first content: one write in flight at a time,
 // reading going on meanwhile, what arrives during a write joined into the next one. A client
 // that keeps up gets each chunk as it comes; a slow one gets fewer, larger writes with the same
-// bytes in the same order; one that stops reading holds the upstream read back once 64 KiB wait.
+// bytes in the same order; one that stops reading holds the upstream read back once 16 KiB wait.
 import { describe, expect, it } from "vitest";
 import { createRelayDecoder } from "../../../runtime/gateway/relay-decoder";
 import { DEFAULT_STREAM_LIMITS } from "../../../runtime/gateway/stream-limits";
@@ -77,7 +77,7 @@ describe("the pump's writes to the client", () => {
     expect(c.writes.length).toBe(all.length);
   });
 
-  it("a client that stops reading: the upstream is read no further than 64 KiB ahead", async () => {
+  it("a client that stops reading: the upstream is read no further than 16 KiB ahead", async () => {
     const first = enc.encode(events(2).join("")); // role chunk + first content: the stream starts
     const filler = enc.encode(`data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "y".repeat(900) } }] })}\n\n`);
     let pulled = 0;
@@ -101,7 +101,7 @@ describe("the pump's writes to the client", () => {
       await sleep(50);
     }
     expect(c.writes.length).toBe(1);
-    expect(pulled).toBeGreaterThan(64 * 1024);
-    expect(pulled).toBeLessThan(64 * 1024 + 4 * filler.length);
+    expect(pulled).toBeGreaterThan(16 * 1024);
+    expect(pulled).toBeLessThan(16 * 1024 + 4 * filler.length);
   });
 });
