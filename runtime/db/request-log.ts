@@ -1,7 +1,8 @@
 // D1 `request_log`: one row per gateway request, for operators and the dashboard (migration
-// 0015). Written off the response path, rows of requests ending together in one batch (requests/recorder.ts), read a page at a time
-// by GET /v1/requests, deleted after 30 days by the daily job. Every statement but that delete
-// takes the tenant; the delete is how the job visits every tenant, like deleteExpiredResponses.
+// 0015). Written off the response path, the rows of requests ending together in one batch
+// (requests/recorder.ts); read a page at a time by GET /v1/requests; deleted after 30 days by
+// the daily job. Every statement but that delete takes the tenant; the delete is how the job
+// visits every tenant, like deleteExpiredResponses.
 
 /** One row, column for column. */
 export interface RequestLogRow {
