@@ -1,5 +1,5 @@
 // The request log's writer, off the response path: the request whose row finds no other waiting
-// waits GATHER_MS, then writes every row gathered by then in one D1 round trip; a request whose
+// waits GATHER_MS, then writes every row gathered by then, one D1 batch per tenant; a request whose
 // row joins waiting ones returns at once (that first request writes it). A D1 write per request
 // cost the Worker's process ~420 µs a request locally (and in production would queue every
 // request behind D1's one writer per database); gathered, it is one write per GATHER_MS per
@@ -36,16 +36,20 @@ export async function recordRow(db: D1Database, row: RequestLogRow, gatherMs = G
   for (let i = 0; i < rows.length; i += MAX_ROWS_PER_WRITE) await write(db, rows.slice(i, i + MAX_ROWS_PER_WRITE));
 }
 
+/**
+ * Writes gathered rows, each tenant's in a D1 batch of its own: a batch is one transaction, so
+ * sharing one would let a write that fails for one tenant's rows take the others' down with it.
+ */
 async function write(db: D1Database, rows: RequestLogRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  try {
-    const statements = await Promise.all(
-      [...groupBy(rows, (r) => r.tenant_id, (r) => r)].map(async ([tenantId, mine]) => insertRequestLogStatement(db, tenantId, await withPseudonyms(tenantId, mine))),
-    );
-    await db.batch(statements);
-  } catch (e) {
-    console.error(JSON.stringify({ type: "gatehouse.request_log", error: `could not write ${rows.length} request log rows: ${(e as Error).message}` }));
-  }
+  await Promise.all(
+    [...groupBy(rows, (r) => r.tenant_id, (r) => r)].map(async ([tenantId, mine]) => {
+      try {
+        await db.batch([insertRequestLogStatement(db, tenantId, await withPseudonyms(tenantId, mine))]);
+      } catch (e) {
+        console.error(JSON.stringify({ type: "gatehouse.request_log", tenant_id: tenantId, error: `could not write ${mine.length} request log rows: ${(e as Error).message}` }));
+      }
+    }),
+  );
 }
 
 /** Each row with its end user's pseudonym beside the id (one hash per distinct end user). */

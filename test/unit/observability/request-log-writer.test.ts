@@ -10,12 +10,13 @@ interface Bound {
   args: unknown[];
 }
 
-function fakeDb(fail = false) {
+/** A D1 stand-in keeping every batch; `failFor` refuses the batches of these tenants (all with `true`). */
+function fakeDb(failFor: boolean | string = false) {
   const batches: Bound[][] = [];
   const db = {
     prepare: (sql: string) => ({ bind: (...args: unknown[]): Bound => ({ sql, args }) }),
     batch: async (statements: Bound[]) => {
-      if (fail) throw new Error("D1 is down");
+      if (failFor === true || statements.some((s) => s.args[0] === failFor)) throw new Error("D1 is down");
       batches.push(statements);
       return statements.map(() => ({ success: true }));
     },
@@ -72,6 +73,16 @@ describe("the request log writer", () => {
       const rows = JSON.parse(statement.args[1] as string) as RequestLogRow[];
       expect(rows.every((r) => r.tenant_id === statement.args[0])).toBe(true);
     }
+  });
+
+  it("each tenant's rows go in a batch of their own: one tenant's failed write loses no other tenant's rows", async () => {
+    const { db, batches, written } = fakeDb("tn_b");
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    await Promise.all([recordRow(db, row(1, "tn_a"), 5), recordRow(db, row(2, "tn_b"), 5), recordRow(db, row(3, "tn_c"), 5)]);
+    expect(batches.every((b) => b.length === 1)).toBe(true);
+    expect(written().map((r) => r.request_id).sort()).toEqual(["req_1", "req_3"]);
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(String(logged.mock.calls[0]?.[0])).toContain("tn_b");
   });
 
   it("a write that fails is logged and resolves: the request never sees it", async () => {
