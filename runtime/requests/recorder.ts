@@ -2,8 +2,8 @@
 // waits GATHER_MS, then writes every row gathered by then, one D1 batch per tenant; a request whose
 // row joins waiting ones returns at once (that first request writes it). A D1 write per request
 // cost the Worker's process ~420 µs a request locally (and in production would queue every
-// request behind D1's one writer per database); gathered, it is one write per GATHER_MS per
-// isolate. (Each request waiting on its own timer and the first to wake writing does not batch:
+// request behind D1's one writer per database); gathered, it is one write per tenant per
+// GATHER_MS per isolate. (Each request waiting on its own timer and the first to wake writing does not batch:
 // the timers fire in the order the rows came, each taking about one row.)
 // What is shared across requests is plain data only — the array of rows. The writing request
 // waits on its own timer and writes in its own waitUntil: in Workers a promise or timer made
