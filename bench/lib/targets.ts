@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { ROOT, startLocalWorker } from "../../test/support/local-worker";
+import { ADMIN_TOKEN, ROOT, startLocalWorker } from "../../test/support/local-worker";
 import type { HttpTarget } from "./load";
 import { withNewWorkerd } from "./proc";
 
@@ -97,6 +97,17 @@ export async function miniflareGatehouse(upstreamUrl: string, nativePipe = false
   );
   const t = gatehouseTarget("miniflare", w.url, w.masterKey, () => w.dispose());
   return nativePipe ? { ...t, id: "native", label: "Gatehouse (native pipe, opt-in)", pid } : { ...t, pid };
+}
+
+/** Creates the bench tenant (BENCH_CREDIT_MICROS of credit) through the admin API at `url`; its master key's secret. */
+export async function createBenchTenant(url: string): Promise<string> {
+  const res = await fetch(`${url}/v1/admin/tenants`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench tenant", initial_credit_micros: BENCH_CREDIT_MICROS }),
+  });
+  if (res.status !== 201) throw new Error(`creating the bench tenant failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { master_key: { secret: string } }).master_key.secret;
 }
 
 export function gatehouseTarget(runtime: Runtime, url: string, masterKey: string, stop: () => Promise<void>): Target {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { ADMIN_TOKEN, bundleWorker, migrationStatements, ROOT } from "../../test/support/local-worker";
 import { withNewWorkerd } from "./proc";
-import { BENCH_CREDIT_MICROS, gatehouseTarget, UPSTREAM_API_KEY, type Target } from "./targets";
+import { createBenchTenant, gatehouseTarget, UPSTREAM_API_KEY, type Target } from "./targets";
 
 const WALLET_SCRIPT = "gatehouse-wallet";
 
@@ -64,14 +64,7 @@ export async function miniflareGatehouseWalletApart(upstreamUrl: string): Promis
   try {
     await migrate(mf);
     const url = (await mf.ready).toString().replace(/\/$/, "");
-    const res = await fetch(`${url}/v1/admin/tenants`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "bench tenant", initial_credit_micros: BENCH_CREDIT_MICROS }),
-    });
-    if (res.status !== 201) throw new Error(`creating the bench tenant failed: ${res.status} ${await res.text()}`);
-    const t = (await res.json()) as { master_key: { secret: string } };
-    return { ...gatehouseTarget("miniflare", url, t.master_key.secret, stop), id: "apart", label: "Gatehouse (Wallet in another workerd)", pid };
+    return { ...gatehouseTarget("miniflare", url, await createBenchTenant(url), stop), id: "apart", label: "Gatehouse (Wallet in another workerd)", pid };
   } catch (e) {
     await stop();
     throw e;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADMIN_TOKEN, ROOT } from "../../test/support/local-worker";
 import { freePort, onCleanup, runToEnd, startChild, trackTempDir, waitForHttp, type Child } from "./children";
-import { BENCH_CREDIT_MICROS, COMPATIBILITY_DATE, directTarget, gatehouseTarget, UPSTREAM_API_KEY, type Target } from "./targets";
+import { COMPATIBILITY_DATE, createBenchTenant, directTarget, gatehouseTarget, UPSTREAM_API_KEY, type Target } from "./targets";
 
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 
@@ -83,14 +83,7 @@ export async function wranglerGatehouse(upstreamUrl: string): Promise<Target> {
   ], "/v1/health");
   const stop = async () => (await child.stop(), await tmp.remove());
   try {
-    const res = await fetch(`${url}/v1/admin/tenants`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "bench tenant", initial_credit_micros: BENCH_CREDIT_MICROS }),
-    });
-    if (res.status !== 201) throw new Error(`creating the bench tenant failed: ${res.status} ${await res.text()}`);
-    const tenant = (await res.json()) as { master_key: { secret: string } };
-    return gatehouseTarget("wrangler dev", url, tenant.master_key.secret, stop);
+    return gatehouseTarget("wrangler dev", url, await createBenchTenant(url), stop);
   } catch (e) {
     await stop();
     throw e;
