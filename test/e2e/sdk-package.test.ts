@@ -311,8 +311,7 @@ describe("the packed SDK", () => {
       expect(r.stream?.finalRole, why).toBe("assistant");
       expect(r.stream?.finalText, why).toBe(r.stream?.text); // finalMessage() is what the events built
       expect(r.break, why).toMatchObject({ deltas: 1, aborted: true });
-      expectRetried(front, r.retry);
-      expect(r.payment, why).toEqual({ name: "InsufficientFundsError", status: 402 });
+      expectRetriedAndPaymentTyped(front, r, why);
       expect(r.rateLimit, why).toMatchObject({ name: "RateLimitError", status: 429, base: true });
     } finally {
       await front.close();
@@ -340,8 +339,7 @@ describe("the packed SDK", () => {
       const [event] = (await usageEvents(worker, worker.tenantId)).filter((e) => e.key_id === keyId);
       expect(event?.outcome).toBe("client_disconnected");
       expect(event?.output_tokens).toBeLessThan(30);
-      expectRetried(front, r.retry);
-      expect(r.payment, why).toEqual({ name: "InsufficientFundsError", status: 402 });
+      expectRetriedAndPaymentTyped(front, r, why);
     } finally {
       await front.close();
     }
@@ -391,8 +389,7 @@ describe("the packed SDK in a browser", () => {
       expect(r.stream?.types, why).toEqual(expect.arrayContaining(["message_start", "content_block_delta", "message_stop"]));
       expect(r.stream?.finalText, why).toBe(r.stream?.text);
       expect(r.break, why).toMatchObject({ deltas: 1, aborted: true });
-      expectRetried(front, r.retry);
-      expect(r.payment, why).toEqual({ name: "InsufficientFundsError", status: 402 });
+      expectRetriedAndPaymentTyped(front, r, why);
       expect(r.rateLimit, why).toMatchObject({ name: "RateLimitError", status: 429, base: true });
     } finally {
       await page.close();
@@ -423,7 +420,10 @@ describe("the packed SDK in workerd", () => {
 });
 
 /** The first call was answered 429 + Retry-After, retried once no sooner than Retry-After said, and then succeeded. */
-function expectRetried(front: Front, retry: Record<string, unknown> | undefined): void {
+/** What every consumer run reports alike: the 429 retried after Retry-After (and not by the maxRetries: 0 client), and the 402 as InsufficientFundsError. */
+function expectRetriedAndPaymentTyped(front: Front, r: Record<string, Record<string, unknown>>, why: string): void {
+  expect(r.payment, why).toEqual({ name: "InsufficientFundsError", status: 402 });
+  const retry = r.retry;
   expect(retry).toMatchObject({ status: "ok", noRetry: { name: "RateLimitError", status: 429, base: true } });
   const [first, second, third] = front.arrivals;
   expect(front.arrivals.map((a) => a.answered)).toEqual([429, 200, 429]); // the third: the maxRetries: 0 client, not retried
